@@ -1,0 +1,86 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// Screening: is this party on a loaded list, and under which name?
+//
+//   std::vector<vigil::LoadedList> lists = ...;            // vigil::LoadList() each
+//   std::unique_ptr<vigil::Screener> screener;
+//   vigil::Status s = vigil::Screener::Create(std::move(lists), &screener);
+//   auto matches = screener->Screen({.name = "Kim Jong Un", .kind = vigil::EntityKind::kPerson});
+//
+// A query goes through three replaceable stages: the name is normalized and prepared once
+// (src/text), candidates are selected (src/index), and each candidate name is scored
+// against the prepared query (src/match). An entity's score is that of its best name.
+//
+// Thread safety: a Screener is immutable after Create(); Screen() may be called from any
+// number of threads at once. Matches point into the Screener and live as long as it does.
+
+#ifndef VIGIL_SCREEN_H_
+#define VIGIL_SCREEN_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/entity.h"
+#include "vigil/list.h"
+#include "vigil/status.h"
+
+namespace vigil {
+
+struct Query {
+  std::string name;
+  EntityKind kind = EntityKind::kUnknown;  // kUnknown: any kind
+  std::string dob;                         // optional, "YYYY-MM-DD" or "YYYY"
+  std::string country;                     // optional, ISO 3166-1 alpha-2
+};
+
+struct ScreenOptions {
+  size_t top = 10;         // at most this many matches, best first
+  double min_score = 0.0;  // drop matches scoring below this
+};
+
+// One token of the query and the list-name token it was aligned with.
+struct TokenMatch {
+  std::string query_token;  // normalized
+  std::string list_token;   // normalized; empty when the query token found no partner
+  double similarity = 0;    // 0..1
+  double weight = 0;        // how much this token counts (rarer tokens count more)
+};
+
+struct Match {
+  const Entity* entity = nullptr;
+  double score = 0;          // 0..1, the best name's score
+  std::string matched_name;  // the list name (as listed) that scored best
+  NameKind matched_kind = NameKind::kPrimary;
+  std::vector<TokenMatch> tokens;  // how the query lined up with matched_name
+};
+
+class Screener {
+ public:
+  Screener(const Screener&) = delete;
+  Screener& operator=(const Screener&) = delete;
+  ~Screener();
+
+  // Takes ownership of `lists` and prepares every name for matching. Fails when two lists
+  // hold the same entity id.
+  static Status Create(std::vector<LoadedList> lists, std::unique_ptr<Screener>* out);
+
+  // Ranked matches for `query`: best first, ties broken by list order.
+  std::vector<Match> Screen(const Query& query, const ScreenOptions& options) const;
+
+  // The entity with this id ("us_ofac_sdn:22323"), or nullptr.
+  const Entity* Find(std::string_view id) const;
+
+  const std::vector<LoadedList>& lists() const;
+
+ private:
+  struct Rep;
+  explicit Screener(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace vigil
+
+#endif  // VIGIL_SCREEN_H_

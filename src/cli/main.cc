@@ -1,0 +1,396 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// The `vigil` command line: lists, show, screen (one name or a batch file), diff.
+// Every command loads its lists from --lists PATH... or a config file (--config, TOML:
+// lists = ["path", ...]); with neither, the bundled sample list.
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <future>
+#include <iostream>
+
+#include "model/country.h"
+#include "model/date.h"
+#include "model/diff.h"
+#include "model/json.h"
+#include "screen/batch.h"
+#include "util/strings.h"
+#include "vigil/list.h"
+#include "vigil/screen.h"
+
+namespace {
+
+using vigil::Status;
+
+struct Options {
+  std::vector<std::string> lists;
+  bool json = false;
+};
+
+std::string SampleDir() {
+  if (const char* env = std::getenv("VIGIL_SAMPLE_DIR"); env != nullptr && *env != '\0') return env;
+  return VIGIL_SAMPLE_DIR;
+}
+
+int Fail(const Status& s) {
+  std::cerr << "vigil: " << s.ToString() << "\n";
+  return 1;
+}
+
+// Loads every list, in parallel; all must load.
+Status LoadAll(const std::vector<std::string>& paths, std::vector<vigil::LoadedList>* out) {
+  std::vector<std::string> use = paths;
+  if (use.empty()) use.push_back(SampleDir());
+  std::vector<std::future<std::pair<Status, vigil::LoadedList>>> jobs;
+  for (const std::string& p : use) {
+    jobs.push_back(std::async(std::launch::async, [p] {
+      vigil::LoadedList l;
+      Status s = vigil::LoadList(p, &l);
+      return std::make_pair(s, std::move(l));
+    }));
+  }
+  out->clear();
+  for (auto& j : jobs) {
+    auto [s, l] = j.get();
+    if (!s.ok()) return s;
+    out->push_back(std::move(l));
+  }
+  return Status::Ok();
+}
+
+Status MakeScreener(const Options& o, std::unique_ptr<vigil::Screener>* out) {
+  std::vector<vigil::LoadedList> lists;
+  if (Status s = LoadAll(o.lists, &lists); !s.ok()) return s;
+  return vigil::Screener::Create(std::move(lists), out);
+}
+
+int CmdLists(const Options& o) {
+  std::vector<vigil::LoadedList> lists;
+  if (Status s = LoadAll(o.lists, &lists); !s.ok()) return Fail(s);
+  if (o.json) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& l : lists) {
+      nlohmann::json j = vigil::model::ToJson(l.info);
+      j["entities"] = l.entities.size();
+      j["by_kind"] = vigil::CountByKind(l);
+      j["by_program"] = vigil::CountByProgram(l);
+      arr.push_back(std::move(j));
+    }
+    std::cout << arr.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& l : lists) {
+    const vigil::ListInfo& i = l.info;
+    fmt::print("{} — {}\n", i.source, i.title);
+    fmt::print("  format      {}\n", i.format);
+    if (!i.published.empty()) fmt::print("  published   {}\n", i.published);
+    for (const auto& f : i.files) {
+      fmt::print("  file        {} ({} bytes)\n              sha256 {}\n", f.path, f.bytes,
+                 f.sha256);
+    }
+    fmt::print("  entities    {} (from {} records)\n", l.entities.size(), i.rows_read);
+    std::vector<std::string> kinds;
+    for (const auto& [k, n] : vigil::CountByKind(l)) kinds.push_back(fmt::format("{} {}", k, n));
+    fmt::print("  by kind     {}\n", fmt::join(kinds, ", "));
+    auto programs = vigil::CountByProgram(l);
+    std::vector<std::pair<size_t, std::string>> top;
+    for (const auto& [p, n] : programs) top.emplace_back(n, p);
+    std::sort(top.rbegin(), top.rend());
+    std::vector<std::string> shown;
+    for (size_t k = 0; k < top.size() && k < 12; ++k) {
+      shown.push_back(fmt::format("{} {}", top[k].second, top[k].first));
+    }
+    fmt::print("  programs    {} in all; most entries: {}\n", programs.size(),
+               fmt::join(shown, ", "));
+    if (i.unparsed_remarks > 0) {
+      fmt::print("  remarks     {} segments kept as text (not understood by the parser)\n",
+                 i.unparsed_remarks);
+    }
+    fmt::print("  load        {:.3f} s\n", i.load_seconds);
+    fmt::print("  warnings    {}\n", i.warnings.size());
+    for (size_t k = 0; k < i.warnings.size() && k < 20; ++k) {
+      const auto& w = i.warnings[k];
+      fmt::print("    {}\n", vigil::util::Where(w.file, w.line, w.message));
+    }
+    if (i.warnings.size() > 20)
+      fmt::print("    ... {} more (use --json)\n", i.warnings.size() - 20);
+    fmt::print("\n");
+  }
+  return 0;
+}
+
+void PrintEntity(const vigil::Entity& e) {
+  fmt::print("{}  {}\n", e.id, e.primary_name());
+  fmt::print("  kind          {}\n", vigil::ToString(e.kind));
+  if (!e.programs.empty()) fmt::print("  programs      {}\n", fmt::join(e.programs, ", "));
+  for (size_t i = 1; i < e.names.size(); ++i) {
+    fmt::print("  {:<13} {}\n", vigil::ToString(e.names[i].kind), e.names[i].full);
+  }
+  for (const auto& t : e.titles) fmt::print("  title         {}\n", t);
+  if (!e.gender.empty()) fmt::print("  gender        {}\n", e.gender);
+  for (const auto& b : e.birth_dates) {
+    fmt::print("  birth date    {}{}{}\n", b.circa ? "circa " : "", b.from.ToString(),
+               b.to.empty() ? "" : " to " + b.to.ToString());
+  }
+  for (const auto& p : e.birth_places) fmt::print("  birth place   {}\n", p);
+  for (const auto& c : e.countries) {
+    fmt::print("  {:<13} {}{}\n", vigil::ToString(c.role), c.name,
+               c.code.empty() ? "" : " (" + c.code + ")");
+  }
+  for (const auto& i : e.identifiers) {
+    std::string extra;
+    if (!i.currency.empty()) extra += " [" + i.currency + "]";
+    if (!i.country.empty()) extra += " (" + i.country + ")";
+    if (!i.note.empty()) extra += " " + i.note;
+    fmt::print("  identifier    {}: {}{}  <{}>\n", i.type, i.value, extra, vigil::ToString(i.kind));
+  }
+  for (const auto& a : e.addresses) {
+    std::vector<std::string> parts;
+    for (const std::string* s : {&a.street, &a.city, &a.region, &a.postal_code, &a.country_name}) {
+      if (!s->empty()) parts.push_back(*s);
+    }
+    fmt::print("  address       {}{}\n", fmt::join(parts, ", "),
+               a.country.empty() ? "" : " (" + a.country + ")");
+  }
+  for (const auto& r : e.relationships) {
+    fmt::print("  {:<13} {}{}\n", r.relation, r.target_name,
+               r.target_id.empty() ? "" : " [" + r.target_id + "]");
+  }
+  if (!e.listed_on.empty()) fmt::print("  listed on     {}\n", e.listed_on);
+  if (!e.updated_on.empty()) fmt::print("  updated on    {}\n", e.updated_on);
+  for (const auto& p : e.properties) fmt::print("  {}: {}\n", p.key, p.value);
+  if (!e.remarks.empty()) fmt::print("  remarks       {}\n", e.remarks);
+  for (const auto& u : e.unparsed_remarks) fmt::print("  (unparsed)    {}\n", u);
+}
+
+int CmdShow(const Options& o, const std::string& id) {
+  std::vector<vigil::LoadedList> lists;
+  if (Status s = LoadAll(o.lists, &lists); !s.ok()) return Fail(s);
+  for (const auto& l : lists) {
+    for (const auto& e : l.entities) {
+      if (e.id != id) continue;
+      if (o.json) {
+        std::cout << vigil::model::ToJson(e).dump(2) << "\n";
+      } else {
+        PrintEntity(e);
+      }
+      return 0;
+    }
+  }
+  return Fail(Status::NotFound("no entity with id '" + id + "' in the loaded lists"));
+}
+
+struct ScreenArgs {
+  std::string name, type, dob, country, input, output;
+  size_t top = 10;
+  double min_score = 0;
+  bool explain = false;
+  size_t threads = 0;
+};
+
+Status ValidateQuery(const ScreenArgs& a) {
+  if (!a.type.empty() && a.type != "any" &&
+      vigil::ParseEntityKind(a.type) == vigil::EntityKind::kUnknown) {
+    return Status::InvalidArgument("--type must be person, organization, vessel, aircraft or any");
+  }
+  vigil::PartialDate d;
+  if (!a.dob.empty() && !vigil::model::ParseDate(a.dob, &d)) {
+    return Status::InvalidArgument("--dob '" + a.dob + "' is not a date (YYYY-MM-DD or YYYY)");
+  }
+  if (!a.country.empty() && vigil::model::CountryCode(a.country).empty()) {
+    return Status::InvalidArgument("--country '" + a.country + "' is not a known country");
+  }
+  return Status::Ok();
+}
+
+int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
+  std::ifstream in(a.input, std::ios::binary);
+  if (!in) return Fail(Status::NotFound(a.input + ": cannot open input file"));
+  in.seekg(0, std::ios::end);
+  auto total = static_cast<uint64_t>(std::max<std::streamoff>(0, in.tellg()));
+  in.seekg(0);
+  std::unique_ptr<vigil::Screener> screener;
+  if (Status s = MakeScreener(o, &screener); !s.ok()) return Fail(s);
+  std::ofstream file_out;
+  std::ostream* out = &std::cout;
+  if (!a.output.empty() && a.output != "-") {
+    file_out.open(a.output, std::ios::binary | std::ios::trunc);
+    if (!file_out) return Fail(Status::IoError(a.output + ": cannot open output file"));
+    out = &file_out;
+  }
+  vigil::screen::BatchOptions opt;
+  opt.screen.top = a.top;
+  opt.screen.min_score = a.min_score;
+  opt.explain = a.explain;
+  opt.threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
+  auto start = std::chrono::steady_clock::now();
+  bool tty = isatty(STDERR_FILENO) != 0;
+  if (tty) {
+    opt.progress = [&](uint64_t bytes, uint64_t queries) {
+      double frac =
+          total > 0 ? std::min(1.0, static_cast<double>(bytes) / static_cast<double>(total)) : 0;
+      int filled = static_cast<int>(frac * 30);
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      fmt::print(stderr, "\r[{:<30}] {:3.0f}%  {} queries  {:.0f}/s",
+                 std::string(static_cast<size_t>(filled), '#'), frac * 100, queries,
+                 secs > 0 ? static_cast<double>(queries) / secs : 0.0);
+    };
+  }
+  vigil::screen::BatchStats stats;
+  Status s =
+      vigil::screen::ScreenBatch(*screener, in, a.input, vigil::screen::FormatFromPath(a.input),
+                                 *out, vigil::screen::FormatFromPath(a.output), opt, &stats);
+  if (tty) fmt::print(stderr, "\n");
+  if (!s.ok()) return Fail(s);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print(stderr, "vigil: screened {} queries ({} with matches) in {:.2f} s on {} threads\n",
+             stats.queries, stats.with_matches, secs, opt.threads);
+  return 0;
+}
+
+int CmdScreen(const Options& o, const ScreenArgs& a) {
+  if (Status s = ValidateQuery(a); !s.ok()) return Fail(s);
+  if (!a.input.empty()) return CmdScreenBatch(o, a);
+  if (vigil::util::Trim(a.name).empty()) {
+    return Fail(Status::InvalidArgument("give a NAME to screen, or --input FILE"));
+  }
+  std::unique_ptr<vigil::Screener> screener;
+  if (Status s = MakeScreener(o, &screener); !s.ok()) return Fail(s);
+  vigil::Query q;
+  q.name = a.name;
+  q.kind = vigil::ParseEntityKind(a.type);
+  q.dob = a.dob;
+  q.country = a.country.empty() ? "" : vigil::model::CountryCode(a.country);
+  auto matches = screener->Screen(q, vigil::ScreenOptions{a.top, a.min_score});
+  if (o.json) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& m : matches) arr.push_back(vigil::model::ToJson(m, a.explain));
+    std::cout << nlohmann::json{{"query", a.name}, {"matches", arr}}.dump(2) << "\n";
+    return 0;
+  }
+  if (matches.empty()) {
+    fmt::print("no matches for '{}'\n", a.name);
+    return 0;
+  }
+  fmt::print("{:>4}  {:>6}  {:<22} {:<13} {}\n", "rank", "score", "id", "kind", "name");
+  for (size_t r = 0; r < matches.size(); ++r) {
+    const auto& m = matches[r];
+    fmt::print("{:>4}  {:>6.3f}  {:<22} {:<13} {}\n", r + 1, m.score, m.entity->id,
+               vigil::ToString(m.entity->kind), m.entity->primary_name());
+    if (m.matched_name != m.entity->primary_name()) {
+      fmt::print("{:>50}matched {} '{}'\n", "", vigil::ToString(m.matched_kind), m.matched_name);
+    }
+    if (a.explain) {
+      for (const auto& t : m.tokens) {
+        fmt::print("{:>50}{:<16} ~ {:<16} similarity {:.3f}  weight {:.2f}\n", "", t.query_token,
+                   t.list_token.empty() ? "(none)" : t.list_token, t.similarity, t.weight);
+      }
+    }
+  }
+  return 0;
+}
+
+int CmdDiff(const Options& o, const std::string& old_path, const std::string& new_path,
+            bool details) {
+  std::vector<vigil::LoadedList> lists;
+  if (Status s = LoadAll({old_path, new_path}, &lists); !s.ok()) return Fail(s);
+  if (lists[0].info.source != lists[1].info.source) {
+    return Fail(Status::InvalidArgument("cannot diff " + lists[0].info.source + " against " +
+                                        lists[1].info.source + ": not versions of the same list"));
+  }
+  vigil::model::ListDiff d = vigil::model::Diff(lists[0], lists[1]);
+  if (o.json) {
+    nlohmann::json changed = nlohmann::json::array();
+    for (const auto& c : d.changed) changed.push_back({{"id", c.id}, {"fields", c.fields}});
+    std::cout
+        << nlohmann::json{{"old", {{"path", old_path}, {"entities", lists[0].entities.size()}}},
+                          {"new", {{"path", new_path}, {"entities", lists[1].entities.size()}}},
+                          {"added", d.added},
+                          {"removed", d.removed},
+                          {"changed", changed},
+                          {"unchanged", d.unchanged},
+                          {"changed_by_field", d.changed_by_field}}
+               .dump(2)
+        << "\n";
+    return 0;
+  }
+  fmt::print("{} -> {}\n", old_path, new_path);
+  fmt::print("  old entities  {}\n  new entities  {}\n", lists[0].entities.size(),
+             lists[1].entities.size());
+  fmt::print("  added         {}\n  removed       {}\n  changed       {}\n  unchanged     {}\n",
+             d.added.size(), d.removed.size(), d.changed.size(), d.unchanged);
+  if (!d.changed_by_field.empty()) {
+    fmt::print("  changed fields:\n");
+    for (const auto& [f, n] : d.changed_by_field) fmt::print("    {:<14} {}\n", f, n);
+  }
+  if (details) {
+    for (const auto& id : d.added) fmt::print("+ {}\n", id);
+    for (const auto& id : d.removed) fmt::print("- {}\n", id);
+    for (const auto& c : d.changed) fmt::print("~ {} ({})\n", c.id, fmt::join(c.fields, ", "));
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"vigil: sanctions and export-control screening"};
+  app.set_version_flag("--version", std::string("vigil ") + VIGIL_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_config("--config", "", "TOML config file (lists = [\"path\", ...])");
+  Options o;
+  app.add_option("--lists", o.lists,
+                 "list folders or files (OFAC CSV set, UN XML, CSL CSV, DPL text); default: the "
+                 "bundled sample")
+      ->expected(1, -1);
+  app.add_flag("--json", o.json, "machine-readable output");
+
+  auto* lists = app.add_subcommand("lists", "what is loaded: files, sha256, counts, warnings");
+
+  std::string id;
+  auto* show = app.add_subcommand("show", "everything known about one entity");
+  show->add_option("ID", id, "entity id, e.g. us_ofac_sdn:22323")->required();
+
+  ScreenArgs sa;
+  auto* screen = app.add_subcommand("screen", "screen a name, or a batch file with --input");
+  screen->add_option("NAME", sa.name, "the name to screen");
+  screen->add_option("--type", sa.type, "person, organization, vessel, aircraft or any");
+  screen->add_option("--dob", sa.dob, "date of birth, YYYY-MM-DD or YYYY");
+  screen->add_option("--country", sa.country, "country, ISO code or name");
+  screen->add_option("--top", sa.top, "at most this many matches")->check(CLI::Range(1, 1000));
+  screen->add_option("--min-score", sa.min_score, "drop matches below this score")
+      ->check(CLI::Range(0.0, 1.0));
+  screen->add_flag("--explain", sa.explain, "show how each match lined up");
+  screen->add_option("--input", sa.input,
+                     "batch input: .jsonl or .csv (header: name,type,dob,country,id)");
+  screen->add_option("--output", sa.output,
+                     "batch output: .jsonl or .csv (default: standard output)");
+  screen->add_option("--threads", sa.threads, "batch threads (default: all cores)");
+
+  std::string old_path, new_path;
+  bool details = false;
+  auto* diff =
+      app.add_subcommand("diff", "entities added, removed and changed between two versions");
+  diff->add_option("OLD", old_path, "the older list")->required();
+  diff->add_option("NEW", new_path, "the newer list")->required();
+  diff->add_flag("--details", details, "list every added, removed and changed id");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (lists->parsed()) return CmdLists(o);
+    if (show->parsed()) return CmdShow(o, id);
+    if (screen->parsed()) return CmdScreen(o, sa);
+    if (diff->parsed()) return CmdDiff(o, old_path, new_path, details);
+  } catch (const std::exception& e) {
+    std::cerr << "vigil: internal error: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

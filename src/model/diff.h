@@ -1,0 +1,38 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// What changed between two versions of a list: entities added, removed, and changed, with
+// the fields that changed. Entities are matched by id. The basis for re-screening stored
+// parties when a list changes.
+
+#ifndef VIGIL_MODEL_DIFF_H_
+#define VIGIL_MODEL_DIFF_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "vigil/list.h"
+
+namespace vigil::model {
+
+struct EntityChange {
+  std::string id;
+  std::vector<std::string> fields;  // "names", "programs", "addresses", ...
+};
+
+struct ListDiff {
+  std::vector<std::string> added;    // ids, in the new list's order
+  std::vector<std::string> removed;  // ids, in the old list's order
+  std::vector<EntityChange> changed;
+  size_t unchanged = 0;
+  std::map<std::string, size_t> changed_by_field;
+};
+
+// The names of the fields in which `a` and `b` differ (empty when equal).
+std::vector<std::string> ChangedFields(const Entity& a, const Entity& b);
+
+ListDiff Diff(const LoadedList& old_list, const LoadedList& new_list);
+
+}  // namespace vigil::model
+
+#endif  // VIGIL_MODEL_DIFF_H_

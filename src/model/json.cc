@@ -1,0 +1,146 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+#include "model/json.h"
+
+#include <cmath>
+
+namespace vigil::model {
+namespace {
+
+using nlohmann::json;
+
+void Put(json& j, const char* key, const std::string& value) {
+  if (!value.empty()) j[key] = value;
+}
+
+double Round(double x) { return std::round(x * 1e6) / 1e6; }
+
+}  // namespace
+
+json ToJson(const Entity& e) {
+  json j;
+  j["id"] = e.id;
+  j["source"] = e.source;
+  j["source_id"] = e.source_id;
+  j["kind"] = std::string(ToString(e.kind));
+  j["name"] = e.primary_name();
+  json names = json::array();
+  for (const Name& n : e.names) {
+    json x{{"name", n.full}, {"kind", std::string(ToString(n.kind))}};
+    Put(x, "family", n.family);
+    Put(x, "given", n.given);
+    names.push_back(std::move(x));
+  }
+  j["names"] = std::move(names);
+  if (!e.programs.empty()) j["programs"] = e.programs;
+  if (!e.addresses.empty()) {
+    json a = json::array();
+    for (const Address& x : e.addresses) {
+      json o = json::object();
+      Put(o, "street", x.street);
+      Put(o, "city", x.city);
+      Put(o, "region", x.region);
+      Put(o, "postal_code", x.postal_code);
+      Put(o, "country", x.country);
+      Put(o, "country_name", x.country_name);
+      Put(o, "note", x.note);
+      a.push_back(std::move(o));
+    }
+    j["addresses"] = std::move(a);
+  }
+  if (!e.countries.empty()) {
+    json a = json::array();
+    for (const CountryLink& c : e.countries) {
+      json o{{"role", std::string(ToString(c.role))}, {"name", c.name}};
+      Put(o, "code", c.code);
+      a.push_back(std::move(o));
+    }
+    j["countries"] = std::move(a);
+  }
+  if (!e.birth_dates.empty()) {
+    json a = json::array();
+    for (const BirthDate& b : e.birth_dates) {
+      json o{{"date", b.from.ToString()}, {"text", b.text}};
+      if (!b.to.empty()) o["to"] = b.to.ToString();
+      if (b.circa) o["circa"] = true;
+      a.push_back(std::move(o));
+    }
+    j["birth_dates"] = std::move(a);
+  }
+  if (!e.birth_places.empty()) j["birth_places"] = e.birth_places;
+  Put(j, "gender", e.gender);
+  if (!e.titles.empty()) j["titles"] = e.titles;
+  if (!e.identifiers.empty()) {
+    json a = json::array();
+    for (const Identifier& i : e.identifiers) {
+      json o{{"kind", std::string(ToString(i.kind))}, {"type", i.type}, {"value", i.value}};
+      Put(o, "country", i.country);
+      Put(o, "currency", i.currency);
+      Put(o, "note", i.note);
+      a.push_back(std::move(o));
+    }
+    j["identifiers"] = std::move(a);
+  }
+  if (!e.relationships.empty()) {
+    json a = json::array();
+    for (const Relationship& r : e.relationships) {
+      json o{{"relation", r.relation}, {"name", r.target_name}};
+      Put(o, "id", r.target_id);
+      a.push_back(std::move(o));
+    }
+    j["relationships"] = std::move(a);
+  }
+  Put(j, "listed_on", e.listed_on);
+  Put(j, "updated_on", e.updated_on);
+  Put(j, "remarks", e.remarks);
+  if (!e.unparsed_remarks.empty()) j["unparsed_remarks"] = e.unparsed_remarks;
+  if (!e.properties.empty()) {
+    json a = json::array();
+    for (const Property& p : e.properties) a.push_back({{"key", p.key}, {"value", p.value}});
+    j["properties"] = std::move(a);
+  }
+  return j;
+}
+
+json ToJson(const ListInfo& info) {
+  json j{{"source", info.source},
+         {"title", info.title},
+         {"format", info.format},
+         {"rows", info.rows_read},
+         {"load_seconds", Round(info.load_seconds)},
+         {"unparsed_remarks", info.unparsed_remarks}};
+  Put(j, "published", info.published);
+  json files = json::array();
+  for (const SourceFile& f : info.files) {
+    files.push_back({{"path", f.path}, {"sha256", f.sha256}, {"bytes", f.bytes}});
+  }
+  j["files"] = std::move(files);
+  json warnings = json::array();
+  for (const LoadWarning& w : info.warnings) {
+    warnings.push_back({{"file", w.file}, {"line", w.line}, {"message", w.message}});
+  }
+  j["warnings"] = std::move(warnings);
+  return j;
+}
+
+json ToJson(const Match& m, bool explain) {
+  json j{{"id", m.entity->id},
+         {"name", m.entity->primary_name()},
+         {"score", Round(m.score)},
+         {"kind", std::string(ToString(m.entity->kind))},
+         {"list", m.entity->source},
+         {"matched_name", m.matched_name},
+         {"matched_name_kind", std::string(ToString(m.matched_kind))}};
+  if (explain) {
+    json tokens = json::array();
+    for (const TokenMatch& t : m.tokens) {
+      tokens.push_back({{"query", t.query_token},
+                        {"list", t.list_token},
+                        {"similarity", Round(t.similarity)},
+                        {"weight", Round(t.weight)}});
+    }
+    j["explanation"] = {{"tokens", std::move(tokens)}};
+  }
+  return j;
+}
+
+}  // namespace vigil::model

@@ -1,0 +1,88 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+#include <algorithm>
+#include <unordered_map>
+
+#include "index/name_table.h"
+#include "match/name_scorer.h"
+#include "vigil/screen.h"
+
+namespace vigil {
+
+struct Screener::Rep {
+  std::vector<LoadedList> lists;
+  std::vector<const Entity*> entities;  // every entity of every list, in list order
+  std::unordered_map<std::string_view, const Entity*> by_id;
+  index::NameTable names;
+};
+
+Screener::Screener(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+Screener::~Screener() = default;
+
+Status Screener::Create(std::vector<LoadedList> lists, std::unique_ptr<Screener>* out) {
+  auto rep = std::make_unique<Rep>();
+  rep->lists = std::move(lists);
+  for (const LoadedList& list : rep->lists) {
+    for (const Entity& e : list.entities) {
+      if (!rep->by_id.emplace(e.id, &e).second) {
+        return Status::InvalidArgument("entity id " + e.id + " is loaded twice (the list '" +
+                                       list.info.source + "' was given more than once?)");
+      }
+      rep->entities.push_back(&e);
+    }
+  }
+  rep->names.Build(rep->entities);
+  out->reset(new Screener(std::move(rep)));
+  return Status::Ok();
+}
+
+std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& options) const {
+  const index::NameTable& table = rep_->names;
+  match::PreparedName q = table.Prepare(query.name);
+  std::vector<uint32_t> candidates;
+  table.Candidates(q, query.kind, &candidates);
+
+  struct Best {
+    double score;
+    uint32_t name;
+  };
+  std::unordered_map<uint32_t, Best> best;  // entity index -> best name
+  for (uint32_t id : candidates) {
+    double s = match::ScoreName(q, table.names()[id]);
+    if (s <= 0 || s < options.min_score) continue;
+    const index::NameRef& ref = table.refs()[id];
+    auto [it, inserted] = best.try_emplace(ref.entity, Best{s, id});
+    if (!inserted && s > it->second.score) it->second = Best{s, id};
+  }
+  std::vector<std::pair<uint32_t, Best>> ranked(best.begin(), best.end());
+  auto better = [](const auto& a, const auto& b) {
+    if (a.second.score != b.second.score) return a.second.score > b.second.score;
+    return a.first < b.first;
+  };
+  size_t keep = std::min(options.top, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
+                    ranked.end(), better);
+  ranked.resize(keep);
+
+  std::vector<Match> out;
+  out.reserve(keep);
+  for (const auto& [entity, b] : ranked) {
+    const index::NameRef& ref = table.refs()[b.name];
+    Match m;
+    m.entity = rep_->entities[entity];
+    m.score = b.score;
+    m.matched_name = m.entity->names[ref.name].full;
+    m.matched_kind = m.entity->names[ref.name].kind;
+    match::ScoreName(q, table.names()[b.name], &m.tokens);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+const Entity* Screener::Find(std::string_view id) const {
+  auto it = rep_->by_id.find(id);
+  return it == rep_->by_id.end() ? nullptr : it->second;
+}
+
+const std::vector<LoadedList>& Screener::lists() const { return rep_->lists; }
+
+}  // namespace vigil

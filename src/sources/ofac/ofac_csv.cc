@@ -1,0 +1,232 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// OFAC legacy CSV set: sdn.csv (or cons_prim.csv for the non-SDN lists) with its optional
+// companions alt.csv (aliases), add.csv (addresses) and sdn_comments.csv (remarks that
+// overflowed column 12). Windows-1252, CRLF, no header row, "-0-" for an empty field, and
+// a last line holding only a 0x1A byte. Companion rows refer to the main file by ent_num;
+// a row whose entity is missing is reported as a warning, never a crash.
+
+#include <charconv>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/country.h"
+#include "sources/common.h"
+#include "sources/ofac/remarks.h"
+#include "util/csv.h"
+#include "util/file.h"
+#include "util/strings.h"
+
+namespace vigil::sources {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct FileSet {
+  std::string source, title, main, alt, add, comments;
+};
+
+// "-0-" (with or without OFAC's trailing space) means an empty field.
+std::string Field(const std::string& raw) {
+  std::string_view t = util::Trim(raw);
+  if (t == "-0-") return "";
+  return std::string(t);
+}
+
+bool ParseEntNum(const std::string& s, long* out) {
+  std::string_view t = util::Trim(s);
+  if (t.empty()) return false;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), *out);
+  return ec == std::errc() && p == t.data() + t.size() && *out > 0;
+}
+
+// Reads one file of the set as UTF-8 text. `required` files must exist.
+Status ReadText(const fs::path& path, LoadedList* list, std::string* text) {
+  std::string bytes;
+  if (Status s = ReadListFile(path, list, &bytes); !s.ok()) return s;
+  return util::Windows1252ToUtf8(util::StripBomAndEof(bytes), path.string(), text);
+}
+
+// Iterates the records of `text`, checking each has `fields` fields and a numeric ent_num.
+// Calls fn(record, ent_num) for each; stops at the first malformed record.
+template <typename Fn>
+Status ForEachRecord(const std::string& text, const fs::path& path, size_t fields, Fn fn) {
+  util::CsvReader reader(text, ',', path.string());
+  util::CsvRecord rec;
+  while (reader.Next(&rec)) {
+    if (rec.fields.size() != fields) {
+      return Status::Corruption(util::Where(
+          path.string(), rec.line,
+          "expected " + std::to_string(fields) + " comma-separated fields, found " +
+              std::to_string(rec.fields.size()) + " (truncated or not an OFAC CSV file?)"));
+    }
+    long ent = 0;
+    if (!ParseEntNum(rec.fields[0], &ent)) {
+      return Status::Corruption(
+          util::Where(path.string(), rec.line,
+                      "first field '" + rec.fields[0].substr(0, 40) + "' is not an OFAC ent_num"));
+    }
+    fn(rec, ent);
+  }
+  return reader.status();
+}
+
+EntityKind KindFromSdnType(const std::string& type) {
+  if (type.empty()) return EntityKind::kOrganization;
+  return ParseEntityKind(type);
+}
+
+}  // namespace
+
+Status LoadOfacCsv(const fs::path& dir, LoadedList* out) {
+  FileSet set;
+  if (fs::exists(dir / "sdn.csv")) {
+    set = {"us_ofac_sdn", "OFAC Specially Designated Nationals (SDN) List",
+           "sdn.csv",     "alt.csv",
+           "add.csv",     "sdn_comments.csv"};
+  } else {
+    set = {"us_ofac_cons",  "OFAC Consolidated Sanctions List (non-SDN)",
+           "cons_prim.csv", "cons_alt.csv",
+           "cons_add.csv",  "cons_comments.csv"};
+  }
+  LoadedList list;
+  list.info.source = set.source;
+  list.info.title = set.title;
+  list.info.format = "ofac_csv";
+
+  const fs::path main_path = dir / set.main;
+  std::string text;
+  if (Status s = ReadText(main_path, &list, &text); !s.ok()) return s;
+
+  std::unordered_map<long, size_t> index;
+  std::vector<std::string> remarks;  // raw remarks per entity, completed by sdn_comments.csv
+  Status s = ForEachRecord(text, main_path, 12, [&](const util::CsvRecord& rec, long ent) {
+    ++list.info.rows_read;
+    if (index.count(ent) != 0) {
+      Warn(&list, main_path.string(), rec.line,
+           "ent_num " + std::to_string(ent) + " appears again; later row skipped");
+      return;
+    }
+    const auto& f = rec.fields;
+    Entity e;
+    e.source = set.source;
+    e.source_id = std::to_string(ent);
+    e.id = e.source + ":" + e.source_id;
+    e.kind = KindFromSdnType(Field(f[2]));
+    std::string name = Field(f[1]);
+    if (name.empty()) {
+      Warn(&list, main_path.string(), rec.line, "entity " + e.source_id + " has no name");
+    }
+    e.names.push_back(
+        ofac::MakeName(std::move(name), NameKind::kPrimary, e.kind == EntityKind::kPerson));
+    std::string programs = Field(f[3]);
+    for (std::string& p : util::SplitTrimmed(programs, "] [")) {
+      while (!p.empty() && (p.front() == '[')) p.erase(0, 1);
+      while (!p.empty() && (p.back() == ']')) p.pop_back();
+      if (!p.empty()) e.programs.push_back(p);
+    }
+    if (std::string title = Field(f[4]); !title.empty()) e.titles.push_back(title);
+    if (std::string call_sign = Field(f[5]); !call_sign.empty()) {
+      e.identifiers.push_back(Identifier{IdKind::kCallSign, "Call Sign", call_sign, "", "", ""});
+    }
+    static constexpr std::pair<size_t, std::string_view> kVesselFields[] = {
+        {6, "Vessel Type"}, {7, "Tonnage"}, {8, "Gross Registered Tonnage"}, {10, "Vessel Owner"}};
+    for (const auto& [col, key] : kVesselFields) {
+      if (std::string v = Field(f[col]); !v.empty()) {
+        e.properties.push_back(Property{std::string(key), v});
+      }
+    }
+    if (std::string flag = Field(f[9]); !flag.empty()) {
+      e.countries.push_back(CountryLink{model::CountryCode(flag), flag, CountryRole::kFlag});
+    }
+    index.emplace(ent, list.entities.size());
+    list.entities.push_back(std::move(e));
+    remarks.push_back(Field(f[11]));
+  });
+  if (!s.ok()) return s;
+
+  auto orphan = [&](const fs::path& path, size_t line, long ent) {
+    Warn(&list, path.string(), line,
+         "refers to ent_num " + std::to_string(ent) + ", which " + set.main +
+             " does not have; row skipped");
+  };
+
+  // Remarks overflow: appended to the entity's remarks before they are parsed.
+  if (fs::path p = dir / set.comments; fs::exists(p)) {
+    if (s = ReadText(p, &list, &text); !s.ok()) return s;
+    s = ForEachRecord(text, p, 2, [&](const util::CsvRecord& rec, long ent) {
+      auto it = index.find(ent);
+      if (it == index.end()) return orphan(p, rec.line, ent);
+      remarks[it->second] += rec.fields[1];
+    });
+    if (!s.ok()) return s;
+  }
+
+  for (size_t i = 0; i < list.entities.size(); ++i) {
+    ofac::ParseRemarks(remarks[i], &list.entities[i]);
+    list.info.unparsed_remarks += list.entities[i].unparsed_remarks.size();
+  }
+
+  if (fs::path p = dir / set.alt; fs::exists(p)) {
+    if (s = ReadText(p, &list, &text); !s.ok()) return s;
+    s = ForEachRecord(text, p, 5, [&](const util::CsvRecord& rec, long ent) {
+      auto it = index.find(ent);
+      if (it == index.end()) return orphan(p, rec.line, ent);
+      Entity& e = list.entities[it->second];
+      std::string type = util::AsciiLower(Field(rec.fields[2]));
+      NameKind kind = NameKind::kStrongAlias;
+      if (type == "fka") kind = NameKind::kFormerName;
+      if (type == "nka") kind = NameKind::kNewName;
+      if (type == "weak aka" || type == "weak") kind = NameKind::kWeakAlias;
+      std::string name = Field(rec.fields[3]);
+      if (name.empty()) {
+        Warn(&list, p.string(), rec.line, "alias without a name; row skipped");
+        return;
+      }
+      for (const Name& n : e.names) {
+        if (n.full == name) return;  // already known from the remarks
+      }
+      e.names.push_back(ofac::MakeName(std::move(name), kind, e.kind == EntityKind::kPerson));
+    });
+    if (!s.ok()) return s;
+  }
+
+  if (fs::path p = dir / set.add; fs::exists(p)) {
+    if (s = ReadText(p, &list, &text); !s.ok()) return s;
+    s = ForEachRecord(text, p, 6, [&](const util::CsvRecord& rec, long ent) {
+      auto it = index.find(ent);
+      if (it == index.end()) return orphan(p, rec.line, ent);
+      Address a;
+      a.street = Field(rec.fields[2]);
+      a.city = Field(rec.fields[3]);
+      a.country_name = Field(rec.fields[4]);
+      a.country = model::CountryCode(a.country_name);
+      a.note = Field(rec.fields[5]);
+      if (a.street.empty() && a.city.empty() && a.country_name.empty()) return;
+      if (a.country.empty() && !a.country_name.empty() && a.country_name != "undetermined") {
+        Warn(&list, p.string(), rec.line, "country '" + a.country_name + "' not recognised");
+      }
+      list.entities[it->second].addresses.push_back(std::move(a));
+    });
+    if (!s.ok()) return s;
+  }
+
+  // Resolve "Linked To:" targets by primary name within the list.
+  std::unordered_map<std::string, std::string> by_name;
+  for (const Entity& e : list.entities) by_name.emplace(util::AsciiUpper(e.primary_name()), e.id);
+  for (Entity& e : list.entities) {
+    for (Relationship& r : e.relationships) {
+      auto it = by_name.find(util::AsciiUpper(r.target_name));
+      if (it != by_name.end()) r.target_id = it->second;
+    }
+  }
+
+  if (list.entities.empty()) {
+    return Status::Corruption(main_path.string() + ": no entities in file");
+  }
+  *out = std::move(list);
+  return Status::Ok();
+}
+
+}  // namespace vigil::sources

@@ -1,0 +1,35 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// Name normalization: any script, any casing, any punctuation in; lower-case ASCII
+// tokens out.
+//
+//   "KIM, Jong-Un"      -> "kim jong un"
+//   "Ch'ol"             -> "chol"        (apostrophes and dots join, they do not split)
+//   "Société Générale"  -> "societe generale"
+//   "김정은"             -> "gim jeong eun"   (ICU Any-Latin, then Latin-ASCII)
+//   "Мухаммад"          -> "mukhammad"
+//
+// Steps: NFKC, transliteration of non-Latin scripts to Latin (ICU), Latin to ASCII (marks
+// stripped), lower case, then punctuation: ' ’ ` . are removed, every other non-alphanumeric
+// character separates tokens. ASCII input takes a fast path that never touches ICU.
+//
+// Thread-safe: each thread uses its own ICU transliterator.
+
+#ifndef VIGIL_TEXT_NORMALIZE_H_
+#define VIGIL_TEXT_NORMALIZE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil::text {
+
+// The normalized form: tokens joined by single spaces, no leading/trailing space.
+std::string Normalize(std::string_view name);
+
+// Normalize(name) split into tokens.
+std::vector<std::string> Tokenize(std::string_view name);
+
+}  // namespace vigil::text
+
+#endif  // VIGIL_TEXT_NORMALIZE_H_

@@ -1,0 +1,145 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+#include "util/file.h"
+
+#include <openssl/evp.h>
+#include <unicode/utf8.h>
+
+#include <array>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "util/strings.h"
+
+namespace vigil::util {
+namespace {
+
+size_t LineOf(std::string_view bytes, size_t offset) {
+  size_t line = 1;
+  for (size_t i = 0; i < offset && i < bytes.size(); ++i) {
+    if (bytes[i] == '\n') ++line;
+  }
+  return line;
+}
+
+// Windows-1252 0x80..0x9F as Unicode code points; 0 where undefined.
+constexpr std::array<char32_t, 32> kCp1252High = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+void AppendUtf8(char32_t cp, std::string* out) {
+  char buf[4];
+  int32_t len = 0;
+  UBool error = false;
+  U8_APPEND(reinterpret_cast<uint8_t*>(buf), len, 4, static_cast<UChar32>(cp), error);
+  if (!error) out->append(buf, static_cast<size_t>(len));
+}
+
+}  // namespace
+
+Status ReadFile(const std::filesystem::path& path, std::string* out) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::NotFound(path.string() + ": no such file");
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::InvalidArgument(path.string() + ": is a folder, expected a file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError(path.string() + ": cannot open for reading");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Status::IoError(path.string() + ": read failed");
+  *out = std::move(buf).str();
+  return Status::Ok();
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md.data(), &len, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    out.push_back(kHex[md[i] >> 4]);
+    out.push_back(kHex[md[i] & 15]);
+  }
+  return out;
+}
+
+Status CheckText(std::string_view bytes, std::string_view file) {
+  size_t nul = bytes.find('\0');
+  if (nul != std::string_view::npos) {
+    return Status::Corruption(Where(file, LineOf(bytes, nul),
+                                    "NUL byte: this is binary data or UTF-16, not a text list"));
+  }
+  return Status::Ok();
+}
+
+Status CheckUtf8(std::string_view bytes, std::string_view file) {
+  if (Status s = CheckText(bytes, file); !s.ok()) return s;
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  int32_t len = static_cast<int32_t>(bytes.size());
+  int32_t i = 0;
+  while (i < len) {
+    int32_t start = i;
+    UChar32 c;
+    U8_NEXT(p, i, len, c);
+    if (c < 0) {
+      char msg[96];
+      std::snprintf(msg, sizeof msg,
+                    "byte 0x%02X at offset %d is not valid UTF-8 (wrong encoding?)", p[start],
+                    start);
+      return Status::Corruption(Where(file, LineOf(bytes, static_cast<size_t>(start)), msg));
+    }
+  }
+  return Status::Ok();
+}
+
+Status Windows1252ToUtf8(std::string_view bytes, std::string_view file, std::string* out) {
+  if (Status s = CheckText(bytes, file); !s.ok()) return s;
+  std::string result;
+  result.reserve(bytes.size() + bytes.size() / 16);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    auto b = static_cast<unsigned char>(bytes[i]);
+    if (b < 0x80) {
+      result.push_back(static_cast<char>(b));
+    } else if (b >= 0xA0) {
+      AppendUtf8(b, &result);
+    } else {
+      char32_t cp = kCp1252High[b - 0x80];
+      if (cp == 0) {
+        char msg[96];
+        std::snprintf(msg, sizeof msg,
+                      "byte 0x%02X is not a Windows-1252 character (wrong encoding?)", b);
+        return Status::Corruption(Where(file, LineOf(bytes, i), msg));
+      }
+      AppendUtf8(cp, &result);
+    }
+  }
+  *out = std::move(result);
+  return Status::Ok();
+}
+
+std::string_view StripBomAndEof(std::string_view bytes) {
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  while (!bytes.empty() &&
+         (bytes.back() == '\x1A' || bytes.back() == '\n' || bytes.back() == '\r')) {
+    if (bytes.back() == '\x1A') {
+      bytes.remove_suffix(1);
+      continue;
+    }
+    // Keep line ends unless a SUB byte follows them; stop at the first other byte.
+    size_t k = bytes.find_last_not_of("\r\n");
+    if (k != std::string_view::npos && bytes[k] == '\x1A') {
+      bytes = bytes.substr(0, k);
+      continue;
+    }
+    break;
+  }
+  return bytes;
+}
+
+}  // namespace vigil::util

@@ -1,0 +1,338 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "sources/common.h"
+#include "util/file.h"
+#include "vigil/list.h"
+
+namespace vigil::sources {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kFixture = fs::path(VIGIL_FIXTURES) / "csl" / "consolidated.csv";
+const fs::path kReal = fs::path(VIGIL_SHARED_LISTS) / "us_csl" / "2023-11";
+
+fs::path WriteTemp(const std::string& name, const std::string& bytes) {
+  fs::path dir = fs::path(::testing::TempDir()) / "csl_csv_test";
+  fs::create_directories(dir);
+  fs::path p = dir / name;
+  std::ofstream(p, std::ios::binary) << bytes;
+  return p;
+}
+
+std::string ReadAll(const fs::path& p) {
+  std::string s;
+  EXPECT_TRUE(util::ReadFile(p, &s).ok());
+  return s;
+}
+
+const Entity* Find(const LoadedList& l, const std::string& id) {
+  for (const Entity& e : l.entities) {
+    if (e.id == id) return &e;
+  }
+  return nullptr;
+}
+
+bool HasProperty(const Entity& e, const std::string& key, const std::string& value) {
+  return std::find(e.properties.begin(), e.properties.end(), Property{key, value}) !=
+         e.properties.end();
+}
+
+// A list that a failed load must leave exactly as it was.
+LoadedList Sentinel() {
+  LoadedList l;
+  l.info.source = "sentinel";
+  l.entities.emplace_back().id = "sentinel:1";
+  return l;
+}
+
+// True when `l` is still the Sentinel() list.
+bool IsSentinel(const LoadedList& l) {
+  return l.info.source == "sentinel" && l.info.files.empty() && l.info.warnings.empty() &&
+         l.info.rows_read == 0 && l.entities.size() == 1 && l.entities[0].id == "sentinel:1";
+}
+
+// The message names `file` followed by ":<line>:".
+void ExpectNamesFileAndLine(const Status& s, const fs::path& file, size_t line) {
+  EXPECT_NE(s.message().find(file.string() + ":" + std::to_string(line) + ":"), std::string::npos)
+      << s.message();
+}
+
+TEST(CslCsvTest, MapsFixture) {
+  LoadedList l;
+  ASSERT_TRUE(LoadCsl(kFixture, &l).ok());
+  EXPECT_EQ(l.info.source, "us_csl");
+  EXPECT_EQ(l.info.title, "US Consolidated Screening List");
+  EXPECT_EQ(l.info.format, "csl_csv");
+  EXPECT_EQ(l.info.rows_read, 9u);  // the repeated header and skipped rows count
+  ASSERT_EQ(l.info.files.size(), 1u);
+  EXPECT_EQ(l.info.files[0].sha256.size(), 64u);
+  ASSERT_EQ(l.entities.size(), 4u);
+  EXPECT_EQ(l.entities[0].id, "us_csl:30882");
+  EXPECT_EQ(l.entities[1].id, "us_csl:9647");
+  EXPECT_EQ(l.entities[2].id, "us_csl:dcc742038bcb47f1bf9e805ef279484d");
+  EXPECT_EQ(l.entities[3].id, "us_csl:9999");
+
+  ASSERT_EQ(l.info.warnings.size(), 7u);
+  const auto& w = l.info.warnings;
+  EXPECT_EQ(w[0].line, 2u);
+  EXPECT_NE(w[0].message.find("header row repeated"), std::string::npos);
+  EXPECT_EQ(w[0].file, kFixture.string());
+  EXPECT_EQ(w[1].line, 4u);
+  EXPECT_NE(w[1].message.find("1980-02-30"), std::string::npos);
+  EXPECT_EQ(w[2].line, 7u);
+  EXPECT_NE(w[2].message.find("start_date \"2021-02-30\""), std::string::npos);
+  EXPECT_EQ(w[3].line, 8u);
+  EXPECT_NE(w[3].message.find("2 fields"), std::string::npos);
+  EXPECT_EQ(w[4].line, 9u);
+  EXPECT_NE(w[4].message.find("empty _id"), std::string::npos);
+  EXPECT_EQ(w[5].line, 10u);
+  EXPECT_NE(w[5].message.find("merged into entity us_csl:9647"), std::string::npos);
+  EXPECT_EQ(w[6].line, 11u);
+  EXPECT_NE(w[6].message.find("duplicate _id 9999"), std::string::npos);
+}
+
+TEST(CslCsvTest, MapsCmicEntity) {
+  LoadedList l;
+  ASSERT_TRUE(LoadCsl(kFixture, &l).ok());
+  const Entity& e = l.entities[0];
+  EXPECT_EQ(e.source, "us_csl");
+  EXPECT_EQ(e.source_id, "30882");
+  EXPECT_EQ(e.kind, EntityKind::kOrganization);
+  ASSERT_EQ(e.names.size(), 3u);  // empty and repeated aliases dropped
+  EXPECT_EQ(e.names[0].full, "China Telecom Corporation Limited");
+  EXPECT_EQ(e.names[0].kind, NameKind::kPrimary);
+  EXPECT_EQ(e.names[1].full, "CHINA TELECOM");
+  EXPECT_EQ(e.names[1].kind, NameKind::kStrongAlias);
+  EXPECT_EQ(e.names[2].full, "CHINA TELECOM CO., LTD");
+  EXPECT_EQ(e.programs, std::vector<std::string>{"CMIC-EO13959"});
+  ASSERT_EQ(e.addresses.size(), 1u);
+  EXPECT_EQ(e.addresses[0].street, "31 Jinrong Street, Xicheng District, Beijing, 100033");
+  EXPECT_EQ(e.addresses[0].country, "CN");
+  ASSERT_EQ(e.identifiers.size(), 2u);
+  EXPECT_EQ(e.identifiers[0],
+            (Identifier{IdKind::kRegistration, "Unified Social Credit Code (USCC)",
+                        "9111000071093019X7", "CN", "", ""}));
+  EXPECT_EQ(e.identifiers[1], (Identifier{IdKind::kOther, "ISIN", "US1694261033", "", "", ""}));
+  EXPECT_TRUE(HasProperty(e, "csl_source",
+                          "Non-SDN Chinese Military-Industrial Complex Companies List (CMIC) - "
+                          "Treasury Department"));
+  EXPECT_TRUE(HasProperty(e, "Issuer Name", "China Telecom Corp Ltd"));
+  EXPECT_TRUE(HasProperty(e, "Target Type", "Public Company"));
+  EXPECT_TRUE(HasProperty(e, "Listing Date (CMIC)", "2021-06-03"));
+  EXPECT_TRUE(HasProperty(e, "entity_number", "30882"));
+  EXPECT_TRUE(
+      HasProperty(e, "source_list_url",
+                  "https://www.treasury.gov/ofac/downloads/sanctions/1.0/cons_advanced.xml"));
+}
+
+TEST(CslCsvTest, MapsIndividualAndMergesSecondSubList) {
+  LoadedList l;
+  ASSERT_TRUE(LoadCsl(kFixture, &l).ok());
+  const Entity& e = l.entities[1];
+  EXPECT_EQ(e.kind, EntityKind::kPerson);
+  ASSERT_EQ(e.names.size(), 2u);
+  EXPECT_EQ(e.names[0].full, "ZAHHAR, Mahmoud Khaled");
+  // The PLC row with the same _id was merged: its primary name became an alias.
+  EXPECT_EQ(e.names[1].full, "Mahmoud Khaled ZAHHAR");
+  EXPECT_EQ(e.names[1].kind, NameKind::kStrongAlias);
+  EXPECT_EQ(e.programs, (std::vector<std::string>{"SDGT", "SDT", "PLC"}));
+  EXPECT_TRUE(HasProperty(e, "csl_source",
+                          "Palestinian Legislative Council List (PLC) - Treasury Department"));
+  EXPECT_EQ(e.titles, std::vector<std::string>{"Hamas leader"});
+  EXPECT_EQ(e.remarks, "First line of remarks\nsecond line");
+  EXPECT_EQ(e.gender, "male");
+  ASSERT_EQ(e.birth_dates.size(), 2u);  // 1980-02-30 is impossible: skipped with a warning
+  EXPECT_EQ(e.birth_dates[0].from.year, 1945);
+  EXPECT_TRUE(e.birth_dates[1].circa);
+  EXPECT_EQ(e.birth_places, (std::vector<std::string>{"Giza, Egypt", "Gaza"}));
+  EXPECT_EQ(e.countries, (std::vector<CountryLink>{{"TR", "TR", CountryRole::kCitizenship},
+                                                   {"EG", "EG", CountryRole::kNationality},
+                                                   {"KE", "KE", CountryRole::kNationality}}));
+  ASSERT_EQ(e.identifiers.size(), 6u);
+  EXPECT_EQ(e.identifiers[0],
+            (Identifier{IdKind::kPassport, "Passport", "U00242309", "TR", "", ""}));
+  EXPECT_EQ(e.identifiers[1],
+            (Identifier{IdKind::kDigitalCurrency, "Digital Currency Address - XBT", "1ABCxyz9", "",
+                        "XBT", ""}));
+  EXPECT_EQ(e.identifiers[2],
+            (Identifier{IdKind::kWebsite, "Website", "www.example.com", "", "", ""}));
+  EXPECT_EQ(e.identifiers[3],
+            (Identifier{IdKind::kEmail, "Email Address", "info@example.com", "", "", ""}));
+  EXPECT_EQ(e.identifiers[4],
+            (Identifier{IdKind::kNationalId, "C.U.R.P.", "AIMM67125HCHRRG06", "MX", "", "1968"}));
+  EXPECT_EQ(e.identifiers[5],
+            (Identifier{IdKind::kTaxId, "Tax ID No.", "7702070139", "RU", "", ""}));
+}
+
+TEST(CslCsvTest, MapsUntypedBisEntryAndVessel) {
+  LoadedList l;
+  ASSERT_TRUE(LoadCsl(kFixture, &l).ok());
+  const Entity& el = l.entities[2];
+  EXPECT_EQ(el.kind, EntityKind::kUnknown);
+  EXPECT_EQ(el.programs, std::vector<std::string>{"EL"});  // from "Entity List (EL) - ..."
+  ASSERT_EQ(el.addresses.size(), 2u);
+  EXPECT_EQ(el.addresses[0].street, "Tian Wang te Zi #1, Baqiao District, Xian");
+  EXPECT_EQ(el.addresses[0].country, "CN");
+  EXPECT_EQ(el.addresses[0].country_name, "China");
+  EXPECT_EQ(el.addresses[1].street, "Room 5, Hong Kong");
+  EXPECT_EQ(el.addresses[1].country, "HK");
+  EXPECT_EQ(el.listed_on, "2020-12-23");
+  EXPECT_TRUE(HasProperty(el, "federal_register_notice", "85 FR 83799"));
+  EXPECT_TRUE(HasProperty(el, "license_requirement", "For all items subject to the EAR."));
+  EXPECT_TRUE(HasProperty(el, "license_policy", "Presumption of denial."));
+
+  const Entity& v = l.entities[3];
+  EXPECT_EQ(v.kind, EntityKind::kVessel);
+  EXPECT_EQ(v.names.size(), 1u);  // the duplicate on the same sub-list was skipped
+  EXPECT_EQ(v.listed_on, "");     // 2021-02-30 is impossible
+  EXPECT_EQ(v.countries, (std::vector<CountryLink>{{"PA", "Panama", CountryRole::kFlag}}));
+  ASSERT_EQ(v.identifiers.size(), 2u);
+  EXPECT_EQ(v.identifiers[0], (Identifier{IdKind::kImo, "Vessel Registration Identification",
+                                          "7406784", "", "", ""}));
+  EXPECT_EQ(v.identifiers[1], (Identifier{IdKind::kCallSign, "Call Sign", "CL2192", "", "", ""}));
+  EXPECT_TRUE(HasProperty(v, "vessel_type", "Tug"));
+  EXPECT_TRUE(HasProperty(v, "gross_tonnage", "2595"));
+  EXPECT_TRUE(HasProperty(v, "call_sign", "CL2192"));
+}
+
+TEST(CslCsvTest, MissingFileFailsAndLeavesOutUntouched) {
+  LoadedList out = Sentinel();
+  fs::path p = fs::path(VIGIL_FIXTURES) / "csl" / "no_such.csv";
+  Status s = LoadCsl(p, &out);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find(p.string()), std::string::npos) << s.message();  // no line exists
+  EXPECT_TRUE(IsSentinel(out));
+}
+
+TEST(CslCsvTest, EmptyFileFails) {
+  LoadedList out = Sentinel();
+  fs::path p = WriteTemp("empty.csv", "\r\n  \n");
+  Status s = LoadCsl(p, &out);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find(p.string()), std::string::npos) << s.message();
+  EXPECT_TRUE(IsSentinel(out));
+}
+
+TEST(CslCsvTest, TruncatedLastRecordIsSkippedWithWarning) {
+  LoadedList whole;
+  ASSERT_TRUE(LoadCsl(kFixture, &whole).ok());
+  std::string bytes = ReadAll(kFixture);
+  bytes += "\"77\",\"Specially Designated Nationals (SDN) - Treasury Department\",\"77\",\"Ind";
+  fs::path p = WriteTemp("truncated.csv", bytes);
+  LoadedList out;
+  Status s = LoadCsl(p, &out);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(out.entities.size(), whole.entities.size());
+  EXPECT_EQ(out.info.rows_read, whole.info.rows_read + 1);
+  ASSERT_EQ(out.info.warnings.size(), whole.info.warnings.size() + 1);
+  const LoadWarning& w = out.info.warnings.back();
+  EXPECT_EQ(w.line, 12u);
+  EXPECT_NE(w.message.find("incomplete"), std::string::npos) << w.message;
+  EXPECT_EQ(Find(out, "us_csl:77"), nullptr);
+}
+
+TEST(CslCsvTest, InvalidUtf8Fails) {
+  LoadedList out = Sentinel();
+  std::string bytes = ReadAll(kFixture);
+  bytes.insert(bytes.find("Xicheng"), "\xC3\x28");  // line 3
+  fs::path p = WriteTemp("bad_utf8.csv", bytes);
+  Status s = LoadCsl(p, &out);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  ExpectNamesFileAndLine(s, p, 3);
+  EXPECT_TRUE(IsSentinel(out));
+}
+
+TEST(CslCsvTest, RandomBytesFail) {
+  std::mt19937 gen(20231101);
+  std::string bytes(4096, '\0');
+  for (char& c : bytes) c = static_cast<char>(gen() & 0xFF);
+  bytes[1000] = '\0';
+  LoadedList out = Sentinel();
+  fs::path p = WriteTemp("random.csv", bytes);
+  Status s = LoadCsl(p, &out);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  size_t at = s.message().find(p.string() + ":");
+  ASSERT_NE(at, std::string::npos) << s.message();
+  EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(s.message()[at + p.string().size() + 1])))
+      << s.message();
+  EXPECT_TRUE(IsSentinel(out));
+}
+
+TEST(CslCsvTest, HeaderWithoutRequiredColumnsFails) {
+  LoadedList out = Sentinel();
+  fs::path p = WriteTemp("no_name.csv", "_id,source,title\n1,SDN,Mr\n");
+  Status s = LoadCsl(p, &out);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  ExpectNamesFileAndLine(s, p, 1);
+  EXPECT_NE(s.message().find("name"), std::string::npos);
+  EXPECT_TRUE(IsSentinel(out));
+}
+
+// The 2023-11 snapshot ends inside a quoted field (its last record, line 4233, stops in
+// the middle of an address): the load must fail rather than return a silently short list.
+TEST(CslRealTest, TruncatedSnapshotLoadsWithWarningNamingLastRecord) {
+  if (!fs::exists(kReal)) GTEST_SKIP() << "../shared/lists not found";
+  LoadedList out;
+  Status s = LoadList(kReal, &out);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(out.info.rows_read, 4228u);
+  EXPECT_EQ(out.entities.size(), 4219u);
+  bool named = false;
+  for (const LoadWarning& w : out.info.warnings) {
+    named |= w.line == 4233 && w.message.find("incomplete") != std::string::npos;
+  }
+  EXPECT_TRUE(named);
+}
+
+// The snapshot without its incomplete last record (copied to a temporary folder, outside
+// the repository): everything else in it maps.
+TEST(CslRealTest, SnapshotWithoutTruncatedTailLoads) {
+  if (!fs::exists(kReal)) GTEST_SKIP() << "../shared/lists not found";
+  std::string bytes = ReadAll(kReal / "consolidated.csv");
+  bytes.resize(bytes.rfind('\n') + 1);
+  fs::path dir = fs::path(::testing::TempDir()) / "csl_real";
+  fs::create_directories(dir);
+  std::ofstream(dir / "consolidated.csv", std::ios::binary) << bytes;
+
+  LoadedList l;
+  Status s = LoadList(dir, &l);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(l.info.rows_read, 4227u);  // 4,228 records after the header, less the cut one
+  // 4,226 entries, of which 7 repeat an _id on a second sub-list and are merged.
+  EXPECT_EQ(l.entities.size(), 4219u);
+  size_t header = 0;
+  size_t merged = 0;
+  for (const LoadWarning& w : l.info.warnings) {
+    if (w.message.find("header row repeated") != std::string::npos) {
+      ++header;
+      EXPECT_EQ(w.line, 2u);
+    } else if (w.message.find("merged into entity") != std::string::npos) {
+      ++merged;
+    } else {
+      ADD_FAILURE() << w.file << ":" << w.line << ": " << w.message;
+    }
+  }
+  EXPECT_EQ(header, 1u);
+  EXPECT_EQ(merged, 7u);
+
+  const Entity* cmic = Find(l, "us_csl:30882");
+  ASSERT_NE(cmic, nullptr);
+  EXPECT_EQ(cmic->programs, std::vector<std::string>{"CMIC-EO13959"});
+  ASSERT_FALSE(cmic->identifiers.empty());
+  EXPECT_EQ(cmic->identifiers[0],
+            (Identifier{IdKind::kRegistration, "Unified Social Credit Code (USCC)",
+                        "9111000071093019X7", "CN", "", ""}));
+  for (const Entity& e : l.entities) EXPECT_FALSE(e.programs.empty()) << e.id;
+}
+
+}  // namespace
+}  // namespace vigil::sources

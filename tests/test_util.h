@@ -1,0 +1,56 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// Helpers shared by the tests: fixture paths, scratch folders, the shared lists.
+
+#ifndef VIGIL_TESTS_TEST_UTIL_H_
+#define VIGIL_TESTS_TEST_UTIL_H_
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+namespace vigil::testing {
+
+inline std::filesystem::path Fixture(std::string_view rel) {
+  return std::filesystem::path(VIGIL_FIXTURES) / rel;
+}
+
+// The shared snapshot folder (../shared/lists/<rel>), or empty when it is absent.
+inline std::filesystem::path SharedList(std::string_view rel) {
+  std::filesystem::path p = std::filesystem::path(VIGIL_SHARED_LISTS) / rel;
+  return std::filesystem::exists(p) ? p : std::filesystem::path();
+}
+
+#define VIGIL_REQUIRE_SHARED(path_var, rel)                                                  \
+  const std::filesystem::path path_var = ::vigil::testing::SharedList(rel);                  \
+  if (path_var.empty()) {                                                                    \
+    GTEST_SKIP() << "../shared/lists/" << (rel) << " not found beside the repository; this " \
+                 << "test needs the real list snapshots";                                    \
+  }
+
+// A fresh, empty folder for one test.
+inline std::filesystem::path ScratchDir(std::string_view name) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::filesystem::path p = std::filesystem::path(::testing::TempDir()) / "vigil" /
+                            (std::string(info->test_suite_name()) + "." + info->name()) / name;
+  std::filesystem::remove_all(p);
+  std::filesystem::create_directories(p);
+  return p;
+}
+
+inline void WriteFile(const std::filesystem::path& p, std::string_view bytes) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+inline std::string ReadAll(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace vigil::testing
+
+#endif  // VIGIL_TESTS_TEST_UTIL_H_

@@ -1,0 +1,59 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+#include "text/normalize.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace vigil::text {
+namespace {
+
+TEST(NormalizeTest, AsciiCasePunctuation) {
+  EXPECT_EQ(Normalize("KIM, Jong-Un"), "kim jong un");
+  EXPECT_EQ(Normalize("  KOREA   COMPUTER\tCENTER "), "korea computer center");
+  EXPECT_EQ(Normalize("Ch'ol"), "chol");
+  EXPECT_EQ(Normalize("CO., LTD."), "co ltd");
+  EXPECT_EQ(Normalize("A/S (Denmark)"), "a s denmark");
+  EXPECT_EQ(Normalize(""), "");
+  EXPECT_EQ(Normalize("--"), "");
+}
+
+TEST(NormalizeTest, DiacriticsAndCompatibilityForms) {
+  EXPECT_EQ(Normalize("Société Générale"), "societe generale");
+  EXPECT_EQ(Normalize("MÜLLER"), "muller");
+  EXPECT_EQ(Normalize("Ｋｉｍ"), "kim");  // full-width
+  EXPECT_EQ(Normalize("Ch’ŏl"), "chol");  // typographic apostrophe, breve
+}
+
+TEST(NormalizeTest, OtherScriptsBecomeLatin) {
+  EXPECT_EQ(Normalize("김정은"), "gim jeong eun");  // one token per Hangul syllable
+  EXPECT_EQ(Normalize("김 정은"), "gim jeong eun");
+  EXPECT_EQ(Normalize("Владимир Путин"), "vladimir putin");
+  EXPECT_FALSE(Normalize("محمد").empty());
+  EXPECT_FALSE(Normalize("金正恩").empty());
+}
+
+TEST(NormalizeTest, TokenizeSplitsOnSpaces) {
+  std::vector<std::string> t = Tokenize("KIM, Jong Un");
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0], "kim");
+  EXPECT_EQ(t[2], "un");
+  EXPECT_TRUE(Tokenize(" .,; ").empty());
+}
+
+TEST(NormalizeTest, SafeAcrossThreads) {
+  std::string a, b;
+  std::thread t1([&] {
+    for (int i = 0; i < 200; ++i) a = Normalize("Владимир");
+  });
+  std::thread t2([&] {
+    for (int i = 0; i < 200; ++i) b = Normalize("Ğüneş");
+  });
+  t1.join();
+  t2.join();
+  EXPECT_EQ(a, "vladimir");
+  EXPECT_EQ(b, "gunes");
+}
+
+}  // namespace
+}  // namespace vigil::text
