@@ -4,15 +4,22 @@
 #include <cmath>
 #include <unordered_set>
 
-#include "text/normalize.h"
+#include "text/analyze.h"
 
 namespace vigil::index {
 namespace {
 
-match::PreparedName Tokens(std::string_view name) {
+// Legal-form tokens count this much of their rarity weight.
+constexpr float kLegalFormWeight = 0.3f;
+
+match::PreparedName Tokens(std::string_view name, bool person) {
+  text::AnalyzedName a = text::Analyze(name, person);
   match::PreparedName p;
-  p.tokens = text::Tokenize(name);
+  p.tokens = std::move(a.tokens);
+  p.legal_form = std::move(a.legal_form);
   for (const std::string& t : p.tokens) p.joined += t;
+  for (size_t i = 1; i < p.tokens.size(); ++i) p.joined_rotated += p.tokens[i];
+  if (!p.tokens.empty()) p.joined_rotated += p.tokens[0];
   return p;
 }
 
@@ -29,7 +36,7 @@ void NameTable::Build(const std::vector<const Entity*>& entities) {
   for (uint32_t e = 0; e < entities.size(); ++e) {
     const Entity& entity = *entities[e];
     for (uint32_t n = 0; n < entity.names.size(); ++n) {
-      match::PreparedName p = Tokens(entity.names[n].full);
+      match::PreparedName p = Tokens(entity.names[n].full, entity.kind == EntityKind::kPerson);
       if (p.tokens.empty()) continue;
       std::unordered_set<std::string_view> seen(p.tokens.begin(), p.tokens.end());
       for (std::string_view t : seen) ++doc_freq_[std::string(t)];
@@ -50,15 +57,16 @@ float NameTable::TokenWeight(std::string_view token) const {
 void NameTable::Weigh(match::PreparedName* name) const {
   name->weights.clear();
   name->total_weight = 0;
-  for (const std::string& t : name->tokens) {
-    float w = TokenWeight(t);
+  for (size_t i = 0; i < name->tokens.size(); ++i) {
+    float w = TokenWeight(name->tokens[i]);
+    if (name->legal_form[i]) w *= kLegalFormWeight;
     name->weights.push_back(w);
     name->total_weight += w;
   }
 }
 
-match::PreparedName NameTable::Prepare(std::string_view name) const {
-  match::PreparedName p = Tokens(name);
+match::PreparedName NameTable::Prepare(std::string_view name, EntityKind kind) const {
+  match::PreparedName p = Tokens(name, kind == EntityKind::kPerson);
   Weigh(&p);
   return p;
 }

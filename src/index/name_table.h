@@ -5,7 +5,7 @@
 //
 // Token weight = ln(1 + names / names containing the token): "kim", "trading" or
 // "company" weigh little, a rare surname much. A query token no list name contains gets
-// the highest weight.
+// the highest weight. Legal-form tokens ("coltd", "llc", "sadecv") weigh 0.3 of that.
 //
 // Candidate stage (this version): every name whose entity kind is compatible with the
 // query's. It never loses a match and costs one scorer call per list name; an inverted
@@ -41,8 +41,8 @@ class NameTable {
 
   void Build(const std::vector<const Entity*>& entities);
 
-  // Normalizes and weighs a query name.
-  match::PreparedName Prepare(std::string_view name) const;
+  // Analyzes and weighs a query name; `kind` kPerson skips legal-form rewriting.
+  match::PreparedName Prepare(std::string_view name, EntityKind kind) const;
 
   // Appends the ids (indexes into names()) of the list names worth scoring for a query
   // of kind `kind` (kUnknown: any).

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "match/jaro_winkler.h"
+#include "match/levenshtein.h"
 
 namespace vigil::match {
 namespace {
@@ -15,11 +16,21 @@ struct Pair {
 
 }  // namespace
 
+size_t TypoBudget(size_t length) {
+  if (length <= 3) return 0;  // "kim" / "kin": too short to tell a typo from a name
+  if (length <= 5) return 1;
+  if (length <= 9) return 2;
+  return 3;
+}
+
 double TokenSimilarity(std::string_view a, std::string_view b) {
   if (a == b) return 1.0;
-  if (a.size() <= 2 || b.size() <= 2) return 0.0;
+  if (std::min(a.size(), b.size()) < 3) return 0.0;
+  const size_t budget = TypoBudget(std::max(a.size(), b.size()));
+  if (budget == 0) return 0.0;
   double jw = JaroWinkler(a, b);
-  return jw >= kMinTokenSimilarity ? jw : 0.0;
+  if (jw < kMinTokenSimilarity) return 0.0;
+  return BoundedLevenshtein(a, b, budget) <= budget ? jw : 0.0;
 }
 
 double ScoreName(const PreparedName& query, const PreparedName& candidate,
@@ -68,7 +79,8 @@ double ScoreName(const PreparedName& query, const PreparedName& candidate,
 
   double joined_score = 0.0;
   if (qt.size() + ct.size() > 2) {
-    double jw = JaroWinkler(query.joined, candidate.joined);
+    double jw = std::max(JaroWinkler(query.joined, candidate.joined),
+                         JaroWinkler(query.joined, candidate.joined_rotated));
     if (jw >= 0.9) joined_score = jw - 0.05;
   }
   bool joined_wins = joined_score > token_score;

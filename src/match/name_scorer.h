@@ -3,16 +3,19 @@
 // Scoring one prepared query name against one prepared list name.
 //
 // Tokens are aligned regardless of order: every query token is paired with at most one
-// list token, best pairs first (greedy), where a pair's similarity is Jaro-Winkler on the
-// normalized tokens, 0 below kMinTokenSimilarity, and exact-only for tokens of one or two
-// letters. Each token carries a weight (its rarity across the loaded lists, see
-// index/token_weights.h), so a shared rare token says much and a shared "company" little.
+// list token, best pairs first (greedy). A pair's similarity is Jaro-Winkler on the
+// normalized tokens, counted only when it reaches kMinTokenSimilarity and the tokens are
+// within a typo budget that grows with length (TypoBudget: exact up to 3 letters, one
+// edit up to 5, two up to 9, three beyond), so "bakery" never pairs with "bank". Each token carries
+// a weight (its rarity across the loaded lists, see index/token_weights.h), so a shared rare token
+// says much and a shared "company" little.
 //
 //   score = sum over pairs (similarity * (w_query + w_list)) / (sum w_query + sum w_list)
 //
 // Unmatched tokens on either side only add to the denominator, so they pull the score
-// down. The tokens joined without spaces are compared as well ("kyongsik" vs "kyong sik"),
-// and the better of the two readings wins. Cost: O(|q| * |c|) Jaro-Winkler calls.
+// down. The tokens joined without spaces are compared as well ("kyongsik" vs "kyong sik",
+// also with the list name's first token moved last), and the better reading wins. Cost: O(|q| *
+// |c|) Jaro-Winkler calls.
 
 #ifndef VIGIL_MATCH_NAME_SCORER_H_
 #define VIGIL_MATCH_NAME_SCORER_H_
@@ -29,10 +32,16 @@ inline constexpr double kMinTokenSimilarity = 0.80;
 // A name ready for comparison: normalized tokens, their weights, and the joined form.
 struct PreparedName {
   std::vector<std::string> tokens;
-  std::vector<float> weights;  // parallel to tokens
-  std::string joined;          // tokens without separators
+  std::vector<float> weights;    // parallel to tokens
+  std::vector<bool> legal_form;  // parallel to tokens
+  std::string joined;            // tokens without separators
+  std::string joined_rotated;    // the same with the first token moved last ("hlaingkhin" ->
+                                 // "khinhlaing": OFAC's "LAST, First" read given names first)
   float total_weight = 0;
 };
+
+// Edits (Levenshtein) tolerated between two tokens whose shorter one has `length` bytes.
+size_t TypoBudget(size_t length);
 
 // Similarity of two normalized tokens in [0, 1].
 double TokenSimilarity(std::string_view a, std::string_view b);

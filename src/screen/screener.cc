@@ -37,25 +37,38 @@ Status Screener::Create(std::vector<LoadedList> lists, std::unique_ptr<Screener>
 
 std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& options) const {
   const index::NameTable& table = rep_->names;
-  match::PreparedName q = table.Prepare(query.name);
+  match::PreparedName q = table.Prepare(query.name, query.kind);
   std::vector<uint32_t> candidates;
   table.Candidates(q, query.kind, &candidates);
 
+  // Among equal scores, a name with the query's tokens in the query's order wins, then a
+  // primary name over an alias.
   struct Best {
     double score;
     uint32_t name;
+    int tie;
+  };
+  auto tie_rank = [&](uint32_t id) {
+    const index::NameRef& ref = table.refs()[id];
+    int exact = table.names()[id].tokens == q.tokens ? 2 : 0;
+    int primary = rep_->entities[ref.entity]->names[ref.name].kind == NameKind::kPrimary ? 1 : 0;
+    return exact + primary;
   };
   std::unordered_map<uint32_t, Best> best;  // entity index -> best name
   for (uint32_t id : candidates) {
     double s = match::ScoreName(q, table.names()[id]);
     if (s <= 0 || s < options.min_score) continue;
     const index::NameRef& ref = table.refs()[id];
-    auto [it, inserted] = best.try_emplace(ref.entity, Best{s, id});
-    if (!inserted && s > it->second.score) it->second = Best{s, id};
+    auto [it, inserted] = best.try_emplace(ref.entity, Best{s, id, tie_rank(id)});
+    if (!inserted && s >= it->second.score) {
+      int tie = tie_rank(id);
+      if (s > it->second.score || tie > it->second.tie) it->second = Best{s, id, tie};
+    }
   }
   std::vector<std::pair<uint32_t, Best>> ranked(best.begin(), best.end());
   auto better = [](const auto& a, const auto& b) {
     if (a.second.score != b.second.score) return a.second.score > b.second.score;
+    if (a.second.tie != b.second.tie) return a.second.tie > b.second.tie;
     return a.first < b.first;
   };
   size_t keep = std::min(options.top, ranked.size());

@@ -14,6 +14,7 @@
 #include "model/country.h"
 #include "sources/common.h"
 #include "sources/ofac/remarks.h"
+#include "text/normalize.h"
 #include "util/csv.h"
 #include "util/file.h"
 #include "util/strings.h"
@@ -212,12 +213,13 @@ Status LoadOfacCsv(const fs::path& dir, LoadedList* out) {
     if (!s.ok()) return s;
   }
 
-  // Resolve "Linked To:" targets by primary name within the list.
+  // Resolve "Linked To:" targets by normalized primary name within the list (the remark
+  // drops the name's final period, case and spacing vary).
   std::unordered_map<std::string, std::string> by_name;
-  for (const Entity& e : list.entities) by_name.emplace(util::AsciiUpper(e.primary_name()), e.id);
+  for (const Entity& e : list.entities) by_name.emplace(text::Normalize(e.primary_name()), e.id);
   for (Entity& e : list.entities) {
     for (Relationship& r : e.relationships) {
-      auto it = by_name.find(util::AsciiUpper(r.target_name));
+      auto it = by_name.find(text::Normalize(r.target_name));
       if (it != by_name.end()) r.target_id = it->second;
     }
   }

@@ -1,0 +1,27 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// Name analysis: a raw name to the tokens the matcher compares, each tagged.
+//
+// Normalize (normalize.h), split into tokens, and for names that are not a person's,
+// replace legal-form phrases by their canonical token (legal_forms.h). Thread-safe.
+
+#ifndef VIGIL_TEXT_ANALYZE_H_
+#define VIGIL_TEXT_ANALYZE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil::text {
+
+struct AnalyzedName {
+  std::vector<std::string> tokens;
+  std::vector<bool> legal_form;  // parallel to tokens
+};
+
+// `person`: the name is known to be a person's (no legal-form rewriting).
+AnalyzedName Analyze(std::string_view name, bool person);
+
+}  // namespace vigil::text
+
+#endif  // VIGIL_TEXT_ANALYZE_H_

@@ -1,0 +1,76 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+#include "text/legal_forms.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "util/data.h"
+#include "util/strings.h"
+
+namespace vigil::text {
+namespace {
+
+struct Table {
+  // First token of a variant -> (variant tokens, canonical), longest variants first.
+  std::unordered_map<std::string, std::vector<std::pair<std::vector<std::string>, std::string>>>
+      by_first;
+};
+
+const Table& GetTable() {
+  static const Table* table = [] {
+    auto* t = new Table;
+    for (const std::string& line :
+         util::SplitTrimmed(util::EmbeddedData("names/legal_forms.tsv"), "\n")) {
+      if (line.empty() || line[0] == '#') continue;
+      size_t tab = line.find('\t');
+      if (tab == std::string::npos) continue;
+      std::string canonical(util::Trim(line.substr(0, tab)));
+      for (const std::string& variant : util::SplitTrimmed(line.substr(tab + 1), "|")) {
+        std::vector<std::string> tokens = util::SplitTrimmed(variant, " ");
+        if (tokens.empty()) continue;
+        t->by_first[tokens[0]].emplace_back(std::move(tokens), canonical);
+      }
+    }
+    for (auto& [first, variants] : t->by_first) {
+      std::stable_sort(variants.begin(), variants.end(), [](const auto& a, const auto& b) {
+        return a.first.size() > b.first.size();
+      });
+    }
+    return t;
+  }();
+  return *table;
+}
+
+}  // namespace
+
+void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>* is_legal_form) {
+  const Table& table = GetTable();
+  std::vector<std::string> out;
+  is_legal_form->clear();
+  out.reserve(tokens->size());
+  for (size_t i = 0; i < tokens->size();) {
+    auto it = table.by_first.find((*tokens)[i]);
+    bool replaced = false;
+    if (it != table.by_first.end()) {
+      for (const auto& [variant, canonical] : it->second) {
+        if (i + variant.size() > tokens->size()) continue;
+        if (!std::equal(variant.begin(), variant.end(), tokens->begin() + static_cast<long>(i))) {
+          continue;
+        }
+        out.push_back(canonical);
+        is_legal_form->push_back(true);
+        i += variant.size();
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) {
+      out.push_back(std::move((*tokens)[i]));
+      is_legal_form->push_back(false);
+      ++i;
+    }
+  }
+  *tokens = std::move(out);
+}
+
+}  // namespace vigil::text

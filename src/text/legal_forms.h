@@ -1,0 +1,24 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// Legal forms ("Co., Ltd.", "Sociedad Anonima de Capital Variable", "OOO") recognised in
+// normalized token sequences and replaced by one canonical token, from the reviewed table
+// data/names/legal_forms.tsv. Longest variant first, so "company limited" becomes
+// "coltd", not "co" + "ltd".
+//
+// Built once on first use; thread-safe.
+
+#ifndef VIGIL_TEXT_LEGAL_FORMS_H_
+#define VIGIL_TEXT_LEGAL_FORMS_H_
+
+#include <string>
+#include <vector>
+
+namespace vigil::text {
+
+// Rewrites `tokens` in place, replacing each legal-form phrase by its canonical token.
+// `is_legal_form` receives one flag per resulting token.
+void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>* is_legal_form);
+
+}  // namespace vigil::text
+
+#endif  // VIGIL_TEXT_LEGAL_FORMS_H_
