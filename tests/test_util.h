@@ -12,6 +12,10 @@
 #include <string>
 #include <string_view>
 
+#include "vigil/entity.h"
+#include "vigil/list.h"
+#include "vigil/status.h"
+
 namespace vigil::testing {
 
 inline std::filesystem::path Fixture(std::string_view rel) {
@@ -49,6 +53,52 @@ inline void WriteFile(const std::filesystem::path& p, std::string_view bytes) {
 inline std::string ReadAll(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Writes `bytes` to a file named `name` in this test's own scratch folder (kept across
+// calls within the test) and returns its path.
+inline std::filesystem::path WriteTemp(std::string_view name, std::string_view bytes) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "vigil" /
+                              (std::string(info->test_suite_name()) + "." + info->name()) / "tmp";
+  std::filesystem::create_directories(dir);
+  std::filesystem::path p = dir / name;
+  WriteFile(p, bytes);
+  return p;
+}
+
+inline const Entity* FindEntity(const LoadedList& l, std::string_view id) {
+  for (const Entity& e : l.entities) {
+    if (e.id == id) return &e;
+  }
+  return nullptr;
+}
+
+inline bool HasProperty(const Entity& e, const std::string& key, const std::string& value) {
+  for (const Property& p : e.properties) {
+    if (p.key == key && p.value == value) return true;
+  }
+  return false;
+}
+
+// A list that a failed load must leave exactly as it was; IsSentinel() checks it.
+inline LoadedList Sentinel() {
+  LoadedList l;
+  l.info.source = "sentinel";
+  l.entities.emplace_back().id = "sentinel:1";
+  return l;
+}
+
+inline bool IsSentinel(const LoadedList& l) {
+  return l.info.source == "sentinel" && l.info.files.empty() && l.info.warnings.empty() &&
+         l.info.rows_read == 0 && l.entities.size() == 1 && l.entities[0].id == "sentinel:1";
+}
+
+// The status message names `file` followed by ":<line>:".
+inline void ExpectNamesFileAndLine(const Status& s, const std::filesystem::path& file,
+                                   size_t line) {
+  EXPECT_NE(s.message().find(file.string() + ":" + std::to_string(line) + ":"), std::string::npos)
+      << s.message();
 }
 
 }  // namespace vigil::testing

@@ -1,36 +1,44 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 #include "model/diff.h"
 
+#include <algorithm>
+#include <set>
 #include <unordered_map>
+
+#include "model/json.h"
 
 namespace vigil::model {
 
+namespace {
+
+// Arrays compared as multisets: the order in which a list writes aliases or addresses is
+// not a change.
+nlohmann::json Canonical(nlohmann::json j) {
+  for (auto& [key, value] : j.items()) {
+    if (!value.is_array()) continue;
+    std::vector<std::string> items;
+    for (const auto& v : value) items.push_back(v.dump());
+    std::sort(items.begin(), items.end());
+    value = items;
+  }
+  return j;
+}
+
+}  // namespace
+
 std::vector<std::string> ChangedFields(const Entity& a, const Entity& b) {
+  nlohmann::json ja = Canonical(ToJson(a)), jb = Canonical(ToJson(b));
+  std::set<std::string> keys;
+  for (const auto& [k, v] : ja.items()) keys.insert(k);
+  for (const auto& [k, v] : jb.items()) keys.insert(k);
   std::vector<std::string> out;
-  auto check = [&](const char* field, bool same) {
-    if (!same) out.emplace_back(field);
-  };
-  auto same_names = [](const std::vector<Name>& x, const std::vector<Name>& y) {
-    if (x.size() != y.size()) return false;
-    for (size_t i = 0; i < x.size(); ++i) {
-      if (x[i].full != y[i].full || x[i].kind != y[i].kind) return false;
-    }
-    return true;
-  };
-  check("kind", a.kind == b.kind);
-  check("names", same_names(a.names, b.names));
-  check("programs", a.programs == b.programs);
-  check("addresses", a.addresses == b.addresses);
-  check("countries", a.countries == b.countries);
-  check("birth_dates", a.birth_dates == b.birth_dates);
-  check("birth_places", a.birth_places == b.birth_places);
-  check("gender", a.gender == b.gender);
-  check("titles", a.titles == b.titles);
-  check("identifiers", a.identifiers == b.identifiers);
-  check("relationships", a.relationships == b.relationships);
-  check("listed_on", a.listed_on == b.listed_on);
-  check("remarks", a.remarks == b.remarks);
-  check("properties", a.properties == b.properties);
+  for (const std::string& k : keys) {
+    if (k == "name") continue;  // the primary name is part of "names"
+    auto ia = ja.find(k), ib = jb.find(k);
+    bool same =
+        (ia == ja.end() || ib == jb.end()) ? (ia == ja.end()) == (ib == jb.end()) : *ia == *ib;
+    if (!same) out.push_back(k);
+  }
   return out;
 }
 

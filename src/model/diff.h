@@ -28,7 +28,8 @@ struct ListDiff {
   std::map<std::string, size_t> changed_by_field;
 };
 
-// The names of the fields in which `a` and `b` differ (empty when equal).
+// The names of the fields (as in the JSON form, model/json.h) in which `a` and `b` differ;
+// empty when equal. Lists are compared regardless of order.
 std::vector<std::string> ChangedFields(const Entity& a, const Entity& b);
 
 ListDiff Diff(const LoadedList& old_list, const LoadedList& new_list);

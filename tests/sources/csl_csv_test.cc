@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sources/common.h"
+#include "test_util.h"
 #include "util/file.h"
 #include "vigil/list.h"
 
@@ -16,55 +17,16 @@ namespace vigil::sources {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ExpectNamesFileAndLine;
+using testing::HasProperty;
+using testing::IsSentinel;
+using testing::ReadAll;
+using testing::Sentinel;
+using testing::WriteTemp;
+const auto& Find = testing::FindEntity;
 
 const fs::path kFixture = fs::path(VIGIL_FIXTURES) / "csl" / "consolidated.csv";
 const fs::path kReal = fs::path(VIGIL_SHARED_LISTS) / "us_csl" / "2023-11";
-
-fs::path WriteTemp(const std::string& name, const std::string& bytes) {
-  fs::path dir = fs::path(::testing::TempDir()) / "csl_csv_test";
-  fs::create_directories(dir);
-  fs::path p = dir / name;
-  std::ofstream(p, std::ios::binary) << bytes;
-  return p;
-}
-
-std::string ReadAll(const fs::path& p) {
-  std::string s;
-  EXPECT_TRUE(util::ReadFile(p, &s).ok());
-  return s;
-}
-
-const Entity* Find(const LoadedList& l, const std::string& id) {
-  for (const Entity& e : l.entities) {
-    if (e.id == id) return &e;
-  }
-  return nullptr;
-}
-
-bool HasProperty(const Entity& e, const std::string& key, const std::string& value) {
-  return std::find(e.properties.begin(), e.properties.end(), Property{key, value}) !=
-         e.properties.end();
-}
-
-// A list that a failed load must leave exactly as it was.
-LoadedList Sentinel() {
-  LoadedList l;
-  l.info.source = "sentinel";
-  l.entities.emplace_back().id = "sentinel:1";
-  return l;
-}
-
-// True when `l` is still the Sentinel() list.
-bool IsSentinel(const LoadedList& l) {
-  return l.info.source == "sentinel" && l.info.files.empty() && l.info.warnings.empty() &&
-         l.info.rows_read == 0 && l.entities.size() == 1 && l.entities[0].id == "sentinel:1";
-}
-
-// The message names `file` followed by ":<line>:".
-void ExpectNamesFileAndLine(const Status& s, const fs::path& file, size_t line) {
-  EXPECT_NE(s.message().find(file.string() + ":" + std::to_string(line) + ":"), std::string::npos)
-      << s.message();
-}
 
 TEST(CslCsvTest, MapsFixture) {
   LoadedList l;

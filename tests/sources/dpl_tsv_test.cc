@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sources/common.h"
+#include "test_util.h"
 #include "util/file.h"
 #include "vigil/list.h"
 
@@ -16,6 +17,13 @@ namespace vigil::sources {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ExpectNamesFileAndLine;
+using testing::HasProperty;
+using testing::IsSentinel;
+using testing::ReadAll;
+using testing::Sentinel;
+using testing::WriteTemp;
+const auto& Find = testing::FindEntity;
 
 const fs::path kFixture = fs::path(VIGIL_FIXTURES) / "dpl" / "dpl.txt";
 const fs::path kReal = fs::path(VIGIL_SHARED_LISTS) / "us_bis_dpl" / "2022-09";
@@ -24,36 +32,6 @@ const char kHeader[] =
     "\"Name\"\t\"Street_Address\"\t\"City\"\t\"State\"\t\"Country\"\t\"Postal_Code\"\t"
     "\"Effective_Date\"\t\"Expiration_Date\"\t\"Standard_Order\"\t\"Last_Update\"\t\"Action\"\t"
     "\"FR_Citation\"\r\n";
-
-fs::path WriteTemp(const std::string& name, const std::string& bytes) {
-  fs::path dir = fs::path(::testing::TempDir()) / "dpl_tsv_test";
-  fs::create_directories(dir);
-  fs::path p = dir / name;
-  std::ofstream(p, std::ios::binary) << bytes;
-  return p;
-}
-
-bool HasProperty(const Entity& e, const std::string& key, const std::string& value) {
-  return std::find(e.properties.begin(), e.properties.end(), Property{key, value}) !=
-         e.properties.end();
-}
-
-LoadedList Sentinel() {
-  LoadedList l;
-  l.info.source = "sentinel";
-  l.entities.emplace_back().id = "sentinel:1";
-  return l;
-}
-
-bool IsSentinel(const LoadedList& l) {
-  return l.info.source == "sentinel" && l.info.files.empty() && l.info.warnings.empty() &&
-         l.info.rows_read == 0 && l.entities.size() == 1 && l.entities[0].id == "sentinel:1";
-}
-
-void ExpectNamesFileAndLine(const Status& s, const fs::path& file, size_t line) {
-  EXPECT_NE(s.message().find(file.string() + ":" + std::to_string(line) + ":"), std::string::npos)
-      << s.message();
-}
 
 TEST(DplTsvTest, MapsFixture) {
   LoadedList l;

@@ -14,16 +14,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::Fixture;
+using testing::IsSentinel;
 using testing::ReadAll;
 using testing::ScratchDir;
+using testing::Sentinel;
 using testing::WriteFile;
-
-const Entity* Find(const LoadedList& l, std::string_view id) {
-  for (const Entity& e : l.entities) {
-    if (e.id == id) return &e;
-  }
-  return nullptr;
-}
+const auto& Find = testing::FindEntity;
 
 const Identifier* FindId(const Entity& e, IdKind kind) {
   for (const Identifier& i : e.identifiers) {
@@ -42,12 +38,6 @@ fs::path FixtureWith(const std::string& name, std::string_view bytes) {
   return dir;
 }
 
-LoadedList Sentinel() {
-  LoadedList l;
-  l.info.source = "untouched";
-  return l;
-}
-
 void ExpectFailsNaming(const fs::path& dir, const std::string& file, size_t line) {
   LoadedList out = Sentinel();
   Status s = LoadList(dir, &out);
@@ -57,8 +47,7 @@ void ExpectFailsNaming(const fs::path& dir, const std::string& file, size_t line
     EXPECT_NE(s.message().find(file + ":" + std::to_string(line) + ":"), std::string::npos)
         << s.message();
   }
-  EXPECT_EQ(out.info.source, "untouched");
-  EXPECT_TRUE(out.entities.empty());
+  EXPECT_TRUE(IsSentinel(out));
 }
 
 TEST(OfacCsvTest, LoadsFixtureSet) {
@@ -237,7 +226,7 @@ TEST(OfacCsvTest, WrongEncodingAndRandomBytes) {
     Status s = LoadList(FixtureWith("sdn.csv", noise), &out);
     EXPECT_FALSE(s.ok());
     EXPECT_NE(s.message().find("sdn.csv"), std::string::npos) << s.message();
-    EXPECT_EQ(out.info.source, "untouched");
+    EXPECT_TRUE(IsSentinel(out));
   }
 }
 
@@ -290,6 +279,28 @@ TEST(OfacRealTest, Snapshot2024ReadsAliasesFromRemarks) {
   bool alias = false;
   for (const Name& n : bnc->names) alias |= n.full == "BNC" && n.kind == NameKind::kStrongAlias;
   EXPECT_TRUE(alias);
+}
+
+TEST(OfacCsvTest, ReadsTheNonSdnConsolidatedSetWithTheSameCode) {
+  fs::path dir = ScratchDir("cons");
+  const std::pair<const char*, const char*> kRename[] = {{"sdn.csv", "cons_prim.csv"},
+                                                         {"alt.csv", "cons_alt.csv"},
+                                                         {"add.csv", "cons_add.csv"},
+                                                         {"sdn_comments.csv", "cons_comments.csv"}};
+  for (const auto& [from, to] : kRename) fs::copy_file(Fixture("ofac") / from, dir / to);
+  LoadedList l;
+  Status s = LoadList(dir, &l);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(l.info.source, "us_ofac_cons");
+  ASSERT_EQ(l.entities.size(), 4u);
+  EXPECT_EQ(l.entities[0].id, "us_ofac_cons:100");
+  EXPECT_EQ(l.entities[0].names.size(), 3u);      // aliases from cons_alt.csv
+  EXPECT_EQ(l.entities[0].addresses.size(), 1u);  // address from cons_add.csv
+  const Entity* m = Find(l, "us_ofac_cons:103");  // remarks overflow from cons_comments.csv
+  ASSERT_NE(m, nullptr);
+  bool reg = false;
+  for (const Identifier& i : m->identifiers) reg |= i.value == "HRB 1234";
+  EXPECT_TRUE(reg);
 }
 
 }  // namespace
