@@ -32,8 +32,8 @@ namespace vigil {
 struct Query {
   std::string name;
   EntityKind kind = EntityKind::kUnknown;  // kUnknown: any kind
-  std::string dob;                         // optional, "YYYY-MM-DD" or "YYYY"
-  std::string country;                     // optional, ISO 3166-1 alpha-2
+  std::string dob;      // optional, "YYYY-MM-DD", "YYYY-MM" or "YYYY"; unparseable: ignored
+  std::string country;  // optional, ISO 3166-1 alpha-2 or a country name
 };
 
 struct ScreenOptions {
@@ -49,12 +49,23 @@ struct TokenMatch {
   double weight = 0;        // how much this token counts (rarer tokens count more)
 };
 
+// A secondary attribute that raised or lowered a match's score.
+struct Evidence {
+  std::string attribute;  // "birth_date", "country"
+  std::string query_value;
+  std::string list_value;  // the closest value on the list entry
+  double effect = 0;       // the score change it caused (negative: lowered)
+  std::string note;        // "same date", "born 31 years apart", ...
+};
+
 struct Match {
   const Entity* entity = nullptr;
   double score = 0;          // 0..1, the best name's score
   std::string matched_name;  // the list name (as listed) that scored best
   NameKind matched_kind = NameKind::kPrimary;
+  double name_score = 0;           // the score of the name alone, before attributes
   std::vector<TokenMatch> tokens;  // how the query lined up with matched_name
+  std::vector<Evidence> evidence;  // date of birth and country effects
 };
 
 class Screener {

@@ -5,12 +5,11 @@
 #include <unordered_set>
 
 #include "text/analyze.h"
+#include "text/korean.h"
+#include "util/strings.h"
 
 namespace vigil::index {
 namespace {
-
-// Legal-form tokens count this much of their rarity weight.
-constexpr float kLegalFormWeight = 0.3f;
 
 match::PreparedName Tokens(std::string_view name, bool person) {
   text::AnalyzedName a = text::Analyze(name, person);
@@ -23,7 +22,65 @@ match::PreparedName Tokens(std::string_view name, bool person) {
   return p;
 }
 
+// Each token replaced by its Korean syllable keys where it has them; empty when none has.
+match::PreparedName KoreanView(const match::PreparedName& plain) {
+  match::PreparedName k;
+  bool any = false;
+  for (size_t i = 0; i < plain.tokens.size(); ++i) {
+    size_t before = k.tokens.size();
+    if (!plain.legal_form[i] && text::KoreanSyllableKeys(plain.tokens[i], &k.tokens)) {
+      any = true;
+      k.legal_form.resize(k.tokens.size(), false);
+      continue;
+    }
+    k.tokens.resize(before);
+    k.tokens.push_back(plain.tokens[i]);
+    k.legal_form.push_back(plain.legal_form[i]);
+  }
+  if (!any) return {};
+  for (const std::string& t : k.tokens) k.joined += t;
+  k.joined_rotated = k.joined;
+  return k;
+}
+
 }  // namespace
+
+bool IsKoreaLinked(const Entity& e) {
+  for (const std::string& p : e.programs) {
+    if (util::StartsWithIgnoreCase(p, "DPRK") || util::EqualsIgnoreCase(p, "NKSPEA")) return true;
+  }
+  if (e.source == "un_sc" && util::StartsWithIgnoreCase(e.source_id, "KP")) return true;
+  for (const CountryLink& c : e.countries) {
+    if (c.code == "KP" || c.code == "KR") return true;
+  }
+  for (const Address& a : e.addresses) {
+    if (a.country == "KP" || a.country == "KR") return true;
+  }
+  return false;
+}
+
+void TokenStats::Add(const match::PreparedName& name) {
+  std::unordered_set<std::string_view> seen(name.tokens.begin(), name.tokens.end());
+  for (std::string_view t : seen) ++doc_freq_[std::string(t)];
+  ++names_;
+}
+
+float TokenStats::Weight(std::string_view token) const {
+  auto it = doc_freq_.find(std::string(token));
+  double df = it == doc_freq_.end() ? 1.0 : static_cast<double>(it->second);
+  return static_cast<float>(std::log1p(std::max(1.0, names_) / df));
+}
+
+void TokenStats::Weigh(match::PreparedName* name) const {
+  name->weights.clear();
+  name->total_weight = 0;
+  for (size_t i = 0; i < name->tokens.size(); ++i) {
+    float w = Weight(name->tokens[i]);
+    if (name->legal_form[i]) w *= kLegalFormWeight;
+    name->weights.push_back(w);
+    name->total_weight += w;
+  }
+}
 
 bool KindCompatible(EntityKind query, EntityKind entity) {
   return query == EntityKind::kUnknown || entity == EntityKind::kUnknown || query == entity;
@@ -31,44 +88,44 @@ bool KindCompatible(EntityKind query, EntityKind entity) {
 
 void NameTable::Build(const std::vector<const Entity*>& entities) {
   names_.clear();
+  korean_names_.clear();
   refs_.clear();
-  doc_freq_.clear();
+  stats_ = TokenStats();
+  korean_stats_ = TokenStats();
   for (uint32_t e = 0; e < entities.size(); ++e) {
     const Entity& entity = *entities[e];
+    const bool korean = IsKoreaLinked(entity);
     for (uint32_t n = 0; n < entity.names.size(); ++n) {
       match::PreparedName p = Tokens(entity.names[n].full, entity.kind == EntityKind::kPerson);
       if (p.tokens.empty()) continue;
-      std::unordered_set<std::string_view> seen(p.tokens.begin(), p.tokens.end());
-      for (std::string_view t : seen) ++doc_freq_[std::string(t)];
+      NameRef ref{e, n, entity.kind};
+      if (korean) {
+        match::PreparedName k = KoreanView(p);
+        if (!k.tokens.empty()) {
+          korean_stats_.Add(k);
+          ref.korean = static_cast<int32_t>(korean_names_.size());
+          korean_names_.push_back(std::move(k));
+        }
+      }
+      stats_.Add(p);
       names_.push_back(std::move(p));
-      refs_.push_back(NameRef{e, n, entity.kind});
+      refs_.push_back(ref);
     }
   }
-  name_count_ = static_cast<double>(names_.size());
-  for (match::PreparedName& p : names_) Weigh(&p);
-}
-
-float NameTable::TokenWeight(std::string_view token) const {
-  auto it = doc_freq_.find(std::string(token));
-  double df = it == doc_freq_.end() ? 1.0 : static_cast<double>(it->second);
-  return static_cast<float>(std::log1p(std::max(1.0, name_count_) / df));
-}
-
-void NameTable::Weigh(match::PreparedName* name) const {
-  name->weights.clear();
-  name->total_weight = 0;
-  for (size_t i = 0; i < name->tokens.size(); ++i) {
-    float w = TokenWeight(name->tokens[i]);
-    if (name->legal_form[i]) w *= kLegalFormWeight;
-    name->weights.push_back(w);
-    name->total_weight += w;
-  }
+  for (match::PreparedName& p : names_) stats_.Weigh(&p);
+  for (match::PreparedName& p : korean_names_) korean_stats_.Weigh(&p);
 }
 
 match::PreparedName NameTable::Prepare(std::string_view name, EntityKind kind) const {
   match::PreparedName p = Tokens(name, kind == EntityKind::kPerson);
-  Weigh(&p);
+  stats_.Weigh(&p);
   return p;
+}
+
+match::PreparedName NameTable::PrepareKorean(const match::PreparedName& query) const {
+  match::PreparedName k = KoreanView(query);
+  korean_stats_.Weigh(&k);
+  return k;
 }
 
 void NameTable::Candidates(const match::PreparedName& query, EntityKind kind,

@@ -7,6 +7,11 @@
 // "company" weigh little, a rare surname much. A query token no list name contains gets
 // the highest weight. Legal-form tokens ("coltd", "llc", "sadecv") weigh 0.3 of that.
 //
+// Korean view: names of Korea-linked entities (DPRK programs, KP/KR nationality, address
+// or UN reference) are also kept as Korean syllable keys (text/korean.h), with weights of
+// their own; the query gets the same view, and the better of the two readings counts.
+// Other entities never see syllable keys, so "Dan" and "Tan" stay different elsewhere.
+//
 // Candidate stage (this version): every name whose entity kind is compatible with the
 // query's. It never loses a match and costs one scorer call per list name; an inverted
 // index over canonical keys replaces it without changing the interface.
@@ -31,7 +36,25 @@ struct NameRef {
   uint32_t entity;  // index into the entity array given to Build()
   uint32_t name;    // index into that entity's names
   EntityKind kind;
+  int32_t korean = -1;  // index into korean_names(), or -1 when the entity is not Korea-linked
 };
+
+// Token document frequencies over a set of prepared names, and the weights they give.
+class TokenStats {
+ public:
+  void Add(const match::PreparedName& name);
+  // ln(1 + names / names with the token); the largest weight for an unseen token.
+  float Weight(std::string_view token) const;
+  // Fills name->weights and total_weight; legal forms weigh kLegalFormWeight of theirs.
+  void Weigh(match::PreparedName* name) const;
+
+ private:
+  std::unordered_map<std::string, uint32_t> doc_freq_;
+  double names_ = 0;
+};
+
+// Legal-form tokens count this much of their rarity weight.
+inline constexpr float kLegalFormWeight = 0.3f;
 
 class NameTable {
  public:
@@ -43,6 +66,8 @@ class NameTable {
 
   // Analyzes and weighs a query name; `kind` kPerson skips legal-form rewriting.
   match::PreparedName Prepare(std::string_view name, EntityKind kind) const;
+  // The Korean syllable view of a prepared query (empty when no token is Korean).
+  match::PreparedName PrepareKorean(const match::PreparedName& query) const;
 
   // Appends the ids (indexes into names()) of the list names worth scoring for a query
   // of kind `kind` (kUnknown: any).
@@ -50,17 +75,19 @@ class NameTable {
                   std::vector<uint32_t>* out) const;
 
   const std::vector<match::PreparedName>& names() const { return names_; }
+  const std::vector<match::PreparedName>& korean_names() const { return korean_names_; }
   const std::vector<NameRef>& refs() const { return refs_; }
-  float TokenWeight(std::string_view token) const;
+  float TokenWeight(std::string_view token) const { return stats_.Weight(token); }
 
  private:
-  void Weigh(match::PreparedName* name) const;
-
   std::vector<match::PreparedName> names_;
+  std::vector<match::PreparedName> korean_names_;
   std::vector<NameRef> refs_;
-  std::unordered_map<std::string, uint32_t> doc_freq_;
-  double name_count_ = 0;
+  TokenStats stats_, korean_stats_;
 };
+
+// Whether the entity is tied to Korea by program, country, address or UN reference.
+bool IsKoreaLinked(const Entity& entity);
 
 // Whether an entity of kind `entity` can answer a query for kind `query`.
 bool KindCompatible(EntityKind query, EntityKind entity);

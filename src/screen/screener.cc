@@ -3,10 +3,17 @@
 #include <unordered_map>
 
 #include "index/name_table.h"
+#include "match/attributes.h"
 #include "match/name_scorer.h"
 #include "vigil/screen.h"
 
 namespace vigil {
+namespace {
+
+// A match through Korean syllable keys is a respelling, never quite an exact match.
+constexpr double kKoreanViewScale = 0.98;
+
+}  // namespace
 
 struct Screener::Rep {
   std::vector<LoadedList> lists;
@@ -38,6 +45,9 @@ Status Screener::Create(std::vector<LoadedList> lists, std::unique_ptr<Screener>
 std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& options) const {
   const index::NameTable& table = rep_->names;
   match::PreparedName q = table.Prepare(query.name, query.kind);
+  match::PreparedName qk = table.PrepareKorean(q);
+  const match::QueryAttributes attrs = match::ParseQueryAttributes(query);
+  const bool has_attrs = !attrs.dob.empty() || !attrs.country.empty();
   std::vector<uint32_t> candidates;
   table.Candidates(q, query.kind, &candidates);
 
@@ -47,6 +57,8 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     double score;
     uint32_t name;
     int tie;
+    bool korean;            // the Korean syllable view scored best
+    double name_score = 0;  // before attributes (set when the query has attributes)
   };
   auto tie_rank = [&](uint32_t id) {
     const index::NameRef& ref = table.refs()[id];
@@ -56,16 +68,34 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
   };
   std::unordered_map<uint32_t, Best> best;  // entity index -> best name
   for (uint32_t id : candidates) {
-    double s = match::ScoreName(q, table.names()[id]);
-    if (s <= 0 || s < options.min_score) continue;
     const index::NameRef& ref = table.refs()[id];
-    auto [it, inserted] = best.try_emplace(ref.entity, Best{s, id, tie_rank(id)});
+    double s = match::ScoreName(q, table.names()[id]);
+    bool korean = false;
+    if (ref.korean >= 0 && !qk.tokens.empty()) {
+      double ks = kKoreanViewScale *
+                  match::ScoreName(qk, table.korean_names()[static_cast<size_t>(ref.korean)]);
+      if (ks > s) {
+        s = ks;
+        korean = true;
+      }
+    }
+    if (s <= 0 || s < options.min_score) continue;
+    auto [it, inserted] = best.try_emplace(ref.entity, Best{s, id, tie_rank(id), korean});
     if (!inserted && s >= it->second.score) {
       int tie = tie_rank(id);
-      if (s > it->second.score || tie > it->second.tie) it->second = Best{s, id, tie};
+      if (s > it->second.score || tie > it->second.tie) it->second = Best{s, id, tie, korean};
     }
   }
-  std::vector<std::pair<uint32_t, Best>> ranked(best.begin(), best.end());
+  std::vector<std::pair<uint32_t, Best>> ranked;
+  ranked.reserve(best.size());
+  for (auto [entity, b] : best) {
+    if (has_attrs) {
+      b.name_score = b.score;
+      b.score = match::ApplyAttributes(b.score, attrs, *rep_->entities[entity], nullptr);
+      if (b.score < options.min_score) continue;
+    }
+    ranked.emplace_back(entity, b);
+  }
   auto better = [](const auto& a, const auto& b) {
     if (a.second.score != b.second.score) return a.second.score > b.second.score;
     if (a.second.tie != b.second.tie) return a.second.tie > b.second.tie;
@@ -83,9 +113,15 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     Match m;
     m.entity = rep_->entities[entity];
     m.score = b.score;
+    m.name_score = has_attrs ? b.name_score : b.score;
+    if (has_attrs) match::ApplyAttributes(m.name_score, attrs, *m.entity, &m.evidence);
     m.matched_name = m.entity->names[ref.name].full;
     m.matched_kind = m.entity->names[ref.name].kind;
-    match::ScoreName(q, table.names()[b.name], &m.tokens);
+    if (b.korean) {
+      match::ScoreName(qk, table.korean_names()[static_cast<size_t>(ref.korean)], &m.tokens);
+    } else {
+      match::ScoreName(q, table.names()[b.name], &m.tokens);
+    }
     out.push_back(std::move(m));
   }
   return out;
