@@ -34,11 +34,25 @@ struct Query {
   EntityKind kind = EntityKind::kUnknown;  // kUnknown: any kind
   std::string dob;      // optional, "YYYY-MM-DD", "YYYY-MM" or "YYYY"; unparseable: ignored
   std::string country;  // optional, ISO 3166-1 alpha-2 or a country name
+  // Optional identifier values (passport, IMO number, digital currency address, company
+  // registration, email, website ...). One that equals a listed identifier is a hit on its
+  // own, whatever the name says. Compared on letters and digits only, case-insensitively.
+  std::vector<std::string> identifiers;
 };
+
+// What a score means for an analyst. Chosen on the development set (docs/accuracy.md):
+// at kMatchThreshold 95.5% of listed parties score above it and none of 600 unlisted ones
+// (5.4% of near-miss "hard negatives"); at kReviewThreshold 99.0% and 0.7% (31%).
+enum class Decision { kNone, kReview, kMatch };
+inline constexpr double kMatchThreshold = 0.85;
+inline constexpr double kReviewThreshold = 0.72;
+std::string_view ToString(Decision decision);  // "match", "review", "none"
 
 struct ScreenOptions {
   size_t top = 10;         // at most this many matches, best first
   double min_score = 0.0;  // drop matches scoring below this
+  double match_threshold = kMatchThreshold;
+  double review_threshold = kReviewThreshold;
 };
 
 // One token of the query and the list-name token it was aligned with.
@@ -63,9 +77,10 @@ struct Match {
   double score = 0;          // 0..1, the best name's score
   std::string matched_name;  // the list name (as listed) that scored best
   NameKind matched_kind = NameKind::kPrimary;
-  double name_score = 0;           // the score of the name alone, before attributes
-  std::vector<TokenMatch> tokens;  // how the query lined up with matched_name
-  std::vector<Evidence> evidence;  // date of birth and country effects
+  Decision decision = Decision::kNone;  // from score and the options' thresholds
+  double name_score = 0;                // the name alone, before attributes and identifiers
+  std::vector<TokenMatch> tokens;       // how the query lined up with matched_name
+  std::vector<Evidence> evidence;       // date of birth and country effects
 };
 
 class Screener {

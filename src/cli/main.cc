@@ -1,6 +1,6 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 //
-// The `vigil` command line: lists, show, screen (one name or a batch file), diff.
+// The `vigil` command line: lists, show, screen (one name or a batch file), diff, fetch.
 // Every command loads its lists from --lists PATH... or a config file (--config, TOML:
 // lists = ["path", ...]); with neither, the bundled sample list.
 
@@ -14,12 +14,14 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <set>
 
 #include "model/country.h"
 #include "model/date.h"
 #include "model/diff.h"
 #include "model/json.h"
 #include "screen/batch.h"
+#include "sources/fetch.h"
 #include "util/strings.h"
 #include "vigil/list.h"
 #include "vigil/screen.h"
@@ -31,6 +33,7 @@ using vigil::Status;
 struct Options {
   std::vector<std::string> lists;
   bool json = false;
+  bool strict = false;  // a list that loads with warnings is an error
 };
 
 std::string SampleDir() {
@@ -43,8 +46,9 @@ int Fail(const Status& s) {
   return 1;
 }
 
-// Loads every list, in parallel; all must load.
-Status LoadAll(const std::vector<std::string>& paths, std::vector<vigil::LoadedList>* out) {
+// Loads every list, in parallel; all must load (and, when `strict`, load without warnings).
+Status LoadAll(const std::vector<std::string>& paths, bool strict,
+               std::vector<vigil::LoadedList>* out) {
   std::vector<std::string> use = paths;
   if (use.empty()) use.push_back(SampleDir());
   std::vector<std::future<std::pair<Status, vigil::LoadedList>>> jobs;
@@ -56,9 +60,15 @@ Status LoadAll(const std::vector<std::string>& paths, std::vector<vigil::LoadedL
     }));
   }
   out->clear();
-  for (auto& j : jobs) {
-    auto [s, l] = j.get();
+  for (size_t k = 0; k < jobs.size(); ++k) {
+    auto [s, l] = jobs[k].get();
     if (!s.ok()) return s;
+    if (strict && !l.info.warnings.empty()) {
+      const vigil::LoadWarning& w = l.info.warnings.front();
+      return Status::Corruption(
+          fmt::format("{}: loaded with {} warning(s) and --strict is set; first: {}", use[k],
+                      l.info.warnings.size(), vigil::util::Where(w.file, w.line, w.message)));
+    }
     out->push_back(std::move(l));
   }
   return Status::Ok();
@@ -66,13 +76,13 @@ Status LoadAll(const std::vector<std::string>& paths, std::vector<vigil::LoadedL
 
 Status MakeScreener(const Options& o, std::unique_ptr<vigil::Screener>* out) {
   std::vector<vigil::LoadedList> lists;
-  if (Status s = LoadAll(o.lists, &lists); !s.ok()) return s;
+  if (Status s = LoadAll(o.lists, o.strict, &lists); !s.ok()) return s;
   return vigil::Screener::Create(std::move(lists), out);
 }
 
 int CmdLists(const Options& o) {
   std::vector<vigil::LoadedList> lists;
-  if (Status s = LoadAll(o.lists, &lists); !s.ok()) return Fail(s);
+  if (Status s = LoadAll(o.lists, o.strict, &lists); !s.ok()) return Fail(s);
   if (o.json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& l : lists) {
@@ -171,7 +181,7 @@ void PrintEntity(const vigil::Entity& e) {
 
 int CmdShow(const Options& o, const std::string& id) {
   std::vector<vigil::LoadedList> lists;
-  if (Status s = LoadAll(o.lists, &lists); !s.ok()) return Fail(s);
+  if (Status s = LoadAll(o.lists, o.strict, &lists); !s.ok()) return Fail(s);
   for (const auto& l : lists) {
     for (const auto& e : l.entities) {
       if (e.id != id) continue;
@@ -188,6 +198,7 @@ int CmdShow(const Options& o, const std::string& id) {
 
 struct ScreenArgs {
   std::string name, type, dob, country, input, output;
+  std::vector<std::string> identifiers;
   size_t top = 10;
   double min_score = 0;
   bool explain = false;
@@ -257,7 +268,7 @@ int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
 int CmdScreen(const Options& o, const ScreenArgs& a) {
   if (Status s = ValidateQuery(a); !s.ok()) return Fail(s);
   if (!a.input.empty()) return CmdScreenBatch(o, a);
-  if (vigil::util::Trim(a.name).empty()) {
+  if (vigil::util::Trim(a.name).empty() && a.identifiers.empty()) {
     return Fail(Status::InvalidArgument("give a NAME to screen, or --input FILE"));
   }
   std::unique_ptr<vigil::Screener> screener;
@@ -267,6 +278,7 @@ int CmdScreen(const Options& o, const ScreenArgs& a) {
   q.kind = vigil::ParseEntityKind(a.type);
   q.dob = a.dob;
   q.country = a.country.empty() ? "" : vigil::model::CountryCode(a.country);
+  q.identifiers = a.identifiers;
   auto matches = screener->Screen(q, vigil::ScreenOptions{a.top, a.min_score});
   if (o.json) {
     nlohmann::json arr = nlohmann::json::array();
@@ -278,11 +290,17 @@ int CmdScreen(const Options& o, const ScreenArgs& a) {
     fmt::print("no matches for '{}'\n", a.name);
     return 0;
   }
-  fmt::print("{:>4}  {:>6}  {:<22} {:<13} {}\n", "rank", "score", "id", "kind", "name");
+  fmt::print("{:>4}  {:>6}  {:<8} {:<22} {:<13} {}\n", "rank", "score", "decision", "id", "kind",
+             "name");
   for (size_t r = 0; r < matches.size(); ++r) {
     const auto& m = matches[r];
-    fmt::print("{:>4}  {:>6.3f}  {:<22} {:<13} {}\n", r + 1, m.score, m.entity->id,
-               vigil::ToString(m.entity->kind), m.entity->primary_name());
+    fmt::print("{:>4}  {:>6.3f}  {:<8} {:<22} {:<13} {}\n", r + 1, m.score,
+               m.decision == vigil::Decision::kNone ? "" : vigil::ToString(m.decision),
+               m.entity->id, vigil::ToString(m.entity->kind), m.entity->primary_name());
+    for (const auto& ev : m.evidence) {
+      fmt::print("{:>50}{} {:+.3f}: {} (query {}, list {})\n", "", ev.attribute, ev.effect, ev.note,
+                 ev.query_value, ev.list_value);
+    }
     if (m.matched_name != m.entity->primary_name()) {
       fmt::print("{:>50}matched {} '{}'\n", "", vigil::ToString(m.matched_kind), m.matched_name);
     }
@@ -299,7 +317,7 @@ int CmdScreen(const Options& o, const ScreenArgs& a) {
 int CmdDiff(const Options& o, const std::string& old_path, const std::string& new_path,
             bool details) {
   std::vector<vigil::LoadedList> lists;
-  if (Status s = LoadAll({old_path, new_path}, &lists); !s.ok()) return Fail(s);
+  if (Status s = LoadAll({old_path, new_path}, o.strict, &lists); !s.ok()) return Fail(s);
   if (lists[0].info.source != lists[1].info.source) {
     return Fail(Status::InvalidArgument("cannot diff " + lists[0].info.source + " against " +
                                         lists[1].info.source + ": not versions of the same list"));
@@ -321,6 +339,25 @@ int CmdDiff(const Options& o, const std::string& old_path, const std::string& ne
     return 0;
   }
   fmt::print("{} -> {}\n", old_path, new_path);
+  // A companion file present in one version only (the 2024-05 OFAC snapshot has sdn.csv
+  // alone) makes its fields look changed everywhere: say so.
+  auto file_names = [](const vigil::LoadedList& l) {
+    std::set<std::string> names;
+    for (const auto& f : l.info.files)
+      names.insert(std::filesystem::path(f.path).filename().string());
+    return names;
+  };
+  auto old_files = file_names(lists[0]), new_files = file_names(lists[1]);
+  for (const auto& f : old_files) {
+    if (new_files.count(f) == 0) {
+      fmt::print("  note: {} is in the old version only; fields it carries show as changed\n", f);
+    }
+  }
+  for (const auto& f : new_files) {
+    if (old_files.count(f) == 0) {
+      fmt::print("  note: {} is in the new version only; fields it carries show as changed\n", f);
+    }
+  }
   fmt::print("  old entities  {}\n  new entities  {}\n", lists[0].entities.size(),
              lists[1].entities.size());
   fmt::print("  added         {}\n  removed       {}\n  changed       {}\n  unchanged     {}\n",
@@ -334,6 +371,33 @@ int CmdDiff(const Options& o, const std::string& old_path, const std::string& ne
     for (const auto& id : d.removed) fmt::print("- {}\n", id);
     for (const auto& c : d.changed) fmt::print("~ {} ({})\n", c.id, fmt::join(c.fields, ", "));
   }
+  return 0;
+}
+
+// Downloads a list's official files into `dest` (see sources/fetch.h).
+int CmdFetch(const Options& o, const std::string& list, const std::string& dest,
+             const std::string& base_url) {
+  vigil::sources::FetchReport rep;
+  if (Status s = vigil::sources::FetchList(list, base_url, dest, &rep); !s.ok()) return Fail(s);
+  if (o.json) {
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& f : rep.files) {
+      files.push_back({{"name", f.name}, {"url", f.url}, {"bytes", f.bytes}, {"sha256", f.sha256}});
+    }
+    std::cout << nlohmann::json{{"list", rep.list},
+                                {"dest", rep.dest.string()},
+                                {"entities", rep.entities},
+                                {"files", files}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  for (const auto& f : rep.files) {
+    fmt::print("{} ({} bytes)\n  from   {}\n  sha256 {}\n", (rep.dest / f.name).string(), f.bytes,
+               f.url, f.sha256);
+  }
+  fmt::print("fetched {}: {} files, {} entities, into {}\n", rep.list, rep.files.size(),
+             rep.entities, rep.dest.string());
   return 0;
 }
 
@@ -351,6 +415,7 @@ int main(int argc, char** argv) {
                  "bundled sample")
       ->expected(1, -1);
   app.add_flag("--json", o.json, "machine-readable output");
+  app.add_flag("--strict", o.strict, "fail when a list loads with warnings");
 
   auto* lists = app.add_subcommand("lists", "what is loaded: files, sha256, counts, warnings");
 
@@ -364,6 +429,8 @@ int main(int argc, char** argv) {
   screen->add_option("--type", sa.type, "person, organization, vessel, aircraft or any");
   screen->add_option("--dob", sa.dob, "date of birth, YYYY-MM-DD or YYYY");
   screen->add_option("--country", sa.country, "country, ISO code or name");
+  screen->add_option("--id", sa.identifiers,
+                     "an identifier (passport, IMO, wallet, registration ...); repeatable");
   screen->add_option("--top", sa.top, "at most this many matches")->check(CLI::Range(1, 1000));
   screen->add_option("--min-score", sa.min_score, "drop matches below this score")
       ->check(CLI::Range(0.0, 1.0));
@@ -382,12 +449,23 @@ int main(int argc, char** argv) {
   diff->add_option("NEW", new_path, "the newer list")->required();
   diff->add_flag("--details", details, "list every added, removed and changed id");
 
+  std::string fetch_list, fetch_dest, fetch_base;
+  auto* fetch = app.add_subcommand(
+      "fetch", "download a list's official files; a failed download changes nothing");
+  fetch->add_option("LIST", fetch_list, "us_ofac_sdn, us_ofac_cons, un_sc or us_csl")
+      ->required()
+      ->check(CLI::IsMember(vigil::sources::FetchableLists()));
+  fetch->add_option("--dest", fetch_dest, "folder to put the files in")->required();
+  fetch->add_option("--base-url", fetch_base,
+                    "fetch from here instead (a mirror): the file names are appended to it");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (lists->parsed()) return CmdLists(o);
     if (show->parsed()) return CmdShow(o, id);
     if (screen->parsed()) return CmdScreen(o, sa);
     if (diff->parsed()) return CmdDiff(o, old_path, new_path, details);
+    if (fetch->parsed()) return CmdFetch(o, fetch_list, fetch_dest, fetch_base);
   } catch (const std::exception& e) {
     std::cerr << "vigil: internal error: " << e.what() << "\n";
     return 2;

@@ -16,6 +16,8 @@ match::PreparedName Tokens(std::string_view name, bool person) {
   match::PreparedName p;
   p.tokens = std::move(a.tokens);
   p.legal_form = std::move(a.legal_form);
+  p.particle = std::move(a.particle);
+  p.original = std::move(a.original);
   for (const std::string& t : p.tokens) p.joined += t;
   for (size_t i = 1; i < p.tokens.size(); ++i) p.joined_rotated += p.tokens[i];
   if (!p.tokens.empty()) p.joined_rotated += p.tokens[0];
@@ -31,11 +33,15 @@ match::PreparedName KoreanView(const match::PreparedName& plain) {
     if (!plain.legal_form[i] && text::KoreanSyllableKeys(plain.tokens[i], &k.tokens)) {
       any = true;
       k.legal_form.resize(k.tokens.size(), false);
+      k.particle.resize(k.tokens.size(), false);
+      k.original.resize(k.tokens.size());
       continue;
     }
     k.tokens.resize(before);
     k.tokens.push_back(plain.tokens[i]);
     k.legal_form.push_back(plain.legal_form[i]);
+    k.particle.push_back(plain.particle[i]);
+    k.original.push_back(plain.original[i]);
   }
   if (!any) return {};
   for (const std::string& t : k.tokens) k.joined += t;
@@ -76,7 +82,7 @@ void TokenStats::Weigh(match::PreparedName* name) const {
   name->total_weight = 0;
   for (size_t i = 0; i < name->tokens.size(); ++i) {
     float w = Weight(name->tokens[i]);
-    if (name->legal_form[i]) w *= kLegalFormWeight;
+    if (name->legal_form[i] || name->particle[i]) w *= kLegalFormWeight;
     name->weights.push_back(w);
     name->total_weight += w;
   }
@@ -92,6 +98,7 @@ void NameTable::Build(const std::vector<const Entity*>& entities) {
   refs_.clear();
   stats_ = TokenStats();
   korean_stats_ = TokenStats();
+  first_name_.assign(entities.size(), kNoName);
   for (uint32_t e = 0; e < entities.size(); ++e) {
     const Entity& entity = *entities[e];
     const bool korean = IsKoreaLinked(entity);
@@ -108,6 +115,7 @@ void NameTable::Build(const std::vector<const Entity*>& entities) {
         }
       }
       stats_.Add(p);
+      if (first_name_[e] == kNoName) first_name_[e] = static_cast<uint32_t>(names_.size());
       names_.push_back(std::move(p));
       refs_.push_back(ref);
     }

@@ -45,7 +45,8 @@ class TokenStats {
   void Add(const match::PreparedName& name);
   // ln(1 + names / names with the token); the largest weight for an unseen token.
   float Weight(std::string_view token) const;
-  // Fills name->weights and total_weight; legal forms weigh kLegalFormWeight of theirs.
+  // Fills name->weights and total_weight; legal forms and particles weigh kLegalFormWeight
+  // of theirs.
   void Weigh(match::PreparedName* name) const;
 
  private:
@@ -78,11 +79,17 @@ class NameTable {
   const std::vector<match::PreparedName>& korean_names() const { return korean_names_; }
   const std::vector<NameRef>& refs() const { return refs_; }
   float TokenWeight(std::string_view token) const { return stats_.Weight(token); }
+  // The id of the entity's first prepared name, or kNoName when it has none.
+  uint32_t FirstNameOf(uint32_t entity) const {
+    return entity < first_name_.size() ? first_name_[entity] : kNoName;
+  }
+  static constexpr uint32_t kNoName = UINT32_MAX;
 
  private:
   std::vector<match::PreparedName> names_;
   std::vector<match::PreparedName> korean_names_;
   std::vector<NameRef> refs_;
+  std::vector<uint32_t> first_name_;  // per entity
   TokenStats stats_, korean_stats_;
 };
 

@@ -129,7 +129,20 @@ json ToJson(const Match& m, bool explain) {
          {"kind", std::string(ToString(m.entity->kind))},
          {"list", m.entity->source},
          {"matched_name", m.matched_name},
-         {"matched_name_kind", std::string(ToString(m.matched_kind))}};
+         {"matched_name_kind", std::string(ToString(m.matched_kind))},
+         {"decision", std::string(ToString(m.decision))}};
+  if (!m.evidence.empty() || m.name_score != m.score) j["name_score"] = Round(m.name_score);
+  if (!m.evidence.empty()) {
+    json ev = json::array();
+    for (const Evidence& e : m.evidence) {
+      ev.push_back({{"attribute", e.attribute},
+                    {"query", e.query_value},
+                    {"list", e.list_value},
+                    {"effect", Round(e.effect)},
+                    {"note", e.note}});
+    }
+    j["evidence"] = std::move(ev);
+  }
   if (explain) {
     json tokens = json::array();
     for (const TokenMatch& t : m.tokens) {

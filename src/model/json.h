@@ -16,8 +16,9 @@ namespace vigil::model {
 
 nlohmann::json ToJson(const Entity& e);
 nlohmann::json ToJson(const ListInfo& info);
-// A match as the batch output and the API show it: id, name, score, matched name and kind,
-// list, and (when `explain`) the token alignment.
+// A match as the batch output and the API show it: id, name, score, decision, matched name
+// and kind, list, attribute and identifier evidence, and (when `explain`) the token
+// alignment.
 nlohmann::json ToJson(const Match& m, bool explain);
 
 }  // namespace vigil::model

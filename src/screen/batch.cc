@@ -53,6 +53,19 @@ Status ParseJsonLine(const std::string& line, const std::string& file, size_t li
   item->query.kind = ParseEntityKind(StringField(*q, "type"));
   item->query.dob = StringField(*q, "dob");
   item->query.country = StringField(*q, "country");
+  if (auto ids = q->find("identifiers"); ids != q->end()) {
+    if (!ids->is_array()) {
+      return Status::Corruption(
+          util::Where(file, line_no, "\"identifiers\" must be an array of strings"));
+    }
+    for (const json& v : *ids) {
+      if (!v.is_string()) {
+        return Status::Corruption(
+            util::Where(file, line_no, "\"identifiers\" must be an array of strings"));
+      }
+      item->query.identifiers.push_back(v.get<std::string>());
+    }
+  }
   return Status::Ok();
 }
 
@@ -130,6 +143,9 @@ class QueryReader {
           if (columns_[i] == "dob") item.query.dob = v;
           if (columns_[i] == "country") item.query.country = v;
           if (columns_[i] == "id" || columns_[i] == "qid") item.id = v;
+          if (columns_[i] == "identifiers" && !v.empty()) {
+            item.query.identifiers = util::SplitTrimmed(v, ";");
+          }
         }
       }
       if (item.id.empty()) item.id = std::to_string(line_no_);

@@ -3,10 +3,11 @@
 // Batch screening: queries stream in from a file, results stream out in input order.
 //
 // Input formats:
-//   JSONL: one object per line, {"qid": ..., "query": {"name", "type", "dob", "country"}}
-//          (the evaluation format) or flat {"id"|"qid", "name", "type", "dob", "country"}.
-//   CSV:   a header row naming the columns name, type, dob, country, id (any order; only
-//          name is required).
+//   JSONL: one object per line, {"qid": ..., "query": {"name", "type", "dob", "country",
+//          "identifiers": [...]}} (the evaluation format) or the same fields flat with
+//          "id"|"qid".
+//   CSV:   a header row naming the columns name, type, dob, country, id, identifiers
+//          (';'-separated) in any order; only name is required.
 // Output formats:
 //   JSONL: {"qid": ..., "matches": [{"id", "name", "score", ...}, ...]} per query.
 //   CSV:   query_id, query_name, rank, match_id, match_name, matched_name, score; one row

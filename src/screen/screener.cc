@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "index/identifier_index.h"
 #include "index/name_table.h"
 #include "match/attributes.h"
 #include "match/name_scorer.h"
@@ -13,6 +14,10 @@ namespace {
 // A match through Korean syllable keys is a respelling, never quite an exact match.
 constexpr double kKoreanViewScale = 0.98;
 
+// The score of an entity whose identifier equals one the query gives: above the match
+// threshold on its own.
+constexpr double kIdentifierScore = 0.97;
+
 }  // namespace
 
 struct Screener::Rep {
@@ -20,7 +25,20 @@ struct Screener::Rep {
   std::vector<const Entity*> entities;  // every entity of every list, in list order
   std::unordered_map<std::string_view, const Entity*> by_id;
   index::NameTable names;
+  index::IdentifierIndex identifiers;
 };
+
+std::string_view ToString(Decision decision) {
+  switch (decision) {
+    case Decision::kMatch:
+      return "match";
+    case Decision::kReview:
+      return "review";
+    case Decision::kNone:
+      break;
+  }
+  return "none";
+}
 
 Screener::Screener(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 Screener::~Screener() = default;
@@ -38,6 +56,7 @@ Status Screener::Create(std::vector<LoadedList> lists, std::unique_ptr<Screener>
     }
   }
   rep->names.Build(rep->entities);
+  rep->identifiers.Build(rep->entities);
   out->reset(new Screener(std::move(rep)));
   return Status::Ok();
 }
@@ -86,14 +105,26 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       if (s > it->second.score || tie > it->second.tie) it->second = Best{s, id, tie, korean};
     }
   }
+  // Identifier hits: a strong hit on their own, whatever the name scored.
+  std::unordered_map<uint32_t, std::vector<Evidence>> id_evidence;
+  for (const std::string& value : query.identifiers) {
+    for (const index::IdentifierHit& hit : rep_->identifiers.Find(value)) {
+      uint32_t name = table.FirstNameOf(hit.entity);
+      if (name == index::NameTable::kNoName) continue;  // nothing to show for it
+      best.try_emplace(hit.entity, Best{0, name, 0, false});
+      id_evidence[hit.entity].push_back(
+          Evidence{"identifier", value, hit.identifier->value, 0,
+                   std::string(ToString(hit.identifier->kind)) + " on the list entry"});
+    }
+  }
   std::vector<std::pair<uint32_t, Best>> ranked;
   ranked.reserve(best.size());
   for (auto [entity, b] : best) {
-    if (has_attrs) {
-      b.name_score = b.score;
+    b.name_score = b.score;
+    if (has_attrs)
       b.score = match::ApplyAttributes(b.score, attrs, *rep_->entities[entity], nullptr);
-      if (b.score < options.min_score) continue;
-    }
+    if (id_evidence.count(entity) != 0) b.score = std::max(b.score, kIdentifierScore);
+    if (b.score <= 0 || b.score < options.min_score) continue;
     ranked.emplace_back(entity, b);
   }
   auto better = [](const auto& a, const auto& b) {
@@ -113,8 +144,18 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     Match m;
     m.entity = rep_->entities[entity];
     m.score = b.score;
-    m.name_score = has_attrs ? b.name_score : b.score;
-    if (has_attrs) match::ApplyAttributes(m.name_score, attrs, *m.entity, &m.evidence);
+    m.name_score = b.name_score;
+    m.decision = m.score >= options.match_threshold    ? Decision::kMatch
+                 : m.score >= options.review_threshold ? Decision::kReview
+                                                       : Decision::kNone;
+    double attributed = m.name_score;
+    if (has_attrs) attributed = match::ApplyAttributes(m.name_score, attrs, *m.entity, &m.evidence);
+    if (auto it = id_evidence.find(entity); it != id_evidence.end()) {
+      for (Evidence& ev : it->second) {
+        ev.effect = std::max(0.0, m.score - attributed);
+        m.evidence.push_back(std::move(ev));
+      }
+    }
     m.matched_name = m.entity->names[ref.name].full;
     m.matched_kind = m.entity->names[ref.name].kind;
     if (b.korean) {

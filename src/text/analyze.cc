@@ -3,6 +3,7 @@
 
 #include "text/legal_forms.h"
 #include "text/normalize.h"
+#include "text/variants.h"
 
 namespace vigil::text {
 
@@ -13,6 +14,14 @@ AnalyzedName Analyze(std::string_view name, bool person) {
     a.legal_form.assign(a.tokens.size(), false);
   } else {
     CanonicalizeLegalForms(&a.tokens, &a.legal_form);
+  }
+  a.particle.assign(a.tokens.size(), false);
+  a.original.assign(a.tokens.size(), std::string());
+  for (size_t i = 0; i < a.tokens.size(); ++i) {
+    if (a.legal_form[i]) continue;
+    std::string before = a.tokens[i];
+    a.particle[i] = CanonicalizeVariant(&a.tokens[i]);
+    if (before != a.tokens[i]) a.original[i] = std::move(before);
   }
   return a;
 }

@@ -2,8 +2,9 @@
 //
 // Name analysis: a raw name to the tokens the matcher compares, each tagged.
 //
-// Normalize (normalize.h), split into tokens, and for names that are not a person's,
-// replace legal-form phrases by their canonical token (legal_forms.h). Thread-safe.
+// Normalize (normalize.h), split into tokens, for names that are not a person's replace
+// legal-form phrases by their canonical token (legal_forms.h), then bring spelling
+// variants and particles to their canonical form (variants.h). Thread-safe.
 
 #ifndef VIGIL_TEXT_ANALYZE_H_
 #define VIGIL_TEXT_ANALYZE_H_
@@ -16,7 +17,9 @@ namespace vigil::text {
 
 struct AnalyzedName {
   std::vector<std::string> tokens;
-  std::vector<bool> legal_form;  // parallel to tokens
+  std::vector<bool> legal_form;       // parallel to tokens
+  std::vector<bool> particle;         // parallel to tokens: al, bin, de, van ...
+  std::vector<std::string> original;  // parallel: spelling before variants, "" if unchanged
 };
 
 // `person`: the name is known to be a person's (no legal-form rewriting).

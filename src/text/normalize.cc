@@ -4,29 +4,77 @@
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
+#include <unicode/uscript.h>
 
 #include <memory>
 #include <stdexcept>
+#include <unordered_map>
+
+#include "util/data.h"
+#include "util/strings.h"
 
 namespace vigil::text {
 namespace {
 
-// Any-Latin handles every script ICU knows (Hangul, Cyrillic, Arabic, Han, kana, Greek,
-// Hebrew, Georgian, Armenian ...); Latin-ASCII then folds diacritics and ligatures.
-constexpr char kTransliteratorId[] = "NFKC; Any-Latin; Latin-ASCII; Lower";
+// The transform for a script: the script's own transliterator from
+// data/names/transliterators.tsv, then Any-Latin for anything left, then ASCII folding.
+std::string TransformFor(const std::string& script_id) {
+  return "NFKC; " + (script_id.empty() ? std::string() : script_id + "; ") +
+         "Any-Latin; Latin-ASCII; Lower";
+}
 
-icu::Transliterator& ThreadTransliterator() {
-  thread_local std::unique_ptr<icu::Transliterator> tr = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(
-        icu::Transliterator::createInstance(kTransliteratorId, UTRANS_FORWARD, status));
-    if (U_FAILURE(status) || !t) {
-      throw std::runtime_error(std::string("ICU transliterator unavailable: ") +
-                               u_errorName(status));
+const std::unordered_map<std::string, std::string>& ScriptTable() {
+  static const auto* table = [] {
+    auto* t = new std::unordered_map<std::string, std::string>;
+    for (const std::string& line :
+         util::SplitTrimmed(util::EmbeddedData("names/transliterators.tsv"), "\n")) {
+      if (line.empty() || line[0] == '#') continue;
+      std::vector<std::string> cols = util::SplitTrimmed(line, "\t");
+      if (cols.size() == 2) (*t)[cols[0]] = cols[1];
     }
     return t;
   }();
-  return *tr;
+  return *table;
+}
+
+// Per thread, one transliterator per transform (ICU transliterators are not thread-safe).
+icu::Transliterator& ThreadTransliterator(const std::string& script_id) {
+  thread_local std::unordered_map<std::string, std::unique_ptr<icu::Transliterator>> cache;
+  auto it = cache.find(script_id);
+  if (it != cache.end()) return *it->second;
+  UErrorCode status = U_ZERO_ERROR;
+  std::string id = TransformFor(script_id);
+  std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
+      icu::UnicodeString::fromUTF8(id), UTRANS_FORWARD, status));
+  if (U_FAILURE(status) || !t) {
+    if (script_id.empty()) {
+      throw std::runtime_error(std::string("ICU transliterator unavailable: ") +
+                               u_errorName(status));
+    }
+    return ThreadTransliterator("");  // the script's own transform is missing: Any-Latin
+  }
+  return *cache.emplace(script_id, std::move(t)).first->second;
+}
+
+// The script's transliterator id when every non-Latin letter of `u` is in one listed
+// script, else "" (Any-Latin).
+std::string ScriptTransform(const icu::UnicodeString& u) {
+  UScriptCode found = USCRIPT_INVALID_CODE;
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    UErrorCode status = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript(c, &status);
+    if (U_FAILURE(status) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED ||
+        sc == USCRIPT_LATIN) {
+      continue;
+    }
+    if (found != USCRIPT_INVALID_CODE && found != sc) return "";
+    found = sc;
+  }
+  if (found == USCRIPT_INVALID_CODE) return "";
+  auto it = ScriptTable().find(uscript_getShortName(found));
+  return it == ScriptTable().end() ? "" : it->second;
 }
 
 bool IsJoiner(char c) { return c == '\'' || c == '`' || c == '.'; }
@@ -69,7 +117,7 @@ std::string Normalize(std::string_view name) {
     if (c >= 0xAC00 && c <= 0xD7A3) spaced.append(u' ');
   }
   u = std::move(spaced);
-  ThreadTransliterator().transliterate(u);
+  ThreadTransliterator(ScriptTransform(u)).transliterate(u);
   std::string utf8;
   u.toUTF8String(utf8);
   AppendAscii(utf8, &out);  // anything still outside ASCII separates tokens

@@ -9,8 +9,10 @@
 //   "김정은"             -> "gim jeong eun"   (ICU Any-Latin, then Latin-ASCII)
 //   "Мухаммад"          -> "mukhammad"
 //
-// Steps: NFKC, transliteration of non-Latin scripts to Latin (ICU), Latin to ASCII (marks
-// stripped), lower case, then punctuation: ' ’ ` . are removed, every other non-alphanumeric
+// Steps: NFKC, transliteration of non-Latin scripts to Latin with the ICU transform chosen
+// for the name's script in data/names/transliterators.tsv (Russian-Latin/BGN for Cyrillic,
+// Arabic-Latin, Han-Latin ...; Any-Latin for mixed or unlisted scripts), Latin to ASCII
+// (marks stripped), lower case, then punctuation: ' ’ ` . are removed, every other non-alphanumeric
 // character separates tokens. ASCII input takes a fast path that never touches ICU.
 //
 // Thread-safe: each thread uses its own ICU transliterator.

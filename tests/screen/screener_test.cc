@@ -27,7 +27,7 @@ class ScreenerTest : public ::testing::Test {
   static void TearDownTestSuite() { screener_.reset(); }
 
   static std::vector<Match> Top(const std::string& name, EntityKind kind = EntityKind::kUnknown) {
-    return screener_->Screen(Query{name, kind, "", ""}, ScreenOptions{});
+    return screener_->Screen(Query{name, kind, "", "", {}}, ScreenOptions{});
   }
 
   static std::unique_ptr<Screener> screener_;
@@ -91,10 +91,11 @@ TEST_F(ScreenerTest, RareTokensOutweighCommonOnes) {
 }
 
 TEST_F(ScreenerTest, TopAndMinScoreLimitResults) {
-  auto three = screener_->Screen(Query{"Kim", EntityKind::kUnknown, "", ""}, ScreenOptions{3, 0});
+  auto three =
+      screener_->Screen(Query{"Kim", EntityKind::kUnknown, "", "", {}}, ScreenOptions{3, 0});
   EXPECT_EQ(three.size(), 3u);
-  auto strict =
-      screener_->Screen(Query{"Kim Jong Un", EntityKind::kUnknown, "", ""}, ScreenOptions{10, 0.9});
+  auto strict = screener_->Screen(Query{"Kim Jong Un", EntityKind::kUnknown, "", "", {}},
+                                  ScreenOptions{10, 0.9});
   ASSERT_EQ(strict.size(), 1u);
   for (size_t i = 1; i < three.size(); ++i) EXPECT_GE(three[i - 1].score, three[i].score);
   EXPECT_TRUE(Top("").empty());

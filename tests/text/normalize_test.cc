@@ -57,3 +57,17 @@ TEST(NormalizeTest, SafeAcrossThreads) {
 
 }  // namespace
 }  // namespace vigil::text
+
+namespace vigil::text {
+namespace {
+
+TEST(NormalizeTest, ScriptTransliteratorsFromTheTable) {
+  EXPECT_EQ(Normalize("Александр Иванов"), "aleksandr ivanov");  // Russian-Latin/BGN
+  EXPECT_EQ(Normalize("Ελένη"), "eleni");
+  EXPECT_EQ(Normalize("金正恩"), "jin zheng en");  // Han-Latin (pinyin)
+  EXPECT_FALSE(Normalize("محمد").empty());
+  EXPECT_EQ(Normalize("Иван Smith"), "ivan smith");  // mixed with Latin: still one script
+}
+
+}  // namespace
+}  // namespace vigil::text

@@ -1,0 +1,70 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// Downloading a list's official files (`vigil fetch`).
+//
+// The official addresses are reviewed data (data/names/official_sources.tsv, compiled in).
+// A fetch downloads every file of the list into a staging folder inside the destination,
+// loads the staged folder with LoadList() to check it is a whole, readable list, and only
+// then moves the files into the destination (one rename per file). A failed download or a
+// list that does not load leaves the destination as it was.
+
+#ifndef VIGIL_SOURCES_FETCH_H_
+#define VIGIL_SOURCES_FETCH_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "vigil/status.h"
+
+namespace vigil::sources {
+
+// One official file of a list.
+struct OfficialFile {
+  std::string list;  // "us_ofac_sdn", "us_ofac_cons", "un_sc", "us_csl"
+  std::string name;  // file name, e.g. "sdn.csv"
+  std::string url;   // official address
+};
+
+// Every official file, in table order.
+const std::vector<OfficialFile>& OfficialFiles();
+
+// The lists FetchList() knows, in table order.
+std::vector<std::string> FetchableLists();
+
+struct FetchOptions {
+  int connect_timeout_seconds = 10;
+  int read_timeout_seconds = 60;
+  uint64_t max_file_bytes = uint64_t{512} << 20;  // 512 MiB per file
+};
+
+struct FetchedFile {
+  std::string name;  // file name in the destination
+  std::string url;   // where it was downloaded from
+  uint64_t bytes = 0;
+  std::string sha256;  // lower-case hex
+};
+
+struct FetchReport {
+  std::string list;
+  std::filesystem::path dest;
+  std::vector<FetchedFile> files;
+  size_t entities = 0;  // entities in the list as loaded for validation
+};
+
+// Downloads the files of `list` into `dest_dir` (created when missing). A non-empty
+// `base_url_override` replaces everything before the file name in each official URL
+// (e.g. "http://127.0.0.1:8080/us_ofac_sdn/2021-07/"; a missing trailing '/' is added).
+// Redirects are followed. On any error (bad list name or URL, HTTP status other than 200,
+// connection failure, timeout, a file over the size cap, a list that does not load) the
+// Status names the URL or file and the reason, and dest_dir is left unchanged.
+// *report is filled on success only.
+Status FetchList(const std::string& list, const std::string& base_url_override,
+                 const std::filesystem::path& dest_dir, FetchReport* report,
+                 const FetchOptions& options = FetchOptions());
+
+}  // namespace vigil::sources
+
+#endif  // VIGIL_SOURCES_FETCH_H_

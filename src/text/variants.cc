@@ -1,0 +1,75 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+#include "text/variants.h"
+
+#include <functional>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "util/data.h"
+#include "util/strings.h"
+
+namespace vigil::text {
+namespace {
+
+struct Suffix {
+  std::string from, to;
+};
+
+struct Tables {
+  std::unordered_map<std::string, std::string> variants;
+  std::unordered_map<std::string, std::string> particles;
+  std::vector<Suffix> suffixes;
+};
+
+void ReadTable(std::string_view name,
+               const std::function<void(const std::vector<std::string>&)>& row) {
+  for (const std::string& line : util::SplitTrimmed(util::EmbeddedData(name), "\n")) {
+    if (line.empty() || line[0] == '#') continue;
+    row(util::SplitTrimmed(line, "\t"));
+  }
+}
+
+const Tables& GetTables() {
+  static const Tables* tables = [] {
+    auto* t = new Tables;
+    ReadTable("names/name_variants.tsv", [&](const std::vector<std::string>& cols) {
+      if (cols.size() == 3 && cols[0] == "suffix") {
+        for (const std::string& from : util::SplitTrimmed(cols[2], "|")) {
+          t->suffixes.push_back(Suffix{from, cols[1]});
+        }
+      } else if (cols.size() == 2) {
+        for (const std::string& v : util::SplitTrimmed(cols[1], "|")) t->variants[v] = cols[0];
+      }
+    });
+    ReadTable("names/particles.tsv", [&](const std::vector<std::string>& cols) {
+      if (cols.size() != 2) return;
+      for (const std::string& v : util::SplitTrimmed(cols[1], "|")) t->particles[v] = cols[0];
+    });
+    return t;
+  }();
+  return *tables;
+}
+
+}  // namespace
+
+bool CanonicalizeVariant(std::string* token) {
+  const Tables& t = GetTables();
+  if (auto it = t.particles.find(*token); it != t.particles.end()) {
+    *token = it->second;
+    return true;
+  }
+  if (auto it = t.variants.find(*token); it != t.variants.end()) {
+    *token = it->second;
+    return false;
+  }
+  for (const Suffix& s : t.suffixes) {
+    if (token->size() >= s.from.size() + 4 && token->ends_with(s.from)) {
+      token->replace(token->size() - s.from.size(), s.from.size(), s.to);
+      break;
+    }
+  }
+  return false;
+}
+
+}  // namespace vigil::text

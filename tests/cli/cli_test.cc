@@ -1,0 +1,628 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// End-to-end tests of the `vigil` program: each test runs the built binary (VIGIL_BINARY)
+// with posix_spawn, captures standard output, standard error and the exit code, and checks
+// what a user would see.
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+extern char** environ;
+
+namespace vigil {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::Fixture;
+using testing::ReadAll;
+using testing::ScratchDir;
+using testing::WriteFile;
+
+struct Result {
+  int code = -1;  // exit status, or 128 + signal number when killed by a signal
+  std::string out;
+  std::string err;
+};
+
+// Runs `vigil args...` with stdout and stderr sent to files in a scratch folder.
+Result Vigil(const std::vector<std::string>& args) {
+  static int counter = 0;
+  fs::path dir = fs::path(::testing::TempDir()) / "vigil" / "cli_runs";
+  fs::create_directories(dir);
+  std::string stem = std::to_string(getpid()) + "." + std::to_string(counter++);
+  fs::path out_path = dir / (stem + ".out");
+  fs::path err_path = dir / (stem + ".err");
+
+  std::vector<std::string> argv_s = {VIGIL_BINARY};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  // The environment, without an override of the bundled sample's location.
+  std::vector<char*> envp;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, "VIGIL_SAMPLE_DIR=", 17) != 0) envp.push_back(*e);
+  }
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  Result r;
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    ADD_FAILURE() << "cannot start " << VIGIL_BINARY << ": " << std::strerror(rc);
+    return r;
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      ADD_FAILURE() << "waitpid: " << std::strerror(errno);
+      return r;
+    }
+  }
+  if (WIFEXITED(status)) r.code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) r.code = 128 + WTERMSIG(status);
+  r.out = ReadAll(out_path);
+  r.err = ReadAll(err_path);
+  fs::remove(out_path);
+  fs::remove(err_path);
+  return r;
+}
+
+bool Contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+json ParseJson(const std::string& text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(j.is_discarded()) << "not JSON:\n" << text;
+  return j;
+}
+
+// The run failed cleanly: non-zero exit, no crash or sanitizer report, no results printed.
+void ExpectCleanFailure(const Result& r) {
+  EXPECT_NE(r.code, 0) << r.err;
+  EXPECT_LT(r.code, 128) << "crashed: " << r.err;
+  EXPECT_FALSE(Contains(r.err, "Sanitizer")) << r.err;
+  EXPECT_FALSE(Contains(r.err, "internal error")) << r.err;
+  EXPECT_EQ(r.out, "") << "printed something on failure";
+  EXPECT_TRUE(Contains(r.err, "vigil: ")) << r.err;
+}
+
+// A copy of the OFAC fixture set in a scratch folder.
+fs::path CopyFixture(std::string_view name) {
+  fs::path dir = ScratchDir(name);
+  for (const auto& f : fs::directory_iterator(Fixture("ofac"))) {
+    fs::copy_file(f.path(), dir / f.path().filename());
+  }
+  return dir;
+}
+
+// ---- screen (one name) ----------------------------------------------------------------
+
+TEST(CliScreenTest, TextOutputRanksKimJongUnFirst) {
+  Result r = Vigil({"screen", "Kim Jong Un"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::vector<std::string> lines = Lines(r.out);
+  ASSERT_GE(lines.size(), 2u) << r.out;
+  EXPECT_TRUE(Contains(lines[0], "rank")) << lines[0];
+  EXPECT_TRUE(Contains(lines[0], "score")) << lines[0];
+  EXPECT_TRUE(Contains(lines[1], "us_ofac_sdn:20157")) << lines[1];
+  EXPECT_TRUE(Contains(lines[1], "KIM, Jong Un")) << lines[1];
+  EXPECT_TRUE(Contains(lines[1], "1.000")) << lines[1];
+}
+
+TEST(CliScreenTest, JsonOutputHasTopMatchAndScore) {
+  Result r = Vigil({"screen", "Kim Jong Un", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = ParseJson(r.out);
+  EXPECT_EQ(j["query"], "Kim Jong Un");
+  ASSERT_TRUE(j["matches"].is_array());
+  ASSERT_FALSE(j["matches"].empty());
+  EXPECT_EQ(j["matches"][0]["id"], "us_ofac_sdn:20157");
+  EXPECT_GE(j["matches"][0]["score"].get<double>(), 0.99);
+  // Ranked best first.
+  for (size_t k = 1; k < j["matches"].size(); ++k) {
+    EXPECT_LE(j["matches"][k]["score"].get<double>(), j["matches"][k - 1]["score"].get<double>());
+  }
+  // Without --explain there is no explanation.
+  EXPECT_FALSE(j["matches"][0].contains("explanation"));
+}
+
+TEST(CliScreenTest, ExplainJsonAlignsTokens) {
+  Result r = Vigil({"screen", "Kim Jong Un", "--explain", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = ParseJson(r.out);
+  ASSERT_FALSE(j["matches"].empty());
+  const json& top = j["matches"][0];
+  EXPECT_EQ(top["id"], "us_ofac_sdn:20157");
+  ASSERT_TRUE(top["explanation"]["tokens"].is_array()) << top.dump(2);
+  const json& tokens = top["explanation"]["tokens"];
+  auto kim =
+      std::find_if(tokens.begin(), tokens.end(), [](const json& t) { return t["query"] == "kim"; });
+  ASSERT_NE(kim, tokens.end()) << tokens.dump(2);
+  EXPECT_EQ((*kim)["list"], "kim");
+  EXPECT_GE((*kim)["similarity"].get<double>(), 0.99);
+  std::vector<std::string> query_tokens;
+  for (const json& t : tokens) query_tokens.push_back(t["query"]);
+  EXPECT_EQ(query_tokens, (std::vector<std::string>{"kim", "jong", "un"}));
+}
+
+TEST(CliScreenTest, TypeOrganizationNeverReturnsPeople) {
+  Result r = Vigil({"screen", "Kim Jong Un", "--type", "organization", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = ParseJson(r.out);
+  ASSERT_TRUE(j["matches"].is_array());
+  for (const json& m : j["matches"]) {
+    EXPECT_EQ(m["kind"], "organization") << m.dump();
+    EXPECT_NE(m["id"], "us_ofac_sdn:20157");
+  }
+  // The text form agrees.
+  Result t = Vigil({"screen", "Kim Jong Un", "--type", "organization"});
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_FALSE(Contains(t.out, " person ")) << t.out;
+  EXPECT_FALSE(Contains(t.out, "us_ofac_sdn:20157")) << t.out;
+}
+
+TEST(CliScreenTest, BadArgumentsFailCleanly) {
+  Result r = Vigil({"screen", "Kim Jong Un", "--type", "spaceship"});
+  ExpectCleanFailure(r);
+  EXPECT_TRUE(Contains(r.err, "--type")) << r.err;
+  Result d = Vigil({"screen", "Kim Jong Un", "--dob", "yesterday"});
+  ExpectCleanFailure(d);
+  EXPECT_TRUE(Contains(d.err, "yesterday")) << d.err;
+  Result n = Vigil({"screen"});
+  ExpectCleanFailure(n);
+  EXPECT_TRUE(Contains(n.err, "NAME")) << n.err;
+}
+
+// ---- show -------------------------------------------------------------------------------
+
+TEST(CliShowTest, ShowsOrganizationWithAliasesProgramAndRemarks) {
+  Result r = Vigil({"show", "us_ofac_sdn:22323"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::vector<std::string> lines = Lines(r.out);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0], "us_ofac_sdn:22323  KOREA COMPUTER CENTER");
+  for (const char* alias :
+       {"KOREA COMPUTER COMPANY", "CHOSON COMPUTER CENTER", "CHUNG SUN COMPUTER CENTER"}) {
+    EXPECT_TRUE(Contains(r.out, std::string("strong_alias  ") + alias)) << alias << "\n" << r.out;
+  }
+  EXPECT_TRUE(Contains(r.out, "  kind          organization\n")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "  programs      DPRK3\n")) << r.out;
+  EXPECT_TRUE(Contains(r.out,
+                       "  remarks       Secondary sanctions risk: North Korea Sanctions "
+                       "Regulations, sections 510.201 and 510.210"))
+      << r.out;
+}
+
+TEST(CliShowTest, JsonCarriesRegistrationIdentifier) {
+  Result r = Vigil({"show", "us_ofac_sdn:24977", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = ParseJson(r.out);
+  EXPECT_EQ(j["id"], "us_ofac_sdn:24977");
+  ASSERT_TRUE(j["identifiers"].is_array()) << j.dump(2);
+  bool found = false;
+  for (const json& i : j["identifiers"]) {
+    if (i["kind"] == "registration" && i["value"] == "91222401MA0Y31E659") found = true;
+  }
+  EXPECT_TRUE(found) << j["identifiers"].dump(2);
+}
+
+TEST(CliShowTest, UnknownIdFailsNamingIt) {
+  Result r = Vigil({"show", "nope:1"});
+  ExpectCleanFailure(r);
+  EXPECT_TRUE(Contains(r.err, "nope:1")) << r.err;
+}
+
+// ---- lists ------------------------------------------------------------------------------
+
+TEST(CliListsTest, JsonDescribesBundledSample) {
+  Result r = Vigil({"lists", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = ParseJson(r.out);
+  ASSERT_TRUE(j.is_array());
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["source"], "us_ofac_sdn");
+  EXPECT_EQ(j[0]["format"], "ofac_csv");
+  EXPECT_EQ(j[0]["entities"], 40);
+  ASSERT_TRUE(j[0]["files"].is_array());
+  ASSERT_FALSE(j[0]["files"].empty());
+  bool has_sdn = false;
+  for (const json& f : j[0]["files"]) {
+    std::string sha = f["sha256"];
+    EXPECT_EQ(sha.size(), 64u) << sha;
+    EXPECT_TRUE(std::all_of(sha.begin(), sha.end(), [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    })) << sha;
+    EXPECT_GT(f["bytes"].get<uint64_t>(), 0u);
+    if (fs::path(f["path"].get<std::string>()).filename() == "sdn.csv") has_sdn = true;
+  }
+  EXPECT_TRUE(has_sdn) << j[0]["files"].dump(2);
+}
+
+TEST(CliListsTest, ConfigFileNamesTheLists) {
+  fs::path dir = ScratchDir("cfg");
+  WriteFile(dir / "cfg.toml", "lists = [\"" + Fixture("ofac").string() + "\"]\n");
+  Result r = Vigil({"--config", (dir / "cfg.toml").string(), "lists", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = ParseJson(r.out);
+  ASSERT_TRUE(j.is_array());
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["source"], "us_ofac_sdn");
+  EXPECT_EQ(j[0]["entities"], 4);  // the fixture's, not the sample's 40
+  // The text form, too.
+  Result t = Vigil({"--config", (dir / "cfg.toml").string(), "lists"});
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_TRUE(Contains(t.out, "  entities    4 (from 4 records)")) << t.out;
+}
+
+// ---- --strict ---------------------------------------------------------------------------
+
+TEST(CliStrictTest, WarningsArePrintedAndStrictFails) {
+  const std::string fixture = Fixture("ofac").string();
+  Result r = Vigil({"lists", "--lists", fixture});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "  warnings    2\n")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "alt.csv:4: refers to ent_num 999")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "add.csv:3: refers to ent_num 998")) << r.out;
+
+  for (const auto& args : {std::vector<std::string>{"--strict", "lists", "--lists", fixture},
+                           std::vector<std::string>{"lists", "--lists", fixture, "--strict"}}) {
+    Result s = Vigil(args);
+    ExpectCleanFailure(s);
+    EXPECT_TRUE(Contains(s.err, "--strict")) << s.err;
+    EXPECT_TRUE(Contains(s.err, "2 warning(s)")) << s.err;
+    EXPECT_TRUE(Contains(s.err, "alt.csv:4: refers to ent_num 999")) << s.err;
+  }
+  // A list without warnings passes --strict.
+  Result ok = Vigil({"--strict", "lists", "--json"});
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_EQ(ParseJson(ok.out)[0]["entities"], 40);
+}
+
+TEST(CliStrictTest, StrictAppliesToScreening) {
+  Result s = Vigil({"--strict", "--lists", Fixture("ofac").string(), "screen", "PAK Chol Su"});
+  ExpectCleanFailure(s);
+  EXPECT_TRUE(Contains(s.err, "alt.csv:4")) << s.err;
+  Result r = Vigil({"--lists", Fixture("ofac").string(), "screen", "PAK Chol Su", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(ParseJson(r.out)["matches"][0]["id"], "us_ofac_sdn:101");
+}
+
+// ---- batch ------------------------------------------------------------------------------
+
+TEST(CliBatchTest, JsonlKeepsOrderAndQids) {
+  fs::path dir = ScratchDir("batch");
+  WriteFile(dir / "in.jsonl",
+            "{\"qid\":\"q-kim\",\"name\":\"Kim Jong Un\"}\n"
+            "{\"qid\":\"q-kcc\",\"query\":{\"name\":\"Korea Computer Center\","
+            "\"type\":\"organization\"}}\n"
+            "{\"qid\":7,\"query\":{\"name\":\"Yanbian Silverstar\"}}\n");
+  Result r = Vigil(
+      {"screen", "--input", (dir / "in.jsonl").string(), "--output", (dir / "out.jsonl").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(Contains(r.out, "us_ofac_sdn")) << "results went to stdout: " << r.out;
+  EXPECT_TRUE(Contains(r.err, "screened 3 queries")) << r.err;
+  std::vector<std::string> lines = Lines(ReadAll(dir / "out.jsonl"));
+  ASSERT_EQ(lines.size(), 3u);
+  std::vector<json> out;
+  for (const std::string& l : lines) out.push_back(ParseJson(l));
+  EXPECT_EQ(out[0]["qid"], "q-kim");
+  EXPECT_EQ(out[1]["qid"], "q-kcc");
+  EXPECT_EQ(out[2]["qid"], "7");
+  ASSERT_FALSE(out[0]["matches"].empty());
+  EXPECT_EQ(out[0]["matches"][0]["id"], "us_ofac_sdn:20157");
+  ASSERT_FALSE(out[1]["matches"].empty());
+  EXPECT_EQ(out[1]["matches"][0]["id"], "us_ofac_sdn:22323");
+  for (const json& m : out[1]["matches"]) EXPECT_EQ(m["kind"], "organization") << m.dump();
+  ASSERT_FALSE(out[2]["matches"].empty());
+  EXPECT_EQ(out[2]["matches"][0]["id"], "us_ofac_sdn:24977");
+}
+
+TEST(CliBatchTest, CsvInAndOut) {
+  fs::path dir = ScratchDir("batch");
+  WriteFile(dir / "in.csv",
+            "name,type,dob,country,id\n"
+            "Kim Jong Un,person,,,c1\n"
+            "Korea Computer Center,organization,,,c2\n"
+            "Zzyzx Qwvj,,,,c3\n");
+  Result r = Vigil({"screen", "--input", (dir / "in.csv").string(), "--output",
+                    (dir / "out.csv").string(), "--top", "2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::vector<std::string> lines = Lines(ReadAll(dir / "out.csv"));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0], "query_id,query_name,rank,match_id,match_name,matched_name,score");
+  std::vector<std::string> c1, c2, c3;
+  std::string order;
+  for (size_t k = 1; k < lines.size(); ++k) {
+    const std::string& l = lines[k];
+    if (l.rfind("c1,", 0) == 0) c1.push_back(l), order += '1';
+    if (l.rfind("c2,", 0) == 0) c2.push_back(l), order += '2';
+    if (l.rfind("c3,", 0) == 0) c3.push_back(l), order += '3';
+  }
+  EXPECT_EQ(c1.size() + c2.size() + c3.size(), lines.size() - 1) << "rows of no query";
+  EXPECT_TRUE(std::is_sorted(order.begin(), order.end())) << "rows out of input order: " << order;
+  ASSERT_EQ(c1.size(), 2u);
+  EXPECT_EQ(c1[0].rfind("c1,Kim Jong Un,1,us_ofac_sdn:20157,\"KIM, Jong Un\",", 0), 0u) << c1[0];
+  ASSERT_EQ(c2.size(), 2u);
+  EXPECT_EQ(c2[0].rfind("c2,Korea Computer Center,1,us_ofac_sdn:22323,KOREA COMPUTER CENTER,", 0),
+            0u)
+      << c2[0];
+  // A query with no match still has one row, with empty match columns.
+  ASSERT_EQ(c3.size(), 1u);
+  EXPECT_EQ(c3[0], "c3,Zzyzx Qwvj,,,,,");
+}
+
+TEST(CliBatchTest, MalformedJsonlLineNamesFileAndLine) {
+  fs::path dir = ScratchDir("batch");
+  WriteFile(dir / "in.jsonl",
+            "{\"qid\":\"a\",\"name\":\"Kim Jong Un\"}\n"
+            "{\"qid\":\"b\",\"name\":\n"
+            "{\"qid\":\"c\",\"name\":\"Korea Computer Center\"}\n");
+  Result r = Vigil(
+      {"screen", "--input", (dir / "in.jsonl").string(), "--output", (dir / "out.jsonl").string()});
+  ExpectCleanFailure(r);
+  EXPECT_TRUE(Contains(r.err, "in.jsonl:2")) << r.err;
+  EXPECT_FALSE(Contains(ReadAll(dir / "out.jsonl"), "\"qid\":\"c\""));
+}
+
+TEST(CliBatchTest, JsonlLineWithoutNameNamesLine) {
+  fs::path dir = ScratchDir("batch");
+  WriteFile(dir / "in.jsonl",
+            "{\"qid\":\"a\",\"name\":\"Kim Jong Un\"}\n"
+            "{\"qid\":\"b\",\"query\":{\"type\":\"person\"}}\n");
+  Result r = Vigil(
+      {"screen", "--input", (dir / "in.jsonl").string(), "--output", (dir / "out.jsonl").string()});
+  ExpectCleanFailure(r);
+  EXPECT_TRUE(Contains(r.err, "in.jsonl:2")) << r.err;
+}
+
+TEST(CliBatchTest, CsvWithoutNameColumnNamesLineOne) {
+  fs::path dir = ScratchDir("batch");
+  WriteFile(dir / "in.csv", "nom,type,id\nKim Jong Un,person,x1\n");
+  Result r = Vigil(
+      {"screen", "--input", (dir / "in.csv").string(), "--output", (dir / "out.csv").string()});
+  ExpectCleanFailure(r);
+  EXPECT_TRUE(Contains(r.err, "in.csv:1")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "name")) << r.err;
+}
+
+TEST(CliBatchTest, MissingInputFileFails) {
+  fs::path dir = ScratchDir("batch");
+  Result r = Vigil({"screen", "--input", (dir / "absent.jsonl").string()});
+  ExpectCleanFailure(r);
+  EXPECT_TRUE(Contains(r.err, "absent.jsonl")) << r.err;
+}
+
+// ---- bad lists --------------------------------------------------------------------------
+
+// Runs the commands that load lists against `path`; each must fail cleanly and name
+// `names` in its message.
+void ExpectListFails(const fs::path& path, const std::string& names) {
+  for (const auto& cmd :
+       {std::vector<std::string>{"lists"}, std::vector<std::string>{"screen", "Kim Jong Un"},
+        std::vector<std::string>{"show", "us_ofac_sdn:20157"}}) {
+    std::vector<std::string> args = {"--lists", path.string()};
+    args.insert(args.end(), cmd.begin(), cmd.end());
+    Result r = Vigil(args);
+    SCOPED_TRACE(cmd[0]);
+    ExpectCleanFailure(r);
+    EXPECT_TRUE(Contains(r.err, names)) << r.err;
+  }
+}
+
+TEST(CliBadListTest, MissingFolder) {
+  fs::path dir = ScratchDir("bad") / "no-such-folder";
+  ExpectListFails(dir, dir.string());
+}
+
+TEST(CliBadListTest, EmptySdnCsv) {
+  fs::path dir = ScratchDir("bad");
+  WriteFile(dir / "sdn.csv", "");
+  ExpectListFails(dir, (dir / "sdn.csv").string());
+}
+
+TEST(CliBadListTest, TruncatedSdnCsv) {
+  fs::path dir = ScratchDir("bad");
+  std::string sdn = ReadAll(Fixture("ofac/sdn.csv"));
+  // Cut in the middle of line 2's remarks field: its closing quote is gone.
+  size_t line2 = sdn.find("\r\n101,") + 2;
+  size_t cut = sdn.find("Passport", line2);
+  ASSERT_NE(cut, std::string::npos);
+  WriteFile(dir / "sdn.csv", sdn.substr(0, cut));
+  ExpectListFails(dir, (dir / "sdn.csv").string() + ":2");
+}
+
+TEST(CliBadListTest, RandomBytes) {
+  std::mt19937 gen(20240501);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::string bytes;
+  for (int k = 0; k < 8192; ++k) bytes.push_back(static_cast<char>(byte(gen)));
+  bytes[100] = '\x81';
+  bytes[5000] = '\0';
+  fs::path dir = ScratchDir("bad");
+  WriteFile(dir / "sdn.csv", bytes);
+  ExpectListFails(dir, (dir / "sdn.csv").string() + ":");
+}
+
+TEST(CliBadListTest, RandomTextWithUndefinedByte) {
+  // No NUL this time, so the loader gets past the binary check and meets 0x81.
+  std::mt19937 gen(7);
+  std::uniform_int_distribution<int> byte(' ', '~');
+  std::string bytes = "1,\"A\",-0- \r\n2,\"B";
+  for (int k = 0; k < 200; ++k) bytes.push_back(static_cast<char>(byte(gen)));
+  bytes += "\x81\"\r\n";
+  fs::path dir = ScratchDir("bad");
+  WriteFile(dir / "sdn.csv", bytes);
+  ExpectListFails(dir, (dir / "sdn.csv").string() + ":");
+}
+
+TEST(CliBadListTest, FolderWithNoList) {
+  fs::path dir = ScratchDir("bad");
+  WriteFile(dir / "readme.txt", "nothing to see here\n");
+  WriteFile(dir / "data.json", "{}\n");
+  ExpectListFails(dir, dir.string());
+}
+
+// ---- diff -------------------------------------------------------------------------------
+
+// Splits a fixture file into its CRLF lines; the final DOS end-of-file byte stays apart.
+std::vector<std::string> CrlfLines(const std::string& bytes, std::string* eof) {
+  std::vector<std::string> lines;
+  size_t pos = 0;
+  while (pos < bytes.size()) {
+    size_t end = bytes.find("\r\n", pos);
+    if (end == std::string::npos) break;
+    lines.push_back(bytes.substr(pos, end - pos));
+    pos = end + 2;
+  }
+  *eof = bytes.substr(pos);
+  return lines;
+}
+
+TEST(CliDiffTest, ReportsAddedRemovedAndChanged) {
+  fs::path a = CopyFixture("A");
+  fs::path b = CopyFixture("B");
+  std::string eof;
+  std::vector<std::string> lines = CrlfLines(ReadAll(b / "sdn.csv"), &eof);
+  ASSERT_EQ(eof, "\x1a");
+  std::string edited;
+  bool saw_100 = false;
+  for (std::string line : lines) {
+    if (line.rfind("103,", 0) == 0) continue;  // removed
+    if (line.rfind("100,", 0) == 0) {
+      size_t p = line.find("\"DPRK3] [DPRK4\"");
+      ASSERT_NE(p, std::string::npos) << line;
+      line.replace(p, 15, "\"DPRK3] [DPRK4] [SDGT\"");
+      saw_100 = true;
+    }
+    edited += line + "\r\n";
+  }
+  ASSERT_TRUE(saw_100);
+  // A new organization; its name has a Windows-1252 byte (0xC9, E acute), and its remarks
+  // run over into sdn_comments.csv, as OFAC does with long remarks.
+  edited +=
+      "104,\"NOUVELLE SOCI\xC9T\xC9 EXEMPLE\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
+      "\"Website www.nouvel\"\r\n";
+  edited += eof;
+  WriteFile(b / "sdn.csv", edited);
+  // 103's continuation in the comments file goes with it; 104's is added.
+  std::string comments_eof;
+  std::vector<std::string> comments = CrlfLines(ReadAll(b / "sdn_comments.csv"), &comments_eof);
+  std::string kept;
+  for (const std::string& line : comments) {
+    if (line.rfind("103,", 0) != 0) kept += line + "\r\n";
+  }
+  kept += "104,\"le.test.\"\r\n";
+  WriteFile(b / "sdn_comments.csv", kept + comments_eof);
+
+  // The edited copy still loads, and the new name was decoded from Windows-1252.
+  Result show = Vigil({"--lists", b.string(), "show", "us_ofac_sdn:104"});
+  ASSERT_EQ(show.code, 0) << show.err;
+  EXPECT_TRUE(Contains(show.out, "us_ofac_sdn:104  NOUVELLE SOCI\xC3\x89T\xC3\x89 EXEMPLE"))
+      << show.out;
+  EXPECT_TRUE(Contains(show.out, "www.nouvelle.test")) << show.out;
+
+  Result r = Vigil({"diff", a.string(), b.string(), "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = ParseJson(r.out);
+  EXPECT_EQ(j["added"], json::array({"us_ofac_sdn:104"}));
+  EXPECT_EQ(j["removed"], json::array({"us_ofac_sdn:103"}));
+  EXPECT_EQ(j["old"]["entities"], 4);
+  EXPECT_EQ(j["new"]["entities"], 4);
+  bool found = false;
+  for (const json& c : j["changed"]) {
+    if (c["id"] != "us_ofac_sdn:100") continue;
+    found = true;
+    std::vector<std::string> fields = c["fields"];
+    EXPECT_NE(std::find(fields.begin(), fields.end(), "programs"), fields.end()) << c.dump();
+  }
+  EXPECT_TRUE(found) << j["changed"].dump(2);
+  // 101 and 102 were not touched.
+  for (const json& c : j["changed"]) {
+    EXPECT_NE(c["id"], "us_ofac_sdn:101") << c.dump();
+    EXPECT_NE(c["id"], "us_ofac_sdn:102") << c.dump();
+  }
+  EXPECT_EQ(j["unchanged"], 2);
+
+  Result details = Vigil({"diff", a.string(), b.string(), "--details"});
+  ASSERT_EQ(details.code, 0) << details.err;
+  EXPECT_TRUE(Contains(details.out, "\n+ us_ofac_sdn:104\n")) << details.out;
+  EXPECT_TRUE(Contains(details.out, "\n- us_ofac_sdn:103\n")) << details.out;
+  EXPECT_TRUE(Contains(details.out, "\n~ us_ofac_sdn:100 (")) << details.out;
+}
+
+TEST(CliDiffTest, SameFolderHasNoChanges) {
+  Result r = Vigil({"diff", Fixture("ofac").string(), Fixture("ofac").string(), "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = ParseJson(r.out);
+  EXPECT_TRUE(j["added"].empty());
+  EXPECT_TRUE(j["removed"].empty());
+  EXPECT_TRUE(j["changed"].empty());
+  EXPECT_EQ(j["unchanged"], 4);
+}
+
+TEST(CliDiffTest, DifferentListsCannotBeDiffed) {
+  Result r = Vigil({"diff", Fixture("ofac").string(), Fixture("un").string()});
+  ExpectCleanFailure(r);
+  EXPECT_TRUE(Contains(r.err, "not versions of the same list")) << r.err;
+}
+
+TEST(CliDiffTest, RealOfacSnapshots) {
+  VIGIL_REQUIRE_SHARED(old_dir, "us_ofac_sdn/2021-07");
+  VIGIL_REQUIRE_SHARED(new_dir, "us_ofac_sdn/2024-05");
+  Result r = Vigil({"diff", old_dir.string(), new_dir.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto count = [&](const std::string& label) -> long {
+    for (const std::string& l : Lines(r.out)) {
+      if (l.rfind("  " + label, 0) == 0) return std::stol(l.substr(2 + label.size()));
+    }
+    ADD_FAILURE() << "no line starting '  " << label << "' in\n" << r.out;
+    return -1;
+  };
+  long added = count("added");
+  long removed = count("removed");
+  long changed = count("changed");
+  long unchanged = count("unchanged");
+  long old_n = count("old entities");
+  long new_n = count("new entities");
+  EXPECT_GT(added, 0);
+  EXPECT_GT(removed, 0);
+  EXPECT_GE(changed, 0);
+  // Every old entity is removed, changed or unchanged; every new one added, changed or not.
+  EXPECT_EQ(removed + changed + unchanged, old_n);
+  EXPECT_EQ(added + changed + unchanged, new_n);
+}
+
+}  // namespace
+}  // namespace vigil

@@ -1,0 +1,349 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// FetchList() against an HTTP server on the loopback interface, started in the test.
+#include "sources/fetch.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "sources/httplib.h"
+#include "test_util.h"
+#include "util/file.h"
+#include "vigil/list.h"
+
+namespace vigil::sources {
+namespace {
+
+namespace fs = std::filesystem;
+using ::vigil::testing::ReadAll;
+using ::vigil::testing::ScratchDir;
+using ::vigil::testing::WriteFile;
+
+const char* const kOfacFiles[] = {"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"};
+
+// An httplib::Server on 127.0.0.1 (any free port), run on its own thread.
+class TestServer {
+ public:
+  TestServer() = default;
+  ~TestServer() { Stop(); }
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  httplib::Server& server() { return server_; }
+
+  // Call after installing handlers and mount points.
+  void Start() {
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port_, 0) << "cannot bind a port on 127.0.0.1";
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+
+  void Stop() {
+    if (!thread_.joinable()) return;
+    // stop() is a no-op until the accept loop runs; give it a moment (bounded).
+    for (int i = 0; i < 5000 && !server_.is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    server_.stop();
+    thread_.join();
+  }
+
+  std::string Url(std::string_view path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
+  }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = -1;
+};
+
+// A loopback port with nothing listening on it: bound once to learn a free number, then closed.
+int UnusedPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  int port = -1;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+std::string Sha256OfFile(const fs::path& p) { return util::Sha256Hex(ReadAll(p)); }
+
+// Every file in `dir` (recursively) with its contents, to check a folder is unchanged.
+std::map<std::string, std::string> Snapshot(const fs::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    out[fs::relative(e.path(), dir).string()] = e.is_regular_file() ? ReadAll(e.path()) : "<dir>";
+  }
+  return out;
+}
+
+// A destination that already holds a list: a marker file and an old sdn.csv.
+fs::path PrefilledDest() {
+  fs::path dest = ScratchDir("dest");
+  WriteFile(dest / "marker.txt", "keep me\n");
+  WriteFile(dest / "sdn.csv", "old sdn.csv\r\n");
+  return dest;
+}
+
+TEST(FetchTable, OfficialAddresses) {
+  EXPECT_EQ(FetchableLists(),
+            (std::vector<std::string>{"us_ofac_sdn", "us_ofac_cons", "un_sc", "us_csl"}));
+  std::map<std::string, std::string> url;
+  for (const OfficialFile& f : OfficialFiles()) url[f.list + "/" + f.name] = f.url;
+  EXPECT_EQ(url.size(), 10u);
+  EXPECT_EQ(url["us_ofac_sdn/sdn.csv"], "https://www.treasury.gov/ofac/downloads/sdn.csv");
+  EXPECT_EQ(url["us_ofac_cons/cons_comments.csv"],
+            "https://www.treasury.gov/ofac/downloads/cons_comments.csv");
+  EXPECT_EQ(url["un_sc/consolidated.xml"],
+            "https://scsanctions.un.org/resources/xml/en/consolidated.xml");
+  EXPECT_EQ(url["us_csl/consolidated.csv"],
+            "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv");
+}
+
+TEST(FetchList, UnknownListAndBadBaseUrl) {
+  fs::path dest = ScratchDir("dest");
+  FetchReport rep;
+  Status s = FetchList("us_ofac_xyz", "", dest, &rep);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("unknown list 'us_ofac_xyz'"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("un_sc"), std::string::npos) << s.ToString();
+
+  s = FetchList("us_ofac_sdn", "ftp://example.org/lists/", dest, &rep);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("only http and https"), std::string::npos) << s.ToString();
+  EXPECT_TRUE(fs::is_empty(dest));
+}
+
+TEST(FetchList, OfacFromFixtureServer) {
+  TestServer srv;
+  ASSERT_TRUE(srv.server().set_mount_point("/fixtures", VIGIL_FIXTURES));
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path dest = ScratchDir("dest");
+  FetchReport rep;
+  Status s = FetchList("us_ofac_sdn", srv.Url("/fixtures/ofac"), dest, &rep);  // no '/'
+  srv.Stop();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+
+  EXPECT_EQ(rep.list, "us_ofac_sdn");
+  EXPECT_EQ(rep.entities, 4u);
+  ASSERT_EQ(rep.files.size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    const FetchedFile& f = rep.files[i];
+    fs::path src = ::vigil::testing::Fixture("ofac") / kOfacFiles[i];
+    EXPECT_EQ(f.name, kOfacFiles[i]);
+    EXPECT_EQ(f.url, srv.Url("/fixtures/ofac/") + kOfacFiles[i]);
+    EXPECT_EQ(f.bytes, fs::file_size(src));
+    EXPECT_EQ(f.sha256, Sha256OfFile(src));
+    EXPECT_EQ(Sha256OfFile(dest / f.name), f.sha256) << f.name;
+  }
+  // Nothing else is left behind (no staging folder).
+  EXPECT_EQ(Snapshot(dest).size(), 4u);
+
+  LoadedList list;
+  ASSERT_TRUE(LoadList(dest, &list).ok());
+  EXPECT_EQ(list.info.source, "us_ofac_sdn");
+  EXPECT_EQ(list.entities.size(), 4u);
+}
+
+TEST(FetchList, FollowsRedirects) {
+  TestServer srv;
+  ASSERT_TRUE(srv.server().set_mount_point("/fixtures", VIGIL_FIXTURES));
+  srv.server().Get("/moved/(.*)", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_redirect("/fixtures/ofac/" + req.matches[1].str());
+  });
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path dest = ScratchDir("dest");
+  FetchReport rep;
+  Status s = FetchList("us_ofac_sdn", srv.Url("/moved/"), dest, &rep);
+  srv.Stop();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(rep.entities, 4u);
+  EXPECT_EQ(Sha256OfFile(dest / "sdn.csv"),
+            Sha256OfFile(::vigil::testing::Fixture("ofac") / "sdn.csv"));
+}
+
+TEST(FetchList, UnFromSharedSnapshot) {
+  VIGIL_REQUIRE_SHARED(un_dir, "un_sc/2026-02");
+  TestServer srv;
+  ASSERT_TRUE(srv.server().set_mount_point("/shared", VIGIL_SHARED_LISTS));
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path dest = ScratchDir("dest");
+  FetchReport rep;
+  Status s = FetchList("un_sc", srv.Url("/shared/un_sc/2026-02/"), dest, &rep);
+  srv.Stop();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(rep.entities, 1003u);
+  ASSERT_EQ(rep.files.size(), 1u);
+  EXPECT_EQ(rep.files[0].name, "consolidated.xml");
+  EXPECT_EQ(rep.files[0].sha256, Sha256OfFile(un_dir / "consolidated.xml"));
+  EXPECT_EQ(Sha256OfFile(dest / "consolidated.xml"), rep.files[0].sha256);
+}
+
+TEST(FetchList, NotFoundLeavesDestUnchanged) {
+  TestServer srv;
+  ASSERT_TRUE(srv.server().set_mount_point("/fixtures", VIGIL_FIXTURES));
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path dest = PrefilledDest();
+  auto before = Snapshot(dest);
+  FetchReport rep;
+  Status s = FetchList("us_ofac_sdn", srv.Url("/fixtures/un/"), dest, &rep);  // no sdn.csv
+  srv.Stop();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kIoError);
+  EXPECT_NE(s.message().find(srv.Url("/fixtures/un/sdn.csv")), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("404"), std::string::npos) << s.ToString();
+  EXPECT_EQ(Snapshot(dest), before);
+}
+
+TEST(FetchList, GarbageFailsValidationAndLeavesDestUnchanged) {
+  TestServer srv;
+  srv.server().Get("/garbage/(.*)", [](const httplib::Request& req, httplib::Response& res) {
+    const std::string name = req.matches[1].str();
+    if (name == "sdn.csv") {
+      std::mt19937 rng(20240501);
+      std::string junk(4096, '\0');
+      for (char& c : junk) c = static_cast<char>(rng() & 0xff);
+      res.set_content(junk, "text/csv");
+    } else {
+      res.set_content(ReadAll(::vigil::testing::Fixture("ofac") / name), "text/csv");
+    }
+  });
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path dest = PrefilledDest();
+  auto before = Snapshot(dest);
+  FetchReport rep;
+  Status s = FetchList("us_ofac_sdn", srv.Url("/garbage/"), dest, &rep);
+  srv.Stop();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("do not load"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find(srv.Url("/garbage/sdn.csv")), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("as a list: sdn.csv:"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("NUL byte"), std::string::npos) << s.ToString();
+  EXPECT_EQ(s.message().find(".vigil-fetch"), std::string::npos) << s.ToString();
+  EXPECT_EQ(Snapshot(dest), before);
+}
+
+TEST(FetchList, WrongListIsRejected) {
+  // The CSL asked for, OFAC's sdn.csv served under the CSL's file name.
+  TestServer srv;
+  srv.server().Get("/wrong/consolidated.csv", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(ReadAll(::vigil::testing::Fixture("ofac") / "sdn.csv"), "text/csv");
+  });
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path dest = PrefilledDest();
+  auto before = Snapshot(dest);
+  FetchReport rep;
+  Status s = FetchList("us_csl", srv.Url("/wrong/"), dest, &rep);
+  srv.Stop();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kCorruption) << s.ToString();
+  EXPECT_EQ(Snapshot(dest), before);
+}
+
+TEST(FetchList, SizeCap) {
+  TestServer srv;
+  ASSERT_TRUE(srv.server().set_mount_point("/fixtures", VIGIL_FIXTURES));
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path dest = PrefilledDest();
+  auto before = Snapshot(dest);
+  FetchOptions opt;
+  opt.max_file_bytes = 100;
+  FetchReport rep;
+  Status s = FetchList("us_ofac_sdn", srv.Url("/fixtures/ofac/"), dest, &rep, opt);
+  srv.Stop();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("larger than the limit of 100 bytes"), std::string::npos)
+      << s.ToString();
+  EXPECT_EQ(Snapshot(dest), before);
+}
+
+TEST(FetchList, ReadTimeout) {
+  TestServer srv;
+  srv.server().Get("/slow/sdn.csv", [](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    res.set_content("late", "text/csv");
+  });
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path dest = PrefilledDest();
+  auto before = Snapshot(dest);
+  FetchOptions opt;
+  opt.read_timeout_seconds = 1;
+  FetchReport rep;
+  Status s = FetchList("us_ofac_sdn", srv.Url("/slow/"), dest, &rep, opt);
+  srv.Stop();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find(srv.Url("/slow/sdn.csv")), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("timed out"), std::string::npos) << s.ToString();
+  EXPECT_EQ(Snapshot(dest), before);
+}
+
+TEST(FetchList, ConnectionRefused) {
+  int port = UnusedPort();
+  ASSERT_GT(port, 0);
+  fs::path dest = ScratchDir("parent") / "new";  // does not exist yet
+  std::string base = "http://127.0.0.1:" + std::to_string(port) + "/lists/";
+  FetchReport rep;
+  Status s = FetchList("un_sc", base, dest, &rep);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kIoError);
+  EXPECT_NE(s.message().find(base + "consolidated.xml"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("could not connect to 127.0.0.1:" + std::to_string(port)),
+            std::string::npos)
+      << s.ToString();
+  EXPECT_FALSE(fs::exists(dest)) << "a failed fetch must not leave a new empty folder";
+}
+
+TEST(FetchCli, FetchesAndPrintsHashes) {
+  TestServer srv;
+  ASSERT_TRUE(srv.server().set_mount_point("/fixtures", VIGIL_FIXTURES));
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path dest = ScratchDir("dest");
+  fs::path out = ScratchDir("out") / "stdout.txt";
+  std::string cmd = std::string("'") + VIGIL_BINARY + "' fetch us_ofac_sdn --dest '" +
+                    dest.string() + "' --base-url '" + srv.Url("/fixtures/ofac/") + "' > '" +
+                    out.string() + "' 2>&1";
+  int rc = std::system(cmd.c_str());
+  srv.Stop();
+  std::string text = ReadAll(out);
+  ASSERT_EQ(rc, 0) << text;
+  EXPECT_NE(text.find(Sha256OfFile(::vigil::testing::Fixture("ofac") / "sdn.csv")),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("4 entities"), std::string::npos) << text;
+  EXPECT_TRUE(fs::exists(dest / "sdn_comments.csv"));
+
+  // A failure exits non-zero and says why.
+  cmd = std::string("'") + VIGIL_BINARY + "' fetch us_ofac_sdn --dest '" + dest.string() +
+        "' --base-url http://127.0.0.1:" + std::to_string(UnusedPort()) + "/ > '" + out.string() +
+        "' 2>&1";
+  rc = std::system(cmd.c_str());
+  text = ReadAll(out);
+  EXPECT_NE(rc, 0) << text;
+  EXPECT_NE(text.find("could not connect"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace vigil::sources
