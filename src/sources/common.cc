@@ -5,9 +5,11 @@
 
 namespace vigil::sources {
 
-Status ReadListFile(const std::filesystem::path& path, LoadedList* list, std::string* bytes) {
+Status ReadListFile(const std::filesystem::path& path, LoadedList* list, std::string* bytes,
+                    bool may_be_empty) {
   if (Status s = util::ReadFile(path, bytes); !s.ok()) return s;
-  if (util::StripBomAndEof(*bytes).find_first_not_of(" \t\r\n") == std::string_view::npos) {
+  if (!may_be_empty &&
+      util::StripBomAndEof(*bytes).find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Status::Corruption(path.string() + ": file is empty");
   }
   SourceFile f;

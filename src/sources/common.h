@@ -19,8 +19,10 @@
 namespace vigil::sources {
 
 // Reads `path` into *bytes and appends it (path, sha256, size) to list->info.files.
-// An empty file is an error (a list is never empty).
-Status ReadListFile(const std::filesystem::path& path, LoadedList* list, std::string* bytes);
+// An empty file is an error (a list is never empty) unless `may_be_empty`: a companion file
+// such as OFAC's sdn_comments.csv can legitimately hold no records.
+Status ReadListFile(const std::filesystem::path& path, LoadedList* list, std::string* bytes,
+                    bool may_be_empty = false);
 
 void Warn(LoadedList* list, std::string_view file, size_t line, std::string message);
 

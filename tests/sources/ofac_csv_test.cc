@@ -195,6 +195,17 @@ TEST(OfacCsvTest, EmptyFileIsAnError) {
   ExpectFailsNaming(FixtureWith("sdn.csv", "\r\n\x1a"), "sdn.csv", 0);
 }
 
+TEST(OfacCsvTest, EmptyCompanionFilesAreFine) {
+  // A release with no remarks overflow or no aliases ships the file holding only 0x1A.
+  fs::path dir = FixtureWith("sdn_comments.csv", "\x1a");
+  WriteFile(dir / "alt.csv", "");
+  LoadedList l;
+  Status s = LoadList(dir, &l);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(l.entities.size(), 4u);
+  EXPECT_EQ(Find(l, "us_ofac_sdn:100")->names.size(), 1u);
+}
+
 TEST(OfacCsvTest, TruncatedFileIsAnErrorNamingTheLine) {
   std::string bytes = ReadAll(Fixture("ofac/sdn.csv"));
   // Cut inside the third record's quoted name.

@@ -42,10 +42,11 @@ bool ParseEntNum(const std::string& s, long* out) {
   return ec == std::errc() && p == t.data() + t.size() && *out > 0;
 }
 
-// Reads one file of the set as UTF-8 text. `required` files must exist.
-Status ReadText(const fs::path& path, LoadedList* list, std::string* text) {
+// Reads one file of the set as UTF-8 text. Only the main file must hold records; a
+// companion (aliases, addresses, remarks overflow) may be empty.
+Status ReadText(const fs::path& path, LoadedList* list, std::string* text, bool companion) {
   std::string bytes;
-  if (Status s = ReadListFile(path, list, &bytes); !s.ok()) return s;
+  if (Status s = ReadListFile(path, list, &bytes, companion); !s.ok()) return s;
   return util::Windows1252ToUtf8(util::StripBomAndEof(bytes), path.string(), text);
 }
 
@@ -98,7 +99,7 @@ Status LoadOfacCsv(const fs::path& dir, LoadedList* out) {
 
   const fs::path main_path = dir / set.main;
   std::string text;
-  if (Status s = ReadText(main_path, &list, &text); !s.ok()) return s;
+  if (Status s = ReadText(main_path, &list, &text, false); !s.ok()) return s;
 
   std::unordered_map<long, size_t> index;
   std::vector<std::string> remarks;  // raw remarks per entity, completed by sdn_comments.csv
@@ -155,7 +156,7 @@ Status LoadOfacCsv(const fs::path& dir, LoadedList* out) {
 
   // Remarks overflow: appended to the entity's remarks before they are parsed.
   if (fs::path p = dir / set.comments; fs::exists(p)) {
-    if (s = ReadText(p, &list, &text); !s.ok()) return s;
+    if (s = ReadText(p, &list, &text, true); !s.ok()) return s;
     s = ForEachRecord(text, p, 2, [&](const util::CsvRecord& rec, long ent) {
       auto it = index.find(ent);
       if (it == index.end()) return orphan(p, rec.line, ent);
@@ -170,7 +171,7 @@ Status LoadOfacCsv(const fs::path& dir, LoadedList* out) {
   }
 
   if (fs::path p = dir / set.alt; fs::exists(p)) {
-    if (s = ReadText(p, &list, &text); !s.ok()) return s;
+    if (s = ReadText(p, &list, &text, true); !s.ok()) return s;
     s = ForEachRecord(text, p, 5, [&](const util::CsvRecord& rec, long ent) {
       auto it = index.find(ent);
       if (it == index.end()) return orphan(p, rec.line, ent);
@@ -194,7 +195,7 @@ Status LoadOfacCsv(const fs::path& dir, LoadedList* out) {
   }
 
   if (fs::path p = dir / set.add; fs::exists(p)) {
-    if (s = ReadText(p, &list, &text); !s.ok()) return s;
+    if (s = ReadText(p, &list, &text, true); !s.ok()) return s;
     s = ForEachRecord(text, p, 6, [&](const util::CsvRecord& rec, long ent) {
       auto it = index.find(ent);
       if (it == index.end()) return orphan(p, rec.line, ent);
