@@ -81,12 +81,8 @@ const Table& GetTable() {
       }
     }
     // Aliases as the lists write them: "name<TAB>CODE" lines, '#' comments.
-    for (const std::string& line :
-         util::SplitTrimmed(util::EmbeddedData("names/countries.tsv"), "\n")) {
-      if (line.empty() || line[0] == '#') continue;
-      size_t tab = line.find('\t');
-      if (tab == std::string::npos) continue;
-      t->by_key[Key(line.substr(0, tab))] = std::string(util::Trim(line.substr(tab + 1)));
+    for (const std::vector<std::string>& cols : util::DataRows("names/countries.tsv")) {
+      if (cols.size() == 2) t->by_key[Key(cols[0])] = cols[1];
     }
     return t;
   }();

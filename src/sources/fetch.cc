@@ -189,10 +189,7 @@ class Staging {
 const std::vector<OfficialFile>& OfficialFiles() {
   static const std::vector<OfficialFile>* files = [] {
     auto* v = new std::vector<OfficialFile>();
-    for (const std::string& line :
-         util::SplitTrimmed(util::EmbeddedData("names/official_sources.tsv"), "\n")) {
-      if (line.empty() || line[0] == '#') continue;
-      std::vector<std::string> cols = util::SplitTrimmed(line, "\t");
+    for (const std::vector<std::string>& cols : util::DataRows("names/official_sources.tsv")) {
       if (cols.size() != 3) continue;
       v->push_back(OfficialFile{cols[0], cols[1], cols[2]});
     }

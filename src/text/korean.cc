@@ -21,10 +21,7 @@ struct Table {
 const Table& GetTable() {
   static const Table* table = [] {
     auto* t = new Table;
-    for (const std::string& line :
-         util::SplitTrimmed(util::EmbeddedData("names/korean_romanization.tsv"), "\n")) {
-      if (line.empty() || line[0] == '#') continue;
-      std::vector<std::string> cols = util::SplitTrimmed(line, "\t");
+    for (const std::vector<std::string>& cols : util::DataRows("names/korean_romanization.tsv")) {
       if (cols.size() != 3) continue;
       std::vector<Part>* parts = cols[0] == "initial" ? &t->initials
                                  : cols[0] == "vowel" ? &t->vowels

@@ -19,13 +19,10 @@ struct Table {
 const Table& GetTable() {
   static const Table* table = [] {
     auto* t = new Table;
-    for (const std::string& line :
-         util::SplitTrimmed(util::EmbeddedData("names/legal_forms.tsv"), "\n")) {
-      if (line.empty() || line[0] == '#') continue;
-      size_t tab = line.find('\t');
-      if (tab == std::string::npos) continue;
-      std::string canonical(util::Trim(line.substr(0, tab)));
-      for (const std::string& variant : util::SplitTrimmed(line.substr(tab + 1), "|")) {
+    for (const std::vector<std::string>& cols : util::DataRows("names/legal_forms.tsv")) {
+      if (cols.size() != 2) continue;
+      const std::string& canonical = cols[0];
+      for (const std::string& variant : util::SplitTrimmed(cols[1], "|")) {
         std::vector<std::string> tokens = util::SplitTrimmed(variant, " ");
         if (tokens.empty()) continue;
         t->by_first[tokens[0]].emplace_back(std::move(tokens), canonical);

@@ -26,10 +26,7 @@ std::string TransformFor(const std::string& script_id) {
 const std::unordered_map<std::string, std::string>& ScriptTable() {
   static const auto* table = [] {
     auto* t = new std::unordered_map<std::string, std::string>;
-    for (const std::string& line :
-         util::SplitTrimmed(util::EmbeddedData("names/transliterators.tsv"), "\n")) {
-      if (line.empty() || line[0] == '#') continue;
-      std::vector<std::string> cols = util::SplitTrimmed(line, "\t");
+    for (const std::vector<std::string>& cols : util::DataRows("names/transliterators.tsv")) {
       if (cols.size() == 2) (*t)[cols[0]] = cols[1];
     }
     return t;

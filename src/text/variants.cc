@@ -1,7 +1,6 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 #include "text/variants.h"
 
-#include <functional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -22,18 +21,10 @@ struct Tables {
   std::vector<Suffix> suffixes;
 };
 
-void ReadTable(std::string_view name,
-               const std::function<void(const std::vector<std::string>&)>& row) {
-  for (const std::string& line : util::SplitTrimmed(util::EmbeddedData(name), "\n")) {
-    if (line.empty() || line[0] == '#') continue;
-    row(util::SplitTrimmed(line, "\t"));
-  }
-}
-
 const Tables& GetTables() {
   static const Tables* tables = [] {
     auto* t = new Tables;
-    ReadTable("names/name_variants.tsv", [&](const std::vector<std::string>& cols) {
+    for (const std::vector<std::string>& cols : util::DataRows("names/name_variants.tsv")) {
       if (cols.size() == 3 && cols[0] == "suffix") {
         for (const std::string& from : util::SplitTrimmed(cols[2], "|")) {
           t->suffixes.push_back(Suffix{from, cols[1]});
@@ -41,11 +32,11 @@ const Tables& GetTables() {
       } else if (cols.size() == 2) {
         for (const std::string& v : util::SplitTrimmed(cols[1], "|")) t->variants[v] = cols[0];
       }
-    });
-    ReadTable("names/particles.tsv", [&](const std::vector<std::string>& cols) {
-      if (cols.size() != 2) return;
+    }
+    for (const std::vector<std::string>& cols : util::DataRows("names/particles.tsv")) {
+      if (cols.size() != 2) continue;
       for (const std::string& v : util::SplitTrimmed(cols[1], "|")) t->particles[v] = cols[0];
-    });
+    }
     return t;
   }();
   return *tables;

@@ -8,12 +8,18 @@
 #ifndef VIGIL_UTIL_DATA_H_
 #define VIGIL_UTIL_DATA_H_
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace vigil::util {
 
 // The contents of data/<name> (e.g. "names/countries.tsv"); empty when there is none.
 std::string_view EmbeddedData(std::string_view name);
+
+// The rows of an embedded tab-separated table: blank lines and '#' comments skipped, each
+// row split on tabs, cells trimmed, empty cells dropped.
+std::vector<std::vector<std::string>> DataRows(std::string_view name);
 
 }  // namespace vigil::util
 

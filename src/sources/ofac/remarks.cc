@@ -35,10 +35,7 @@ IdKind IdKindFromName(std::string_view name) {
 const std::vector<Label>& Labels() {
   static const std::vector<Label>* labels = [] {
     auto* out = new std::vector<Label>;
-    for (const std::string& line :
-         util::SplitTrimmed(util::EmbeddedData("names/ofac_remark_labels.tsv"), "\n")) {
-      if (line.empty() || line[0] == '#') continue;
-      std::vector<std::string> cols = util::SplitTrimmed(line, "\t");
+    for (const std::vector<std::string>& cols : util::DataRows("names/ofac_remark_labels.tsv")) {
       if (cols.size() < 2) continue;
       Label l;
       l.text = cols[0];
