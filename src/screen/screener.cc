@@ -98,7 +98,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
         korean = true;
       }
     }
-    if (s <= 0 || s < options.min_score) continue;
+    if (s <= 0) continue;  // min_score applies after attributes, below
     auto [it, inserted] = best.try_emplace(ref.entity, Best{s, id, tie_rank(id), korean});
     if (!inserted && s >= it->second.score) {
       int tie = tie_rank(id);
@@ -121,8 +121,9 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
   ranked.reserve(best.size());
   for (auto [entity, b] : best) {
     b.name_score = b.score;
-    if (has_attrs)
+    if (has_attrs) {
       b.score = match::ApplyAttributes(b.score, attrs, *rep_->entities[entity], nullptr);
+    }
     if (id_evidence.count(entity) != 0) b.score = std::max(b.score, kIdentifierScore);
     if (b.score <= 0 || b.score < options.min_score) continue;
     ranked.emplace_back(entity, b);

@@ -105,6 +105,18 @@ TEST_F(MatchingTest, ArabicNameVariantsMeet) {
   EXPECT_EQ(text::Normalize("محمد").empty(), false);
 }
 
+TEST_F(MatchingTest, MinScoreAppliesAfterAttributes) {
+  Query q{"Pak Chol Soo", EntityKind::kPerson, "1975-03-15", "KP", {}};
+  auto all = Screen(q);
+  ASSERT_FALSE(all.empty());
+  ASSERT_GT(all[0].score, all[0].name_score);
+  ScreenOptions between;
+  between.min_score = (all[0].score + all[0].name_score) / 2;  // above the name alone
+  auto kept = screener_->Screen(q, between);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].entity->id, "test:pass");
+}
+
 TEST_F(MatchingTest, IdentifierAloneIsAHit) {
   Query q{"Somebody Unrelated", EntityKind::kPerson, "", "", {"745-310-001"}};
   auto m = Screen(q);
