@@ -77,7 +77,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     uint32_t name;
     int tie;
     bool korean;            // the Korean syllable view scored best
-    double name_score = 0;  // before attributes (set when the query has attributes)
+    double name_score = 0;  // the name alone, before attributes and identifiers
   };
   auto tie_rank = [&](uint32_t id) {
     const index::NameRef& ref = table.refs()[id];
