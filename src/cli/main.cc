@@ -202,6 +202,7 @@ struct ScreenArgs {
   size_t top = 10;
   double min_score = 0;
   bool explain = false;
+  bool exhaustive = false;
   size_t threads = 0;
 };
 
@@ -238,6 +239,7 @@ int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
   vigil::screen::BatchOptions opt;
   opt.screen.top = a.top;
   opt.screen.min_score = a.min_score;
+  opt.screen.exhaustive = a.exhaustive;
   opt.explain = a.explain;
   opt.threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
   auto start = std::chrono::steady_clock::now();
@@ -279,7 +281,11 @@ int CmdScreen(const Options& o, const ScreenArgs& a) {
   q.dob = a.dob;
   q.country = a.country.empty() ? "" : vigil::model::CountryCode(a.country);
   q.identifiers = a.identifiers;
-  auto matches = screener->Screen(q, vigil::ScreenOptions{a.top, a.min_score});
+  vigil::ScreenOptions so;
+  so.top = a.top;
+  so.min_score = a.min_score;
+  so.exhaustive = a.exhaustive;
+  auto matches = screener->Screen(q, so);
   if (o.json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& m : matches) arr.push_back(vigil::model::ToJson(m, a.explain));
@@ -435,6 +441,9 @@ int main(int argc, char** argv) {
   screen->add_option("--min-score", sa.min_score, "drop matches below this score")
       ->check(CLI::Range(0.0, 1.0));
   screen->add_flag("--explain", sa.explain, "show how each match lined up");
+  screen->add_flag("--exhaustive", sa.exhaustive,
+                   "score every list name instead of using the candidate index (slow; the "
+                   "results are the same)");
   screen->add_option("--input", sa.input,
                      "batch input: .jsonl or .csv (header: name,type,dob,country,id)");
   screen->add_option("--output", sa.output,

@@ -2,6 +2,7 @@
 #include "index/name_table.h"
 
 #include <cmath>
+#include <thread>
 #include <unordered_set>
 
 #include "text/analyze.h"
@@ -93,9 +94,10 @@ bool KindCompatible(EntityKind query, EntityKind entity) {
 }
 
 void NameTable::Build(const std::vector<const Entity*>& entities) {
-  names_.clear();
-  korean_names_.clear();
+  std::vector<match::PreparedName> names, korean_names;
+  std::vector<EntityKind> kinds, korean_kinds;
   refs_.clear();
+  korean_refs_.clear();
   stats_ = TokenStats();
   korean_stats_ = TokenStats();
   first_name_.assign(entities.size(), kNoName);
@@ -110,18 +112,25 @@ void NameTable::Build(const std::vector<const Entity*>& entities) {
         match::PreparedName k = KoreanView(p);
         if (!k.tokens.empty()) {
           korean_stats_.Add(k);
-          ref.korean = static_cast<int32_t>(korean_names_.size());
-          korean_names_.push_back(std::move(k));
+          ref.korean = static_cast<int32_t>(korean_names.size());
+          korean_names.push_back(std::move(k));
+          korean_kinds.push_back(entity.kind);
+          korean_refs_.push_back(static_cast<uint32_t>(names.size()));
         }
       }
       stats_.Add(p);
-      if (first_name_[e] == kNoName) first_name_[e] = static_cast<uint32_t>(names_.size());
-      names_.push_back(std::move(p));
+      if (first_name_[e] == kNoName) first_name_[e] = static_cast<uint32_t>(names.size());
+      names.push_back(std::move(p));
+      kinds.push_back(entity.kind);
       refs_.push_back(ref);
     }
   }
-  for (match::PreparedName& p : names_) stats_.Weigh(&p);
-  for (match::PreparedName& p : korean_names_) korean_stats_.Weigh(&p);
+  for (match::PreparedName& p : names) stats_.Weigh(&p);
+  for (match::PreparedName& p : korean_names) korean_stats_.Weigh(&p);
+  std::thread korean_build(
+      [&] { korean_.Build(std::move(korean_names), std::move(korean_kinds)); });
+  plain_.Build(std::move(names), std::move(kinds));
+  korean_build.join();
 }
 
 match::PreparedName NameTable::Prepare(std::string_view name, EntityKind kind) const {
@@ -134,14 +143,6 @@ match::PreparedName NameTable::PrepareKorean(const match::PreparedName& query) c
   match::PreparedName k = KoreanView(query);
   korean_stats_.Weigh(&k);
   return k;
-}
-
-void NameTable::Candidates(const match::PreparedName& query, EntityKind kind,
-                           std::vector<uint32_t>* out) const {
-  if (query.tokens.empty()) return;
-  for (uint32_t i = 0; i < refs_.size(); ++i) {
-    if (KindCompatible(kind, refs_[i].kind)) out->push_back(i);
-  }
 }
 
 }  // namespace vigil::index

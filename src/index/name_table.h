@@ -12,9 +12,8 @@
 // their own; the query gets the same view, and the better of the two readings counts.
 // Other entities never see syllable keys, so "Dan" and "Tan" stay different elsewhere.
 //
-// Candidate stage (this version): every name whose entity kind is compatible with the
-// query's. It never loses a match and costs one scorer call per list name; an inverted
-// index over canonical keys replaces it without changing the interface.
+// Each view is a NameIndex (index/name_index.h): the candidate stage and the prepared,
+// flat form of every name. The two are built in parallel.
 //
 // Immutable after Build(); all const methods are thread-safe.
 
@@ -27,6 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "index/name_index.h"
 #include "match/name_scorer.h"
 #include "vigil/entity.h"
 
@@ -70,14 +70,14 @@ class NameTable {
   // The Korean syllable view of a prepared query (empty when no token is Korean).
   match::PreparedName PrepareKorean(const match::PreparedName& query) const;
 
-  // Appends the ids (indexes into names()) of the list names worth scoring for a query
-  // of kind `kind` (kUnknown: any).
-  void Candidates(const match::PreparedName& query, EntityKind kind,
-                  std::vector<uint32_t>* out) const;
-
-  const std::vector<match::PreparedName>& names() const { return names_; }
-  const std::vector<match::PreparedName>& korean_names() const { return korean_names_; }
+  // The plain view (ids are indexes into refs()) and the Korean view (ids are indexes into
+  // korean_refs(), which give the plain name id).
+  const NameIndex& plain() const { return plain_; }
+  const NameIndex& korean() const { return korean_; }
+  const std::vector<match::PreparedName>& names() const { return plain_.names(); }
+  const std::vector<match::PreparedName>& korean_names() const { return korean_.names(); }
   const std::vector<NameRef>& refs() const { return refs_; }
+  const std::vector<uint32_t>& korean_refs() const { return korean_refs_; }
   float TokenWeight(std::string_view token) const { return stats_.Weight(token); }
   // The id of the entity's first prepared name, or kNoName when it has none.
   uint32_t FirstNameOf(uint32_t entity) const {
@@ -86,10 +86,10 @@ class NameTable {
   static constexpr uint32_t kNoName = UINT32_MAX;
 
  private:
-  std::vector<match::PreparedName> names_;
-  std::vector<match::PreparedName> korean_names_;
+  NameIndex plain_, korean_;
   std::vector<NameRef> refs_;
-  std::vector<uint32_t> first_name_;  // per entity
+  std::vector<uint32_t> korean_refs_;  // Korean view name -> plain name
+  std::vector<uint32_t> first_name_;   // per entity
   TokenStats stats_, korean_stats_;
 };
 

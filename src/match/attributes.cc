@@ -109,4 +109,11 @@ double ApplyAttributes(double score, const QueryAttributes& q, const Entity& e,
   return std::clamp(score, 0.0, 1.0);
 }
 
+double MinNameScore(double final_score, const QueryAttributes& query) {
+  double keep = 1.0;  // the least share of the gap to 1 that remains
+  if (!query.dob.empty()) keep *= 1.0 - 0.25;
+  if (!query.country.empty()) keep *= 1.0 - 0.10;
+  return std::max(0.0, 1.0 - (1.0 - final_score) / keep);
+}
+
 }  // namespace vigil::match

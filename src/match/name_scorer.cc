@@ -7,15 +7,6 @@
 #include "match/levenshtein.h"
 
 namespace vigil::match {
-namespace {
-
-struct Pair {
-  double sim;
-  uint32_t q, c;
-};
-
-}  // namespace
-
 size_t TypoBudget(size_t length) {
   if (length <= 3) return 0;  // "kim" / "kin": too short to tell a typo from a name
   if (length <= 5) return 1;
@@ -33,6 +24,65 @@ double TokenSimilarity(std::string_view a, std::string_view b) {
   return BoundedLevenshtein(a, b, budget) <= budget ? jw : 0.0;
 }
 
+double PairSimilarity(std::string_view qt, std::string_view qo, std::string_view ct,
+                      std::string_view co) {
+  double s = TokenSimilarity(qt, ct);
+  if (s < 1.0 && (!qo.empty() || !co.empty())) {
+    s = std::max(s, TokenSimilarity(qo.empty() ? qt : qo, co.empty() ? ct : co));
+  }
+  return s;
+}
+
+uint64_t ContentMask(const PreparedName& query) {
+  uint64_t mask = 0;
+  for (size_t i = 0; i < query.tokens.size() && i < 64; ++i) {
+    if (!query.legal_form[i] && !query.particle[i]) mask |= uint64_t{1} << i;
+  }
+  return mask;
+}
+
+double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, float query_total,
+                    const float* list_weights, float list_total, uint64_t content, int32_t* partner,
+                    double* partner_sim) {
+  std::sort(pairs, pairs + n, [](const TokenPair& a, const TokenPair& b) {
+    if (a.sim != b.sim) return a.sim > b.sim;
+    if (a.q != b.q) return a.q < b.q;
+    return a.c < b.c;
+  });
+  uint64_t q_used = 0, c_used = 0;  // bit sets; tokens beyond 64 are never paired
+  double num = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const TokenPair& p = pairs[k];
+    if (p.q >= 64 || p.c >= 64) continue;
+    if ((q_used >> p.q & 1) || (c_used >> p.c & 1)) continue;
+    q_used |= uint64_t{1} << p.q;
+    c_used |= uint64_t{1} << p.c;
+    num += p.sim * (query_weights[p.q] + list_weights[p.c]);
+    if (partner != nullptr) {
+      partner[p.q] = static_cast<int32_t>(p.c);
+      partner_sim[p.q] = p.sim;
+    }
+  }
+  if ((q_used & content) == 0) return 0.0;
+  double den = query_total + list_total;
+  return den > 0 ? num / den : 0.0;
+}
+
+double JoinedScore(const PreparedName& query, std::string_view list_joined,
+                   std::string_view list_joined_rotated, size_t list_tokens) {
+  // Re-segmented letters ("kyongsik" / "kyong sik") lose 0.05; with the same number of
+  // tokens the difference is a typo in a short token that the per-token budget refused
+  // ("jim" / "kim"): plausible, so it counts, but lands in review, not match.
+  const double penalty = query.tokens.size() != list_tokens ? 0.05 : 0.15;
+  const size_t budget = JoinedBudget(query.joined.size());
+  double score = 0.0;
+  for (std::string_view c : {list_joined, list_joined_rotated}) {
+    if (BoundedLevenshtein(query.joined, c, budget) > budget) continue;
+    score = std::max(score, JaroWinkler(query.joined, c) - penalty);
+  }
+  return score;
+}
+
 double ScoreName(const PreparedName& query, const PreparedName& candidate,
                  std::vector<TokenMatch>* explain) {
   const auto& qt = query.tokens;
@@ -40,9 +90,9 @@ double ScoreName(const PreparedName& query, const PreparedName& candidate,
   if (qt.empty() || ct.empty()) return 0.0;
 
   // Small fixed buffer: names rarely have more than a dozen tokens.
-  Pair buf[256];
-  std::vector<Pair> heap_pairs;
-  Pair* pairs = buf;
+  TokenPair buf[256];
+  std::vector<TokenPair> heap_pairs;
+  TokenPair* pairs = buf;
   size_t n = 0;
   if (qt.size() * ct.size() > std::size(buf)) {
     heap_pairs.resize(qt.size() * ct.size());
@@ -50,54 +100,22 @@ double ScoreName(const PreparedName& query, const PreparedName& candidate,
   }
   for (uint32_t i = 0; i < qt.size(); ++i) {
     for (uint32_t j = 0; j < ct.size(); ++j) {
-      double s = TokenSimilarity(qt[i], ct[j]);
-      if (s < 1.0 && (!query.original[i].empty() || !candidate.original[j].empty())) {
-        const std::string& qo = query.original[i].empty() ? qt[i] : query.original[i];
-        const std::string& co = candidate.original[j].empty() ? ct[j] : candidate.original[j];
-        s = std::max(s, TokenSimilarity(qo, co));
-      }
+      double s = PairSimilarity(qt[i], query.original[i], ct[j], candidate.original[j]);
       if (s == 0 && query.legal_form[i] && candidate.legal_form[j]) {
         s = kLegalFormAgreement;
       }
-      if (s > 0) pairs[n++] = Pair{s, i, j};
+      if (s > 0) pairs[n++] = TokenPair{s, i, j};
     }
   }
-  std::sort(pairs, pairs + n, [](const Pair& a, const Pair& b) {
-    if (a.sim != b.sim) return a.sim > b.sim;
-    if (a.q != b.q) return a.q < b.q;
-    return a.c < b.c;
-  });
-  uint64_t q_used = 0, c_used = 0;  // bit sets; tokens beyond 64 are never paired
-  double num = 0;
   int32_t partner[64];
   double partner_sim[64];
   std::fill(std::begin(partner), std::end(partner), -1);
-  for (size_t k = 0; k < n; ++k) {
-    const Pair& p = pairs[k];
-    if (p.q >= 64 || p.c >= 64) continue;
-    if ((q_used >> p.q & 1) || (c_used >> p.c & 1)) continue;
-    q_used |= uint64_t{1} << p.q;
-    c_used |= uint64_t{1} << p.c;
-    num += p.sim * (query.weights[p.q] + candidate.weights[p.c]);
-    partner[p.q] = static_cast<int32_t>(p.c);
-    partner_sim[p.q] = p.sim;
-  }
-  double den = query.total_weight + candidate.total_weight;
-  double token_score = den > 0 ? num / den : 0.0;
-
-  double joined_score = 0.0;
-  {
-    // Re-segmented letters ("kyongsik" / "kyong sik") lose 0.05; with the same number of
-    // tokens the difference is a typo in a short token that the per-token budget refused
-    // ("jim" / "kim"): plausible, so it counts, but lands in review, not match.
-    const double penalty = qt.size() != ct.size() ? 0.05 : 0.15;
-    const size_t budget = query.joined.size() >= 12 ? 2 : 1;
-    for (const std::string* c : {&candidate.joined, &candidate.joined_rotated}) {
-      if (BoundedLevenshtein(query.joined, *c, budget) > budget) continue;
-      joined_score = std::max(joined_score, JaroWinkler(query.joined, *c) - penalty);
-    }
-  }
-  bool joined_wins = joined_score > token_score;
+  const double token_score =
+      CombinePairs(pairs, n, query.weights.data(), query.total_weight, candidate.weights.data(),
+                   candidate.total_weight, ContentMask(query), partner, partner_sim);
+  const double joined_score =
+      JoinedScore(query, candidate.joined, candidate.joined_rotated, ct.size());
+  const bool joined_wins = joined_score > token_score;
 
   if (explain != nullptr) {
     explain->clear();

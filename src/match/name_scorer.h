@@ -22,7 +22,9 @@
 #ifndef VIGIL_MATCH_NAME_SCORER_H_
 #define VIGIL_MATCH_NAME_SCORER_H_
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vigil/screen.h"
@@ -56,8 +58,43 @@ inline constexpr double kLegalFormAgreement = 0.5;
 double TokenSimilarity(std::string_view a, std::string_view b);
 
 // Score in [0, 1]. When `explain` is not null it receives one TokenMatch per query token.
+// The reference implementation: index/name_index.h scores the same way from precomputed
+// token similarities, through the three building blocks below, and must agree exactly.
 double ScoreName(const PreparedName& query, const PreparedName& candidate,
                  std::vector<TokenMatch>* explain = nullptr);
+
+// Similarity of query token `qt` (spelled `qo` before variant canonicalization, or empty)
+// and list token `ct` (`co`), without legal-form agreement: the better of the canonical
+// and the original spellings.
+double PairSimilarity(std::string_view qt, std::string_view qo, std::string_view ct,
+                      std::string_view co);
+
+// A candidate pairing of query token `q` with list token `c`.
+struct TokenPair {
+  double sim;
+  uint32_t q, c;
+};
+
+// Greedy one-to-one alignment of `pairs` (reordered in place), best first, and the
+// weighted token score it gives. Tokens at position 64 or beyond are never paired.
+// `content` has bit i set when query token i is neither a legal form nor a particle: a
+// name that agrees with the query only on legal forms and particles ("LLC", "al") scores 0.
+// When `partner` is not null it receives, per query token below 64, the aligned list token
+// (or -1) and the pair's similarity in `partner_sim`.
+double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, float query_total,
+                    const float* list_weights, float list_total, uint64_t content,
+                    int32_t* partner = nullptr, double* partner_sim = nullptr);
+
+// The joined-letters score of a query against a list name given as its joined and rotated
+// forms and its token count ("kyongsik" / "kyong sik"); 0 when beyond the edit budget.
+double JoinedScore(const PreparedName& query, std::string_view list_joined,
+                   std::string_view list_joined_rotated, size_t list_tokens);
+
+// Edits JoinedScore() tolerates for a query whose joined form has `length` bytes.
+inline size_t JoinedBudget(size_t length) { return length >= 12 ? 2 : 1; }
+
+// Bit i set when query token i (< 64) is neither a legal form nor a particle.
+uint64_t ContentMask(const PreparedName& query);
 
 }  // namespace vigil::match
 

@@ -1,8 +1,11 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 #include <algorithm>
+#include <functional>
+#include <optional>
 #include <unordered_map>
 
 #include "index/identifier_index.h"
+#include "index/name_index.h"
 #include "index/name_table.h"
 #include "match/attributes.h"
 #include "match/name_scorer.h"
@@ -67,11 +70,10 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
   match::PreparedName qk = table.PrepareKorean(q);
   const match::QueryAttributes attrs = match::ParseQueryAttributes(query);
   const bool has_attrs = !attrs.dob.empty() || !attrs.country.empty();
-  std::vector<uint32_t> candidates;
-  table.Candidates(q, query.kind, &candidates);
 
-  // Among equal scores, a name with the query's tokens in the query's order wins, then a
-  // primary name over an alias.
+  // An entity's best name. Among equal scores, a name with the query's tokens in the
+  // query's order wins, then a primary name over an alias, then the first listed, then the
+  // plain reading over the Korean one: the same whatever order names are scored in.
   struct Best {
     double score;
     uint32_t name;
@@ -86,25 +88,23 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     return exact + primary;
   };
   std::unordered_map<uint32_t, Best> best;  // entity index -> best name
-  for (uint32_t id : candidates) {
-    const index::NameRef& ref = table.refs()[id];
-    double s = match::ScoreName(q, table.names()[id]);
-    bool korean = false;
-    if (ref.korean >= 0 && !qk.tokens.empty()) {
-      double ks = kKoreanViewScale *
-                  match::ScoreName(qk, table.korean_names()[static_cast<size_t>(ref.korean)]);
-      if (ks > s) {
-        s = ks;
-        korean = true;
-      }
+  auto offer = [&](uint32_t id, double s, bool korean) {
+    if (s <= 0) return;  // min_score applies after attributes, below
+    const uint32_t entity = table.refs()[id].entity;
+    auto [it, inserted] = best.try_emplace(entity, Best{s, id, 0, korean});
+    Best& b = it->second;
+    if (inserted) {
+      b.tie = tie_rank(id);
+      return;
     }
-    if (s <= 0) continue;  // min_score applies after attributes, below
-    auto [it, inserted] = best.try_emplace(ref.entity, Best{s, id, tie_rank(id), korean});
-    if (!inserted && s >= it->second.score) {
-      int tie = tie_rank(id);
-      if (s > it->second.score || tie > it->second.tie) it->second = Best{s, id, tie, korean};
+    if (s < b.score) return;
+    const int tie = tie_rank(id);
+    if (s == b.score) {
+      if (tie < b.tie || (tie == b.tie && (id > b.name || (id == b.name && korean)))) return;
     }
-  }
+    b = Best{s, id, tie, korean};
+  };
+
   // Identifier hits: a strong hit on their own, whatever the name scored.
   std::unordered_map<uint32_t, std::vector<Evidence>> id_evidence;
   for (const std::string& value : query.identifiers) {
@@ -115,6 +115,97 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       id_evidence[hit.entity].push_back(
           Evidence{"identifier", value, hit.identifier->value, 0,
                    std::string(ToString(hit.identifier->kind)) + " on the list entry"});
+    }
+  }
+
+  if (options.exhaustive) {
+    for (uint32_t id = 0; id < table.refs().size(); ++id) {
+      const index::NameRef& ref = table.refs()[id];
+      if (!index::KindCompatible(query.kind, ref.kind)) continue;
+      double s = match::ScoreName(q, table.names()[id]);
+      bool korean = false;
+      if (ref.korean >= 0 && !qk.tokens.empty()) {
+        double ks = kKoreanViewScale *
+                    match::ScoreName(qk, table.korean_names()[static_cast<size_t>(ref.korean)]);
+        if (ks > s) {
+          s = ks;
+          korean = true;
+        }
+      }
+      offer(id, s, korean);
+    }
+  } else {
+    // A lower bound of the top-N cut-off on final scores: the lowest final score among N
+    // entities found so far (those with the best name scores, identifier hits first).
+    std::vector<std::pair<double, uint32_t>> keys;
+    auto floor = [&]() -> double {
+      if (options.top == 0 || best.size() < options.top) return 0.0;
+      keys.clear();
+      for (const auto& [entity, b] : best) {
+        keys.emplace_back(id_evidence.count(entity) != 0 ? 2.0 : b.score, entity);
+      }
+      std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(options.top - 1),
+                       keys.end(), std::greater<>());
+      double f = 1.0;
+      for (size_t k = 0; k < options.top; ++k) {
+        const uint32_t entity = keys[k].second;
+        double final_score = best[entity].score;
+        if (has_attrs && final_score > 0) {
+          final_score =
+              match::ApplyAttributes(final_score, attrs, *rep_->entities[entity], nullptr);
+        }
+        if (id_evidence.count(entity) != 0) final_score = std::max(final_score, kIdentifierScore);
+        f = std::min(f, final_score);
+      }
+      return f;
+    };
+
+    index::NameSearch plain(table.plain(), q, query.kind);
+    std::optional<index::NameSearch> korean;
+    if (!qk.tokens.empty()) korean.emplace(table.korean(), qk, query.kind);
+    auto offer_korean = [&](uint32_t korean_id, double s) {
+      offer(table.korean_refs()[korean_id], kKoreanViewScale * s, true);
+    };
+    // Identifier hits: every name of theirs is scored, whatever the floor.
+    for (const auto& [entity, evidence] : id_evidence) {
+      for (uint32_t id = table.FirstNameOf(entity);
+           id < table.refs().size() && table.refs()[id].entity == entity; ++id) {
+        const index::NameRef& ref = table.refs()[id];
+        if (!index::KindCompatible(query.kind, ref.kind)) break;
+        offer(id, plain.Score(id), false);
+        if (korean && ref.korean >= 0) {
+          offer_korean(static_cast<uint32_t>(ref.korean),
+                       korean->Score(static_cast<uint32_t>(ref.korean)));
+        }
+      }
+    }
+    std::vector<index::ScoredName> scored;
+    plain.ScoreJoined(&scored);
+    for (const index::ScoredName& n : scored) offer(n.name, n.score, false);
+    if (korean) {
+      scored.clear();
+      korean->ScoreJoined(&scored);
+      for (const index::ScoredName& n : scored) offer_korean(n.name, n.score);
+    }
+    // Rarest tokens first, in whichever view can still score highest, until no name not yet
+    // scored can reach the floor.
+    size_t tp = 0, tk = 0;
+    for (;;) {
+      const double name_floor =
+          match::MinNameScore(std::max(options.min_score, floor()), attrs) - 1e-9;
+      const double bp = plain.BoundFrom(tp);
+      const double bk = korean ? kKoreanViewScale * korean->BoundFrom(tk) : 0.0;
+      const bool go_plain = tp < plain.terms() && bp >= name_floor;
+      const bool go_korean = korean && tk < korean->terms() && bk >= name_floor;
+      if (!go_plain && !go_korean) break;
+      scored.clear();
+      if (go_plain && (!go_korean || bp >= bk)) {
+        plain.ScoreTerm(tp++, name_floor, &scored);
+        for (const index::ScoredName& n : scored) offer(n.name, n.score, false);
+      } else {
+        korean->ScoreTerm(tk++, name_floor / kKoreanViewScale, &scored);
+        for (const index::ScoredName& n : scored) offer_korean(n.name, n.score);
+      }
     }
   }
   std::vector<std::pair<uint32_t, Best>> ranked;

@@ -1,0 +1,80 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+#include "index/key_postings.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+namespace vigil::index {
+
+uint64_t HashKey(std::string_view bytes) {
+  // FNV-1a over 8-byte words, then a 64-bit finalizer (splitmix64): fast on short names.
+  uint64_t h = 0xcbf29ce484222325ULL ^ bytes.size();
+  size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, bytes.data() + i, 8);
+    h = (h ^ w) * 0x100000001b3ULL;
+    h ^= h >> 29;
+  }
+  uint64_t w = 0;
+  std::memcpy(&w, bytes.data() + i, bytes.size() - i);
+  h = (h ^ w) * 0x100000001b3ULL;
+  h ^= h >> 32;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 31;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 29;
+  return h;
+}
+
+void KeyPostings::Build(std::vector<std::pair<uint64_t, uint32_t>>* entries) {
+  std::vector<std::pair<uint64_t, uint32_t>>& e = *entries;
+  std::sort(e.begin(), e.end());
+  e.erase(std::unique(e.begin(), e.end()), e.end());
+  keys_.clear();
+  offsets_.clear();
+  ids_.clear();
+  ids_.reserve(e.size());
+  for (size_t i = 0; i < e.size(); ++i) {
+    if (i == 0 || e[i].first != e[i - 1].first) {
+      keys_.push_back(e[i].first);
+      offsets_.push_back(static_cast<uint32_t>(ids_.size()));
+    }
+    ids_.push_back(e[i].second);
+  }
+  offsets_.push_back(static_cast<uint32_t>(ids_.size()));
+  std::vector<std::pair<uint64_t, uint32_t>>().swap(e);
+  keys_.shrink_to_fit();
+  offsets_.shrink_to_fit();
+
+  // About two keys per directory bucket.
+  int bits = 1;
+  while ((size_t{1} << bits) < keys_.size() / 2 + 1 && bits < 30) ++bits;
+  shift_ = 64 - bits;
+  directory_.assign((size_t{1} << bits) + 1, 0);
+  size_t k = 0;
+  for (size_t b = 0; b < (size_t{1} << bits); ++b) {
+    directory_[b] = static_cast<uint32_t>(k);
+    while (k < keys_.size() && (keys_[k] >> shift_) == b) ++k;
+  }
+  directory_.back() = static_cast<uint32_t>(keys_.size());
+}
+
+std::span<const uint32_t> KeyPostings::Find(uint64_t key) const {
+  if (keys_.empty()) return {};
+  const size_t b = key >> shift_;
+  const uint64_t* lo = keys_.data() + directory_[b];
+  const uint64_t* hi = keys_.data() + directory_[b + 1];
+  const uint64_t* it = std::lower_bound(lo, hi, key);
+  if (it == hi || *it != key) return {};
+  const size_t k = static_cast<size_t>(it - keys_.data());
+  return {ids_.data() + offsets_[k], ids_.data() + offsets_[k + 1]};
+}
+
+size_t KeyPostings::bytes() const {
+  return keys_.size() * sizeof(uint64_t) + offsets_.size() * sizeof(uint32_t) +
+         ids_.size() * sizeof(uint32_t) + directory_.size() * sizeof(uint32_t);
+}
+
+}  // namespace vigil::index

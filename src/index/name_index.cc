@@ -1,0 +1,417 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+#include "index/name_index.h"
+
+#include <algorithm>
+#include <atomic>
+#include <unordered_map>
+
+namespace vigil::index {
+namespace {
+
+std::atomic<uint64_t> next_generation{1};
+
+constexpr size_t kShortJoined = 10;  // joined forms up to this length: deletion index
+constexpr size_t kGram = 3;
+constexpr size_t kGramsPerEdit = kGram + 1;  // an adjacent transposition breaks 4 trigrams
+
+template <typename Fn>
+void ForEachGram(std::string_view s, Fn&& fn) {
+  for (size_t p = 0; p + kGram <= s.size(); ++p) fn(HashKey(s.substr(p, kGram)));
+}
+
+}  // namespace
+
+int DeletionDepth(size_t n) {
+  if (n < 3) return 0;
+  size_t depth = 0;
+  for (size_t m = 3; m <= n + 8; ++m) {
+    const size_t budget = match::TypoBudget(std::max(n, m));
+    const size_t gap = n > m ? n - m : m - n;
+    if (gap <= budget) depth = std::max(depth, budget);
+  }
+  return static_cast<int>(depth);
+}
+
+NameIndex::NameIndex() = default;
+NameIndex::~NameIndex() = default;
+
+void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<EntityKind> kinds) {
+  names_ = std::move(names);
+  kinds_ = std::move(kinds);
+  generation_ = next_generation.fetch_add(1);
+  const uint32_t n_names = static_cast<uint32_t>(names_.size());
+
+  // Forms and the names' runs of them.
+  std::unordered_map<std::string, uint32_t> form_ids;
+  std::string key;
+  total_weight_.resize(n_names);
+  name_start_.assign(1, 0);
+  for (uint32_t n = 0; n < n_names; ++n) {
+    const match::PreparedName& p = names_[n];
+    total_weight_[n] = p.total_weight;
+    for (size_t j = 0; j < p.tokens.size(); ++j) {
+      key = p.tokens[j];
+      key += '\x1f';
+      key += p.original[j];
+      key += p.legal_form[j] ? 'L' : '-';
+      key += p.particle[j] ? 'P' : '-';
+      auto [it, inserted] = form_ids.try_emplace(key, static_cast<uint32_t>(form_weight_.size()));
+      if (inserted) {
+        form_token_.push_back(p.tokens[j]);
+        form_original_.push_back(p.original[j]);
+        form_weight_.push_back(p.weights[j]);
+        form_legal_.push_back(p.legal_form[j] ? 1 : 0);
+        if (p.legal_form[j]) max_legal_weight_ = std::max(max_legal_weight_, p.weights[j]);
+      }
+      name_forms_.push_back(it->second);
+      name_weights_.push_back(p.weights[j]);
+    }
+    name_start_.push_back(static_cast<uint32_t>(name_forms_.size()));
+  }
+  const uint32_t n_forms = static_cast<uint32_t>(form_weight_.size());
+
+  // Postings: form -> names, ascending, each name once.
+  posting_start_.assign(n_forms + 1, 0);
+  std::vector<uint32_t> last(n_forms, UINT32_MAX);
+  for (uint32_t n = 0; n < n_names; ++n) {
+    for (uint32_t k = name_start_[n]; k < name_start_[n + 1]; ++k) {
+      const uint32_t f = name_forms_[k];
+      if (last[f] != n) ++posting_start_[f + 1], last[f] = n;
+    }
+  }
+  for (uint32_t f = 0; f < n_forms; ++f) posting_start_[f + 1] += posting_start_[f];
+  postings_.resize(posting_start_[n_forms]);
+  std::vector<uint32_t> fill(posting_start_.begin(), posting_start_.end() - 1);
+  std::fill(last.begin(), last.end(), UINT32_MAX);
+  for (uint32_t n = 0; n < n_names; ++n) {
+    for (uint32_t k = name_start_[n]; k < name_start_[n + 1]; ++k) {
+      const uint32_t f = name_forms_[k];
+      if (last[f] != n) postings_[fill[f]++] = n, last[f] = n;
+    }
+  }
+
+  // Spellings: every distinct token and original, to the forms that have it.
+  std::unordered_map<std::string_view, uint32_t> spelling_ids;
+  std::vector<std::string_view> spellings;
+  std::vector<std::pair<uint32_t, uint32_t>> spelling_form;  // (spelling, form)
+  for (uint32_t f = 0; f < n_forms; ++f) {
+    for (const std::string* s : {&form_token_[f], &form_original_[f]}) {
+      if (s->empty()) continue;
+      auto [it, inserted] = spelling_ids.try_emplace(*s, static_cast<uint32_t>(spellings.size()));
+      if (inserted) spellings.push_back(*s);
+      spelling_form.emplace_back(it->second, f);
+    }
+  }
+  std::sort(spelling_form.begin(), spelling_form.end());
+  spelling_form.erase(std::unique(spelling_form.begin(), spelling_form.end()), spelling_form.end());
+  spelling_start_.assign(spellings.size() + 1, 0);
+  spelling_forms_.clear();
+  for (const auto& [s, f] : spelling_form) {
+    ++spelling_start_[s + 1];
+    spelling_forms_.push_back(f);
+  }
+  for (size_t s = 0; s < spellings.size(); ++s) spelling_start_[s + 1] += spelling_start_[s];
+
+  std::vector<std::pair<uint64_t, uint32_t>> entries;
+  for (uint32_t s = 0; s < spellings.size(); ++s) {
+    ForEachDeletion(spellings[s], DeletionDepth(spellings[s].size()),
+                    [&](uint64_t h) { entries.emplace_back(h, s); });
+  }
+  deletions_.Build(&entries);
+
+  // Joined forms.
+  for (uint32_t n = 0; n < n_names; ++n) {
+    const match::PreparedName& p = names_[n];
+    for (const std::string* s : {&p.joined, &p.joined_rotated}) {
+      ForEachGram(*s, [&](uint64_t h) { entries.emplace_back(h, n); });
+    }
+  }
+  trigrams_.Build(&entries);
+  for (uint32_t n = 0; n < n_names; ++n) {
+    const match::PreparedName& p = names_[n];
+    for (const std::string* s : {&p.joined, &p.joined_rotated}) {
+      if (s->size() <= kShortJoined) {
+        ForEachDeletion(*s, 1, [&](uint64_t h) { entries.emplace_back(h, n); });
+      }
+    }
+  }
+  short_joined_.Build(&entries);
+}
+
+size_t NameIndex::bytes() const {
+  size_t b = total_weight_.size() * 4 + name_start_.size() * 4 + name_forms_.size() * 4 +
+             name_weights_.size() * 4 + form_weight_.size() * 5 + posting_start_.size() * 4 +
+             postings_.size() * 4 + spelling_start_.size() * 4 + spelling_forms_.size() * 4 +
+             deletions_.bytes() + trigrams_.bytes() + short_joined_.bytes();
+  for (size_t f = 0; f < form_token_.size(); ++f) {
+    b += form_token_[f].capacity() + form_original_[f].capacity() + 2 * sizeof(std::string);
+  }
+  return b;
+}
+
+// Per-thread working memory of a NameSearch, sized to one NameIndex. Stamps (an epoch per
+// search) replace clearing.
+struct NameSearch::Scratch {
+  uint64_t generation = 0;
+  bool in_use = false;
+  uint32_t epoch = 0;
+  uint32_t token_epoch = 0;
+  std::vector<uint32_t> form_stamp;        // == epoch: form_head is valid
+  std::vector<int32_t> form_head;          // first entry of the form, -1 none
+  std::vector<uint32_t> form_token_stamp;  // == token_epoch: form seen for this query token
+  std::vector<uint32_t> spelling_stamp;    // == token_epoch: spelling seen for this token
+  std::vector<uint32_t> name_seen;         // == epoch: scored (or skipped) already
+  std::vector<uint32_t> name_probe;        // == epoch: looked at by the joined step
+  struct Entry {
+    double sim;
+    uint32_t q;
+    int32_t next;
+  };
+  std::vector<Entry> entries;
+  std::vector<uint32_t> spellings, candidates;
+  std::vector<std::pair<size_t, uint64_t>> grams;
+  std::vector<uint32_t> legal_query;  // query legal-form tokens (< 64)
+
+  void Reset(const NameIndex& index) {
+    generation = index.generation();
+    epoch = token_epoch = 0;
+    const size_t spellings_n = index.spelling_start_.empty() ? 0 : index.spelling_start_.size() - 1;
+    form_stamp.assign(index.forms(), 0);
+    form_head.assign(index.forms(), -1);
+    form_token_stamp.assign(index.forms(), 0);
+    spelling_stamp.assign(spellings_n, 0);
+    name_seen.assign(index.names().size(), 0);
+    name_probe.assign(index.names().size(), 0);
+  }
+  void NextEpoch() {
+    if (++epoch == 0) {
+      std::fill(form_stamp.begin(), form_stamp.end(), 0);
+      std::fill(name_seen.begin(), name_seen.end(), 0);
+      std::fill(name_probe.begin(), name_probe.end(), 0);
+      epoch = 1;
+    }
+  }
+  void NextTokenEpoch() {
+    if (++token_epoch == 0) {
+      std::fill(form_token_stamp.begin(), form_token_stamp.end(), 0);
+      std::fill(spelling_stamp.begin(), spelling_stamp.end(), 0);
+      token_epoch = 1;
+    }
+  }
+};
+
+NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query, EntityKind kind)
+    : index_(index), query_(query), kind_(kind) {
+  // A few scratches per thread: a query uses one per view, and a reload briefly has two
+  // generations of indexes serving.
+  thread_local std::vector<std::unique_ptr<Scratch>> pool;
+  scratch_ = nullptr;
+  for (auto& s : pool) {
+    if (!s->in_use && s->generation == index.generation()) scratch_ = s.get();
+  }
+  if (scratch_ == nullptr) {
+    for (auto& s : pool) {
+      if (!s->in_use) scratch_ = s.get();
+    }
+    if (scratch_ == nullptr) {
+      pool.push_back(std::make_unique<Scratch>());
+      scratch_ = pool.back().get();
+    }
+    scratch_->Reset(index);
+  }
+  Scratch& sc = *scratch_;
+  sc.in_use = true;
+  sc.NextEpoch();
+  sc.entries.clear();
+  sc.legal_query.clear();
+  content_ = match::ContentMask(query);
+
+  const size_t n_tokens = std::min<size_t>(query.tokens.size(), 64);
+  for (uint32_t i = 0; i < n_tokens; ++i) {
+    const std::string& qt = query.tokens[i];
+    const std::string& qo = query.original[i];
+    sc.NextTokenEpoch();
+    sc.spellings.clear();
+    for (const std::string* s : {&qt, &qo}) {
+      if (s->empty() || (s == &qo && qo == qt)) continue;
+      ForEachDeletion(*s, DeletionDepth(s->size()), [&](uint64_t h) {
+        for (uint32_t sp : index.deletions_.Find(h)) {
+          if (sc.spelling_stamp[sp] != sc.token_epoch) {
+            sc.spelling_stamp[sp] = sc.token_epoch;
+            sc.spellings.push_back(sp);
+          }
+        }
+      });
+    }
+    Term term{i, 0, {}};
+    float partner_max = 0;
+    for (uint32_t sp : sc.spellings) {
+      for (uint32_t k = index.spelling_start_[sp]; k < index.spelling_start_[sp + 1]; ++k) {
+        const uint32_t f = index.spelling_forms_[k];
+        if (sc.form_token_stamp[f] == sc.token_epoch) continue;
+        sc.form_token_stamp[f] = sc.token_epoch;
+        const double sim =
+            match::PairSimilarity(qt, qo, index.form_token_[f], index.form_original_[f]);
+        if (sim <= 0) continue;
+        if (sc.form_stamp[f] != sc.epoch) {
+          sc.form_stamp[f] = sc.epoch;
+          sc.form_head[f] = -1;
+        }
+        sc.entries.push_back(Scratch::Entry{sim, i, sc.form_head[f]});
+        sc.form_head[f] = static_cast<int32_t>(sc.entries.size() - 1);
+        term.forms.push_back(f);
+        partner_max = std::max(partner_max, index.form_weight_[f]);
+      }
+    }
+    if (query.legal_form[i]) {
+      sc.legal_query.push_back(i);
+      has_legal_ = true;
+      partner_max = std::max(partner_max, index.max_legal_weight_);
+    }
+    const float w = query.weights[i];
+    if (term.forms.empty() && !query.legal_form[i]) continue;  // pairs with nothing
+    all_num_ += w;
+    all_extra_ += partner_max;
+    if (content_ >> i & 1) {
+      if (term.forms.empty()) continue;
+      term.bound = w + partner_max;
+      terms_.push_back(std::move(term));
+    } else {
+      fixed_num_ += w + partner_max;
+      fixed_extra_ += partner_max;
+    }
+  }
+  std::stable_sort(terms_.begin(), terms_.end(),
+                   [](const Term& a, const Term& b) { return a.bound > b.bound; });
+}
+
+NameSearch::~NameSearch() { scratch_->in_use = false; }
+
+bool NameSearch::Compatible(uint32_t name) const {
+  const EntityKind k = index_.kinds_[name];
+  return kind_ == EntityKind::kUnknown || k == EntityKind::kUnknown || k == kind_;
+}
+
+double NameSearch::BoundFrom(size_t t) const {
+  if (t >= terms_.size()) return 0.0;
+  double num = fixed_num_, extra = fixed_extra_;
+  for (size_t k = t; k < terms_.size(); ++k) {
+    num += terms_[k].bound;
+    extra += terms_[k].bound - query_.weights[terms_[k].q];
+  }
+  const double den = query_.total_weight + extra;
+  return den > 0 ? std::min(1.0, num / den) : 0.0;
+}
+
+double NameSearch::Score(uint32_t name) const {
+  const match::PreparedName& c = index_.names_[name];
+  return ScoreWith(name, match::JoinedScore(query_, c.joined, c.joined_rotated, c.tokens.size()));
+}
+
+double NameSearch::ScoreWith(uint32_t name, double joined) const {
+  if (query_.tokens.empty()) return 0.0;
+  const Scratch& sc = *scratch_;
+  const uint32_t start = index_.name_start_[name], end = index_.name_start_[name + 1];
+  if (start == end) return 0.0;
+  match::TokenPair pairs[256];
+  size_t n = 0;
+  for (uint32_t j = 0; j < end - start; ++j) {
+    const uint32_t f = index_.name_forms_[start + j];
+    const bool listed = sc.form_stamp[f] == sc.epoch;
+    if (listed) {
+      for (int32_t e = sc.form_head[f]; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
+        if (n == std::size(pairs)) return match::ScoreName(query_, index_.names_[name]);
+        pairs[n++] = match::TokenPair{sc.entries[static_cast<size_t>(e)].sim,
+                                      sc.entries[static_cast<size_t>(e)].q, j};
+      }
+    }
+    if (has_legal_ && index_.form_legal_[f]) {
+      for (uint32_t i : sc.legal_query) {
+        bool paired = false;
+        if (listed) {
+          for (int32_t e = sc.form_head[f]; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
+            paired = paired || sc.entries[static_cast<size_t>(e)].q == i;
+          }
+        }
+        if (paired) continue;
+        if (n == std::size(pairs)) return match::ScoreName(query_, index_.names_[name]);
+        pairs[n++] = match::TokenPair{match::kLegalFormAgreement, i, j};
+      }
+    }
+  }
+  const double token = match::CombinePairs(pairs, n, query_.weights.data(), query_.total_weight,
+                                           index_.name_weights_.data() + start,
+                                           index_.total_weight_[name], content_);
+  return std::min(1.0, std::max(token, joined));
+}
+
+void NameSearch::ScoreJoined(std::vector<ScoredName>* out) {
+  Scratch& sc = *scratch_;
+  const std::string& a = query_.joined;
+  if (query_.tokens.empty() || a.empty()) return;
+  const size_t budget = match::JoinedBudget(a.size());
+  sc.candidates.clear();
+  auto take = [&](uint32_t n) {
+    if (sc.name_probe[n] == sc.epoch) return;
+    sc.name_probe[n] = sc.epoch;
+    sc.candidates.push_back(n);
+  };
+  if (a.size() + budget <= kShortJoined) {
+    ForEachDeletion(a, static_cast<int>(budget), [&](uint64_t h) {
+      for (uint32_t n : index_.short_joined_.Find(h)) take(n);
+    });
+  } else {
+    sc.grams.clear();
+    ForEachGram(a, [&](uint64_t h) { sc.grams.emplace_back(index_.trigrams_.Find(h).size(), h); });
+    std::sort(sc.grams.begin(), sc.grams.end(),
+              [](const auto& x, const auto& y) { return x.second < y.second; });
+    sc.grams.erase(std::unique(sc.grams.begin(), sc.grams.end()), sc.grams.end());
+    const size_t probes = budget * kGramsPerEdit + 1;
+    if (sc.grams.size() >= probes) {
+      // At most budget * 4 of the query's distinct trigrams are missing from a name within
+      // the budget: it has one of any budget * 4 + 1 of them, so take the rarest.
+      std::sort(sc.grams.begin(), sc.grams.end());
+      for (size_t g = 0; g < probes; ++g) {
+        for (uint32_t n : index_.trigrams_.Find(sc.grams[g].second)) take(n);
+      }
+    } else {
+      // Too few distinct trigrams to rely on ("aaaaaaaaaaaa"): look at every name.
+      for (uint32_t n = 0; n < index_.names_.size(); ++n) take(n);
+    }
+  }
+  for (uint32_t n : sc.candidates) {
+    if (sc.name_seen[n] == sc.epoch || !Compatible(n)) continue;
+    const match::PreparedName& c = index_.names_[n];
+    const size_t lo = std::min(c.joined.size(), c.joined_rotated.size());
+    const size_t hi = std::max(c.joined.size(), c.joined_rotated.size());
+    if (hi + budget < a.size() || lo > a.size() + budget) continue;
+    const double joined = match::JoinedScore(query_, c.joined, c.joined_rotated, c.tokens.size());
+    if (joined <= 0) continue;
+    sc.name_seen[n] = sc.epoch;
+    const double s = ScoreWith(n, joined);
+    if (s > 0) out->push_back(ScoredName{n, s});
+  }
+  joined_done_ = true;
+}
+
+void NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out) {
+  Scratch& sc = *scratch_;
+  const double q_total = query_.total_weight;
+  for (uint32_t f : terms_[t].forms) {
+    for (uint32_t k = index_.posting_start_[f]; k < index_.posting_start_[f + 1]; ++k) {
+      const uint32_t n = index_.postings_[k];
+      if (sc.name_seen[n] == sc.epoch) continue;
+      sc.name_seen[n] = sc.epoch;
+      if (!Compatible(n)) continue;
+      // The best this name can do: every query token with a partner pairs perfectly with
+      // partners as heavy as any (but no heavier than the whole name).
+      const double w = index_.total_weight_[n];
+      const double bound = (all_num_ + std::min<double>(w, all_extra_)) / (q_total + w);
+      if (joined_done_ && bound < floor - 1e-9) continue;
+      const double s = joined_done_ ? ScoreWith(n, 0.0) : Score(n);
+      if (s > 0) out->push_back(ScoredName{n, s});
+    }
+  }
+}
+
+}  // namespace vigil::index

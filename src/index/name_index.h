@@ -1,0 +1,154 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// NameIndex: the candidate stage. One view of the list names (plain, or Korean syllable
+// keys), prepared once at load into flat arrays, and a search that finds and scores, with
+// the same arithmetic as match::ScoreName, every name that can reach a score floor
+// without looking at the others.
+//
+// Layout
+//   forms     every distinct list token as (token, original spelling, legal form, particle)
+//             with its weight; a name is a run of form ids in one flat array.
+//   postings  form -> names containing it (ascending name ids).
+//   strings   the distinct token and original spellings, each filed under its deletion
+//             neighbourhood (key_postings.h) to the depth any partner within the typo
+//             budget (match::TypoBudget) can need: a query token finds every list token it
+//             could pair with in one lookup per deletion variant, never by a scan.
+//   joined    every name's joined and rotated letters ("kyongsik") under their trigrams,
+//             and short ones (<= 10 bytes) under their one-deletion neighbourhood: a query's
+//             joined form finds every name within match::JoinedBudget edits.
+//
+// Search (NameSearch), for one prepared query:
+//   1. each query token is matched against the forms once (cached-scorer style): the
+//      per-form similarities are kept in per-thread scratch arrays, so scoring a name is a
+//      lookup per token, with no string comparison and no heap allocation;
+//   2. names near the query's joined form are scored first (they include the exact names);
+//   3. then the query's content tokens (not legal forms, not particles), rarest first
+//      (largest possible contribution first): every name in their postings is scored
+//      unless its own bound (from its total weight) is under the floor.
+//   The caller raises the floor as results arrive (its current N-th best) and stops when
+//   BoundFrom(t) - the best score a name not yet seen can reach through the remaining
+//   tokens - is under it. A name agreeing on nothing but legal forms and particles scores
+//   0 (match::CombinePairs), so those tokens' long postings are never read.
+//
+// Immutable after Build(); NameSearch objects are per query and per thread.
+
+#ifndef VIGIL_INDEX_NAME_INDEX_H_
+#define VIGIL_INDEX_NAME_INDEX_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "index/key_postings.h"
+#include "match/name_scorer.h"
+#include "vigil/entity.h"
+
+namespace vigil::index {
+
+// Deletion depth to index a token of `length` bytes with: the largest typo budget of any
+// partner token it may pair with (TypoBudget of the longer one, length gap within it).
+int DeletionDepth(size_t length);
+
+class NameIndex {
+ public:
+  NameIndex();
+  ~NameIndex();
+  NameIndex(const NameIndex&) = delete;
+  NameIndex& operator=(const NameIndex&) = delete;
+
+  // `names` are weighted (TokenStats::Weigh); kinds[i] is the kind of names[i]'s entity.
+  void Build(std::vector<match::PreparedName> names, std::vector<EntityKind> kinds);
+
+  const std::vector<match::PreparedName>& names() const { return names_; }
+  EntityKind kind(uint32_t name) const { return kinds_[name]; }
+  size_t forms() const { return form_weight_.size(); }
+  // Bytes of the index arrays (not of names()).
+  size_t bytes() const;
+  // A process-unique id of this build: per-thread scratch is keyed by it.
+  uint64_t generation() const { return generation_; }
+
+ private:
+  friend class NameSearch;
+
+  std::vector<match::PreparedName> names_;
+  std::vector<EntityKind> kinds_;
+  std::vector<float> total_weight_;   // per name
+  std::vector<uint32_t> name_start_;  // per name + 1: its run in name_forms_
+  std::vector<uint32_t> name_forms_;
+  std::vector<float> name_weights_;  // parallel to name_forms_
+
+  // Forms.
+  std::vector<std::string> form_token_, form_original_;
+  std::vector<float> form_weight_;
+  std::vector<uint8_t> form_legal_;      // 1: legal form
+  std::vector<uint32_t> posting_start_;  // per form + 1
+  std::vector<uint32_t> postings_;       // name ids
+  float max_legal_weight_ = 0;
+
+  // Spellings: string id -> forms having it as token or original.
+  std::vector<uint32_t> spelling_start_;  // per spelling + 1
+  std::vector<uint32_t> spelling_forms_;
+  KeyPostings deletions_;  // deletion variant hash -> spelling ids
+
+  KeyPostings trigrams_;      // trigram hash -> names (joined or rotated)
+  KeyPostings short_joined_;  // one-deletion variants of joined forms <= 10 bytes -> names
+  uint64_t generation_ = 0;
+};
+
+struct ScoredName {
+  uint32_t name;
+  double score;
+};
+
+// One query against one NameIndex. Not thread-safe; cheap to construct (working memory is
+// per-thread and reused).
+class NameSearch {
+ public:
+  struct Scratch;  // per-thread working memory (name_index.cc)
+
+  // `kind` kUnknown: names of any kind; otherwise names of that kind or kUnknown.
+  NameSearch(const NameIndex& index, const match::PreparedName& query, EntityKind kind);
+  ~NameSearch();
+  NameSearch(const NameSearch&) = delete;
+  NameSearch& operator=(const NameSearch&) = delete;
+
+  // Step 2: scores the names within the joined budget; appends those scoring above 0.
+  void ScoreJoined(std::vector<ScoredName>* out);
+  // The content tokens with any list partner, rarest first.
+  size_t terms() const { return terms_.size(); }
+  // Upper bound of the score of a name not scored yet that contains none of terms 0..t-1.
+  double BoundFrom(size_t t) const;
+  // Scores the names of term t not scored yet whose own bound reaches `floor`; appends
+  // those scoring above 0. Names under the floor are skipped for good (floors only rise).
+  void ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out);
+
+  // The exact score of one name (same value as match::ScoreName), from the cached token
+  // similarities.
+  double Score(uint32_t name) const;
+
+ private:
+  struct Term {
+    uint32_t q;   // query token
+    float bound;  // query weight + the largest weight of a partner form
+    std::vector<uint32_t> forms;
+  };
+  bool Compatible(uint32_t name) const;
+  double ScoreWith(uint32_t name, double joined) const;
+
+  const NameIndex& index_;
+  const match::PreparedName& query_;
+  EntityKind kind_;
+  Scratch* scratch_;
+  uint64_t content_ = 0;
+  std::vector<Term> terms_;
+  float fixed_num_ = 0;                // query weight + partner bound of non-content tokens
+  float fixed_extra_ = 0;              // partner weight bound of non-content tokens
+  float all_num_ = 0, all_extra_ = 0;  // the same over every query token with a partner
+  bool has_legal_ = false;
+  bool joined_done_ = false;
+};
+
+}  // namespace vigil::index
+
+#endif  // VIGIL_INDEX_NAME_INDEX_H_
