@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <unordered_map>
 
 namespace vigil::index {
@@ -21,16 +22,13 @@ void ForEachGram(std::string_view s, Fn&& fn) {
 
 }  // namespace
 
-int DeletionDepth(size_t n) {
-  if (n < 3) return 0;
-  size_t depth = 0;
-  for (size_t m = 3; m <= n + 8; ++m) {
-    const size_t budget = match::TypoBudget(std::max(n, m));
-    const size_t gap = n > m ? n - m : m - n;
-    if (gap <= budget) depth = std::max(depth, budget);
-  }
-  return static_cast<int>(depth);
+uint32_t LetterMask(std::string_view s) {
+  uint32_t mask = 0;
+  for (char c : s) mask |= uint32_t{1} << (static_cast<unsigned char>(c) & 31);
+  return mask;
 }
+
+int DeletionDepth(size_t n) { return static_cast<int>(match::TypoBudget(n)); }
 
 NameIndex::NameIndex() = default;
 NameIndex::~NameIndex() = default;
@@ -120,6 +118,8 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
   deletions_.Build(&entries);
 
   // Joined forms.
+  letters_.resize(n_names);
+  for (uint32_t n = 0; n < n_names; ++n) letters_[n] = LetterMask(names_[n].joined);
   for (uint32_t n = 0; n < n_names; ++n) {
     const match::PreparedName& p = names_[n];
     for (const std::string* s : {&p.joined, &p.joined_rotated}) {
@@ -169,8 +169,12 @@ struct NameSearch::Scratch {
   };
   std::vector<Entry> entries;
   std::vector<uint32_t> spellings, candidates;
+  std::string key;
   std::vector<std::pair<size_t, uint64_t>> grams;
   std::vector<uint32_t> legal_query;  // query legal-form tokens (< 64)
+  // Query token (and original spelling) -> its partner forms: names repeat their words,
+  // so most tokens of a stream of queries were seen before.
+  std::unordered_map<std::string, TokenPartners> partners;
 
   void Reset(const NameIndex& index) {
     generation = index.generation();
@@ -182,6 +186,7 @@ struct NameSearch::Scratch {
     spelling_stamp.assign(spellings_n, 0);
     name_seen.assign(index.names().size(), 0);
     name_probe.assign(index.names().size(), 0);
+    partners.clear();
   }
   void NextEpoch() {
     if (++epoch == 0) {
@@ -199,6 +204,44 @@ struct NameSearch::Scratch {
     }
   }
 };
+
+const NameSearch::TokenPartners& NameSearch::Partners(Scratch& sc, const std::string& qt,
+                                                       const std::string& qo) const {
+  constexpr size_t kMaxCached = 1 << 16;
+  sc.key.assign(qt);
+  sc.key += '\x1f';
+  sc.key += qo;
+  if (auto it = sc.partners.find(sc.key); it != sc.partners.end()) return it->second;
+  if (sc.partners.size() >= kMaxCached) sc.partners.clear();
+  TokenPartners& out = sc.partners[sc.key];
+  const NameIndex& index = index_;
+  sc.NextTokenEpoch();
+  sc.spellings.clear();
+  for (const std::string* s : {&qt, &qo}) {
+    if (s->empty() || (s == &qo && qo == qt)) continue;
+    ForEachDeletion(*s, DeletionDepth(s->size()), [&](uint64_t h) {
+      for (uint32_t sp : index.deletions_.Find(h)) {
+        if (sc.spelling_stamp[sp] != sc.token_epoch) {
+          sc.spelling_stamp[sp] = sc.token_epoch;
+          sc.spellings.push_back(sp);
+        }
+      }
+    });
+  }
+  for (uint32_t sp : sc.spellings) {
+    for (uint32_t k = index.spelling_start_[sp]; k < index.spelling_start_[sp + 1]; ++k) {
+      const uint32_t f = index.spelling_forms_[k];
+      if (sc.form_token_stamp[f] == sc.token_epoch) continue;
+      sc.form_token_stamp[f] = sc.token_epoch;
+      const double sim =
+          match::PairSimilarity(qt, qo, index.form_token_[f], index.form_original_[f]);
+      if (sim <= 0) continue;
+      out.forms.emplace_back(f, sim);
+      out.max_weight = std::max(out.max_weight, index.form_weight_[f]);
+    }
+  }
+  return out;
+}
 
 NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query, EntityKind kind)
     : index_(index), query_(query), kind_(kind) {
@@ -228,40 +271,17 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
 
   const size_t n_tokens = std::min<size_t>(query.tokens.size(), 64);
   for (uint32_t i = 0; i < n_tokens; ++i) {
-    const std::string& qt = query.tokens[i];
-    const std::string& qo = query.original[i];
-    sc.NextTokenEpoch();
-    sc.spellings.clear();
-    for (const std::string* s : {&qt, &qo}) {
-      if (s->empty() || (s == &qo && qo == qt)) continue;
-      ForEachDeletion(*s, DeletionDepth(s->size()), [&](uint64_t h) {
-        for (uint32_t sp : index.deletions_.Find(h)) {
-          if (sc.spelling_stamp[sp] != sc.token_epoch) {
-            sc.spelling_stamp[sp] = sc.token_epoch;
-            sc.spellings.push_back(sp);
-          }
-        }
-      });
-    }
+    const TokenPartners& partners = Partners(sc, query.tokens[i], query.original[i]);
     Term term{i, 0, {}};
-    float partner_max = 0;
-    for (uint32_t sp : sc.spellings) {
-      for (uint32_t k = index.spelling_start_[sp]; k < index.spelling_start_[sp + 1]; ++k) {
-        const uint32_t f = index.spelling_forms_[k];
-        if (sc.form_token_stamp[f] == sc.token_epoch) continue;
-        sc.form_token_stamp[f] = sc.token_epoch;
-        const double sim =
-            match::PairSimilarity(qt, qo, index.form_token_[f], index.form_original_[f]);
-        if (sim <= 0) continue;
-        if (sc.form_stamp[f] != sc.epoch) {
-          sc.form_stamp[f] = sc.epoch;
-          sc.form_head[f] = -1;
-        }
-        sc.entries.push_back(Scratch::Entry{sim, i, sc.form_head[f]});
-        sc.form_head[f] = static_cast<int32_t>(sc.entries.size() - 1);
-        term.forms.push_back(f);
-        partner_max = std::max(partner_max, index.form_weight_[f]);
+    float partner_max = partners.max_weight;
+    for (const auto& [f, sim] : partners.forms) {
+      if (sc.form_stamp[f] != sc.epoch) {
+        sc.form_stamp[f] = sc.epoch;
+        sc.form_head[f] = -1;
       }
+      sc.entries.push_back(Scratch::Entry{sim, i, sc.form_head[f]});
+      sc.form_head[f] = static_cast<int32_t>(sc.entries.size() - 1);
+      term.forms.push_back(f);
     }
     if (query.legal_form[i]) {
       sc.legal_query.push_back(i);
@@ -379,7 +399,10 @@ void NameSearch::ScoreJoined(std::vector<ScoredName>* out) {
       for (uint32_t n = 0; n < index_.names_.size(); ++n) take(n);
     }
   }
+  // Each edit adds or removes at most two letters from the set a string uses.
+  const uint32_t letters = LetterMask(a);
   for (uint32_t n : sc.candidates) {
+    if (std::popcount(letters ^ index_.letters_[n]) > static_cast<int>(2 * budget)) continue;
     if (sc.name_seen[n] == sc.epoch || !Compatible(n)) continue;
     const match::PreparedName& c = index_.names_[n];
     const size_t lo = std::min(c.joined.size(), c.joined_rotated.size());

@@ -46,9 +46,15 @@
 
 namespace vigil::index {
 
-// Deletion depth to index a token of `length` bytes with: the largest typo budget of any
-// partner token it may pair with (TypoBudget of the longer one, length gap within it).
+// Deletion depth for a token of `length` bytes, on the list side and on the query side:
+// its own typo budget. Two tokens within budget b of the longer one (|long| - |short| = g)
+// reduce to a common string by deleting at most b bytes from the longer and b - g from the
+// shorter, and b - g never exceeds the shorter one's own budget (TypoBudget rises by at
+// most one per byte).
 int DeletionDepth(size_t length);
+
+// The set of bytes (folded to 32 buckets) a string uses.
+uint32_t LetterMask(std::string_view s);
 
 class NameIndex {
  public:
@@ -91,6 +97,7 @@ class NameIndex {
   std::vector<uint32_t> spelling_forms_;
   KeyPostings deletions_;  // deletion variant hash -> spelling ids
 
+  std::vector<uint32_t> letters_;  // per name: LetterMask(joined)
   KeyPostings trigrams_;      // trigram hash -> names (joined or rotated)
   KeyPostings short_joined_;  // one-deletion variants of joined forms <= 10 bytes -> names
   uint64_t generation_ = 0;
@@ -133,6 +140,12 @@ class NameSearch {
     float bound;  // query weight + the largest weight of a partner form
     std::vector<uint32_t> forms;
   };
+  struct TokenPartners {
+    std::vector<std::pair<uint32_t, double>> forms;  // (form, similarity > 0)
+    float max_weight = 0;                            // of those forms
+  };
+  const TokenPartners& Partners(Scratch& scratch, const std::string& token,
+                                const std::string& original) const;
   bool Compatible(uint32_t name) const;
   double ScoreWith(uint32_t name, double joined) const;
 

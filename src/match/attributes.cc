@@ -11,6 +11,9 @@
 namespace vigil::match {
 namespace {
 
+// Shares of the gap to 1 that agreement closes.
+constexpr double kSameDateLift = 0.25, kInRangeLift = 0.10, kCountryLift = 0.10;
+
 // Whole years between a query date and a listed birth date (0 when compatible).
 int YearsApart(const PartialDate& q, const BirthDate& b) {
   int lo = b.from.year, hi = b.to.empty() ? b.from.year : b.to.year;
@@ -72,48 +75,74 @@ double ApplyAttributes(double score, const QueryAttributes& q, const Entity& e,
     }
     if (nearest != nullptr) {
       double before = score;
-      std::string listed = nearest->text.empty() ? nearest->from.ToString() : nearest->text;
       if (best == 0) {
-        score += (1.0 - score) * (same_day ? 0.25 : 0.10);
-        note("birth_date", q.dob_text, listed, before, same_day ? "same date" : "within range");
+        score += (1.0 - score) * (same_day ? kSameDateLift : kInRangeLift);
       } else {
         score *= Factor(best);
+      }
+      if (evidence != nullptr) {
+        std::string listed = nearest->text.empty() ? nearest->from.ToString() : nearest->text;
         note("birth_date", q.dob_text, listed, before,
-             "born " + std::to_string(best) + " year" + (best == 1 ? "" : "s") + " apart");
+             best == 0 ? std::string(same_day ? "same date" : "within range")
+                       : "born " + std::to_string(best) + " year" + (best == 1 ? "" : "s") +
+                             " apart");
       }
     }
   }
   if (!q.country.empty()) {
-    std::vector<std::string> listed;
+    bool any = false, same = false;
+    auto see = [&](const std::string& code) {
+      if (code.empty()) return;
+      any = true;
+      same = same || code == q.country;
+    };
     for (const CountryLink& c : e.countries) {
-      if (!c.code.empty() && c.role != CountryRole::kFlag) listed.push_back(c.code);
+      if (c.role != CountryRole::kFlag) see(c.code);
     }
-    for (const Address& a : e.addresses) {
-      if (!a.country.empty()) listed.push_back(a.country);
-    }
-    if (!listed.empty()) {
+    for (const Address& a : e.addresses) see(a.country);
+    if (any) {
       double before = score;
-      if (std::find(listed.begin(), listed.end(), q.country) != listed.end()) {
-        score += (1.0 - score) * 0.10;
+      if (same) {
+        score += (1.0 - score) * kCountryLift;
         note("country", q.country, q.country, before, "country on the list entry");
       } else {
         score *= 0.92;
-        std::sort(listed.begin(), listed.end());
-        listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
-        std::string all;
-        for (const std::string& c : listed) all += (all.empty() ? "" : ", ") + c;
-        note("country", q.country, all, before, "none of the entry's countries");
+        if (evidence != nullptr) {
+          std::vector<std::string> listed;
+          for (const CountryLink& c : e.countries) {
+            if (!c.code.empty() && c.role != CountryRole::kFlag) listed.push_back(c.code);
+          }
+          for (const Address& a : e.addresses) {
+            if (!a.country.empty()) listed.push_back(a.country);
+          }
+          std::sort(listed.begin(), listed.end());
+          listed.erase(std::unique(listed.begin(), listed.end()), listed.end());
+          std::string all;
+          for (const std::string& c : listed) all += (all.empty() ? "" : ", ") + c;
+          note("country", q.country, all, before, "none of the entry's countries");
+        }
       }
     }
   }
   return std::clamp(score, 0.0, 1.0);
 }
 
+namespace {
+// The least share of the gap to 1 that the query's attributes leave.
+double LeastGap(const QueryAttributes& query) {
+  double keep = 1.0;
+  if (!query.dob.empty()) keep *= 1.0 - std::max(kSameDateLift, kInRangeLift);
+  if (!query.country.empty()) keep *= 1.0 - kCountryLift;
+  return keep;
+}
+}  // namespace
+
 double MinNameScore(double final_score, const QueryAttributes& query) {
-  double keep = 1.0;  // the least share of the gap to 1 that remains
-  if (!query.dob.empty()) keep *= 1.0 - 0.25;
-  if (!query.country.empty()) keep *= 1.0 - 0.10;
-  return std::max(0.0, 1.0 - (1.0 - final_score) / keep);
+  return std::max(0.0, 1.0 - (1.0 - final_score) / LeastGap(query));
+}
+
+double MaxFinalScore(double name_score, const QueryAttributes& query) {
+  return std::min(1.0, 1.0 - (1.0 - name_score) * LeastGap(query) + 1e-9);
 }
 
 }  // namespace vigil::match

@@ -42,6 +42,8 @@ double ApplyAttributes(double name_score, const QueryAttributes& query, const En
 // (at most +25% of the gap to 1 for a birth date, +10% for a country): the candidate stage
 // skips names that cannot reach it.
 double MinNameScore(double final_score, const QueryAttributes& query);
+// The highest final score the query's attributes could lift `name_score` to.
+double MaxFinalScore(double name_score, const QueryAttributes& query);
 
 }  // namespace vigil::match
 

@@ -1,5 +1,6 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <unordered_map>
@@ -21,9 +22,61 @@ constexpr double kKoreanViewScale = 0.98;
 // threshold on its own.
 constexpr double kIdentifierScore = 0.97;
 
+// An entity's best name so far.
+struct Best {
+  double score;
+  uint32_t name;
+  int tie;
+  bool korean;            // the Korean syllable view scored best
+  double name_score = 0;  // the name alone, before attributes and identifiers
+};
+
+std::atomic<uint64_t> next_generation{1};
+
+constexpr int kTieUnknown = -1;  // Best::tie not computed yet
+
+// Entity index -> Best for one Screen() call: flat arrays stamped per call, kept per
+// thread and sized to one Screener (a hash map here costs more than the matching).
+class BestTable {
+ public:
+  static BestTable& ForThread(uint64_t generation, size_t entities) {
+    thread_local BestTable table;
+    if (table.generation_ != generation || table.stamp_.size() != entities) {
+      table.generation_ = generation;
+      table.stamp_.assign(entities, 0);
+      table.slot_.resize(entities);
+      table.epoch_ = 0;
+    }
+    if (++table.epoch_ == 0) {
+      std::fill(table.stamp_.begin(), table.stamp_.end(), 0);
+      table.epoch_ = 1;
+    }
+    table.touched_.clear();
+    return table;
+  }
+  std::pair<Best*, bool> try_emplace(uint32_t entity, const Best& b) {
+    if (stamp_[entity] == epoch_) return {&slot_[entity], false};
+    stamp_[entity] = epoch_;
+    slot_[entity] = b;
+    touched_.push_back(entity);
+    return {&slot_[entity], true};
+  }
+  Best& operator[](uint32_t entity) { return slot_[entity]; }
+  size_t size() const { return touched_.size(); }
+  const std::vector<uint32_t>& entities() const { return touched_; }
+
+ private:
+  uint64_t generation_ = 0;
+  uint32_t epoch_ = 0;
+  std::vector<uint32_t> stamp_;
+  std::vector<Best> slot_;
+  std::vector<uint32_t> touched_;
+};
+
 }  // namespace
 
 struct Screener::Rep {
+  uint64_t generation = next_generation.fetch_add(1);
   std::vector<LoadedList> lists;
   std::vector<const Entity*> entities;  // every entity of every list, in list order
   std::unordered_map<std::string_view, const Entity*> by_id;
@@ -74,33 +127,33 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
   // An entity's best name. Among equal scores, a name with the query's tokens in the
   // query's order wins, then a primary name over an alias, then the first listed, then the
   // plain reading over the Korean one: the same whatever order names are scored in.
-  struct Best {
-    double score;
-    uint32_t name;
-    int tie;
-    bool korean;            // the Korean syllable view scored best
-    double name_score = 0;  // the name alone, before attributes and identifiers
-  };
   auto tie_rank = [&](uint32_t id) {
     const index::NameRef& ref = table.refs()[id];
     int exact = table.names()[id].tokens == q.tokens ? 2 : 0;
     int primary = rep_->entities[ref.entity]->names[ref.name].kind == NameKind::kPrimary ? 1 : 0;
     return exact + primary;
   };
-  std::unordered_map<uint32_t, Best> best;  // entity index -> best name
+  BestTable& best = BestTable::ForThread(rep_->generation, rep_->entities.size());
+  size_t changes = 0;  // offers that changed an entity's best
   auto offer = [&](uint32_t id, double s, bool korean) {
     if (s <= 0) return;  // min_score applies after attributes, below
     const uint32_t entity = table.refs()[id].entity;
-    auto [it, inserted] = best.try_emplace(entity, Best{s, id, 0, korean});
-    Best& b = it->second;
-    if (inserted) {
-      b.tie = tie_rank(id);
+    auto [slot, inserted] = best.try_emplace(entity, Best{s, id, kTieUnknown, korean});
+    Best& b = *slot;
+    ++changes;
+    if (inserted || s > b.score) {
+      b = Best{s, id, kTieUnknown, korean};
       return;
     }
-    if (s < b.score) return;
+    if (s < b.score) {
+      --changes;
+      return;
+    }
+    if (b.tie == kTieUnknown) b.tie = tie_rank(b.name);
     const int tie = tie_rank(id);
-    if (s == b.score) {
-      if (tie < b.tie || (tie == b.tie && (id > b.name || (id == b.name && korean)))) return;
+    if (tie < b.tie || (tie == b.tie && (id > b.name || (id == b.name && korean)))) {
+      --changes;
+      return;
     }
     b = Best{s, id, tie, korean};
   };
@@ -138,11 +191,15 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     // A lower bound of the top-N cut-off on final scores: the lowest final score among N
     // entities found so far (those with the best name scores, identifier hits first).
     std::vector<std::pair<double, uint32_t>> keys;
+    size_t floor_at = SIZE_MAX;  // `changes` when the floor was last computed
+    double floor_value = 0;
     auto floor = [&]() -> double {
       if (options.top == 0 || best.size() < options.top) return 0.0;
+      if (floor_at == changes) return floor_value;
+      floor_at = changes;
       keys.clear();
-      for (const auto& [entity, b] : best) {
-        keys.emplace_back(id_evidence.count(entity) != 0 ? 2.0 : b.score, entity);
+      for (uint32_t entity : best.entities()) {
+        keys.emplace_back(id_evidence.count(entity) != 0 ? 2.0 : best[entity].score, entity);
       }
       std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(options.top - 1),
                        keys.end(), std::greater<>());
@@ -157,6 +214,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
         if (id_evidence.count(entity) != 0) final_score = std::max(final_score, kIdentifierScore);
         f = std::min(f, final_score);
       }
+      floor_value = f;
       return f;
     };
 
@@ -208,16 +266,41 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       }
     }
   }
+  // Final scores, best possible first: attributes are applied (they cost string work) only
+  // while an entity can still reach the top N.
+  std::vector<std::pair<double, uint32_t>> order;  // (upper bound of the final score, entity)
+  order.reserve(best.size());
+  for (uint32_t entity : best.entities()) {
+    double bound = best[entity].score;
+    if (has_attrs) bound = match::MaxFinalScore(bound, attrs);
+    if (id_evidence.count(entity) != 0) bound = std::max(bound, kIdentifierScore);
+    order.emplace_back(bound, entity);
+  }
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
   std::vector<std::pair<uint32_t, Best>> ranked;
-  ranked.reserve(best.size());
-  for (auto [entity, b] : best) {
+  std::vector<double> finals;  // min-heap of the best `top` final scores so far
+  for (const auto& [bound, entity] : order) {
+    if (options.top == 0) break;
+    if (finals.size() == options.top && bound < finals.front()) break;
+    Best b = best[entity];
     b.name_score = b.score;
-    if (has_attrs) {
+    if (has_attrs && b.score > 0) {
       b.score = match::ApplyAttributes(b.score, attrs, *rep_->entities[entity], nullptr);
     }
     if (id_evidence.count(entity) != 0) b.score = std::max(b.score, kIdentifierScore);
     if (b.score <= 0 || b.score < options.min_score) continue;
     ranked.emplace_back(entity, b);
+    finals.push_back(b.score);
+    std::push_heap(finals.begin(), finals.end(), std::greater<>());
+    if (finals.size() > options.top) {
+      std::pop_heap(finals.begin(), finals.end(), std::greater<>());
+      finals.pop_back();
+    }
+  }
+  for (auto& [entity, b] : ranked) {
+    if (b.tie == kTieUnknown) b.tie = tie_rank(b.name);
   }
   auto better = [](const auto& a, const auto& b) {
     if (a.second.score != b.second.score) return a.second.score > b.second.score;
