@@ -25,8 +25,8 @@ std::vector<std::string> Words(const std::string& s) {
 }
 
 bool LegalForm(const std::string& w) {
-  static const char* kForms[] = {"LTD",  "LTD.", "LIMITED", "LLC", "INC",  "INC.", "CO.",
-                                 "CO",   "CORP", "GMBH",    "S.A.", "SA",  "OOO",  "JSC",
+  static const char* kForms[] = {"LTD",  "LTD.", "LIMITED", "LLC",  "INC",  "INC.", "CO.",
+                                 "CO",   "CORP", "GMBH",    "S.A.", "SA",   "OOO",  "JSC",
                                  "PJSC", "FZE",  "LLP",     "PLC",  "B.V.", "SARL"};
   for (const char* f : kForms) {
     if (util::EqualsIgnoreCase(w, f)) return true;

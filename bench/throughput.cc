@@ -151,6 +151,7 @@ RunResult Run(const vigil::Screener& screener, const std::vector<vigil::Query>& 
   work();
   for (auto& t : pool) t.join();
   RunResult r;
+  if (queries.empty()) return r;
   r.qps = static_cast<double>(queries.size()) / Seconds(Clock::now() - start);
   std::sort(latency.begin(), latency.end());
   auto pct = [&](double p) {
@@ -163,14 +164,18 @@ RunResult Run(const vigil::Screener& screener, const std::vector<vigil::Query>& 
   return r;
 }
 
+vigil::ScreenOptions bench_options;  // top 10, no minimum score, explain as --explain says
+
 void Report(const std::string& what, const vigil::Screener& screener,
             const std::vector<vigil::Query>& queries, const std::vector<size_t>& threads) {
+  if (queries.empty()) return;
   // One untimed pass first: the per-thread working memory is sized on first use.
-  Run(screener, std::vector<vigil::Query>(queries.begin(),
-                                          queries.begin() + std::min<size_t>(queries.size(), 2000)),
-      *std::max_element(threads.begin(), threads.end()));
+  Run(screener,
+      std::vector<vigil::Query>(queries.begin(),
+                                queries.begin() + std::min<size_t>(queries.size(), 2000)),
+      *std::max_element(threads.begin(), threads.end()), bench_options);
   for (size_t t : threads) {
-    RunResult r = Run(screener, queries, t);
+    RunResult r = Run(screener, queries, t, bench_options);
     fmt::print(
         "{:<34} {} thr  {:>9.0f} q/s  {:>8.0f} q/s/core  p50 {:>6.1f} us  p99 {:>7.1f} us  "
         "max {:>8.1f} us  ({} of {} with matches)\n",
@@ -191,8 +196,8 @@ double BaselineSeconds(const std::string& script, const std::vector<vigil::Query
         << "\n";
     }
     f.close();
-    std::string cmd =
-        fmt::format("python3 '{}' --queries '{}' --out '{}' --workers 1 2>/dev/null", script, in, out);
+    std::string cmd = fmt::format("python3 '{}' --queries '{}' --out '{}' --workers 1 2>/dev/null",
+                                  script, in, out);
     auto t0 = Clock::now();
     int rc = std::system(cmd.c_str());
     double s = Seconds(Clock::now() - t0);
@@ -222,7 +227,7 @@ int main(int argc, char** argv) {
   std::string baseline = shared + "/eval/baseline_jw.py";
   std::vector<size_t> threads{1, 2}, synthetic;
   size_t baseline_sample = 300;
-  bool check = false;
+  bool check = false, explain = false;
   app.add_option("--lists", lists, "list folders (default: newest snapshot of each shared list)");
   app.add_option("--queries", names, "CSV of names to screen (id,type,name,country)");
   app.add_option("--dev", dev, "development queries (JSONL)");
@@ -230,9 +235,13 @@ int main(int argc, char** argv) {
   app.add_option("--baseline-sample", baseline_sample, "queries given to baseline_jw.py (0: skip)");
   app.add_option("--synthetic", synthetic, "synthetic list sizes, e.g. 10000,100000,1000000")
       ->delimiter(',');
+  app.add_flag("--explain", explain, "also align tokens for every match (Match::tokens)");
   app.add_flag("--check", check, "compare indexed and exhaustive top-10 on the dev queries");
   CLI11_PARSE(app, argc, argv);
 
+  bench_options.explain = explain;
+  fmt::print("options: top {}, min score {}, explain {}\n", bench_options.top,
+             bench_options.min_score, explain ? "on" : "off");
   if (lists.empty()) {
     if (!fs::is_directory(VIGIL_SHARED_LISTS)) Die(std::string(VIGIL_SHARED_LISTS) + " not found");
     lists = NewestSnapshots(VIGIL_SHARED_LISTS);
@@ -293,8 +302,8 @@ int main(int argc, char** argv) {
     if (mkdtemp(tmpl) == nullptr) Die("mkdtemp failed");
     double base = BaselineSeconds(baseline, sample, tmpl);
     fs::remove_all(tmpl);
-    Run(*screener, sample, 1);
-    RunResult ours = Run(*screener, sample, 1);
+    Run(*screener, sample, 1, bench_options);
+    RunResult ours = Run(*screener, sample, 1, bench_options);
     double base_qps = static_cast<double>(sample.size()) / base;
     fmt::print(
         "baseline_jw.py on {} of the same names, 1 worker: {:.1f} q/s; vigil 1 thread: {:.0f} "

@@ -162,13 +162,14 @@ struct NameSearch::Scratch {
   std::vector<uint32_t> spelling_stamp;    // == token_epoch: spelling seen for this token
   std::vector<uint32_t> name_seen;         // == epoch: scored (or skipped) already
   std::vector<uint32_t> name_probe;        // == epoch: looked at by the joined step
+  std::vector<uint8_t> name_count;         // trigram hits, valid when name_probe == epoch
   struct Entry {
     double sim;
     uint32_t q;
     int32_t next;
   };
   std::vector<Entry> entries;
-  std::vector<uint32_t> spellings, candidates;
+  std::vector<uint32_t> spellings, candidates, hits;
   std::string key;
   std::vector<std::pair<size_t, uint64_t>> grams;
   std::vector<uint32_t> legal_query;  // query legal-form tokens (< 64)
@@ -186,6 +187,7 @@ struct NameSearch::Scratch {
     spelling_stamp.assign(spellings_n, 0);
     name_seen.assign(index.names().size(), 0);
     name_probe.assign(index.names().size(), 0);
+    name_count.assign(index.names().size(), 0);
     partners.clear();
   }
   void NextEpoch() {
@@ -206,7 +208,7 @@ struct NameSearch::Scratch {
 };
 
 const NameSearch::TokenPartners& NameSearch::Partners(Scratch& sc, const std::string& qt,
-                                                       const std::string& qo) const {
+                                                      const std::string& qo) const {
   constexpr size_t kMaxCached = 1 << 16;
   sc.key.assign(qt);
   sc.key += '\x1f';
@@ -290,8 +292,6 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
     }
     const float w = query.weights[i];
     if (term.forms.empty() && !query.legal_form[i]) continue;  // pairs with nothing
-    all_num_ += w;
-    all_extra_ += partner_max;
     if (content_ >> i & 1) {
       if (term.forms.empty()) continue;
       term.bound = w + partner_max;
@@ -303,6 +303,14 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
   }
   std::stable_sort(terms_.begin(), terms_.end(),
                    [](const Term& a, const Term& b) { return a.bound > b.bound; });
+  // Suffix sums: a name first met in term t's postings has no partner in terms before t.
+  rest_weight_.assign(terms_.size() + 1, 0);
+  rest_partner_.assign(terms_.size() + 1, 0);
+  for (size_t t = terms_.size(); t-- > 0;) {
+    const float w = query.weights[terms_[t].q];
+    rest_weight_[t] = rest_weight_[t + 1] + w;
+    rest_partner_[t] = rest_partner_[t + 1] + (terms_[t].bound - w);
+  }
 }
 
 NameSearch::~NameSearch() { scratch_->in_use = false; }
@@ -386,13 +394,24 @@ void NameSearch::ScoreJoined(std::vector<ScoredName>* out) {
     std::sort(sc.grams.begin(), sc.grams.end(),
               [](const auto& x, const auto& y) { return x.second < y.second; });
     sc.grams.erase(std::unique(sc.grams.begin(), sc.grams.end()), sc.grams.end());
-    const size_t probes = budget * kGramsPerEdit + 1;
-    if (sc.grams.size() >= probes) {
-      // At most budget * 4 of the query's distinct trigrams are missing from a name within
-      // the budget: it has one of any budget * 4 + 1 of them, so take the rarest.
+    // A name within the budget misses at most budget * 4 of the query's distinct trigrams
+    // (an adjacent transposition breaks 4): of the rarest budget * 4 + c it has at least
+    // c. Probe those and keep the names found c times (c up to 3: fewer to verify).
+    const size_t missing = budget * kGramsPerEdit;
+    if (sc.grams.size() > missing) {
+      const size_t need = std::min<size_t>(3, sc.grams.size() - missing);
+      const size_t probes = missing + need;
       std::sort(sc.grams.begin(), sc.grams.end());
+      sc.hits.clear();
       for (size_t g = 0; g < probes; ++g) {
-        for (uint32_t n : index_.trigrams_.Find(sc.grams[g].second)) take(n);
+        for (uint32_t n : index_.trigrams_.Find(sc.grams[g].second)) {
+          if (sc.name_probe[n] != sc.epoch) {
+            sc.name_probe[n] = sc.epoch;
+            sc.name_count[n] = 0;
+            sc.hits.push_back(n);
+          }
+          if (++sc.name_count[n] == need) sc.candidates.push_back(n);
+        }
       }
     } else {
       // Too few distinct trigrams to rely on ("aaaaaaaaaaaa"): look at every name.
@@ -420,16 +439,19 @@ void NameSearch::ScoreJoined(std::vector<ScoredName>* out) {
 void NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out) {
   Scratch& sc = *scratch_;
   const double q_total = query_.total_weight;
+  const double query_side = (fixed_num_ - fixed_extra_) + rest_weight_[t];
+  const double list_side = fixed_extra_ + rest_partner_[t];
   for (uint32_t f : terms_[t].forms) {
     for (uint32_t k = index_.posting_start_[f]; k < index_.posting_start_[f + 1]; ++k) {
       const uint32_t n = index_.postings_[k];
       if (sc.name_seen[n] == sc.epoch) continue;
       sc.name_seen[n] = sc.epoch;
       if (!Compatible(n)) continue;
-      // The best this name can do: every query token with a partner pairs perfectly with
-      // partners as heavy as any (but no heavier than the whole name).
+      // The best this name can do: every query token that may still have a partner in it
+      // (terms t.. and legal forms and particles) pairs perfectly with partners as heavy as
+      // any (but no heavier than the whole name).
       const double w = index_.total_weight_[n];
-      const double bound = (all_num_ + std::min<double>(w, all_extra_)) / (q_total + w);
+      const double bound = (query_side + std::min<double>(w, list_side)) / (q_total + w);
       if (joined_done_ && bound < floor - 1e-9) continue;
       const double s = joined_done_ ? ScoreWith(n, 0.0) : Score(n);
       if (s > 0) out->push_back(ScoredName{n, s});

@@ -98,8 +98,8 @@ class NameIndex {
   KeyPostings deletions_;  // deletion variant hash -> spelling ids
 
   std::vector<uint32_t> letters_;  // per name: LetterMask(joined)
-  KeyPostings trigrams_;      // trigram hash -> names (joined or rotated)
-  KeyPostings short_joined_;  // one-deletion variants of joined forms <= 10 bytes -> names
+  KeyPostings trigrams_;           // trigram hash -> names (joined or rotated)
+  KeyPostings short_joined_;       // one-deletion variants of joined forms <= 10 bytes -> names
   uint64_t generation_ = 0;
 };
 
@@ -155,9 +155,10 @@ class NameSearch {
   Scratch* scratch_;
   uint64_t content_ = 0;
   std::vector<Term> terms_;
-  float fixed_num_ = 0;                // query weight + partner bound of non-content tokens
-  float fixed_extra_ = 0;              // partner weight bound of non-content tokens
-  float all_num_ = 0, all_extra_ = 0;  // the same over every query token with a partner
+  float fixed_num_ = 0;              // query weight + partner bound of non-content tokens
+  float fixed_extra_ = 0;            // partner weight bound of non-content tokens
+  std::vector<float> rest_weight_;   // per term t: query weight of terms t..
+  std::vector<float> rest_partner_;  // per term t: partner weight bounds of terms t..
   bool has_legal_ = false;
   bool joined_done_ = false;
 };

@@ -83,9 +83,9 @@ double ApplyAttributes(double score, const QueryAttributes& q, const Entity& e,
       if (evidence != nullptr) {
         std::string listed = nearest->text.empty() ? nearest->from.ToString() : nearest->text;
         note("birth_date", q.dob_text, listed, before,
-             best == 0 ? std::string(same_day ? "same date" : "within range")
-                       : "born " + std::to_string(best) + " year" + (best == 1 ? "" : "s") +
-                             " apart");
+             best == 0
+                 ? std::string(same_day ? "same date" : "within range")
+                 : "born " + std::to_string(best) + " year" + (best == 1 ? "" : "s") + " apart");
       }
     }
   }

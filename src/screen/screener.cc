@@ -134,9 +134,11 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     return exact + primary;
   };
   BestTable& best = BestTable::ForThread(rep_->generation, rep_->entities.size());
+  const double min_name_score = match::MinNameScore(options.min_score, attrs) - 1e-9;
   size_t changes = 0;  // offers that changed an entity's best
   auto offer = [&](uint32_t id, double s, bool korean) {
-    if (s <= 0) return;  // min_score applies after attributes, below
+    // min_score applies to final scores, after attributes: drop only what cannot reach it.
+    if (s <= 0 || s < min_name_score) return;
     const uint32_t entity = table.refs()[id].entity;
     auto [slot, inserted] = best.try_emplace(entity, Best{s, id, kTieUnknown, korean});
     Best& b = *slot;
@@ -283,6 +285,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
   std::vector<double> finals;  // min-heap of the best `top` final scores so far
   for (const auto& [bound, entity] : order) {
     if (options.top == 0) break;
+    if (bound < options.min_score) break;
     if (finals.size() == options.top && bound < finals.front()) break;
     Best b = best[entity];
     b.name_score = b.score;
@@ -333,9 +336,9 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     }
     m.matched_name = m.entity->names[ref.name].full;
     m.matched_kind = m.entity->names[ref.name].kind;
-    if (b.korean) {
+    if (options.explain && b.korean) {
       match::ScoreName(qk, table.korean_names()[static_cast<size_t>(ref.korean)], &m.tokens);
-    } else {
+    } else if (options.explain) {
       match::ScoreName(q, table.names()[b.name], &m.tokens);
     }
     out.push_back(std::move(m));
