@@ -1,6 +1,7 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 //
-// The `vigil` command line: lists, show, screen (one name or a batch file), diff, fetch.
+// The `vigil` command line: lists, show, screen (one name or a batch file), diff, fetch,
+// serve (src/cli/serve.cc).
 // Every command loads its lists from --lists PATH... or a config file (--config, TOML:
 // lists = ["path", ...]); with neither, the bundled sample list.
 
@@ -16,6 +17,7 @@
 #include <iostream>
 #include <set>
 
+#include "cli/serve.h"
 #include "model/country.h"
 #include "model/date.h"
 #include "model/diff.h"
@@ -200,7 +202,7 @@ struct ScreenArgs {
   std::string name, type, dob, country, input, output;
   std::vector<std::string> identifiers;
   size_t top = 10;
-  double min_score = 0;
+  double min_score = vigil::kDefaultMinScore;
   bool explain = false;
   bool exhaustive = false;
   size_t threads = 0;
@@ -240,6 +242,7 @@ int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
   opt.screen.top = a.top;
   opt.screen.min_score = a.min_score;
   opt.screen.exhaustive = a.exhaustive;
+  opt.screen.explain = a.explain;
   opt.explain = a.explain;
   opt.threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
   auto start = std::chrono::steady_clock::now();
@@ -439,6 +442,7 @@ int main(int argc, char** argv) {
                      "an identifier (passport, IMO, wallet, registration ...); repeatable");
   screen->add_option("--top", sa.top, "at most this many matches")->check(CLI::Range(1, 1000));
   screen->add_option("--min-score", sa.min_score, "drop matches below this score")
+      ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   screen->add_flag("--explain", sa.explain, "show how each match lined up");
   screen->add_flag("--exhaustive", sa.exhaustive,
@@ -468,6 +472,11 @@ int main(int argc, char** argv) {
   fetch->add_option("--base-url", fetch_base,
                     "fetch from here instead (a mirror): the file names are appended to it");
 
+  vigil::cli::ServeArgs serve_args;
+  auto* serve = app.add_subcommand("serve", "the screening service: JSON API, yente-compatible "
+                                            "API and web page over HTTP");
+  vigil::cli::AddServeOptions(serve, &serve_args);
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (lists->parsed()) return CmdLists(o);
@@ -475,6 +484,7 @@ int main(int argc, char** argv) {
     if (screen->parsed()) return CmdScreen(o, sa);
     if (diff->parsed()) return CmdDiff(o, old_path, new_path, details);
     if (fetch->parsed()) return CmdFetch(o, fetch_list, fetch_dest, fetch_base);
+    if (serve->parsed()) return vigil::cli::RunServe(app, serve_args, o.lists, o.strict, argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "vigil: internal error: " << e.what() << "\n";
     return 2;

@@ -1,0 +1,47 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// `vigil serve`: the screening service (src/server) as a command. Options come from the
+// command line or the config file's [serve] section (TOML, the same file as --config):
+//
+//   lists = ["../shared/lists/us_ofac_sdn/2024-05"]
+//   [serve]
+//   host = "127.0.0.1"
+//   port = 8000
+//   api_keys = ["screen:<sha256 hex of the key>", "admin:<sha256 hex>"]
+//
+// SIGHUP or POST /v1/lists/reload reloads the lists (reading the config file's `lists`
+// again when the lists came from it); SIGINT or SIGTERM stops the server.
+
+#ifndef VIGIL_CLI_SERVE_H_
+#define VIGIL_CLI_SERVE_H_
+
+#include <CLI/CLI.hpp>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace vigil::cli {
+
+struct ServeArgs {
+  std::string host = "127.0.0.1";
+  int port = 8000;
+  size_t threads = 64;
+  size_t max_body_bytes = 1 << 20;
+  size_t max_batch = 100;
+  size_t max_results = 100;
+  std::vector<std::string> api_keys;
+  bool no_access_log = false;
+};
+
+// Adds the serve options to `serve`.
+void AddServeOptions(CLI::App* serve, ServeArgs* args);
+
+// Runs the server until SIGINT/SIGTERM. `app` is the parsed top-level app (for --config);
+// `lists` and `strict` are the global options; `argc`/`argv` tell whether --lists was given
+// on the command line (then reloads read those paths again, not the config file).
+int RunServe(const CLI::App& app, const ServeArgs& args, const std::vector<std::string>& lists,
+             bool strict, int argc, char** argv);
+
+}  // namespace vigil::cli
+
+#endif  // VIGIL_CLI_SERVE_H_

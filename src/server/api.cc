@@ -1,0 +1,466 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// The JSON API under /v1: screen (one query or a batch), search, entities, lists, reload.
+// Shapes: docs/api.md and src/server/openapi.json.
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+#include "model/country.h"
+#include "model/date.h"
+#include "model/json.h"
+#include "server/service.h"
+#include "util/strings.h"
+
+namespace vigil::server {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxNameBytes = 1000;
+constexpr size_t kMaxIdentifiers = 20;
+constexpr size_t kMaxFieldBytes = 200;
+constexpr size_t kDefaultTop = 10;
+
+std::string IsoTime(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+const char* TypeName(const json& j) {
+  if (j.is_null()) return "null";
+  if (j.is_boolean()) return "a boolean";
+  if (j.is_number()) return "a number";
+  if (j.is_string()) return "a string";
+  if (j.is_array()) return "an array";
+  return "an object";
+}
+
+std::string At(std::string_view where, std::string_view field) {
+  return where.empty() ? std::string(field) : fmt::format("{}.{}", where, field);
+}
+
+struct Options {
+  ScreenOptions screen;
+  bool explain = true;
+};
+
+// Reads top / min_score / explain from `j` into *o. False with *err on a bad value.
+bool ParseOptions(const json& j, size_t max_results, Options* o, std::string* err) {
+  if (auto it = j.find("top"); it != j.end()) {
+    if (!it->is_number_integer() || it->get<long long>() < 1 ||
+        it->get<long long>() > static_cast<long long>(max_results)) {
+      *err = fmt::format("top must be a whole number from 1 to {}", max_results);
+      return false;
+    }
+    o->screen.top = it->get<size_t>();
+  }
+  if (auto it = j.find("min_score"); it != j.end()) {
+    if (!it->is_number() || !(it->get<double>() >= 0 && it->get<double>() <= 1)) {
+      *err = "min_score must be a number from 0 to 1";
+      return false;
+    }
+    o->screen.min_score = it->get<double>();
+  }
+  if (auto it = j.find("explain"); it != j.end()) {
+    if (!it->is_boolean()) {
+      *err = "explain must be true or false";
+      return false;
+    }
+    o->explain = it->get<bool>();
+  }
+  o->screen.explain = o->explain;
+  return true;
+}
+
+bool StringField(const json& j, std::string_view where, const char* field, size_t max_bytes,
+                 std::string* out, std::string* err) {
+  auto it = j.find(field);
+  if (it == j.end() || it->is_null()) return true;
+  if (!it->is_string()) {
+    *err = fmt::format("{} must be a string, not {}", At(where, field), TypeName(*it));
+    return false;
+  }
+  const std::string& s = it->get_ref<const std::string&>();
+  if (s.size() > max_bytes) {
+    *err = fmt::format("{} is longer than {} bytes", At(where, field), max_bytes);
+    return false;
+  }
+  if (s.find('\0') != std::string::npos) {
+    *err = fmt::format("{} holds a NUL character", At(where, field));
+    return false;
+  }
+  *out = s;
+  return true;
+}
+
+// One query object: {name, kind (or type), dob, country, identifiers, id}. `extra` names
+// further keys allowed at this level (the options of a single-query request).
+bool ParseQuery(const json& j, std::string_view where, bool allow_options, Query* q,
+                std::string* qid, std::string* err) {
+  if (!j.is_object()) {
+    *err = fmt::format("{} must be an object, not {}", where.empty() ? "the query" : where,
+                       TypeName(j));
+    return false;
+  }
+  for (const auto& [key, value] : j.items()) {
+    static constexpr std::string_view kFields[] = {"name",       "kind",    "type",        "dob",
+                                                   "birth_date", "country", "identifiers", "id"};
+    static constexpr std::string_view kOptions[] = {"top", "min_score", "explain"};
+    bool known = std::find(std::begin(kFields), std::end(kFields), key) != std::end(kFields) ||
+                 (allow_options &&
+                  std::find(std::begin(kOptions), std::end(kOptions), key) != std::end(kOptions));
+    if (!known) {
+      *err = fmt::format(
+          "unknown field {}: a query has name, kind, dob, country, identifiers and id{}",
+          json(At(where, key)).dump(-1, ' ', false, json::error_handler_t::replace),
+          allow_options ? " (and the options top, min_score, explain)" : "");
+      return false;
+    }
+  }
+  std::string kind, dob, country;
+  if (!StringField(j, where, "name", kMaxNameBytes, &q->name, err) ||
+      !StringField(j, where, "kind", kMaxFieldBytes, &kind, err) ||
+      (kind.empty() && !StringField(j, where, "type", kMaxFieldBytes, &kind, err)) ||
+      !StringField(j, where, "dob", kMaxFieldBytes, &dob, err) ||
+      (dob.empty() && !StringField(j, where, "birth_date", kMaxFieldBytes, &dob, err)) ||
+      !StringField(j, where, "country", kMaxFieldBytes, &country, err) ||
+      !StringField(j, where, "id", kMaxFieldBytes, qid, err)) {
+    return false;
+  }
+  if (!kind.empty() && util::AsciiLower(kind) != "any") {
+    q->kind = ParseEntityKind(kind);
+    if (q->kind == EntityKind::kUnknown) {
+      *err = fmt::format("{} must be person, organization, vessel, aircraft or any",
+                         At(where, "kind"));
+      return false;
+    }
+  }
+  if (!dob.empty()) {
+    PartialDate d;
+    if (!model::ParseDate(dob, &d)) {
+      *err =
+          fmt::format("{} '{}' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", At(where, "dob"), dob);
+      return false;
+    }
+    q->dob = dob;
+  }
+  if (!country.empty()) {
+    q->country = model::CountryCode(country);
+    if (q->country.empty()) {
+      *err = fmt::format("{} '{}' is not a known country (ISO code or English name)",
+                         At(where, "country"), country);
+      return false;
+    }
+  }
+  if (auto it = j.find("identifiers"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) {
+      *err = fmt::format("{} must be an array of strings", At(where, "identifiers"));
+      return false;
+    }
+    if (it->size() > kMaxIdentifiers) {
+      *err = fmt::format("{} has more than {} entries", At(where, "identifiers"), kMaxIdentifiers);
+      return false;
+    }
+    for (size_t i = 0; i < it->size(); ++i) {
+      const json& v = (*it)[i];
+      if (!v.is_string() || v.get_ref<const std::string&>().size() > kMaxFieldBytes) {
+        *err = fmt::format("{}[{}] must be a string of at most {} bytes", At(where, "identifiers"),
+                           i, kMaxFieldBytes);
+        return false;
+      }
+      if (!util::Trim(v.get_ref<const std::string&>()).empty()) {
+        q->identifiers.push_back(v.get<std::string>());
+      }
+    }
+  }
+  if (util::Trim(q->name).empty() && q->identifiers.empty()) {
+    *err = fmt::format("{} needs a name (or at least one identifier)", At(where, "name"));
+    return false;
+  }
+  return true;
+}
+
+json MatchesJson(const std::vector<Match>& matches, bool explain, bool with_entity) {
+  json arr = json::array();
+  for (const Match& m : matches) {
+    json j = model::ToJson(m, explain);
+    if (with_entity) {
+      const Entity& e = *m.entity;
+      if (!e.programs.empty()) j["programs"] = e.programs;
+      json dates = json::array();
+      for (const BirthDate& b : e.birth_dates)
+        dates.push_back(b.text.empty() ? b.from.ToString() : b.text);
+      if (!dates.empty()) j["birth_dates"] = std::move(dates);
+      json countries = json::array();
+      for (const CountryLink& c : e.countries) {
+        if (!c.code.empty() &&
+            std::find(countries.begin(), countries.end(), c.code) == countries.end()) {
+          countries.push_back(c.code);
+        }
+      }
+      if (!countries.empty()) j["countries"] = std::move(countries);
+    }
+    arr.push_back(std::move(j));
+  }
+  return arr;
+}
+
+void Screen(Service& svc, const httplib::Request& req, httplib::Response& res) {
+  auto snap = svc.Begin(req, res, Role::kScreen);
+  if (!snap) return;
+  json body;
+  if (!ParseJsonBody(req, res, &body)) return;
+  const ServerOptions& opt = svc.options();
+  Options o;
+  o.screen.top = std::min(kDefaultTop, opt.max_results);
+  o.screen.min_score = vigil::kDefaultMinScore;
+  std::string err;
+  if (!ParseOptions(body, opt.max_results, &o, &err)) {
+    SendError(res, 400, "invalid_request", err);
+    return;
+  }
+  auto queries = body.find("queries");
+  if (queries == body.end()) {  // one query
+    Query q;
+    std::string qid;
+    if (!ParseQuery(body, "", true, &q, &qid, &err)) {
+      SendError(res, 400, "invalid_request", err);
+      return;
+    }
+    auto matches = snap->screener->Screen(q, o.screen);
+    svc.metrics().CountQueries(1);
+    json out{{"lists_version", snap->version}};
+    if (!qid.empty()) out["id"] = qid;
+    out["matches"] = MatchesJson(matches, o.explain, false);
+    SendJson(res, 200, out);
+    return;
+  }
+  for (const auto& [key, value] : body.items()) {
+    if (key != "queries" && key != "top" && key != "min_score" && key != "explain") {
+      SendError(res, 400, "invalid_request",
+                fmt::format("unknown field {} beside queries: a batch has queries and the "
+                            "options top, min_score, explain",
+                            json(key).dump(-1, ' ', false, json::error_handler_t::replace)));
+      return;
+    }
+  }
+  if (!queries->is_array()) {
+    SendError(res, 400, "invalid_request",
+              fmt::format("queries must be an array of query objects, not {}", TypeName(*queries)));
+    return;
+  }
+  if (queries->empty()) {
+    SendError(res, 400, "invalid_request", "queries is empty");
+    return;
+  }
+  if (queries->size() > opt.max_batch) {
+    SendError(
+        res, 413, "batch_too_large",
+        fmt::format("{} queries in one request; the limit is {}", queries->size(), opt.max_batch));
+    return;
+  }
+  std::vector<Query> qs(queries->size());
+  std::vector<std::string> ids(queries->size());
+  for (size_t i = 0; i < queries->size(); ++i) {
+    if (!ParseQuery((*queries)[i], fmt::format("queries[{}]", i), false, &qs[i], &ids[i], &err)) {
+      SendError(res, 400, "invalid_request", err);
+      return;
+    }
+  }
+  json results = json::array();
+  for (size_t i = 0; i < qs.size(); ++i) {
+    json r = json::object();
+    if (!ids[i].empty()) r["id"] = ids[i];
+    r["matches"] = MatchesJson(snap->screener->Screen(qs[i], o.screen), o.explain, false);
+    results.push_back(std::move(r));
+  }
+  svc.metrics().CountQueries(qs.size());
+  SendJson(res, 200, json{{"lists_version", snap->version}, {"results", std::move(results)}});
+}
+
+void Search(Service& svc, const httplib::Request& req, httplib::Response& res) {
+  auto snap = svc.Begin(req, res, Role::kScreen);
+  if (!snap) return;
+  const ServerOptions& opt = svc.options();
+  Query q;
+  std::string kind, country;
+  long limit = static_cast<long>(std::min(kDefaultTop, opt.max_results));
+  double min_score = vigil::kDefaultMinScore;
+  if (!TextParam(req, res, "q", kMaxNameBytes, &q.name) ||
+      !TextParam(req, res, "kind", kMaxFieldBytes, &kind) ||
+      !TextParam(req, res, "dob", kMaxFieldBytes, &q.dob) ||
+      !TextParam(req, res, "country", kMaxFieldBytes, &country) ||
+      !IntParam(req, res, "limit", 1, static_cast<long>(opt.max_results), &limit) ||
+      !DoubleParam(req, res, "min_score", 0, 1, &min_score)) {
+    return;
+  }
+  if (util::Trim(q.name).empty()) {
+    SendError(res, 400, "invalid_parameter", "parameter 'q' (the name to search for) is required");
+    return;
+  }
+  if (!kind.empty() && util::AsciiLower(kind) != "any") {
+    q.kind = ParseEntityKind(kind);
+    if (q.kind == EntityKind::kUnknown) {
+      SendError(res, 400, "invalid_parameter",
+                "parameter 'kind' must be person, organization, vessel, aircraft or any");
+      return;
+    }
+  }
+  PartialDate d;
+  if (!q.dob.empty() && !model::ParseDate(q.dob, &d)) {
+    SendError(res, 400, "invalid_parameter",
+              "parameter 'dob' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)");
+    return;
+  }
+  if (!country.empty()) {
+    q.country = model::CountryCode(country);
+    if (q.country.empty()) {
+      SendError(res, 400, "invalid_parameter", "parameter 'country' is not a known country");
+      return;
+    }
+  }
+  ScreenOptions so;
+  so.top = static_cast<size_t>(limit);
+  so.min_score = min_score;
+  auto matches = snap->screener->Screen(q, so);
+  svc.metrics().CountQueries(1);
+  SendJson(res, 200,
+           json{{"query", q.name},
+                {"lists_version", snap->version},
+                {"matches", MatchesJson(matches, true, true)}});
+}
+
+json ListJson(const Snapshot& snap, const LoadedList& l) {
+  json j = model::ToJson(l.info);
+  j["version"] = ListVersion(l.info);
+  j["entities"] = l.entities.size();
+  j["by_kind"] = CountByKind(l);
+  size_t warnings = l.info.warnings.size();
+  if (warnings > 20) j["warnings"].get_ref<json::array_t&>().resize(20);
+  j["warning_count"] = warnings;
+  (void)snap;
+  return j;
+}
+
+void Lists(Service& svc, const httplib::Request& req, httplib::Response& res) {
+  auto snap = svc.Begin(req, res, Role::kScreen);
+  if (!snap) return;
+  json lists = json::array();
+  for (const LoadedList& l : snap->screener->lists()) lists.push_back(ListJson(*snap, l));
+  SendJson(res, 200,
+           json{{"lists_version", snap->version},
+                {"generation", snap->generation},
+                {"loaded_at", IsoTime(snap->loaded_at)},
+                {"load_seconds", std::round(snap->load_seconds * 1000) / 1000},
+                {"entities", snap->entities},
+                {"lists", std::move(lists)}});
+}
+
+void EntityRoute(Service& svc, const httplib::Request& req, httplib::Response& res) {
+  auto snap = svc.Begin(req, res, Role::kScreen);
+  if (!snap) return;
+  std::string id = req.matches.size() > 1 ? std::string(req.matches[1]) : "";
+  const Entity* e = IsUtf8(id) ? snap->screener->Find(id) : nullptr;
+  if (e == nullptr) {
+    SendError(res, 404, "not_found",
+              fmt::format("no entity with id {} in the loaded lists",
+                          json(id).dump(-1, ' ', false, json::error_handler_t::replace)));
+    return;
+  }
+  json related = json::array();
+  for (const Relationship& r : e->relationships) {
+    json x{{"direction", "outgoing"}, {"relation", r.relation}, {"name", r.target_name}};
+    if (const Entity* t = r.target_id.empty() ? nullptr : snap->screener->Find(r.target_id)) {
+      x["id"] = t->id;
+      x["name"] = t->primary_name();
+      x["kind"] = std::string(ToString(t->kind));
+    }
+    related.push_back(std::move(x));
+  }
+  if (auto it = snap->referenced_by.find(e->id); it != snap->referenced_by.end()) {
+    for (const Entity* from : it->second) {
+      for (const Relationship& r : from->relationships) {
+        if (r.target_id != e->id) continue;
+        related.push_back({{"direction", "incoming"},
+                           {"relation", r.relation},
+                           {"id", from->id},
+                           {"name", from->primary_name()},
+                           {"kind", std::string(ToString(from->kind))}});
+      }
+    }
+  }
+  json list = json::object();
+  for (const LoadedList& l : snap->screener->lists()) {
+    if (l.info.source == e->source) {
+      list = {{"source", l.info.source}, {"title", l.info.title}, {"version", ListVersion(l.info)}};
+    }
+  }
+  SendJson(res, 200,
+           json{{"lists_version", snap->version},
+                {"entity", model::ToJson(*e)},
+                {"list", std::move(list)},
+                {"related", std::move(related)}});
+}
+
+}  // namespace
+
+void HandleReload(Service& svc, const httplib::Request& req, httplib::Response& res) {
+  if (!svc.Authorize(req, res, Role::kAdmin)) return;
+  std::string summary;
+  bool busy = false;
+  auto start = std::chrono::steady_clock::now();
+  Status s = svc.Reload(&summary, &busy);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (busy) {
+    SendError(res, 409, "reload_running", "a reload is already running; try again when it ends");
+    return;
+  }
+  auto snap = svc.Current();
+  if (!s.ok()) {
+    json j{{"error",
+            {{"status", 500},
+             {"code", "reload_failed"},
+             {"message",
+              "the reload failed and the lists serving before it still serve: " + s.ToString()}}},
+           {"detail", "reload failed: " + s.ToString()}};
+    if (snap) j["serving"] = {{"lists_version", snap->version}, {"generation", snap->generation}};
+    SendJson(res, 500, j);
+    return;
+  }
+  json lists = json::array();
+  for (const LoadedList& l : snap->screener->lists()) {
+    lists.push_back({{"source", l.info.source},
+                     {"version", ListVersion(l.info)},
+                     {"entities", l.entities.size()}});
+  }
+  SendJson(res, 200,
+           json{{"reloaded", true},
+                {"lists_version", snap->version},
+                {"generation", snap->generation},
+                {"seconds", std::round(seconds * 1000) / 1000},
+                {"summary", summary},
+                {"lists", std::move(lists)}});
+}
+
+void RegisterApi(httplib::Server& http, Service& svc) {
+  http.Post("/v1/screen",
+            [&svc](const httplib::Request& q, httplib::Response& r) { Screen(svc, q, r); });
+  http.Get("/v1/search",
+           [&svc](const httplib::Request& q, httplib::Response& r) { Search(svc, q, r); });
+  http.Get("/v1/lists",
+           [&svc](const httplib::Request& q, httplib::Response& r) { Lists(svc, q, r); });
+  http.Post("/v1/lists/reload",
+            [&svc](const httplib::Request& q, httplib::Response& r) { HandleReload(svc, q, r); });
+  http.Get("/v1/entities/(.+)",
+           [&svc](const httplib::Request& q, httplib::Response& r) { EntityRoute(svc, q, r); });
+}
+
+}  // namespace vigil::server

@@ -1,0 +1,87 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// Request counters and latency histograms, rendered in the Prometheus text format
+// (version 0.0.4) at /metrics. Every counter is a relaxed atomic in a fixed table indexed by
+// route and status, so counting costs a few atomic increments and no lock or allocation.
+//
+// Thread safety: all methods may be called from any number of threads.
+
+#ifndef VIGIL_SERVER_METRICS_H_
+#define VIGIL_SERVER_METRICS_H_
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace vigil::server {
+
+struct Snapshot;
+
+// The routes the server answers, as metric labels and for 405 answers.
+enum class Route : int {
+  kScreen,        // POST /v1/screen
+  kSearch,        // GET /v1/search
+  kEntity,        // GET /v1/entities/{id}
+  kLists,         // GET /v1/lists
+  kReload,        // POST /v1/lists/reload
+  kYenteMatch,    // POST /match/{dataset}
+  kYenteSearch,   // GET /search/{dataset}
+  kYenteEntity,   // GET /entities/{id}
+  kYenteCatalog,  // GET /catalog
+  kHealthz,       // GET /healthz
+  kReadyz,        // GET /readyz
+  kMetrics,       // GET /metrics
+  kOpenApi,       // GET /openapi.json
+  kWeb,           // GET /, /app.js, /style.css
+  kOther,         // anything else (answered 404 or 405)
+  kCount,
+};
+
+// The route a path belongs to, whatever the method; kOther when none.
+Route ClassifyRoute(std::string_view path);
+std::string_view RouteLabel(Route route);   // "/v1/screen", "/match/{dataset}", ...
+std::string_view RouteMethod(Route route);  // the method the route answers: "GET" or "POST"
+
+class Metrics {
+ public:
+  Metrics();
+
+  // One answered request: its route, status code and time from the start of routing.
+  void Observe(Route route, int status, double seconds);
+  void CountQueries(size_t n) { queries_.fetch_add(n, std::memory_order_relaxed); }
+  void CountReload(bool ok, double seconds);
+
+  // The whole exposition: requests, latency histograms, queries, reloads, and the lists of
+  // `snap` (may be null before the first load) with their versions and ages.
+  std::string Render(const Snapshot* snap, std::chrono::system_clock::time_point started) const;
+
+ private:
+  static constexpr std::array<int, 15> kStatuses = {200, 400, 401, 403, 404, 405, 409, 411,
+                                                    413, 414, 415, 429, 500, 503, 0};
+  static constexpr std::array<double, 14> kBuckets = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+  static constexpr size_t kRoutes = static_cast<size_t>(Route::kCount);
+  static size_t StatusIndex(int status);
+
+  struct Histogram {
+    std::array<std::atomic<uint64_t>, kBuckets.size() + 1> buckets{};  // last: +Inf
+    std::atomic<uint64_t> sum_ns{0};
+    std::atomic<uint64_t> count{0};
+  };
+
+  std::array<std::array<std::atomic<uint64_t>, kStatuses.size()>, kRoutes> requests_{};
+  std::array<Histogram, kRoutes> latency_{};
+  std::atomic<uint64_t> queries_{0};
+  std::atomic<uint64_t> reloads_ok_{0};
+  std::atomic<uint64_t> reloads_failed_{0};
+  std::atomic<uint64_t> last_reload_ns_{0};      // duration of the last reload
+  std::atomic<int64_t> last_reload_unix_ms_{0};  // when it ended
+};
+
+}  // namespace vigil::server
+
+#endif  // VIGIL_SERVER_METRICS_H_

@@ -1,0 +1,90 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// The screening service behind `vigil serve`: a JSON API under /v1, a yente-compatible
+// API (/match, /search, /entities), operations endpoints (/healthz, /readyz, /metrics,
+// /openapi.json) and the analysts' web page, over HTTP/1.1 with keep-alive.
+//
+//   vigil::server::ServerOptions o;
+//   o.list_paths = [] (std::vector<std::string>* p) { *p = {"lists/us_ofac_sdn"}; return Status();
+//   }; vigil::server::Server server(o); int port = 0; Status s = server.Bind(&port);   //
+//   127.0.0.1:8000 unless o.host/o.port say otherwise s = server.Reload(nullptr);      // loads the
+//   lists; /readyz answers 200 from then on server.Run();                    // serves until
+//   Stop(), from any thread
+//
+// Lists live in an immutable snapshot (the Screener plus what the API shows about it).
+// Every request takes a reference to the current snapshot and keeps it until it has
+// answered; Reload() builds a new snapshot beside the old one and swaps it in atomically,
+// so no request sees a half-loaded list, and a reload that fails leaves the old snapshot
+// serving. One reload runs at a time.
+//
+// Thread safety: Bind() and Run() are called once each, by one thread; Stop() and Reload()
+// may be called from any thread at any time.
+
+#ifndef VIGIL_SERVER_SERVER_H_
+#define VIGIL_SERVER_SERVER_H_
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vigil/status.h"
+
+namespace vigil::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";  // loopback unless told otherwise
+  int port = 8000;                 // 0: any free port (Bind() says which)
+
+  // Where the lists are, asked at every (re)load: the command line's --lists, or the config
+  // file's `lists` read again, so that editing the config and reloading switches versions.
+  std::function<Status(std::vector<std::string>*)> list_paths;
+  bool strict = false;  // a list that loads with warnings fails the load
+
+  size_t threads = 64;              // worker threads = connections served at once
+  size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
+  size_t max_batch = 100;           // queries in one POST /v1/screen or /match
+  size_t max_results = 100;         // the most matches one query may ask for
+  int keep_alive_seconds = 5;       // an idle keep-alive connection is closed after this
+
+  // API keys as "role:sha256hex" with role `screen` (read and screen) or `admin` (also
+  // reload). With none, every route is open (fine on loopback; see docs/api.md).
+  std::vector<std::string> api_keys;
+
+  bool access_log = true;  // one JSON line per request on standard error
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Checks the options (API keys, limits) and binds host:port. With port 0 the system picks
+  // a free port; *port receives the one bound.
+  Status Bind(int* port);
+
+  // Serves until Stop(). Returns false when the listening socket failed.
+  bool Run();
+
+  // Stops serving: Run() returns once the connections in progress have ended.
+  void Stop();
+
+  // Loads the lists (ServerOptions::list_paths) into a new snapshot and swaps it in. On
+  // failure the current snapshot keeps serving and the Status says why. *summary (may be
+  // null) receives a one-line description of what is now serving.
+  Status Reload(std::string* summary);
+
+  // True once a snapshot is serving.
+  bool ready() const;
+
+ private:
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace vigil::server
+
+#endif  // VIGIL_SERVER_SERVER_H_

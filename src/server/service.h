@@ -1,0 +1,130 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// What the request handlers share (internal to src/server): the serving snapshot of the
+// lists, the options, API keys, metrics, and the helpers that turn every failure into a
+// JSON error with a clear message.
+//
+// A Snapshot is immutable once built. Handlers call Service::Begin(), which checks the API
+// key and returns a shared_ptr to the current snapshot; they hold it until they have
+// written their answer, so a reload swapping in a new snapshot never changes data under a
+// request (matches point into the Screener the snapshot owns).
+
+#ifndef VIGIL_SERVER_SERVICE_H_
+#define VIGIL_SERVER_SERVICE_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "server/auth.h"
+#include "server/metrics.h"
+#include "server/server.h"
+#include "sources/httplib.h"
+#include "vigil/screen.h"
+
+namespace vigil::server {
+
+struct Snapshot {
+  std::unique_ptr<Screener> screener;
+  uint64_t generation = 0;  // 1 for the first load, +1 per successful reload
+  // A short name for exactly these files: the first 12 hex digits of SHA-256 over every
+  // list's source and file hashes. Every answer carries it, for audit.
+  std::string version;
+  std::chrono::system_clock::time_point loaded_at;
+  double load_seconds = 0;
+  std::vector<std::string> paths;
+  size_t entities = 0;
+  // Entities that name this id in their relationships (the reverse of Relationship).
+  std::unordered_map<std::string, std::vector<const Entity*>> referenced_by;
+  // Per list: source -> "version" shown to people (publication date, else file hash prefix).
+  std::unordered_map<std::string, std::string> list_versions;
+};
+
+// Loads `paths` (in parallel) and prepares a Screener. All or nothing.
+Status LoadSnapshot(const std::vector<std::string>& paths, bool strict, uint64_t generation,
+                    std::shared_ptr<const Snapshot>* out);
+
+// The version shown for one list: its publication date where the file has one, else the
+// first 12 hex digits of its main file's SHA-256.
+std::string ListVersion(const ListInfo& info);
+
+class Service {
+ public:
+  explicit Service(ServerOptions options);
+
+  const ServerOptions& options() const { return options_; }
+  Metrics& metrics() { return metrics_; }
+  const ApiKeys& keys() const { return keys_; }
+  Status Init();  // parses the API keys
+
+  std::shared_ptr<const Snapshot> Current() const {
+    return snapshot_.load(std::memory_order_acquire);
+  }
+
+  // The guard at the top of every data handler: checks that the request's API key has at
+  // least `role` (401/403 otherwise) and that lists are loaded (503 otherwise). Returns the
+  // snapshot to answer from, or nullptr after writing the error.
+  std::shared_ptr<const Snapshot> Begin(const httplib::Request& req, httplib::Response& res,
+                                        Role role);
+  // Only the API key check (for routes that need no lists). False after writing the error.
+  bool Authorize(const httplib::Request& req, httplib::Response& res, Role role);
+
+  // See Server::Reload. Fails with kInvalidArgument ("busy") while another reload runs.
+  Status Reload(std::string* summary, bool* busy);
+
+  std::chrono::system_clock::time_point started() const { return started_; }
+
+ private:
+  ServerOptions options_;
+  ApiKeys keys_;
+  Metrics metrics_;
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  std::mutex reload_mu_;
+  uint64_t generation_ = 0;  // guarded by reload_mu_
+  std::chrono::system_clock::time_point started_;
+};
+
+// ---- answers ----
+
+// Serializes `j` (invalid UTF-8, which no handler should produce, is replaced rather than
+// throwing) into the body with Content-Type application/json.
+void SendJson(httplib::Response& res, int status, const nlohmann::json& j);
+
+// The one error shape of every route:
+//   {"error": {"status": 400, "code": "invalid_json", "message": "..."}, "detail": "..."}
+// ("detail" carries the message again: it is where yente clients look).
+void SendError(httplib::Response& res, int status, std::string_view code, std::string_view message);
+
+// Parses the request body as JSON. On failure writes 400 (empty body, malformed JSON,
+// invalid UTF-8) and returns false.
+bool ParseJsonBody(const httplib::Request& req, httplib::Response& res, nlohmann::json* out);
+
+// Query-string parameters, validated; on a bad value write 400 and return false.
+bool IntParam(const httplib::Request& req, httplib::Response& res, const char* name, long lo,
+              long hi, long* value);
+bool DoubleParam(const httplib::Request& req, httplib::Response& res, const char* name, double lo,
+                 double hi, double* value);
+bool BoolParam(const httplib::Request& req, httplib::Response& res, const char* name, bool* value);
+// A text parameter: must be valid UTF-8 without NUL and at most `max_bytes` long.
+bool TextParam(const httplib::Request& req, httplib::Response& res, const char* name,
+               size_t max_bytes, std::string* value);
+
+bool IsUtf8(std::string_view s);
+
+// ---- routes (one file each) ----
+// POST /v1/lists/reload (api.cc); also called before routing when the POST has no body.
+void HandleReload(Service& svc, const httplib::Request& req, httplib::Response& res);
+void RegisterApi(httplib::Server& http, Service& svc);    // api.cc: /v1/...
+void RegisterYente(httplib::Server& http, Service& svc);  // yente.cc: /match, /search, ...
+void RegisterWeb(httplib::Server& http, Service& svc);    // web.cc: /, /app.js, ...
+
+}  // namespace vigil::server
+
+#endif  // VIGIL_SERVER_SERVICE_H_

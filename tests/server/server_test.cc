@@ -1,0 +1,502 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// The screening service, in process on a loopback port chosen by the system: the /v1 API,
+// errors and limits, API keys, operations endpoints, and the lists reloaded under load.
+
+#include "server/server.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server_test_util.h"
+#include "test_util.h"
+
+namespace vigil::server {
+namespace {
+
+using nlohmann::json;
+using testing::RunningServer;
+
+constexpr const char* kKimId = "us_ofac_sdn:20157";
+
+TEST(ServerTest, HealthAndReadiness) {
+  ServerOptions o;
+  std::atomic<bool> release{false};
+  // Lists that take until `release` to "load": /readyz says 503 meanwhile, /healthz 200.
+  o.list_paths = [&release](std::vector<std::string>* p) {
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    *p = {testing::SampleDir()};
+    return Status::Ok();
+  };
+  RunningServer s(o, /*load=*/false);
+  std::thread loader([&] { ASSERT_TRUE(s.server().Reload(nullptr).ok()); });
+  auto health = s.client().Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(json::parse(health->body)["status"], "ok");
+  auto ready = s.client().Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503);
+  auto screen = s.Post("/v1/screen", R"({"name": "Kim Jong Un"})");
+  EXPECT_EQ(screen.status, 503);
+  EXPECT_EQ(screen.body["error"]["code"], "not_ready");
+  release = true;
+  loader.join();
+  ready = s.client().Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+  json r = json::parse(ready->body);
+  EXPECT_EQ(r["status"], "ready");
+  EXPECT_EQ(r["generation"], 1);
+  EXPECT_EQ(r["entities"], 40);
+}
+
+TEST(ServerTest, ScreenOneQuery) {
+  RunningServer s;
+  auto r = s.Post("/v1/screen",
+                  R"({"name": "Kim Jong-un", "kind": "person", "dob": "1984-01-08",
+                      "country": "North Korea", "top": 3})");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["lists_version"].get<std::string>().size(), 12u);
+  const json& m = r.body["matches"];
+  ASSERT_GE(m.size(), 1u);
+  EXPECT_LE(m.size(), 3u);
+  EXPECT_EQ(m[0]["id"], kKimId);
+  EXPECT_EQ(m[0]["decision"], "match");
+  EXPECT_GE(m[0]["score"].get<double>(), 0.85);
+  ASSERT_TRUE(m[0].contains("explanation"));
+  EXPECT_FALSE(m[0]["explanation"]["tokens"].empty());
+  ASSERT_TRUE(m[0].contains("evidence"));  // date of birth and country
+  bool dob = false;
+  for (const json& e : m[0]["evidence"]) dob |= e["attribute"] == "birth_date";
+  EXPECT_TRUE(dob) << m[0].dump();
+  for (size_t i = 1; i < m.size(); ++i) {
+    EXPECT_LE(m[i]["score"].get<double>(), m[i - 1]["score"].get<double>());
+  }
+}
+
+TEST(ServerTest, ScreenHangulAndIdentifiers) {
+  RunningServer s;
+  auto r = s.Post("/v1/screen", R"({"name": "김정은", "explain": false})");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  ASSERT_FALSE(r.body["matches"].empty());
+  EXPECT_EQ(r.body["matches"][0]["id"], kKimId);
+  EXPECT_FALSE(r.body["matches"][0].contains("explanation"));
+}
+
+TEST(ServerTest, ScreenBatchKeepsOrderAndIds) {
+  RunningServer s;
+  auto r = s.Post("/v1/screen", R"({"queries": [
+      {"id": "a", "name": "Kim Jong Un"},
+      {"id": "b", "name": "Nobody Atall Whatsoever"},
+      {"id": "c", "name": "KOREA MINING DEVELOPMENT TRADING CORPORATION", "kind": "organization"}
+    ], "top": 2})");
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  const json& res = r.body["results"];
+  ASSERT_EQ(res.size(), 3u);
+  EXPECT_EQ(res[0]["id"], "a");
+  EXPECT_EQ(res[0]["matches"][0]["id"], kKimId);
+  EXPECT_EQ(res[1]["id"], "b");
+  for (const json& m : res[1]["matches"]) EXPECT_NE(m["decision"], "match") << m.dump();
+  EXPECT_EQ(res[2]["id"], "c");
+  ASSERT_FALSE(res[2]["matches"].empty());
+  EXPECT_EQ(res[2]["matches"][0]["kind"], "organization");
+  EXPECT_LE(res[2]["matches"].size(), 2u);
+}
+
+// Every bad input gets a 4xx with the error shape and a message that names the problem,
+// and the server goes on answering.
+TEST(ServerTest, BadInputGetsClearErrors) {
+  ServerOptions o;
+  o.max_batch = 3;
+  o.max_body_bytes = 4096;
+  RunningServer s(o);
+  struct Case {
+    std::string body;
+    int status;
+    std::string code;
+    std::string mentions;
+  };
+  std::string big_name(5000, 'a');
+  std::vector<Case> cases = {
+      {"{\"name\": ", 400, "invalid_json", "not valid JSON"},
+      {"[1, 2]", 400, "invalid_request", "JSON object"},
+      {"\"Kim\"", 400, "invalid_request", "JSON object"},
+      {"   ", 400, "invalid_json", "empty"},
+      {R"({"name": 42})", 400, "invalid_request", "name must be a string"},
+      {R"({"name": "Kim", "kind": "dragon"})", 400, "invalid_request", "kind"},
+      {R"({"name": "Kim", "dob": "yesterday"})", 400, "invalid_request", "not a date"},
+      {R"({"name": "Kim", "country": "Atlantis"})", 400, "invalid_request", "not a known country"},
+      {R"({"name": "Kim", "identifiers": "P123"})", 400, "invalid_request", "array of strings"},
+      {R"({"name": "Kim", "identifiers": [1]})", 400, "invalid_request", "identifiers[0]"},
+      {R"({"name": "Kim", "top": 0})", 400, "invalid_request", "top"},
+      {R"({"name": "Kim", "top": 1.5})", 400, "invalid_request", "top"},
+      {R"({"name": "Kim", "min_score": 2})", 400, "invalid_request", "min_score"},
+      {R"({"name": "Kim", "explain": "yes"})", 400, "invalid_request", "explain"},
+      {R"({"name": "  "})", 400, "invalid_request", "needs a name"},
+      {R"({"nmae": "Kim"})", 400, "invalid_request", "unknown field \"nmae\""},
+      {R"({"queries": {}})", 400, "invalid_request", "array"},
+      {R"({"queries": []})", 400, "invalid_request", "empty"},
+      {R"({"queries": [{"name": "a"}, 7]})", 400, "invalid_request", "queries[1]"},
+      {R"({"queries": [{"name": "a", "top": 3}]})", 400, "invalid_request", "queries[0].top"},
+      {R"({"queries": [{"name": "a"}], "extra": 1})", 400, "invalid_request", "extra"},
+      {R"({"queries": [{"name":"a"},{"name":"b"},{"name":"c"},{"name":"d"}]})", 413,
+       "batch_too_large", "limit is 3"},
+      {"{\"name\": \"K\xff\xfem\"}", 400, "invalid_utf8", "UTF-8"},
+      {"{\"name\": \"" + big_name + "\"}", 413, "body_too_large", "larger"},
+      {"{\"name\": \"" + std::string(1500, 'b') + "\"}", 400, "invalid_request", "longer than"},
+  };
+  for (const Case& c : cases) {
+    auto r = s.Post("/v1/screen", c.body);
+    EXPECT_EQ(r.status, c.status) << c.body.substr(0, 80) << " -> " << r.raw.substr(0, 300);
+    ASSERT_TRUE(r.body.is_object()) << r.raw.substr(0, 300);
+    EXPECT_EQ(r.body["error"]["code"], c.code) << c.body.substr(0, 80);
+    EXPECT_EQ(r.body["error"]["status"], c.status);
+    std::string message = r.body["error"]["message"].get<std::string>();
+    EXPECT_NE(message.find(c.mentions), std::string::npos) << message;
+    EXPECT_EQ(r.body["detail"], message);
+  }
+  // Search parameters.
+  for (const std::string& target :
+       {std::string("/v1/search"), std::string("/v1/search?q=Kim&limit=0"),
+        std::string("/v1/search?q=Kim&limit=x"), std::string("/v1/search?q=Kim&kind=dragon"),
+        std::string("/v1/search?q=%FF%FE"), std::string("/v1/search?q=Kim&min_score=-1")}) {
+    auto r = s.client().Get(target.c_str());
+    ASSERT_TRUE(r) << target;
+    EXPECT_EQ(r->status, 400) << target << " " << r->body;
+    EXPECT_EQ(json::parse(r->body)["error"]["status"], 400);
+  }
+  // Wrong method, unknown route, unknown entity: JSON errors too.
+  auto get_screen = s.client().Get("/v1/screen");
+  ASSERT_TRUE(get_screen);
+  EXPECT_EQ(get_screen->status, 405);
+  EXPECT_EQ(get_screen->get_header_value("Allow"), "POST");
+  auto nowhere = s.client().Get("/v1/nowhere");
+  ASSERT_TRUE(nowhere);
+  EXPECT_EQ(nowhere->status, 404);
+  EXPECT_EQ(json::parse(nowhere->body)["error"]["code"], "not_found");
+  auto no_entity = s.client().Get("/v1/entities/us_ofac_sdn:0");
+  ASSERT_TRUE(no_entity);
+  EXPECT_EQ(no_entity->status, 404);
+  EXPECT_NE(
+      json::parse(no_entity->body)["error"]["message"].get<std::string>().find("us_ofac_sdn:0"),
+      std::string::npos);
+  // Still serving.
+  EXPECT_EQ(s.Post("/v1/screen", R"({"name": "Kim Jong Un"})").status, 200);
+}
+
+TEST(ServerTest, PostWithoutLengthIsAnsweredAtOnce) {
+  RunningServer s;
+  httplib::Client raw("127.0.0.1", s.port());
+  raw.set_read_timeout(3, 0);
+  auto start = std::chrono::steady_clock::now();
+  auto r = raw.Post("/v1/screen");  // no body: httplib's client sends no Content-Length
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->status == 411 || r->status == 400) << r->status;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
+TEST(ServerTest, SearchEntityAndLists) {
+  RunningServer s;
+  auto search = s.client().Get("/v1/search?q=Kim%20Jong%20Un&limit=5");
+  ASSERT_TRUE(search);
+  ASSERT_EQ(search->status, 200) << search->body;
+  json sj = json::parse(search->body);
+  EXPECT_EQ(sj["query"], "Kim Jong Un");
+  ASSERT_FALSE(sj["matches"].empty());
+  EXPECT_EQ(sj["matches"][0]["id"], kKimId);
+  EXPECT_TRUE(sj["matches"][0].contains("explanation"));
+  EXPECT_TRUE(sj["matches"][0].contains("programs"));
+
+  auto entity = s.client().Get((std::string("/v1/entities/") + kKimId).c_str());
+  ASSERT_TRUE(entity);
+  ASSERT_EQ(entity->status, 200) << entity->body;
+  json ej = json::parse(entity->body);
+  EXPECT_EQ(ej["entity"]["id"], kKimId);
+  EXPECT_EQ(ej["entity"]["name"], "KIM, Jong Un");
+  EXPECT_EQ(ej["list"]["source"], "us_ofac_sdn");
+  EXPECT_TRUE(ej["related"].is_array());
+
+  auto lists = s.client().Get("/v1/lists");
+  ASSERT_TRUE(lists);
+  ASSERT_EQ(lists->status, 200);
+  json lj = json::parse(lists->body);
+  EXPECT_EQ(lj["generation"], 1);
+  EXPECT_EQ(lj["entities"], 40);
+  ASSERT_EQ(lj["lists"].size(), 1u);
+  const json& l = lj["lists"][0];
+  EXPECT_EQ(l["source"], "us_ofac_sdn");
+  EXPECT_EQ(l["entities"], 40);
+  EXPECT_EQ(l["files"][0]["sha256"].get<std::string>().size(), 64u);
+  EXPECT_FALSE(l["version"].get<std::string>().empty());
+  EXPECT_TRUE(l.contains("load_seconds"));
+  EXPECT_TRUE(lj.contains("loaded_at"));
+}
+
+// Related entities: an entity another one links to lists it as incoming.
+TEST(ServerTest, EntityShowsRelatedBothWays) {
+  RunningServer s;
+  auto lists = json::parse(s.client().Get("/v1/search?q=JINMYONG%20JOINT%20BANK")->body);
+  ASSERT_FALSE(lists["matches"].empty());
+  std::string bank = lists["matches"][0]["id"];
+  auto r = s.client().Get(("/v1/entities/" + bank).c_str());
+  ASSERT_TRUE(r);
+  json j = json::parse(r->body);
+  bool incoming = false;
+  for (const json& x : j["related"]) incoming |= x["direction"] == "incoming";
+  EXPECT_TRUE(incoming) << j["related"].dump();
+}
+
+TEST(ServerTest, ApiKeysAndRoles) {
+  ServerOptions o;
+  o.api_keys = {"screen:" + testing::Sha("reader-key"), "admin:" + testing::Sha("admin-key")};
+  RunningServer s(o);
+  const std::string body = R"({"name": "Kim Jong Un"})";
+  auto none = s.Post("/v1/screen", body);
+  EXPECT_EQ(none.status, 401);
+  EXPECT_NE(none.body["error"]["message"].get<std::string>().find("API key is required"),
+            std::string::npos);
+  EXPECT_EQ(s.Post("/v1/screen", body, {{"Authorization", "Bearer wrong"}}).status, 401);
+  EXPECT_EQ(s.Post("/v1/screen", body, {{"Authorization", "Bearer reader-key"}}).status, 200);
+  EXPECT_EQ(s.Post("/v1/screen", body, {{"X-API-Key", "reader-key"}}).status, 200);
+  EXPECT_EQ(s.Post("/v1/screen", body, {{"Authorization", "ApiKey admin-key"}}).status, 200);
+  // yente routes need a key too; health, readiness, metrics and the page do not.
+  EXPECT_EQ(s.Post("/match/default", R"({"queries": {}})").status, 401);
+  EXPECT_EQ(s.client().Get("/healthz")->status, 200);
+  EXPECT_EQ(s.client().Get("/readyz")->status, 200);
+  EXPECT_EQ(s.client().Get("/metrics")->status, 200);
+  EXPECT_EQ(s.client().Get("/")->status, 200);
+  // Reload is for admins.
+  auto reader = s.Post("/v1/lists/reload", "{}", {{"Authorization", "Bearer reader-key"}});
+  EXPECT_EQ(reader.status, 403);
+  EXPECT_NE(reader.body["error"]["message"].get<std::string>().find("admin"), std::string::npos);
+  EXPECT_EQ(s.Post("/v1/lists/reload", "{}", {{"Authorization", "Bearer admin-key"}}).status, 200);
+}
+
+TEST(ServerTest, BadApiKeyConfigurationIsRefused) {
+  for (const std::string& bad : {std::string("reader:") + std::string(64, 'a'),
+                                 std::string("screen:abc"), std::string("plaintext-key")}) {
+    ServerOptions o;
+    o.api_keys = {bad};
+    o.port = 0;
+    Server server(o);
+    int port = 0;
+    Status st = server.Bind(&port);
+    EXPECT_FALSE(st.ok()) << bad;
+    EXPECT_NE(st.message().find("sha256"), std::string::npos) << st.message();
+  }
+}
+
+TEST(ServerTest, MetricsCountRequestsAndListVersions) {
+  RunningServer s;
+  for (int i = 0; i < 3; ++i) s.Post("/v1/screen", R"({"name": "Kim Jong Un"})");
+  s.Post("/v1/screen", "{bad");
+  auto m = s.client().Get("/metrics");
+  ASSERT_TRUE(m);
+  ASSERT_EQ(m->status, 200);
+  EXPECT_NE(m->get_header_value("Content-Type").find("text/plain"), std::string::npos);
+  const std::string& t = m->body;
+  EXPECT_NE(t.find("vigil_http_requests_total{route=\"/v1/screen\",code=\"200\"} 3"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("vigil_http_requests_total{route=\"/v1/screen\",code=\"400\"} 1"),
+            std::string::npos);
+  EXPECT_NE(
+      t.find("vigil_http_request_duration_seconds_bucket{route=\"/v1/screen\",le=\"+Inf\"} 4"),
+      std::string::npos);
+  EXPECT_NE(t.find("# TYPE vigil_http_request_duration_seconds histogram"), std::string::npos);
+  EXPECT_NE(t.find("vigil_list_info{source=\"us_ofac_sdn\""), std::string::npos);
+  EXPECT_NE(t.find("vigil_list_entities{source=\"us_ofac_sdn\"} 40"), std::string::npos);
+  EXPECT_NE(t.find("vigil_lists_age_seconds "), std::string::npos);
+  EXPECT_NE(t.find("vigil_reloads_total{result=\"success\"} 1"), std::string::npos);
+  EXPECT_NE(t.find("vigil_screen_queries_total 3"), std::string::npos);
+  // Well-formed: every sample line is "name{labels} value" or "name value"; each family's
+  // samples follow its # TYPE line and do not reappear later.
+  std::set<std::string> closed;
+  std::string current;
+  std::istringstream in(t);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("# TYPE ", 0) == 0) {
+      std::string name = line.substr(7, line.find(' ', 7) - 7);
+      EXPECT_EQ(closed.count(name), 0u) << "family repeated: " << name;
+      if (!current.empty()) closed.insert(current);
+      current = name;
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    std::string name = line.substr(0, line.find_first_of("{ "));
+    EXPECT_EQ(name.rfind(current, 0), 0u) << line << " outside family " << current;
+    std::string value = line.substr(line.rfind(' ') + 1);
+    EXPECT_NO_THROW((void)std::stod(value)) << line;
+  }
+}
+
+// A reload that fails (a list that is not what its format promises) says why and leaves
+// the old lists serving; a good reload then swaps in the new ones.
+TEST(ServerTest, FailedReloadKeepsOldListsServing) {
+  auto dir = testing::ScratchDir("lists");
+  testing::CopySample(dir / "good");
+  std::filesystem::create_directories(dir / "broken");
+  testing::WriteFile(dir / "broken" / "sdn.csv", "1,\"unclosed\n");
+  std::string current = (dir / "good").string();
+  std::mutex mu;
+  ServerOptions o;
+  o.list_paths = [&](std::vector<std::string>* p) {
+    std::lock_guard<std::mutex> lock(mu);
+    *p = {current};
+    return Status::Ok();
+  };
+  RunningServer s(o);
+  std::string v1 = s.Post("/v1/screen", R"({"name": "Kim Jong Un"})").body["lists_version"];
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    current = (dir / "broken").string();
+  }
+  auto failed = s.Post("/v1/lists/reload", "{}");
+  EXPECT_EQ(failed.status, 500) << failed.raw;
+  EXPECT_EQ(failed.body["error"]["code"], "reload_failed");
+  EXPECT_NE(failed.body["error"]["message"].get<std::string>().find("sdn.csv"), std::string::npos)
+      << failed.raw;
+  EXPECT_EQ(failed.body["serving"]["lists_version"], v1);
+  auto after = s.Post("/v1/screen", R"({"name": "Kim Jong Un"})");
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(after.body["lists_version"], v1);
+  EXPECT_EQ(after.body["matches"][0]["id"], kKimId);
+  auto metrics = s.client().Get("/metrics")->body;
+  EXPECT_NE(metrics.find("vigil_reloads_total{result=\"failure\"} 1"), std::string::npos);
+
+  testing::CopySample(dir / "changed");
+  testing::AppendTestPerson(dir / "changed");
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    current = (dir / "changed").string();
+  }
+  auto ok = s.Post("/v1/lists/reload", "{}");
+  ASSERT_EQ(ok.status, 200) << ok.raw;
+  EXPECT_EQ(ok.body["generation"], 2);
+  EXPECT_NE(ok.body["lists_version"], v1);
+  auto found = s.Post("/v1/screen", R"({"name": "Zebulon Quixotic Testperson"})");
+  EXPECT_EQ(found.body["lists_version"], ok.body["lists_version"]);
+  ASSERT_FALSE(found.body["matches"].empty());
+  EXPECT_EQ(found.body["matches"][0]["id"], "us_ofac_sdn:999999");
+}
+
+// Clients screen without pause while the lists are reloaded again and again: no request
+// fails, and every answer is wholly from one version (the test entity is found exactly when
+// the answer says it came from the version that has it).
+TEST(ServerTest, ReloadUnderLoadLosesNoRequest) {
+  auto dir = testing::ScratchDir("lists");
+  testing::CopySample(dir / "a");
+  testing::CopySample(dir / "b");
+  testing::AppendTestPerson(dir / "b");
+  std::atomic<int> turn{0};
+  ServerOptions o;
+  o.access_log = false;
+  o.list_paths = [&](std::vector<std::string>* p) {
+    *p = {((turn++ % 2) == 0 ? dir / "a" : dir / "b").string()};
+    return Status::Ok();
+  };
+  RunningServer s(o);
+  std::string version_a = s.Post("/v1/screen", R"({"name": "x"})").body["lists_version"];
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> requests{0}, failures{0}, inconsistent{0};
+  std::mutex versions_mu;
+  std::set<std::string> versions;
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&, c] {
+      httplib::Client cli("127.0.0.1", s.port());
+      cli.set_keep_alive(true);
+      const char* body = c % 2 == 0 ? R"({"name": "Zebulon Quixotic Testperson", "top": 1})"
+                                    : R"({"queries": [{"name": "Zebulon Quixotic Testperson"},
+                                                      {"name": "Kim Jong Un"}], "top": 1})";
+      while (!stop) {
+        auto r = cli.Post(c % 2 == 0 ? "/v1/screen" : "/v1/screen", body, "application/json");
+        ++requests;
+        if (!r || r->status != 200) {
+          ++failures;
+          continue;
+        }
+        json j = json::parse(r->body);
+        std::string v = j["lists_version"];
+        const json& m = c % 2 == 0 ? j["matches"] : j["results"][0]["matches"];
+        bool has_test_person = !m.empty() && m[0]["id"] == "us_ofac_sdn:999999";
+        if (has_test_person == (v == version_a)) ++inconsistent;
+        std::lock_guard<std::mutex> lock(versions_mu);
+        versions.insert(v);
+      }
+    });
+  }
+  int reloads = 0;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  httplib::Client admin("127.0.0.1", s.port());
+  while (std::chrono::steady_clock::now() < until) {
+    auto r = admin.Post("/v1/lists/reload", "{}", "application/json");
+    bool ok = r && r->status == 200;
+    EXPECT_TRUE(ok) << (r ? r->body : "no answer");
+    if (!ok) break;
+    ++reloads;
+  }
+  stop = true;
+  for (auto& t : clients) t.join();
+  EXPECT_GE(reloads, 3);
+  EXPECT_GT(requests.load(), 50);
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(inconsistent.load(), 0);
+  EXPECT_EQ(versions.size(), 2u);
+}
+
+TEST(ServerTest, ConcurrentReloadIsRefused) {
+  std::atomic<bool> release{false};
+  std::atomic<int> calls{0};
+  ServerOptions o;
+  o.list_paths = [&](std::vector<std::string>* p) {
+    if (calls++ > 0) {
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    *p = {testing::SampleDir()};
+    return Status::Ok();
+  };
+  RunningServer s(o);
+  std::thread slow([&] {
+    httplib::Client own("127.0.0.1", s.port());
+    auto r = own.Post("/v1/lists/reload", "{}", "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  });
+  while (calls < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto busy = s.Post("/v1/lists/reload", "{}");
+  EXPECT_EQ(busy.status, 409);
+  EXPECT_EQ(busy.body["error"]["code"], "reload_running");
+  release = true;
+  slow.join();
+}
+
+TEST(ServerTest, WebPageIsServed) {
+  RunningServer s;
+  auto page = s.client().Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->get_header_value("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(page->body.find("app.js"), std::string::npos);
+  for (const char* asset : {"/app.js", "/style.css"}) {
+    auto r = s.client().Get(asset);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << asset;
+    EXPECT_GT(r->body.size(), 100u) << asset;
+  }
+}
+
+}  // namespace
+}  // namespace vigil::server
