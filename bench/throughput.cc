@@ -153,6 +153,15 @@ RunResult Run(const vigil::Screener& screener, const std::vector<vigil::Query>& 
   RunResult r;
   if (queries.empty()) return r;
   r.qps = static_cast<double>(queries.size()) / Seconds(Clock::now() - start);
+  if (std::getenv("VIGIL_BENCH_SLOWEST") != nullptr) {
+    std::vector<size_t> order(queries.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::partial_sort(order.begin(), order.begin() + std::min<size_t>(5, order.size()), order.end(),
+                      [&](size_t a, size_t b) { return latency[a] > latency[b]; });
+    for (size_t k = 0; k < 5 && k < order.size(); ++k) {
+      fmt::print("  slow: {:.0f} us  '{}'\n", latency[order[k]], queries[order[k]].name);
+    }
+  }
   std::sort(latency.begin(), latency.end());
   auto pct = [&](double p) {
     return latency[std::min(latency.size() - 1, static_cast<size_t>(p * latency.size()))];
@@ -226,7 +235,7 @@ int main(int argc, char** argv) {
   std::string names = shared + "/bench/names-100k.csv", dev = shared + "/eval/dev.jsonl";
   std::string baseline = shared + "/eval/baseline_jw.py";
   std::vector<size_t> threads{1, 2}, synthetic;
-  size_t baseline_sample = 300;
+  size_t baseline_sample = 300, synthetic_queries = 20000;
   bool check = false, explain = false;
   app.add_option("--lists", lists, "list folders (default: newest snapshot of each shared list)");
   app.add_option("--queries", names, "CSV of names to screen (id,type,name,country)");
@@ -235,6 +244,8 @@ int main(int argc, char** argv) {
   app.add_option("--baseline-sample", baseline_sample, "queries given to baseline_jw.py (0: skip)");
   app.add_option("--synthetic", synthetic, "synthetic list sizes, e.g. 10000,100000,1000000")
       ->delimiter(',');
+  app.add_option("--synthetic-queries", synthetic_queries,
+                 "names of names-100k.csv screened against each synthetic list");
   app.add_flag("--explain", explain, "also align tokens for every match (Match::tokens)");
   app.add_flag("--check", check, "compare indexed and exhaustive top-10 on the dev queries");
   CLI11_PARSE(app, argc, argv);
@@ -262,13 +273,16 @@ int main(int argc, char** argv) {
   std::vector<vigil::LoadedList> loaded;
   for (auto& j : jobs) loaded.push_back(j.get());
   auto t1 = Clock::now();
+  const double rss_loaded = CurrentRssMb();
   size_t entities = 0;
   for (const auto& l : loaded) entities += l.entities.size();
   std::vector<vigil::LoadedList> copy = loaded;  // name parts for --synthetic
   auto screener = Build(std::move(loaded));
   auto t2 = Clock::now();
-  fmt::print("load {:.3f} s + index {:.3f} s = {:.3f} s for {} entities; RSS {:.0f} MB\n",
-             Seconds(t1 - t0), Seconds(t2 - t1), Seconds(t2 - t0), entities, CurrentRssMb());
+  fmt::print(
+      "load {:.3f} s + index {:.3f} s = {:.3f} s for {} entities; RSS {:.0f} MB loaded, {:.0f} "
+      "MB indexed\n",
+      Seconds(t1 - t0), Seconds(t2 - t1), Seconds(t2 - t0), entities, rss_loaded, CurrentRssMb());
 
   std::vector<vigil::Query> stream = ReadNamesCsv(names);
   std::vector<vigil::Query> dev_queries = ReadDevJsonl(dev);
@@ -322,7 +336,9 @@ int main(int argc, char** argv) {
     auto s2 = Clock::now();
     fmt::print("synthetic {} entities: generate {:.2f} s, index {:.2f} s; RSS {:.0f} MB\n", n,
                Seconds(s1 - s0), Seconds(s2 - s1), CurrentRssMb());
-    Report(fmt::format("names-100k.csv vs synthetic {}", n), *syn, stream, threads);
+    std::vector<vigil::Query> sub(stream.begin(),
+                                  stream.begin() + std::min(stream.size(), synthetic_queries));
+    Report(fmt::format("{} names vs synthetic {}", sub.size(), n), *syn, sub, threads);
   }
   fmt::print("peak RSS {:.0f} MB\n", PeakRssMb());
   return 0;

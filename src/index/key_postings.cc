@@ -30,35 +30,46 @@ uint64_t HashKey(std::string_view bytes) {
 
 void KeyPostings::Build(std::vector<std::pair<uint64_t, uint32_t>>* entries) {
   std::vector<std::pair<uint64_t, uint32_t>>& e = *entries;
-  std::sort(e.begin(), e.end());
-  e.erase(std::unique(e.begin(), e.end()), e.end());
+  // About two entries per directory bucket. The entries are scattered by bucket (one
+  // counting pass, the top bits of the key), then each small bucket is sorted: much faster
+  // than sorting the whole array.
+  int bits = 1;
+  while ((size_t{1} << bits) < e.size() / 2 + 1 && bits < 30) ++bits;
+  shift_ = 64 - bits;
+  const size_t buckets = size_t{1} << bits;
+  std::vector<uint32_t> start(buckets + 1, 0);
+  for (const auto& [key, id] : e) ++start[(key >> shift_) + 1];
+  for (size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+  std::vector<std::pair<uint64_t, uint32_t>> sorted(e.size());
+  {
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (const auto& entry : e) sorted[fill[entry.first >> shift_]++] = entry;
+  }
+  std::vector<std::pair<uint64_t, uint32_t>>().swap(e);
+
   keys_.clear();
   offsets_.clear();
   ids_.clear();
-  ids_.reserve(e.size());
-  for (size_t i = 0; i < e.size(); ++i) {
-    if (i == 0 || e[i].first != e[i - 1].first) {
-      keys_.push_back(e[i].first);
-      offsets_.push_back(static_cast<uint32_t>(ids_.size()));
+  ids_.reserve(sorted.size());
+  directory_.assign(buckets + 1, 0);
+  for (size_t b = 0; b < buckets; ++b) {
+    directory_[b] = static_cast<uint32_t>(keys_.size());
+    auto first = sorted.begin() + start[b], last = sorted.begin() + start[b + 1];
+    std::sort(first, last);
+    for (auto it = first; it != last; ++it) {
+      if (it != first && *it == *(it - 1)) continue;
+      if (it == first || it->first != (it - 1)->first) {
+        keys_.push_back(it->first);
+        offsets_.push_back(static_cast<uint32_t>(ids_.size()));
+      }
+      ids_.push_back(it->second);
     }
-    ids_.push_back(e[i].second);
-  }
-  offsets_.push_back(static_cast<uint32_t>(ids_.size()));
-  std::vector<std::pair<uint64_t, uint32_t>>().swap(e);
-  keys_.shrink_to_fit();
-  offsets_.shrink_to_fit();
-
-  // About two keys per directory bucket.
-  int bits = 1;
-  while ((size_t{1} << bits) < keys_.size() / 2 + 1 && bits < 30) ++bits;
-  shift_ = 64 - bits;
-  directory_.assign((size_t{1} << bits) + 1, 0);
-  size_t k = 0;
-  for (size_t b = 0; b < (size_t{1} << bits); ++b) {
-    directory_[b] = static_cast<uint32_t>(k);
-    while (k < keys_.size() && (keys_[k] >> shift_) == b) ++k;
   }
   directory_.back() = static_cast<uint32_t>(keys_.size());
+  offsets_.push_back(static_cast<uint32_t>(ids_.size()));
+  keys_.shrink_to_fit();
+  offsets_.shrink_to_fit();
+  ids_.shrink_to_fit();
 }
 
 std::span<const uint32_t> KeyPostings::Find(uint64_t key) const {

@@ -4,12 +4,16 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <thread>
 #include <unordered_map>
 
 namespace vigil::index {
 namespace {
 
 std::atomic<uint64_t> next_generation{1};
+
+// Bounds are sums of float weights, scores sums of their products: allow for rounding.
+constexpr double kBoundSlack = 1e-5;
 
 constexpr size_t kShortJoined = 10;  // joined forms up to this length: deletion index
 constexpr size_t kGram = 3;
@@ -110,16 +114,26 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
   }
   for (size_t s = 0; s < spellings.size(); ++s) spelling_start_[s + 1] += spelling_start_[s];
 
-  std::vector<std::pair<uint64_t, uint32_t>> entries;
-  for (uint32_t s = 0; s < spellings.size(); ++s) {
-    ForEachDeletion(spellings[s], DeletionDepth(spellings[s].size()),
-                    [&](uint64_t h) { entries.emplace_back(h, s); });
-  }
-  deletions_.Build(&entries);
+  // The three key indexes are independent: the deletion neighbourhoods (the largest)
+  // build on a second thread.
+  std::thread deletions([&] {
+    std::vector<std::pair<uint64_t, uint32_t>> entries;
+    for (uint32_t s = 0; s < spellings.size(); ++s) {
+      ForEachDeletion(spellings[s], DeletionDepth(spellings[s].size()),
+                      [&](uint64_t h) { entries.emplace_back(h, s); });
+    }
+    deletions_.Build(&entries);
+  });
 
   // Joined forms.
+  std::vector<std::pair<uint64_t, uint32_t>> entries;
   letters_.resize(n_names);
-  for (uint32_t n = 0; n < n_names; ++n) letters_[n] = LetterMask(names_[n].joined);
+  size_t grams = 0;
+  for (uint32_t n = 0; n < n_names; ++n) {
+    letters_[n] = LetterMask(names_[n].joined);
+    grams += 2 * names_[n].joined.size();
+  }
+  entries.reserve(grams);
   for (uint32_t n = 0; n < n_names; ++n) {
     const match::PreparedName& p = names_[n];
     for (const std::string* s : {&p.joined, &p.joined_rotated}) {
@@ -136,6 +150,7 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
     }
   }
   short_joined_.Build(&entries);
+  deletions.join();
 }
 
 size_t NameIndex::bytes() const {
@@ -328,7 +343,7 @@ double NameSearch::BoundFrom(size_t t) const {
     extra += terms_[k].bound - query_.weights[terms_[k].q];
   }
   const double den = query_.total_weight + extra;
-  return den > 0 ? std::min(1.0, num / den) : 0.0;
+  return den > 0 ? std::min(1.0, num / den + kBoundSlack) : 0.0;
 }
 
 double NameSearch::Score(uint32_t name) const {
@@ -436,6 +451,35 @@ void NameSearch::ScoreJoined(std::vector<ScoredName>* out) {
   joined_done_ = true;
 }
 
+double NameSearch::PairBound(uint32_t name) const {
+  // Each query token's best pair with this name, as if the greedy alignment gave every
+  // token its best partner: never below the token score.
+  const Scratch& sc = *scratch_;
+  const size_t n_tokens = std::min<size_t>(query_.tokens.size(), 64);
+  double best[64];
+  std::fill(best, best + n_tokens, 0.0);
+  const uint32_t start = index_.name_start_[name], end = index_.name_start_[name + 1];
+  for (uint32_t k = start; k < end; ++k) {
+    const uint32_t f = index_.name_forms_[k];
+    const float wc = index_.name_weights_[k];
+    if (sc.form_stamp[f] == sc.epoch) {
+      for (int32_t e = sc.form_head[f]; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
+        const Scratch::Entry& entry = sc.entries[static_cast<size_t>(e)];
+        best[entry.q] = std::max(best[entry.q], entry.sim * (query_.weights[entry.q] + wc));
+      }
+    }
+    if (has_legal_ && index_.form_legal_[f]) {
+      for (uint32_t i : sc.legal_query) {
+        best[i] = std::max(best[i], match::kLegalFormAgreement * (query_.weights[i] + wc));
+      }
+    }
+  }
+  double num = 0;
+  for (size_t i = 0; i < n_tokens; ++i) num += best[i];
+  const double den = query_.total_weight + index_.total_weight_[name];
+  return den > 0 ? num / den : 0.0;
+}
+
 void NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out) {
   Scratch& sc = *scratch_;
   const double q_total = query_.total_weight;
@@ -452,7 +496,8 @@ void NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out)
       // any (but no heavier than the whole name).
       const double w = index_.total_weight_[n];
       const double bound = (query_side + std::min<double>(w, list_side)) / (q_total + w);
-      if (joined_done_ && bound < floor - 1e-9) continue;
+      if (joined_done_ && bound + kBoundSlack < floor) continue;
+      if (joined_done_ && floor > 0 && PairBound(n) + kBoundSlack < floor) continue;
       const double s = joined_done_ ? ScoreWith(n, 0.0) : Score(n);
       if (s > 0) out->push_back(ScoredName{n, s});
     }

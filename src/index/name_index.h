@@ -147,6 +147,8 @@ class NameSearch {
   const TokenPartners& Partners(Scratch& scratch, const std::string& token,
                                 const std::string& original) const;
   bool Compatible(uint32_t name) const;
+  // An upper bound of a name's token score from its forms alone (no alignment).
+  double PairBound(uint32_t name) const;
   double ScoreWith(uint32_t name, double joined) const;
 
   const NameIndex& index_;

@@ -101,29 +101,43 @@ void NameTable::Build(const std::vector<const Entity*>& entities) {
   stats_ = TokenStats();
   korean_stats_ = TokenStats();
   first_name_.assign(entities.size(), kNoName);
+  // Analysis (normalization, transliteration) of every name, on two threads.
+  std::vector<std::pair<uint32_t, uint32_t>> all;  // (entity, name)
   for (uint32_t e = 0; e < entities.size(); ++e) {
-    const Entity& entity = *entities[e];
-    const bool korean = IsKoreaLinked(entity);
-    for (uint32_t n = 0; n < entity.names.size(); ++n) {
-      match::PreparedName p = Tokens(entity.names[n].full, entity.kind == EntityKind::kPerson);
-      if (p.tokens.empty()) continue;
-      NameRef ref{e, n, entity.kind};
-      if (korean) {
-        match::PreparedName k = KoreanView(p);
-        if (!k.tokens.empty()) {
-          korean_stats_.Add(k);
-          ref.korean = static_cast<int32_t>(korean_names.size());
-          korean_names.push_back(std::move(k));
-          korean_kinds.push_back(entity.kind);
-          korean_refs_.push_back(static_cast<uint32_t>(names.size()));
-        }
-      }
-      stats_.Add(p);
-      if (first_name_[e] == kNoName) first_name_[e] = static_cast<uint32_t>(names.size());
-      names.push_back(std::move(p));
-      kinds.push_back(entity.kind);
-      refs_.push_back(ref);
+    for (uint32_t n = 0; n < entities[e]->names.size(); ++n) all.emplace_back(e, n);
+  }
+  std::vector<match::PreparedName> prepared(all.size());
+  auto analyze = [&](size_t from, size_t to) {
+    for (size_t k = from; k < to; ++k) {
+      const Entity& entity = *entities[all[k].first];
+      prepared[k] = Tokens(entity.names[all[k].second].full, entity.kind == EntityKind::kPerson);
     }
+  };
+  std::thread half(analyze, all.size() / 2, all.size());
+  analyze(0, all.size() / 2);
+  half.join();
+
+  for (size_t k = 0; k < all.size(); ++k) {
+    const auto [e, n] = all[k];
+    const Entity& entity = *entities[e];
+    match::PreparedName& p = prepared[k];
+    if (p.tokens.empty()) continue;
+    NameRef ref{e, n, entity.kind};
+    if (IsKoreaLinked(entity)) {
+      match::PreparedName kv = KoreanView(p);
+      if (!kv.tokens.empty()) {
+        korean_stats_.Add(kv);
+        ref.korean = static_cast<int32_t>(korean_names.size());
+        korean_names.push_back(std::move(kv));
+        korean_kinds.push_back(entity.kind);
+        korean_refs_.push_back(static_cast<uint32_t>(names.size()));
+      }
+    }
+    stats_.Add(p);
+    if (first_name_[e] == kNoName) first_name_[e] = static_cast<uint32_t>(names.size());
+    names.push_back(std::move(p));
+    kinds.push_back(entity.kind);
+    refs_.push_back(ref);
   }
   for (match::PreparedName& p : names) stats_.Weigh(&p);
   for (match::PreparedName& p : korean_names) korean_stats_.Weigh(&p);

@@ -142,7 +142,7 @@ double MinNameScore(double final_score, const QueryAttributes& query) {
 }
 
 double MaxFinalScore(double name_score, const QueryAttributes& query) {
-  return std::min(1.0, 1.0 - (1.0 - name_score) * LeastGap(query) + 1e-9);
+  return std::min(1.0, 1.0 - (1.0 - name_score) * LeastGap(query) + 1e-6);
 }
 
 }  // namespace vigil::match

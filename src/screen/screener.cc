@@ -134,7 +134,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     return exact + primary;
   };
   BestTable& best = BestTable::ForThread(rep_->generation, rep_->entities.size());
-  const double min_name_score = match::MinNameScore(options.min_score, attrs) - 1e-9;
+  const double min_name_score = match::MinNameScore(options.min_score, attrs) - 1e-6;
   size_t changes = 0;  // offers that changed an entity's best
   auto offer = [&](uint32_t id, double s, bool korean) {
     // min_score applies to final scores, after attributes: drop only what cannot reach it.
@@ -252,7 +252,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     size_t tp = 0, tk = 0;
     for (;;) {
       const double name_floor =
-          match::MinNameScore(std::max(options.min_score, floor()), attrs) - 1e-9;
+          match::MinNameScore(std::max(options.min_score, floor()), attrs) - 1e-6;
       const double bp = plain.BoundFrom(tp);
       const double bk = korean ? kKoreanViewScale * korean->BoundFrom(tk) : 0.0;
       const bool go_plain = tp < plain.terms() && bp >= name_floor;
