@@ -48,6 +48,12 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
   std::string key;
   total_weight_.resize(n_names);
   name_start_.assign(1, 0);
+  name_start_.reserve(n_names + 1);
+  size_t tokens = 0;
+  for (const match::PreparedName& p : names_) tokens += p.tokens.size();
+  name_forms_.reserve(tokens);
+  name_weights_.reserve(tokens);
+  form_ids.reserve(tokens);
   for (uint32_t n = 0; n < n_names; ++n) {
     const match::PreparedName& p = names_[n];
     total_weight_[n] = p.total_weight;

@@ -117,6 +117,9 @@ void NameTable::Build(const std::vector<const Entity*>& entities) {
   analyze(0, all.size() / 2);
   half.join();
 
+  names.reserve(all.size());
+  kinds.reserve(all.size());
+  refs_.reserve(all.size());
   for (size_t k = 0; k < all.size(); ++k) {
     const auto [e, n] = all[k];
     const Entity& entity = *entities[e];
