@@ -7,7 +7,14 @@ packages=(
   build-essential cmake ninja-build pkg-config git python3
   libicu-dev libpugixml-dev nlohmann-json3-dev libcli11-dev libfmt-dev libssl-dev
   libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  python3-jellyfish
+  wrk chromium curl
 )
+# The browser tests (tests/web) run on Node.js with npm: Debian's packages, unless the
+# machine already has both.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

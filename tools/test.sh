@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: installs the dependencies, builds and runs every test (ctest), then
+# The whole test suite: installs the dependencies, builds and runs every test (ctest), runs
+# the web page's browser tests (tests/web: node, playwright-core, Debian's Chromium), then
 # builds again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/) and runs
 # every test there too. Tests that need the real list snapshots look for ../shared/lists
 # beside the repository and say so when they skip.
@@ -16,6 +17,9 @@ echo "== build and test (RelWithDebInfo) =="
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build
 ctest --test-dir build --output-on-failure -j "$jobs"
+
+echo "== browser tests of the web page (headless Chromium, tests/web) =="
+tests/web/run.sh build/vigil
 
 echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer =="
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON \

@@ -1,1 +1,258 @@
+// Vigil's analyst page: search, ranked results with the reasons, entity pages. Plain DOM,
+// no build step; it only calls the /v1 API of the server that served it. Routes live in the
+// location hash: #/search?q=...&kind=...&dob=...&country=...  and  #/entity/<id>.
+'use strict';
 
+const $ = (id) => document.getElementById(id);
+let selected = -1;
+let lastResults = [];
+let searchSeq = 0;
+
+// h('a', {href: '#'}, 'text', child...) — builds elements; text is never parsed as HTML.
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+async function api(path) {
+  const headers = {};
+  const key = sessionStorage.getItem('vigil-api-key');
+  if (key) headers['Authorization'] = 'Bearer ' + key;
+  const res = await fetch(path, {headers});
+  let body = null;
+  try { body = await res.json(); } catch (e) { body = null; }
+  if (res.status === 401) $('auth').hidden = false;
+  if (!res.ok) {
+    const msg = body && body.error ? body.error.message : res.status + ' ' + res.statusText;
+    throw new Error(msg);
+  }
+  return body;
+}
+
+function setStatus(text, error) {
+  const s = $('status');
+  s.textContent = text;
+  s.className = error ? 'error' : '';
+}
+
+// Lower case, accents off, letters and digits only: how the page lines up name words with
+// the matcher's normalized tokens.
+function fold(s) {
+  return s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+// The matched name with each word the matcher paired highlighted (full or partial).
+function highlighted(name, tokens) {
+  const sims = new Map();
+  for (const t of tokens || []) {
+    if (!t.list) continue;
+    const k = fold(t.list);
+    sims.set(k, Math.max(sims.get(k) || 0, t.similarity));
+  }
+  const out = [];
+  for (const part of name.split(/(\s+|[,;()/-])/)) {
+    const k = fold(part);
+    if (k && sims.has(k)) {
+      const sim = sims.get(k);
+      out.push(h('mark', {class: sim >= 0.999 ? null : 'partial',
+                          title: 'similarity ' + sim.toFixed(2)}, part));
+    } else {
+      out.push(part);
+    }
+  }
+  return out;
+}
+
+function badge(decision) {
+  return h('span', {class: 'badge ' + (decision || 'none')}, decision === 'none' ? 'no alert' : decision);
+}
+
+function resultItem(m, i) {
+  const tokens = (m.explanation && m.explanation.tokens) || [];
+  const bar = h('span');
+  bar.style.width = Math.round(m.score * 100) + '%';
+  const li = h('li', {class: 'result', tabindex: '-1', 'data-id': m.id, 'data-index': i,
+                      onclick: () => openEntity(m.id)},
+    h('div', {class: 'score'}, h('div', {class: 'num'}, m.score.toFixed(3)),
+      h('div', {class: 'bar'}, bar), badge(m.decision)),
+    h('div', {class: 'title'}, h('a', {href: '#/entity/' + encodeURIComponent(m.id)}, m.name)),
+    h('div', {class: 'meta'}, [m.kind, m.id, m.list].join(' · '),
+      m.programs ? ' · ' + m.programs.join(', ') : '',
+      m.birth_dates ? ' · born ' + m.birth_dates.join('; ') : '',
+      m.countries ? ' · ' + m.countries.join(', ') : ''),
+    h('div', {class: 'why'}, 'matched ', h('span', {class: 'matched'}, highlighted(m.matched_name, tokens)),
+      h('span', {class: 'muted'}, ' (' + m.matched_name_kind.replace('_', ' ') +
+        (m.name_score !== undefined ? ', name alone ' + m.name_score.toFixed(3) : '') + ')'),
+      h('div', {class: 'tokens'}, tokens.map((t) =>
+        h('span', {class: 'tok' + (t.list ? '' : ' miss'),
+                   title: 'similarity ' + t.similarity.toFixed(2) + ', weight ' + t.weight.toFixed(2)},
+          t.query + (t.list ? (t.similarity >= 0.999 ? ' = ' : ' ≈ ') + t.list : ' — no partner'))))),
+    m.evidence ? h('ul', {class: 'evidence'}, m.evidence.map((e) =>
+      h('li', {}, h('span', {class: e.effect >= 0 ? 'up' : 'down'},
+        (e.effect >= 0 ? '+' : '') + e.effect.toFixed(3)), ' ', e.attribute.replace('_', ' '), ': ',
+        e.note, ' (query ', e.query, ', list ', e.list, ')'))) : null);
+  return li;
+}
+
+function select(i) {
+  const items = $('results').children;
+  if (!items.length) return;
+  selected = Math.max(0, Math.min(items.length - 1, i));
+  for (const el of items) el.classList.remove('selected');
+  items[selected].classList.add('selected');
+  items[selected].focus({preventScroll: true});
+  items[selected].scrollIntoView({block: 'nearest'});
+}
+
+function formParams() {
+  const p = new URLSearchParams();
+  for (const id of ['q', 'kind', 'dob', 'country']) {
+    const v = $(id).value.trim();
+    if (v) p.set(id, v);
+  }
+  return p;
+}
+
+async function runSearch(params) {
+  $('entity').hidden = true;
+  $('results').hidden = false;
+  for (const id of ['q', 'kind', 'dob', 'country']) $(id).value = params.get(id) || '';
+  const q = params.get('q') || '';
+  if (!q.trim()) {
+    $('help').hidden = false;
+    $('results').replaceChildren();
+    setStatus('');
+    return;
+  }
+  $('help').hidden = true;
+  const seq = ++searchSeq;
+  setStatus('Screening…');
+  const started = performance.now();
+  try {
+    const body = await api('/v1/search?limit=20&' + params.toString());
+    if (seq !== searchSeq) return;  // a newer search is under way
+    lastResults = body.matches;
+    $('results').replaceChildren(...body.matches.map(resultItem));
+    const ms = Math.round(performance.now() - started);
+    const alerts = body.matches.filter((m) => m.decision !== 'none').length;
+    setStatus(body.matches.length
+      ? `${body.matches.length} result${body.matches.length > 1 ? 's' : ''}, ${alerts} alerting, for “${q}” (${ms} ms, lists ${body.lists_version})`
+      : `No list entry scores 0.5 or more for “${q}” (lists ${body.lists_version}).`);
+    selected = -1;
+  } catch (e) {
+    if (seq === searchSeq) setStatus(e.message, true);
+  }
+}
+
+function row(label, ...value) {
+  return h('tr', {}, h('th', {}, label), h('td', {}, ...value));
+}
+
+async function showEntity(id) {
+  $('help').hidden = true;
+  $('results').hidden = true;
+  const box = $('entity');
+  box.hidden = false;
+  box.replaceChildren(h('p', {class: 'muted'}, 'Loading…'));
+  setStatus('');
+  try {
+    const body = await api('/v1/entities/' + encodeURIComponent(id));
+    const e = body.entity;
+    const rows = [
+      row('id', e.id), row('kind', e.kind),
+      row('list', body.list.title || e.source, body.list.version ? ' (version ' + body.list.version + ')' : ''),
+    ];
+    if (e.programs) rows.push(row('programs', e.programs.join(', ')));
+    if (e.listed_on) rows.push(row('listed on', e.listed_on));
+    if (e.gender) rows.push(row('gender', e.gender));
+    for (const t of e.titles || []) rows.push(row('title', t));
+    for (const b of e.birth_dates || []) rows.push(row('born', (b.circa ? 'circa ' : '') + b.date + (b.to ? ' to ' + b.to : ''), b.text && b.text !== b.date ? h('span', {class: 'muted'}, ' (' + b.text + ')') : ''));
+    for (const p of e.birth_places || []) rows.push(row('birth place', p));
+    for (const c of e.countries || []) rows.push(row(c.role, c.name + (c.code ? ' (' + c.code + ')' : '')));
+    for (const i of e.identifiers || []) rows.push(row(i.type || i.kind, i.value, [i.country, i.currency, i.note].filter(Boolean).length ? h('span', {class: 'muted'}, ' ' + [i.country, i.currency, i.note].filter(Boolean).join(' · ')) : ''));
+    for (const a of e.addresses || []) rows.push(row('address', [a.street, a.city, a.region, a.postal_code, a.country_name].filter(Boolean).join(', ')));
+    for (const p of e.properties || []) rows.push(row(p.key, p.value));
+    const names = h('table', {}, e.names.map((n) => row(n.kind.replace('_', ' '), n.name)));
+    const related = body.related.length ? h('table', {class: 'related'}, body.related.map((r) =>
+      row(r.direction === 'incoming' ? r.relation + ' (from)' : r.relation,
+        r.id ? h('a', {href: '#/entity/' + encodeURIComponent(r.id)}, r.name) : r.name,
+        r.id ? h('span', {class: 'muted'}, ' ' + r.id + (r.kind ? ' · ' + r.kind : '')) : ''))) : h('p', {class: 'muted'}, 'None listed.');
+    box.replaceChildren(
+      h('a', {class: 'back', href: '#', onclick: (ev) => { ev.preventDefault(); history.back(); }}, '← back to results (Esc)'),
+      h('h1', {}, e.name),
+      h('table', {}, rows),
+      h('h2', {}, 'Names'), names,
+      h('h2', {}, 'Related entities'), related,
+      e.remarks ? [h('h2', {}, 'Remarks'), h('p', {}, e.remarks)] : null,
+      e.unparsed_remarks ? [h('h2', {}, 'Remarks not parsed'), h('ul', {}, e.unparsed_remarks.map((u) => h('li', {}, u)))] : null);
+    document.title = e.name + ' — Vigil';
+    $('main').focus({preventScroll: true});
+  } catch (err) {
+    box.replaceChildren(h('p', {class: 'muted'}, err.message));
+  }
+}
+
+function openEntity(id) { location.hash = '#/entity/' + encodeURIComponent(id); }
+
+function route() {
+  const hash = location.hash.slice(1) || '/';
+  if (hash.startsWith('/entity/')) return showEntity(decodeURIComponent(hash.slice(8)));
+  document.title = 'Vigil — sanctions screening';
+  const qs = hash.startsWith('/search?') ? hash.slice(8) : '';
+  return runSearch(new URLSearchParams(qs));
+}
+
+async function showLists() {
+  try {
+    const body = await api('/v1/lists');
+    const parts = body.lists.map((l) => `${l.title || l.source} — version ${l.version}, ${l.entities} entities`);
+    $('lists').textContent = `Lists in use (${body.lists_version}, loaded ${body.loaded_at}): ` + parts.join(' · ');
+  } catch (e) {
+    $('lists').textContent = 'Lists: ' + e.message;
+  }
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('search').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const target = '#/search?' + formParams().toString();
+    if (location.hash === target) route(); else location.hash = target;
+  });
+  $('savekey').addEventListener('click', () => {
+    sessionStorage.setItem('vigil-api-key', $('apikey').value.trim());
+    $('auth').hidden = true;
+    showLists();
+    route();
+  });
+  document.addEventListener('keydown', (ev) => {
+    const typing = ['INPUT', 'SELECT', 'TEXTAREA'].includes(document.activeElement.tagName);
+    if (ev.key === '/' && !typing) { ev.preventDefault(); $('q').focus(); $('q').select(); return; }
+    if (ev.key === 'Escape') {
+      if (!$('entity').hidden) { history.back(); return; }
+      if (typing) document.activeElement.blur();
+      return;
+    }
+    if (!$('entity').hidden) return;
+    const down = ev.key === 'ArrowDown' || (!typing && ev.key === 'j');
+    const up = ev.key === 'ArrowUp' || (!typing && ev.key === 'k');
+    if (down && (!typing || document.activeElement.id === 'q')) { ev.preventDefault(); select(selected + 1); }
+    else if (up && !typing) { ev.preventDefault(); select(selected - 1); }
+    else if (ev.key === 'Enter' && !typing && selected >= 0 && lastResults[selected]) {
+      ev.preventDefault();
+      openEntity(lastResults[selected].id);
+    }
+  });
+  window.addEventListener('hashchange', route);
+  showLists();
+  route();
+});

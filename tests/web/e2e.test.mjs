@@ -1,0 +1,166 @@
+// End-to-end tests of the analysts' web page: the real `vigil serve` on a free loopback
+// port with the bundled sample list, driven in Debian's headless Chromium by playwright-core.
+// VIGIL_BINARY names the program (default: build/vigil); SCREENSHOT_DIR (default: the
+// system's temp folder) receives results.png and entity.png.
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {existsSync, mkdirSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {chromium} from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const binary = process.env.VIGIL_BINARY || path.join(here, '..', '..', 'build', 'vigil');
+const shots = process.env.SCREENSHOT_DIR || tmpdir();
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+let server;
+let base;
+let browser;
+
+// Starts `vigil serve --port 0` and resolves with its URL from the "listening" log line.
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['serve', '--port', '0'], {stdio: ['ignore', 'ignore', 'pipe']});
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error('vigil serve did not start: ' + buffered)), 30000);
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`vigil serve exited with ${code}: ${buffered}`)));
+    child.stderr.on('data', (chunk) => {
+      buffered += chunk;
+      for (const line of buffered.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        let entry;
+        try { entry = JSON.parse(line); } catch { continue; }
+        if (entry.msg === 'listening') {
+          clearTimeout(timer);
+          resolve({child, url: `http://127.0.0.1:${entry.port}`});
+        }
+      }
+    });
+  });
+}
+
+async function waitReady(url) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      const r = await fetch(url + '/readyz');
+      if (r.status === 200) return;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server never became ready');
+}
+
+before(async () => {
+  assert.ok(existsSync(binary), `no vigil program at ${binary} (set VIGIL_BINARY)`);
+  assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath} (apt-get install chromium)`);
+  const s = await startServer();
+  server = s.child;
+  base = s.url;
+  await waitReady(base);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(shots, {recursive: true});
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) { server.removeAllListeners('exit'); server.kill('SIGTERM'); }
+});
+
+test('search shows ranked results with the matched name highlighted', async () => {
+  const page = await browser.newPage({viewport: {width: 1280, height: 800}});
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(base + '/');
+  // The list versions in use are shown.
+  await page.waitForFunction(() => document.getElementById('lists').textContent.includes('version'));
+  assert.match(await page.textContent('#lists'), /40 entities/);
+  // Type and press Enter, as an analyst would.
+  await page.fill('#q', 'Kim Jong Un');
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('#results li.result');
+  const first = page.locator('#results li.result').first();
+  assert.equal(await first.getAttribute('data-id'), 'us_ofac_sdn:20157');
+  assert.match(await first.locator('.title').textContent(), /KIM, Jong Un/);
+  assert.match(await first.locator('.badge').textContent(), /match/);
+  const marks = await first.locator('.matched mark').allTextContents();
+  assert.deepEqual(marks.map((m) => m.toUpperCase()).sort(), ['JONG', 'KIM', 'UN']);
+  assert.ok(await first.locator('.tok').count() >= 3, 'token pairs shown');
+  assert.match(await page.textContent('#status'), /result/);
+  assert.ok(page.url().includes('#/search?q=Kim+Jong+Un'), 'the search is in the address');
+
+  // The screenshot shows the results: the first card is inside the visible page and the
+  // image is a real picture of it (not blank).
+  const box = await first.boundingBox();
+  assert.ok(box && box.y >= 0 && box.y + box.height <= 800 && box.height > 40, JSON.stringify(box));
+  const file = path.join(shots, 'results.png');
+  await page.screenshot({path: file});
+  assert.ok(statSync(file).size > 20000, 'screenshot has content');
+  const card = await first.screenshot();
+  assert.ok(card.length > 5000, 'result card rendered');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard: / focuses search, arrows select, Enter opens the entity, Esc goes back', async () => {
+  const page = await browser.newPage({viewport: {width: 1280, height: 800}});
+  await page.goto(base + '/');
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+  await page.keyboard.type('Korea Mining Development Trading Corporation');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#results li.result');
+  await page.keyboard.press('ArrowDown');
+  const selectedId = await page.getAttribute('#results li.result.selected', 'data-id');
+  assert.ok(selectedId, 'a result is selected');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#entity h1');
+  assert.ok(decodeURIComponent(page.url()).endsWith('#/entity/' + selectedId));
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#results li.result');
+  assert.ok(page.url().includes('#/search?'));
+  await page.close();
+});
+
+test('entity page shows all its data and related entities', async () => {
+  const page = await browser.newPage({viewport: {width: 1280, height: 800}});
+  await page.goto(base + '/#/search?q=JONG+Song+Ho');
+  await page.waitForSelector('#results li.result');
+  await page.locator('#results li.result').first().click();
+  await page.waitForSelector('#entity h1');
+  assert.equal(await page.textContent('#entity h1'), 'JONG, Song Ho');
+  const text = await page.textContent('#entity');
+  assert.match(text, /us_ofac_sdn:48269/);
+  assert.match(text, /1972-11-15/);
+  assert.match(text, /109110001/);          // passport
+  assert.match(text, /DPRK4/);              // program
+  assert.match(text, /Related entities/);
+  assert.match(text, /JINMYONG JOINT BANK/);  // linked to
+  // The related entity is a link to its own page.
+  const link = page.locator('#entity table.related a').first();
+  await link.click();
+  await page.waitForFunction(() => document.querySelector('#entity h1') &&
+    document.querySelector('#entity h1').textContent.includes('JINMYONG'));
+  assert.match(await page.textContent('#entity'), /\(from\)/);  // JONG links to it
+  await page.screenshot({path: path.join(shots, 'entity.png')});
+  await page.close();
+});
+
+test('a query with no hit and a bad date say so plainly', async () => {
+  const page = await browser.newPage();
+  await page.goto(base + '/#/search?q=Quentin+Obscurename');
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('No list entry'));
+  await page.goto(base + '/#/search?q=Kim&dob=yesterday');
+  await page.waitForFunction(() => document.getElementById('status').classList.contains('error'));
+  assert.match(await page.textContent('#status'), /not a date/);
+  await page.close();
+});
