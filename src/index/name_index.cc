@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <span>
 #include <thread>
 #include <unordered_map>
 
@@ -17,7 +18,9 @@ constexpr double kBoundSlack = 1e-5;
 
 constexpr size_t kShortJoined = 10;  // joined forms up to this length: deletion index
 constexpr size_t kGram = 3;
-constexpr size_t kGramsPerEdit = kGram + 1;  // an adjacent transposition breaks 4 trigrams
+constexpr size_t kGramsPerEdit = kGram + 1;
+constexpr size_t kGramHits = 2;  // probe this many trigrams beyond those an edit may break  // an
+                                 // adjacent transposition breaks 4 trigrams
 
 template <typename Fn>
 void ForEachGram(std::string_view s, Fn&& fn) {
@@ -190,9 +193,13 @@ struct NameSearch::Scratch {
     int32_t next;
   };
   std::vector<Entry> entries;
-  std::vector<uint32_t> spellings, candidates, hits;
+  std::vector<uint32_t> spellings, candidates;
   std::string key;
-  std::vector<std::pair<size_t, uint64_t>> grams;
+  struct Gram {
+    uint64_t key;
+    std::span<const uint32_t> names;
+  };
+  std::vector<Gram> grams;
   std::vector<uint32_t> legal_query;  // query legal-form tokens (< 64)
   // Query token (and original spelling) -> its partner forms: names repeat their words,
   // so most tokens of a stream of queries were seen before.
@@ -411,25 +418,27 @@ void NameSearch::ScoreJoined(std::vector<ScoredName>* out) {
     });
   } else {
     sc.grams.clear();
-    ForEachGram(a, [&](uint64_t h) { sc.grams.emplace_back(index_.trigrams_.Find(h).size(), h); });
+    ForEachGram(a, [&](uint64_t h) { sc.grams.push_back({h, index_.trigrams_.Find(h)}); });
     std::sort(sc.grams.begin(), sc.grams.end(),
-              [](const auto& x, const auto& y) { return x.second < y.second; });
-    sc.grams.erase(std::unique(sc.grams.begin(), sc.grams.end()), sc.grams.end());
+              [](const auto& x, const auto& y) { return x.key < y.key; });
+    sc.grams.erase(std::unique(sc.grams.begin(), sc.grams.end(),
+                               [](const auto& x, const auto& y) { return x.key == y.key; }),
+                   sc.grams.end());
     // A name within the budget misses at most budget * 4 of the query's distinct trigrams
     // (an adjacent transposition breaks 4): of the rarest budget * 4 + c it has at least
-    // c. Probe those and keep the names found c times (c up to 3: fewer to verify).
+    // c. Probe those and keep the names found c times (c up to 2: fewer to verify).
     const size_t missing = budget * kGramsPerEdit;
     if (sc.grams.size() > missing) {
-      const size_t need = std::min<size_t>(3, sc.grams.size() - missing);
+      const size_t need = std::min<size_t>(kGramHits, sc.grams.size() - missing);
       const size_t probes = missing + need;
-      std::sort(sc.grams.begin(), sc.grams.end());
-      sc.hits.clear();
+      std::partial_sort(
+          sc.grams.begin(), sc.grams.begin() + static_cast<std::ptrdiff_t>(probes), sc.grams.end(),
+          [](const auto& x, const auto& y) { return x.names.size() < y.names.size(); });
       for (size_t g = 0; g < probes; ++g) {
-        for (uint32_t n : index_.trigrams_.Find(sc.grams[g].second)) {
+        for (uint32_t n : sc.grams[g].names) {
           if (sc.name_probe[n] != sc.epoch) {
             sc.name_probe[n] = sc.epoch;
             sc.name_count[n] = 0;
-            sc.hits.push_back(n);
           }
           if (++sc.name_count[n] == need) sc.candidates.push_back(n);
         }
