@@ -359,7 +359,7 @@ TEST(CliBatchTest, CsvInAndOut) {
             "Korea Computer Center,organization,,,c2\n"
             "Zzyzx Qwvj,,,,c3\n");
   Result r = Vigil({"screen", "--input", (dir / "in.csv").string(), "--output",
-                    (dir / "out.csv").string(), "--top", "2"});
+                    (dir / "out.csv").string(), "--top", "2", "--min-score", "0"});
   ASSERT_EQ(r.code, 0) << r.err;
   std::vector<std::string> lines = Lines(ReadAll(dir / "out.csv"));
   ASSERT_FALSE(lines.empty());

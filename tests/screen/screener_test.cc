@@ -84,10 +84,14 @@ TEST_F(ScreenerTest, RareTokensOutweighCommonOnes) {
   EXPECT_EQ(tokens[0].query_token, "korea");
   EXPECT_EQ(tokens[1].query_token, "computer");
   EXPECT_LT(tokens[0].weight, tokens[1].weight);
-  // A shared common token alone scores low.
-  auto m = Top("Korea Bakery");
+  // A shared common token alone scores low: under the default minimum score, so nothing
+  // is reported unless asked for everything.
+  EXPECT_TRUE(Top("Korea Bakery").empty());
+  ScreenOptions all;
+  all.min_score = 0;
+  auto m = screener_->Screen(Query{"Korea Bakery", EntityKind::kUnknown, "", "", {}}, all);
   ASSERT_FALSE(m.empty());
-  EXPECT_LT(m[0].score, 0.5);
+  EXPECT_LT(m[0].score, kDefaultMinScore);
 }
 
 TEST_F(ScreenerTest, TopAndMinScoreLimitResults) {
