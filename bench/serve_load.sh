@@ -3,7 +3,10 @@
 # keep-alive connections (bench/serve_screen.lua). Bounded in time; stops its server.
 #
 #   bench/serve_load.sh [--vigil build/vigil] [--lists PATH] [--seconds 10] [--connections 16]
-#                       [--threads 2] [--server-threads 64] [--access-log]
+#                       [--threads 2] [--server-threads 64] [--access-log] [--name NAME]
+#
+# --name screens that one name in every request instead of the rotation (a name on no list
+# shows what the HTTP layer costs apart from screening).
 #
 # Lists default to ../shared/lists/us_ofac_sdn/2024-05 when it is beside the repository,
 # else the bundled sample. Prints wrk's report (requests/s, latency percentiles) and fails
@@ -18,6 +21,7 @@ connections=16
 wrk_threads=2
 server_threads=64
 access_log=--no-access-log
+name=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --vigil) vigil=$2; shift 2 ;;
@@ -27,6 +31,7 @@ while [ $# -gt 0 ]; do
     --threads) wrk_threads=$2; shift 2 ;;
     --server-threads) server_threads=$2; shift 2 ;;
     --access-log) access_log=""; shift ;;
+    --name) name=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -34,6 +39,13 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 
 work=$(mktemp -d)
 log=$work/server.log
+script=bench/serve_screen.lua
+if [ -n "$name" ]; then
+  script=$work/one.lua
+  body=$(python3 -c 'import json,sys; print(json.dumps({"name": sys.argv[1]}))' "$name")
+  printf 'wrk.method = "POST"\nwrk.body = [[%s]]\nwrk.headers["Content-Type"] = "application/json"\n' \
+    "$body" >"$script"
+fi
 # shellcheck disable=SC2086
 timeout $((seconds + 120)) "$vigil" serve --port 0 --lists "$lists" --threads "$server_threads" \
   $access_log 2>"$log" &
@@ -50,8 +62,8 @@ done
 url=http://127.0.0.1:$port
 echo "vigil serve on $url, lists $lists, $(curl -s "$url/readyz")"
 
-wrk -t"$wrk_threads" -c"$connections" -d2s -s bench/serve_screen.lua "$url/v1/screen" >/dev/null  # warm-up
-out=$(wrk -t"$wrk_threads" -c"$connections" -d"${seconds}s" --latency -s bench/serve_screen.lua \
+wrk -t"$wrk_threads" -c"$connections" -d2s -s "$script" "$url/v1/screen" >/dev/null  # warm-up
+out=$(wrk -t"$wrk_threads" -c"$connections" -d"${seconds}s" --latency -s "$script" \
   "$url/v1/screen")
 echo "$out"
 if grep -qE "Non-2xx|Socket errors" <<<"$out"; then
