@@ -187,14 +187,15 @@ async function showEntity(id) {
       row(r.direction === 'incoming' ? r.relation + ' (from)' : r.relation,
         r.id ? h('a', {href: '#/entity/' + encodeURIComponent(r.id)}, r.name) : r.name,
         r.id ? h('span', {class: 'muted'}, ' ' + r.id + (r.kind ? ' · ' + r.kind : '')) : ''))) : h('p', {class: 'muted'}, 'None listed.');
-    box.replaceChildren(
+    box.replaceChildren(...[
       h('a', {class: 'back', href: '#', onclick: (ev) => { ev.preventDefault(); history.back(); }}, '← back to results (Esc)'),
       h('h1', {}, e.name),
       h('table', {}, rows),
       h('h2', {}, 'Names'), names,
       h('h2', {}, 'Related entities'), related,
       e.remarks ? [h('h2', {}, 'Remarks'), h('p', {}, e.remarks)] : null,
-      e.unparsed_remarks ? [h('h2', {}, 'Remarks not parsed'), h('ul', {}, e.unparsed_remarks.map((u) => h('li', {}, u)))] : null);
+      e.unparsed_remarks ? [h('h2', {}, 'Remarks not parsed'), h('ul', {}, e.unparsed_remarks.map((u) => h('li', {}, u)))] : null,
+    ].flat().filter(Boolean));
     document.title = e.name + ' — Vigil';
     $('main').focus({preventScroll: true});
   } catch (err) {

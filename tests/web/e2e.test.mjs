@@ -145,12 +145,15 @@ test('entity page shows all its data and related entities', async () => {
   assert.match(text, /DPRK4/);              // program
   assert.match(text, /Related entities/);
   assert.match(text, /JINMYONG JOINT BANK/);  // linked to
+  assert.doesNotMatch(text, /\[object|undefined|null/);  // every value rendered as text
   // The related entity is a link to its own page.
   const link = page.locator('#entity table.related a').first();
   await link.click();
   await page.waitForFunction(() => document.querySelector('#entity h1') &&
     document.querySelector('#entity h1').textContent.includes('JINMYONG'));
-  assert.match(await page.textContent('#entity'), /\(from\)/);  // JONG links to it
+  const related = await page.textContent('#entity');
+  assert.match(related, /\(from\)/);  // JONG links to it
+  assert.doesNotMatch(related, /\[object|undefined|null/);
   await page.screenshot({path: path.join(shots, 'entity.png')});
   await page.close();
 });
