@@ -73,7 +73,7 @@ void TokenStats::Add(const match::PreparedName& name) {
 }
 
 float TokenStats::Weight(std::string_view token) const {
-  auto it = doc_freq_.find(std::string(token));
+  auto it = doc_freq_.find(token);
   double df = it == doc_freq_.end() ? 1.0 : static_cast<double>(it->second);
   return static_cast<float>(std::log1p(std::max(1.0, names_) / df));
 }

@@ -50,7 +50,11 @@ class TokenStats {
   void Weigh(match::PreparedName* name) const;
 
  private:
-  std::unordered_map<std::string, uint32_t> doc_freq_;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> doc_freq_;
   double names_ = 0;
 };
 
