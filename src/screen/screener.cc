@@ -142,22 +142,19 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     const uint32_t entity = table.refs()[id].entity;
     auto [slot, inserted] = best.try_emplace(entity, Best{s, id, kTieUnknown, korean});
     Best& b = *slot;
-    ++changes;
-    if (inserted || s > b.score) {
+    if (!inserted) {
+      if (s < b.score) return;
+      if (s == b.score) {
+        if (b.tie == kTieUnknown) b.tie = tie_rank(b.name);
+        const int tie = tie_rank(id);
+        if (tie < b.tie || (tie == b.tie && (id > b.name || (id == b.name && korean)))) return;
+        b = Best{s, id, tie, korean};
+        ++changes;
+        return;
+      }
       b = Best{s, id, kTieUnknown, korean};
-      return;
     }
-    if (s < b.score) {
-      --changes;
-      return;
-    }
-    if (b.tie == kTieUnknown) b.tie = tie_rank(b.name);
-    const int tie = tie_rank(id);
-    if (tie < b.tie || (tie == b.tie && (id > b.name || (id == b.name && korean)))) {
-      --changes;
-      return;
-    }
-    b = Best{s, id, tie, korean};
+    ++changes;
   };
 
   // Identifier hits: a strong hit on their own, whatever the name scored.
