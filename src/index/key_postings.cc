@@ -83,6 +83,36 @@ std::span<const uint32_t> KeyPostings::Find(uint64_t key) const {
   return {ids_.data() + offsets_[k], ids_.data() + offsets_[k + 1]};
 }
 
+void KeyPostings::FindMany(const uint64_t* keys, size_t n, std::span<const uint32_t>* out) const {
+  if (keys_.empty()) {
+    std::fill(out, out + n, std::span<const uint32_t>());
+    return;
+  }
+  // Three passes, each prefetching what the next one reads: directory, keys, offsets.
+  for (size_t i = 0; i < n; ++i) __builtin_prefetch(&directory_[keys[i] >> shift_]);
+  constexpr size_t kBatch = 128;
+  uint32_t found[kBatch];
+  for (size_t base = 0; base < n; base += kBatch) {
+    const size_t m = std::min(kBatch, n - base);
+    for (size_t i = 0; i < m; ++i) __builtin_prefetch(&keys_[directory_[keys[base + i] >> shift_]]);
+    for (size_t i = 0; i < m; ++i) {
+      const uint64_t key = keys[base + i];
+      const size_t b = key >> shift_;
+      const uint64_t* lo = keys_.data() + directory_[b];
+      const uint64_t* hi = keys_.data() + directory_[b + 1];
+      const uint64_t* it = std::lower_bound(lo, hi, key);
+      found[i] = it == hi || *it != key ? UINT32_MAX : static_cast<uint32_t>(it - keys_.data());
+      if (found[i] != UINT32_MAX) __builtin_prefetch(&offsets_[found[i]]);
+    }
+    for (size_t i = 0; i < m; ++i) {
+      const uint32_t k = found[i];
+      out[base + i] = k == UINT32_MAX ? std::span<const uint32_t>()
+                                      : std::span<const uint32_t>(ids_.data() + offsets_[k],
+                                                                  ids_.data() + offsets_[k + 1]);
+    }
+  }
+}
+
 size_t KeyPostings::bytes() const {
   return keys_.size() * sizeof(uint64_t) + offsets_.size() * sizeof(uint32_t) +
          ids_.size() * sizeof(uint32_t) + directory_.size() * sizeof(uint32_t);

@@ -18,13 +18,23 @@ constexpr double kBoundSlack = 1e-5;
 
 constexpr size_t kShortJoined = 10;  // joined forms up to this length: deletion index
 constexpr size_t kGram = 3;
+// One edit (OSA: insertion, deletion, substitution, adjacent transposition) breaks at most
+// 4 of a string's positional trigrams (a transposition: the 4 that overlap it) and shifts
+// the others by at most one position.
 constexpr size_t kGramsPerEdit = kGram + 1;
-constexpr size_t kGramHits = 2;  // probe this many trigrams beyond those an edit may break  // an
-                                 // adjacent transposition breaks 4 trigrams
+constexpr size_t kGramHits = 2;      // probe this many trigrams beyond those edits may break
+constexpr size_t kMaxGramPos = 250;  // positions from here on share one key
+constexpr size_t kMaxWindow = 5;     // 2 * JoinedBudget + 1
 
+// The key of the trigram hashed `gram` starting at byte `pos`.
+uint64_t GramKey(uint64_t gram, size_t pos) {
+  return gram ^ ((std::min(pos, kMaxGramPos) + 1) * 0x9e3779b97f4a7c15ULL);
+}
+
+// fn(position, hash of the trigram there) for every trigram of `s`.
 template <typename Fn>
 void ForEachGram(std::string_view s, Fn&& fn) {
-  for (size_t p = 0; p + kGram <= s.size(); ++p) fn(HashKey(s.substr(p, kGram)));
+  for (size_t p = 0; p + kGram <= s.size(); ++p) fn(p, HashKey(s.substr(p, kGram)));
 }
 
 }  // namespace
@@ -100,6 +110,17 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
       if (last[f] != n) postings_[fill[f]++] = n, last[f] = n;
     }
   }
+  // Each form's names by total weight (then id): a search reads only the weights that can
+  // still reach its floor (ScoreTerm).
+  posting_weight_.resize(postings_.size());
+  for (uint32_t f = 0; f < n_forms; ++f) {
+    auto first = postings_.begin() + posting_start_[f],
+         end = postings_.begin() + posting_start_[f + 1];
+    std::sort(first, end, [&](uint32_t a, uint32_t b) {
+      return total_weight_[a] != total_weight_[b] ? total_weight_[a] < total_weight_[b] : a < b;
+    });
+  }
+  for (size_t k = 0; k < postings_.size(); ++k) posting_weight_[k] = total_weight_[postings_[k]];
 
   // Spellings: every distinct token and original, to the forms that have it.
   std::unordered_map<std::string_view, uint32_t> spelling_ids;
@@ -146,7 +167,7 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
   for (uint32_t n = 0; n < n_names; ++n) {
     const match::PreparedName& p = names_[n];
     for (const std::string* s : {&p.joined, &p.joined_rotated}) {
-      ForEachGram(*s, [&](uint64_t h) { entries.emplace_back(h, n); });
+      ForEachGram(*s, [&](size_t p, uint64_t h) { entries.emplace_back(GramKey(h, p), n); });
     }
   }
   trigrams_.Build(&entries);
@@ -165,7 +186,7 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
 size_t NameIndex::bytes() const {
   size_t b = total_weight_.size() * 4 + name_start_.size() * 4 + name_forms_.size() * 4 +
              name_weights_.size() * 4 + form_weight_.size() * 5 + posting_start_.size() * 4 +
-             postings_.size() * 4 + spelling_start_.size() * 4 + spelling_forms_.size() * 4 +
+             postings_.size() * 8 + spelling_start_.size() * 4 + spelling_forms_.size() * 4 +
              deletions_.bytes() + trigrams_.bytes() + short_joined_.bytes();
   for (size_t f = 0; f < form_token_.size(); ++f) {
     b += form_token_[f].capacity() + form_original_[f].capacity() + 2 * sizeof(std::string);
@@ -195,11 +216,15 @@ struct NameSearch::Scratch {
   std::vector<Entry> entries;
   std::vector<uint32_t> spellings, candidates;
   std::string key;
-  struct Gram {
-    uint64_t key;
-    std::span<const uint32_t> names;
+  struct Gram {  // one query trigram: the names having it within the shift window
+    size_t size = 0;
+    size_t lists = 0;
+    std::span<const uint32_t> names[kMaxWindow];
   };
   std::vector<Gram> grams;
+  std::vector<size_t> sizes, cost, from;  // joined-step plans
+  std::vector<uint64_t> keys;
+  std::vector<std::span<const uint32_t>> found;
   std::vector<uint32_t> legal_query;  // query legal-form tokens (< 64)
   // Query token (and original spelling) -> its partner forms: names repeat their words,
   // so most tokens of a stream of queries were seen before.
@@ -247,16 +272,20 @@ const NameSearch::TokenPartners& NameSearch::Partners(Scratch& sc, const std::st
   const NameIndex& index = index_;
   sc.NextTokenEpoch();
   sc.spellings.clear();
+  sc.keys.clear();
   for (const std::string* s : {&qt, &qo}) {
     if (s->empty() || (s == &qo && qo == qt)) continue;
-    ForEachDeletion(*s, DeletionDepth(s->size()), [&](uint64_t h) {
-      for (uint32_t sp : index.deletions_.Find(h)) {
-        if (sc.spelling_stamp[sp] != sc.token_epoch) {
-          sc.spelling_stamp[sp] = sc.token_epoch;
-          sc.spellings.push_back(sp);
-        }
+    ForEachDeletion(*s, DeletionDepth(s->size()), [&](uint64_t h) { sc.keys.push_back(h); });
+  }
+  sc.found.resize(sc.keys.size());
+  index.deletions_.FindMany(sc.keys.data(), sc.keys.size(), sc.found.data());
+  for (std::span<const uint32_t> found : sc.found) {
+    for (uint32_t sp : found) {
+      if (sc.spelling_stamp[sp] != sc.token_epoch) {
+        sc.spelling_stamp[sp] = sc.token_epoch;
+        sc.spellings.push_back(sp);
       }
-    });
+    }
   }
   for (uint32_t sp : sc.spellings) {
     for (uint32_t k = index.spelling_start_[sp]; k < index.spelling_start_[sp + 1]; ++k) {
@@ -302,7 +331,7 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
   const size_t n_tokens = std::min<size_t>(query.tokens.size(), 64);
   for (uint32_t i = 0; i < n_tokens; ++i) {
     const TokenPartners& partners = Partners(sc, query.tokens[i], query.original[i]);
-    Term term{i, 0, {}};
+    Term term{i, 0, false, 0, {}};
     float partner_max = partners.max_weight;
     for (const auto& [f, sim] : partners.forms) {
       if (sc.form_stamp[f] != sc.epoch) {
@@ -311,8 +340,13 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
       }
       sc.entries.push_back(Scratch::Entry{sim, i, sc.form_head[f]});
       sc.form_head[f] = static_cast<int32_t>(sc.entries.size() - 1);
-      term.forms.push_back(f);
+      term.forms.push_back({f, sim * (query.weights[i] + index.form_weight_[f])});
     }
+    // Largest contribution first: a name met through a form pairs this term no better
+    // (through a form before it, it would have been met or ruled out there).
+    std::sort(term.forms.begin(), term.forms.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
     if (query.legal_form[i]) {
       sc.legal_query.push_back(i);
       has_legal_ = true;
@@ -331,14 +365,15 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
   }
   std::stable_sort(terms_.begin(), terms_.end(),
                    [](const Term& a, const Term& b) { return a.bound > b.bound; });
-  // Suffix sums: a name first met in term t's postings has no partner in terms before t.
-  rest_weight_.assign(terms_.size() + 1, 0);
-  rest_partner_.assign(terms_.size() + 1, 0);
-  for (size_t t = terms_.size(); t-- > 0;) {
-    const float w = query.weights[terms_[t].q];
-    rest_weight_[t] = rest_weight_[t + 1] + w;
-    rest_partner_[t] = rest_partner_[t + 1] + (terms_[t].bound - w);
+  by_postings_.resize(terms_.size());
+  for (uint32_t t = 0; t < terms_.size(); ++t) {
+    for (const auto& [f, contribution] : terms_[t].forms) {
+      terms_[t].postings += index.posting_start_[f + 1] - index.posting_start_[f];
+    }
+    by_postings_[t] = t;
   }
+  std::stable_sort(by_postings_.begin(), by_postings_.end(),
+                   [&](uint32_t a, uint32_t b) { return terms_[a].postings > terms_[b].postings; });
 }
 
 NameSearch::~NameSearch() { scratch_->in_use = false; }
@@ -348,15 +383,42 @@ bool NameSearch::Compatible(uint32_t name) const {
   return kind_ == EntityKind::kUnknown || k == EntityKind::kUnknown || k == kind_;
 }
 
-double NameSearch::BoundFrom(size_t t) const {
-  if (t >= terms_.size()) return 0.0;
-  double num = fixed_num_, extra = fixed_extra_;
-  for (size_t k = t; k < terms_.size(); ++k) {
-    num += terms_[k].bound;
-    extra += terms_[k].bound - query_.weights[terms_[k].q];
-  }
+double NameSearch::BoundOf(double num, double extra) const {
   const double den = query_.total_weight + extra;
   return den > 0 ? std::min(1.0, num / den + kBoundSlack) : 0.0;
+}
+
+double NameSearch::Bound() const {
+  double num = fixed_num_, extra = fixed_extra_;
+  bool any = false;
+  for (const Term& term : terms_) {
+    if (term.scanned) continue;
+    any = true;
+    num += term.bound;
+    extra += term.bound - query_.weights[term.q];
+  }
+  return any ? BoundOf(num, extra) : 0.0;
+}
+
+size_t NameSearch::NextTerm(double floor) const {
+  if (Bound() < floor) return kNoTerm;
+  // The most postings that names under the floor can keep to: a set of terms whose best
+  // together stays under it, commonest first. A name that can reach the floor has a
+  // partner of some other term.
+  double num = fixed_num_, extra = fixed_extra_;
+  uint64_t skipped = 0;  // bit t: term t may be left unread (terms past 64 are always read)
+  for (uint32_t t : by_postings_) {
+    const Term& term = terms_[t];
+    if (term.scanned || t >= 64) continue;
+    const double n = num + term.bound, e = extra + term.bound - query_.weights[term.q];
+    if (BoundOf(n, e) >= floor) continue;
+    num = n, extra = e;
+    skipped |= uint64_t{1} << t;
+  }
+  for (size_t t = 0; t < terms_.size(); ++t) {
+    if (!terms_[t].scanned && (t >= 64 || !(skipped >> t & 1))) return t;
+  }
+  return kNoTerm;
 }
 
 double NameSearch::Score(uint32_t name) const {
@@ -413,38 +475,103 @@ void NameSearch::ScoreJoined(std::vector<ScoredName>* out) {
     sc.candidates.push_back(n);
   };
   if (a.size() + budget <= kShortJoined) {
-    ForEachDeletion(a, static_cast<int>(budget), [&](uint64_t h) {
-      for (uint32_t n : index_.short_joined_.Find(h)) take(n);
-    });
+    sc.keys.clear();
+    ForEachDeletion(a, static_cast<int>(budget), [&](uint64_t h) { sc.keys.push_back(h); });
+    sc.found.resize(sc.keys.size());
+    index_.short_joined_.FindMany(sc.keys.data(), sc.keys.size(), sc.found.data());
+    for (std::span<const uint32_t> found : sc.found) {
+      for (uint32_t n : found) take(n);
+    }
   } else {
+    // Positional trigrams: a name within the budget keeps all but budget * 4 of the
+    // query's trigrams, each within `budget` positions of where the query has it. Two
+    // exact plans; the one reading fewer postings runs:
+    //   spaced  budget + 1 trigrams no two of which overlap or touch (4 positions apart):
+    //           one edit, even a transposition, breaks at most one of them, so a name
+    //           within the budget has one of them. Chosen to read the fewest postings.
+    //   count   of the rarest budget * 4 + c trigrams a name within the budget has at least
+    //           c: keep the names found c times (c up to 2).
     sc.grams.clear();
-    ForEachGram(a, [&](uint64_t h) { sc.grams.push_back({h, index_.trigrams_.Find(h)}); });
-    std::sort(sc.grams.begin(), sc.grams.end(),
-              [](const auto& x, const auto& y) { return x.key < y.key; });
-    sc.grams.erase(std::unique(sc.grams.begin(), sc.grams.end(),
-                               [](const auto& x, const auto& y) { return x.key == y.key; }),
-                   sc.grams.end());
-    // A name within the budget misses at most budget * 4 of the query's distinct trigrams
-    // (an adjacent transposition breaks 4): of the rarest budget * 4 + c it has at least
-    // c. Probe those and keep the names found c times (c up to 2: fewer to verify).
+    sc.keys.clear();
+    static_assert(kMaxWindow >= 2 * 2 + 1, "JoinedBudget is at most 2");
+    ForEachGram(a, [&](size_t p, uint64_t h) {
+      sc.grams.emplace_back();
+      for (size_t pos = p > budget ? p - budget : 0; pos <= p + budget; ++pos) {
+        sc.keys.push_back(GramKey(h, pos));
+      }
+    });
+    sc.found.resize(sc.keys.size());
+    index_.trigrams_.FindMany(sc.keys.data(), sc.keys.size(), sc.found.data());
+    for (size_t p = 0, k = 0; p < sc.grams.size(); ++p) {
+      Scratch::Gram& g = sc.grams[p];
+      for (size_t pos = p > budget ? p - budget : 0; pos <= p + budget; ++pos, ++k) {
+        if (sc.found[k].empty()) continue;
+        g.names[g.lists++] = sc.found[k];
+        g.size += sc.found[k].size();
+      }
+    }
+    const size_t n_grams = sc.grams.size();
     const size_t missing = budget * kGramsPerEdit;
-    if (sc.grams.size() > missing) {
-      const size_t need = std::min<size_t>(kGramHits, sc.grams.size() - missing);
+    size_t count_cost = SIZE_MAX;
+    if (n_grams > missing) {
+      sc.sizes.clear();
+      for (const Scratch::Gram& g : sc.grams) sc.sizes.push_back(g.size);
+      const size_t probes = missing + std::min<size_t>(kGramHits, n_grams - missing);
+      std::nth_element(sc.sizes.begin(), sc.sizes.begin() + static_cast<std::ptrdiff_t>(probes - 1),
+                       sc.sizes.end());
+      count_cost = 0;
+      for (size_t g = 0; g < probes; ++g) count_cost += sc.sizes[g];
+    }
+    // spaced: cost[j][p] = the fewest postings of j + 1 spaced trigrams, the last at p.
+    const size_t picks = budget + 1;
+    size_t spaced_cost = SIZE_MAX;
+    size_t spaced_last = 0;
+    if (n_grams >= (picks - 1) * kGramsPerEdit + 1) {
+      sc.cost.assign(picks * n_grams, SIZE_MAX);
+      sc.from.assign(picks * n_grams, 0);
+      for (size_t p = 0; p < n_grams; ++p) sc.cost[p] = sc.grams[p].size;
+      for (size_t j = 1; j < picks; ++j) {
+        size_t best = SIZE_MAX, arg = 0;  // min of cost[j - 1][0 .. p - 4]
+        for (size_t p = kGramsPerEdit; p < n_grams; ++p) {
+          const size_t prev = sc.cost[(j - 1) * n_grams + p - kGramsPerEdit];
+          if (prev < best) best = prev, arg = p - kGramsPerEdit;
+          if (best == SIZE_MAX) continue;
+          sc.cost[j * n_grams + p] = best + sc.grams[p].size;
+          sc.from[j * n_grams + p] = arg;
+        }
+      }
+      for (size_t p = 0; p < n_grams; ++p) {
+        const size_t c = sc.cost[(picks - 1) * n_grams + p];
+        if (c < spaced_cost) spaced_cost = c, spaced_last = p;
+      }
+    }
+    if (spaced_cost != SIZE_MAX && spaced_cost <= count_cost) {
+      for (size_t j = picks, p = spaced_last; j-- > 0;) {
+        const Scratch::Gram& g = sc.grams[p];
+        for (size_t l = 0; l < g.lists; ++l) {
+          for (uint32_t n : g.names[l]) take(n);
+        }
+        p = sc.from[j * n_grams + p];
+      }
+    } else if (count_cost != SIZE_MAX) {
+      const size_t need = std::min<size_t>(kGramHits, n_grams - missing);
       const size_t probes = missing + need;
-      std::partial_sort(
-          sc.grams.begin(), sc.grams.begin() + static_cast<std::ptrdiff_t>(probes), sc.grams.end(),
-          [](const auto& x, const auto& y) { return x.names.size() < y.names.size(); });
+      std::partial_sort(sc.grams.begin(), sc.grams.begin() + static_cast<std::ptrdiff_t>(probes),
+                        sc.grams.end(),
+                        [](const auto& x, const auto& y) { return x.size < y.size; });
       for (size_t g = 0; g < probes; ++g) {
-        for (uint32_t n : sc.grams[g].names) {
-          if (sc.name_probe[n] != sc.epoch) {
-            sc.name_probe[n] = sc.epoch;
-            sc.name_count[n] = 0;
+        for (size_t l = 0; l < sc.grams[g].lists; ++l) {
+          for (uint32_t n : sc.grams[g].names[l]) {
+            if (sc.name_probe[n] != sc.epoch) {
+              sc.name_probe[n] = sc.epoch;
+              sc.name_count[n] = 0;
+            }
+            if (++sc.name_count[n] == need) sc.candidates.push_back(n);
           }
-          if (++sc.name_count[n] == need) sc.candidates.push_back(n);
         }
       }
     } else {
-      // Too few distinct trigrams to rely on ("aaaaaaaaaaaa"): look at every name.
+      // Too few trigrams to rely on ("aaaaaaaaaaaa"): look at every name.
       for (uint32_t n = 0; n < index_.names_.size(); ++n) take(n);
     }
   }
@@ -498,10 +625,37 @@ double NameSearch::PairBound(uint32_t name) const {
 void NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out) {
   Scratch& sc = *scratch_;
   const double q_total = query_.total_weight;
-  const double query_side = (fixed_num_ - fixed_extra_) + rest_weight_[t];
-  const double list_side = fixed_extra_ + rest_partner_[t];
-  for (uint32_t f : terms_[t].forms) {
-    for (uint32_t k = index_.posting_start_[f]; k < index_.posting_start_[f + 1]; ++k) {
+  // What the other tokens can add to a name not met yet: the query weights of the terms
+  // not scanned and of legal forms and particles, and their partners' weights.
+  double other_query = fixed_num_ - fixed_extra_, other_list = fixed_extra_;
+  for (size_t u = 0; u < terms_.size(); ++u) {
+    if (u == t || terms_[u].scanned) continue;
+    other_query += query_.weights[terms_[u].q];
+    other_list += terms_[u].bound - query_.weights[terms_[u].q];
+  }
+  terms_[t].scanned = true;
+  const double query_side = other_query + query_.weights[terms_[t].q];
+  const double list_side = other_list + terms_[t].bound - query_.weights[terms_[t].q];
+  const bool bounded = joined_done_ && floor > 0;
+  const double fl = std::min(floor, 1.0) - kBoundSlack;
+  for (const auto& [f, contribution] : terms_[t].forms) {
+    uint32_t begin = index_.posting_start_[f], end = index_.posting_start_[f + 1];
+    if (bounded) {
+      // A name of total weight w met here scores at most
+      //   (contribution + other_query + min(w, other_list)) / (q_total + w):
+      // rising in w up to other_list, falling after; at least fl on [lo, hi].
+      const double a = contribution + other_query;
+      const double lo = (fl * q_total - a) / (1 - fl);
+      const double hi = (a + other_list) / fl - q_total;
+      if (lo > hi) continue;
+      const float* w = index_.posting_weight_.data();
+      const double margin = 1e-4 * (1 + hi);  // float sums of weights
+      begin = static_cast<uint32_t>(
+          std::lower_bound(w + begin, w + end, static_cast<float>(lo - margin)) - w);
+      end = static_cast<uint32_t>(
+          std::upper_bound(w + begin, w + end, static_cast<float>(hi + margin)) - w);
+    }
+    for (uint32_t k = begin; k < end; ++k) {
       const uint32_t n = index_.postings_[k];
       if (sc.name_seen[n] == sc.epoch) continue;
       sc.name_seen[n] = sc.epoch;
@@ -512,7 +666,7 @@ void NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out)
       const double w = index_.total_weight_[n];
       const double bound = (query_side + std::min<double>(w, list_side)) / (q_total + w);
       if (joined_done_ && bound + kBoundSlack < floor) continue;
-      if (joined_done_ && floor > 0 && PairBound(n) + kBoundSlack < floor) continue;
+      if (bounded && PairBound(n) + kBoundSlack < floor) continue;
       const double s = joined_done_ ? ScoreWith(n, 0.0) : Score(n);
       if (s > 0) out->push_back(ScoredName{n, s});
     }

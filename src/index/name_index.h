@@ -8,27 +8,33 @@
 // Layout
 //   forms     every distinct list token as (token, original spelling, legal form, particle)
 //             with its weight; a name is a run of form ids in one flat array.
-//   postings  form -> names containing it (ascending name ids).
+//   postings  form -> names containing it, by ascending total weight: for a given floor
+//             only a range of weights can reach it, found by binary search.
 //   strings   the distinct token and original spellings, each filed under its deletion
 //             neighbourhood (key_postings.h) to the depth any partner within the typo
 //             budget (match::TypoBudget) can need: a query token finds every list token it
 //             could pair with in one lookup per deletion variant, never by a scan.
-//   joined    every name's joined and rotated letters ("kyongsik") under their trigrams,
-//             and short ones (<= 10 bytes) under their one-deletion neighbourhood: a query's
-//             joined form finds every name within match::JoinedBudget edits.
+//   joined    every name's joined and rotated letters ("kyongsik") under their trigrams
+//             with their positions, and short ones (<= 10 bytes) under their one-deletion
+//             neighbourhood: a query's joined form finds every name within match::JoinedBudget
+//             edits.
 //
 // Search (NameSearch), for one prepared query:
 //   1. each query token is matched against the forms once (cached-scorer style): the
 //      per-form similarities are kept in per-thread scratch arrays, so scoring a name is a
 //      lookup per token, with no string comparison and no heap allocation;
 //   2. names near the query's joined form are scored first (they include the exact names);
-//   3. then the query's content tokens (not legal forms, not particles), rarest first
-//      (largest possible contribution first): every name in their postings is scored
-//      unless its own bound (from its total weight) is under the floor.
-//   The caller raises the floor as results arrive (its current N-th best) and stops when
-//   BoundFrom(t) - the best score a name not yet seen can reach through the remaining
-//   tokens - is under it. A name agreeing on nothing but legal forms and particles scores
-//   0 (match::CombinePairs), so those tokens' long postings are never read.
+//   3. then the query's content tokens (not legal forms, not particles), "terms", rarest
+//      first (largest possible contribution first), MaxScore style: terms whose partners
+//      together cannot lift a name to the floor are never read (the commonest first),
+//      since a name that reaches it has a partner of another term. In a term's postings
+//      (by name weight) only the weights that can reach the floor are read, and each name
+//      is bounded by its total weight, then by its best pair per token, before it is
+//      scored.
+//   The caller raises the floor as results arrive (its current N-th best) and asks
+//   NextTerm(floor) for the next term until there is none. A name agreeing on nothing but
+//   legal forms and particles scores 0 (match::CombinePairs), so those tokens' long
+//   postings are never read.
 //
 // Immutable after Build(); NameSearch objects are per query and per thread.
 
@@ -89,7 +95,8 @@ class NameIndex {
   std::vector<float> form_weight_;
   std::vector<uint8_t> form_legal_;      // 1: legal form
   std::vector<uint32_t> posting_start_;  // per form + 1
-  std::vector<uint32_t> postings_;       // name ids
+  std::vector<uint32_t> postings_;       // name ids, by total weight then id
+  std::vector<float> posting_weight_;    // parallel to postings_: the name's total weight
   float max_legal_weight_ = 0;
 
   // Spellings: string id -> forms having it as token or original.
@@ -122,12 +129,19 @@ class NameSearch {
 
   // Step 2: scores the names within the joined budget; appends those scoring above 0.
   void ScoreJoined(std::vector<ScoredName>* out);
-  // The content tokens with any list partner, rarest first.
+  // The content tokens with any list partner ("terms"), rarest first.
   size_t terms() const { return terms_.size(); }
-  // Upper bound of the score of a name not scored yet that contains none of terms 0..t-1.
-  double BoundFrom(size_t t) const;
-  // Scores the names of term t not scored yet whose own bound reaches `floor`; appends
-  // those scoring above 0. Names under the floor are skipped for good (floors only rise).
+  // Upper bound of the score of a name not met yet: one whose partners are among the terms
+  // not scanned yet (and legal forms and particles). 0 once every term is scanned.
+  double Bound() const;
+  static constexpr size_t kNoTerm = SIZE_MAX;
+  // The term to scan next for `floor`, or kNoTerm when no name not met yet can reach it.
+  // Terms whose partners together cannot lift a name to the floor are left unread (the
+  // commonest first): a name reaching it has a partner of another term, met there.
+  size_t NextTerm(double floor) const;
+  // Scans term t: scores the names of its postings not met yet whose bound reaches
+  // `floor`; appends those scoring above 0. Names under the floor are skipped for good
+  // (floors only rise).
   void ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out);
 
   // The exact score of one name (same value as match::ScoreName), from the cached token
@@ -138,7 +152,11 @@ class NameSearch {
   struct Term {
     uint32_t q;   // query token
     float bound;  // query weight + the largest weight of a partner form
-    std::vector<uint32_t> forms;
+    bool scanned = false;
+    uint64_t postings = 0;  // of all its forms
+    // Partner forms and the most each adds (similarity * (query + form weight)), largest
+    // first.
+    std::vector<std::pair<uint32_t, double>> forms;
   };
   struct TokenPartners {
     std::vector<std::pair<uint32_t, double>> forms;  // (form, similarity > 0)
@@ -150,6 +168,7 @@ class NameSearch {
   // An upper bound of a name's token score from its forms alone (no alignment).
   double PairBound(uint32_t name) const;
   double ScoreWith(uint32_t name, double joined) const;
+  double BoundOf(double num, double extra) const;
 
   const NameIndex& index_;
   const match::PreparedName& query_;
@@ -157,10 +176,9 @@ class NameSearch {
   Scratch* scratch_;
   uint64_t content_ = 0;
   std::vector<Term> terms_;
-  float fixed_num_ = 0;              // query weight + partner bound of non-content tokens
-  float fixed_extra_ = 0;            // partner weight bound of non-content tokens
-  std::vector<float> rest_weight_;   // per term t: query weight of terms t..
-  std::vector<float> rest_partner_;  // per term t: partner weight bounds of terms t..
+  float fixed_num_ = 0;                // query weight + partner bound of non-content tokens
+  float fixed_extra_ = 0;              // partner weight bound of non-content tokens
+  std::vector<uint32_t> by_postings_;  // term ids, most postings first
   bool has_legal_ = false;
   bool joined_done_ = false;
 };

@@ -244,23 +244,23 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       korean->ScoreJoined(&scored);
       for (const index::ScoredName& n : scored) offer_korean(n.name, n.score);
     }
-    // Rarest tokens first, in whichever view can still score highest, until no name not yet
-    // scored can reach the floor.
-    size_t tp = 0, tk = 0;
+    // The terms each view still needs for the floor (rarest first), in whichever view can
+    // still score highest, until no name not met yet can reach the floor.
     for (;;) {
       const double name_floor =
           match::MinNameScore(std::max(options.min_score, floor()), attrs) - 1e-6;
-      const double bp = plain.BoundFrom(tp);
-      const double bk = korean ? kKoreanViewScale * korean->BoundFrom(tk) : 0.0;
-      const bool go_plain = tp < plain.terms() && bp >= name_floor;
-      const bool go_korean = korean && tk < korean->terms() && bk >= name_floor;
+      const size_t tp = plain.NextTerm(name_floor);
+      const size_t tk =
+          korean ? korean->NextTerm(name_floor / kKoreanViewScale) : index::NameSearch::kNoTerm;
+      const bool go_plain = tp != index::NameSearch::kNoTerm;
+      const bool go_korean = tk != index::NameSearch::kNoTerm;
       if (!go_plain && !go_korean) break;
       scored.clear();
-      if (go_plain && (!go_korean || bp >= bk)) {
-        plain.ScoreTerm(tp++, name_floor, &scored);
+      if (go_plain && (!go_korean || plain.Bound() >= kKoreanViewScale * korean->Bound())) {
+        plain.ScoreTerm(tp, name_floor, &scored);
         for (const index::ScoredName& n : scored) offer(n.name, n.score, false);
       } else {
-        korean->ScoreTerm(tk++, name_floor / kKoreanViewScale, &scored);
+        korean->ScoreTerm(tk, name_floor / kKoreanViewScale, &scored);
         for (const index::ScoredName& n : scored) offer_korean(n.name, n.score);
       }
     }

@@ -37,6 +37,18 @@ TEST(KeyPostingsTest, FindsEveryIdOfAKeyOnceInOrder) {
   ASSERT_EQ(ids.size(), 8u);  // 42, 742, ..., 4942
   for (size_t k = 0; k < ids.size(); ++k) EXPECT_EQ(ids[k], 42 + 700 * k);
   EXPECT_TRUE(p.Find(HashKey("not there")).empty());
+  // FindMany answers as Find does, key by key, present or not.
+  std::vector<uint64_t> keys;
+  for (int i = 0; i < 1000; ++i) keys.push_back(HashKey(std::to_string(i * 3)));
+  std::vector<std::span<const uint32_t>> many(keys.size());
+  p.FindMany(keys.data(), keys.size(), many.data());
+  size_t hits = 0;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const auto one = p.Find(keys[k]);
+    ASSERT_TRUE(std::equal(one.begin(), one.end(), many[k].begin(), many[k].end())) << k;
+    hits += one.empty() ? 0 : 1;
+  }
+  EXPECT_EQ(hits, 234u);  // 0, 3, ..., 699
 }
 
 TEST(KeyPostingsTest, DeletionNeighbourhoodsMeetWithinTheBudget) {
@@ -135,7 +147,9 @@ TEST_F(IndexVsScanTest, SearchScoresExactlyTheNamesAFullScanScores) {
     NameSearch search(index, query, kind);
     std::vector<ScoredName> got;
     search.ScoreJoined(&got);
-    for (size_t t = 0; t < search.terms(); ++t) search.ScoreTerm(t, 0.0, &got);
+    for (size_t t; (t = search.NextTerm(0.0)) != NameSearch::kNoTerm;) {
+      search.ScoreTerm(t, 0.0, &got);
+    }
     std::map<uint32_t, double> indexed;
     for (const ScoredName& s : got) {
       EXPECT_TRUE(indexed.emplace(s.name, s.score).second) << "scored twice: " << s.name;
@@ -172,28 +186,74 @@ TEST_F(IndexVsScanTest, BoundsHoldForEveryNameNotYetScored) {
     search.ScoreJoined(&got);
     std::set<uint32_t> seen;
     for (const ScoredName& s : got) seen.insert(s.name);
-    for (size_t t = 0; t <= search.terms(); ++t) {
-      // Every name not scored so far scores at most BoundFrom(t).
-      const double bound = search.BoundFrom(t);
+    for (;;) {
+      // Every name not scored so far scores at most Bound().
+      const double bound = search.Bound();
       for (uint32_t n = 0; n < index.names().size(); ++n) {
         if (seen.count(n) != 0) continue;
-        EXPECT_LE(match::ScoreName(query, index.names()[n]), bound + 1e-9)
-            << "term " << t << " name " << n;
+        EXPECT_LE(match::ScoreName(query, index.names()[n]), bound + 1e-9) << "name " << n;
       }
-      if (t == search.terms()) break;
+      const size_t t = search.NextTerm(0.0);
+      if (t == NameSearch::kNoTerm) break;
       got.clear();
       search.ScoreTerm(t, 0.0, &got);
       for (const ScoredName& s : got) seen.insert(s.name);
       // ScoreTerm marks every name of the term's postings, even those scoring 0.
       for (uint32_t n = 0; n < index.names().size(); ++n) {
         if (seen.count(n) == 0 && match::ScoreName(query, index.names()[n]) > 0) {
-          bool later = false;
-          for (size_t u = t + 1; u < search.terms(); ++u) later = later || search.BoundFrom(u) > 0;
-          EXPECT_TRUE(later) << "name " << n << " has a score but no term left to find it";
+          EXPECT_GT(search.Bound(), 0) << "name " << n << " has a score but no term left";
         }
       }
     }
   }
+}
+
+// With a floor, the terms left unread, the weight ranges read and the per-name bounds
+// together lose no name that reaches it.
+TEST_F(IndexVsScanTest, SearchWithAFloorFindsEveryNameReachingIt) {
+  std::vector<Entity> entities(600);
+  for (size_t e = 0; e < entities.size(); ++e) {
+    entities[e].id = "t:" + std::to_string(e);
+    entities[e].kind = EntityKind::kPerson;
+    // Few distinct words: long postings, names sharing one or two tokens with a query.
+    std::string full = Word(3, 4) + " " + Word(3, 4);
+    if (e % 2 == 0) full += " " + Word(3, 4);
+    if (e % 5 == 0) full += " " + Word(6, 10);
+    entities[e].names.push_back(Name{full, "", "", NameKind::kPrimary});
+  }
+  std::vector<const Entity*> ptrs;
+  for (const Entity& e : entities) ptrs.push_back(&e);
+  NameTable table;
+  table.Build(ptrs);
+  const NameIndex& index = table.plain();
+  size_t checked = 0, unread = 0;
+  for (int q = 0; q < 300; ++q) {
+    const std::string text = Mutate(entities[static_cast<size_t>(q) * 2].names[0].full) +
+                             (q % 3 == 0 ? " " + Word(4, 8) : "");
+    match::PreparedName query = table.Prepare(text, EntityKind::kPerson);
+    for (double floor : {0.3, 0.5, 0.7, 0.9}) {
+      NameSearch search(index, query, EntityKind::kPerson);
+      std::vector<ScoredName> got;
+      search.ScoreJoined(&got);
+      size_t scanned = 0;
+      for (size_t t; (t = search.NextTerm(floor)) != NameSearch::kNoTerm; ++scanned) {
+        search.ScoreTerm(t, floor, &got);
+      }
+      unread += search.terms() - scanned;
+      std::map<uint32_t, double> found;
+      for (const ScoredName& s : got) found[s.name] = s.score;
+      for (uint32_t n = 0; n < index.names().size(); ++n) {
+        const double s = match::ScoreName(query, index.names()[n]);
+        if (s < floor) continue;
+        ++checked;
+        ASSERT_EQ(found.count(n), 1u) << "'" << text << "' floor " << floor << " lost '"
+                                      << entities[n].names[0].full << "' scoring " << s;
+        EXPECT_EQ(found[n], s);
+      }
+    }
+  }
+  EXPECT_GT(checked, 300u);
+  EXPECT_GT(unread, 0u);  // the test exercises terms left unread
 }
 
 std::vector<Query> Queries() {
