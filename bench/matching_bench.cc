@@ -9,6 +9,7 @@
 
 #include "index/name_table.h"
 #include "match/name_scorer.h"
+#include "model/json.h"
 #include "text/analyze.h"
 #include "text/normalize.h"
 #include "vigil/screen.h"
@@ -92,6 +93,39 @@ void BM_ScreenSharedLists(benchmark::State& state) {
   vigil::Query q{"Korea Computer Company Limited", vigil::EntityKind::kOrganization, "", "", {}};
   for (auto _ : state) benchmark::DoNotOptimize(screener->Screen(q, vigil::ScreenOptions{}));
 }
-BENCHMARK(BM_ScreenSharedLists)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ScreenSharedLists)->Unit(benchmark::kMicrosecond);
+
+// The JSON of ten explained matches (an API answer or a batch output line).
+void BM_MatchesJson(benchmark::State& state) {
+  static auto screener = MakeScreener({VIGIL_SAMPLE_DIR});
+  vigil::Query q{"Kim Jong Un", vigil::EntityKind::kUnknown, "", "", {}};
+  vigil::ScreenOptions options;
+  options.min_score = 0;
+  const std::vector<vigil::Match> matches = screener->Screen(q, options);
+  for (auto _ : state) {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const vigil::Match& m : matches) arr.push_back(vigil::model::ToJson(m, true));
+    benchmark::DoNotOptimize(arr.dump());
+  }
+  state.counters["matches"] = static_cast<double>(matches.size());
+}
+BENCHMARK(BM_MatchesJson)->Unit(benchmark::kMicrosecond);
+
+// The same text written straight out (model::AppendJson).
+void BM_MatchesAppendJson(benchmark::State& state) {
+  static auto screener = MakeScreener({VIGIL_SAMPLE_DIR});
+  vigil::Query q{"Kim Jong Un", vigil::EntityKind::kUnknown, "", "", {}};
+  vigil::ScreenOptions options;
+  options.min_score = 0;
+  const std::vector<vigil::Match> matches = screener->Screen(q, options);
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    for (const vigil::Match& m : matches) vigil::model::AppendJson(m, true, &out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.counters["matches"] = static_cast<double>(matches.size());
+}
+BENCHMARK(BM_MatchesAppendJson)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

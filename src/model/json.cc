@@ -156,4 +156,144 @@ json ToJson(const Match& m, bool explain) {
   return j;
 }
 
+namespace {
+
+// Whether `s` is plain for JSON: well-formed UTF-8 (RFC 3629) with no byte that JSON
+// escapes (controls, quote, backslash).
+bool PlainJsonString(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      if (c < 0x20 || c == '"' || c == '\\') return false;
+      ++p;
+      continue;
+    }
+    size_t n;
+    uint32_t cp;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1, cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2, cp = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (static_cast<size_t>(end - p) <= n) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      if ((p[k] & 0xc0) != 0x80) return false;
+      cp = cp << 6 | (p[k] & 0x3f);
+    }
+    // Overlong forms, surrogates, beyond U+10FFFF.
+    if ((n == 2 && cp < 0x800) || (cp >= 0xd800 && cp <= 0xdfff) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10ffff) {
+      return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+void AppendKey(const char* key, std::string* out) {
+  out->push_back('"');
+  out->append(key);
+  out->append("\":");
+}
+
+}  // namespace
+
+void AppendJsonString(std::string_view s, std::string* out) {
+  if (!PlainJsonString(s)) {
+    out->append(json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace));
+    return;
+  }
+  out->push_back('"');
+  out->append(s);
+  out->push_back('"');
+}
+
+void AppendJsonNumber(double x, std::string* out) {
+  if (!std::isfinite(x)) {
+    out->append("null");
+    return;
+  }
+  // nlohmann's own conversion (Grisu2), as its serializer calls it.
+  char buf[64];
+  const char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, x);
+  out->append(buf, static_cast<size_t>(end - buf));
+}
+
+void AppendJson(const Match& m, bool explain, std::string* out) {
+  // Keys in nlohmann::json's (sorted) order.
+  const bool name_score = !m.evidence.empty() || m.name_score != m.score;
+  out->append("{\"decision\":\"");
+  out->append(ToString(m.decision));
+  out->push_back('"');
+  if (!m.evidence.empty()) {
+    out->append(",\"evidence\":[");
+    for (size_t i = 0; i < m.evidence.size(); ++i) {
+      const Evidence& e = m.evidence[i];
+      if (i > 0) out->push_back(',');
+      out->append("{\"attribute\":");
+      AppendJsonString(e.attribute, out);
+      out->append(",\"effect\":");
+      AppendJsonNumber(Round(e.effect), out);
+      out->append(",\"list\":");
+      AppendJsonString(e.list_value, out);
+      out->append(",\"note\":");
+      AppendJsonString(e.note, out);
+      out->append(",\"query\":");
+      AppendJsonString(e.query_value, out);
+      out->push_back('}');
+    }
+    out->push_back(']');
+  }
+  if (explain) {
+    out->append(",\"explanation\":{\"tokens\":[");
+    for (size_t i = 0; i < m.tokens.size(); ++i) {
+      const TokenMatch& t = m.tokens[i];
+      if (i > 0) out->push_back(',');
+      out->append("{\"list\":");
+      AppendJsonString(t.list_token, out);
+      out->append(",\"query\":");
+      AppendJsonString(t.query_token, out);
+      out->append(",\"similarity\":");
+      AppendJsonNumber(Round(t.similarity), out);
+      out->append(",\"weight\":");
+      AppendJsonNumber(Round(t.weight), out);
+      out->push_back('}');
+    }
+    out->append("]}");
+  }
+  out->push_back(',');
+  AppendKey("id", out);
+  AppendJsonString(m.entity->id, out);
+  out->push_back(',');
+  AppendKey("kind", out);
+  AppendJsonString(ToString(m.entity->kind), out);
+  out->push_back(',');
+  AppendKey("list", out);
+  AppendJsonString(m.entity->source, out);
+  out->push_back(',');
+  AppendKey("matched_name", out);
+  AppendJsonString(m.matched_name, out);
+  out->push_back(',');
+  AppendKey("matched_name_kind", out);
+  AppendJsonString(ToString(m.matched_kind), out);
+  out->push_back(',');
+  AppendKey("name", out);
+  AppendJsonString(m.entity->primary_name(), out);
+  if (name_score) {
+    out->push_back(',');
+    AppendKey("name_score", out);
+    AppendJsonNumber(Round(m.name_score), out);
+  }
+  out->push_back(',');
+  AppendKey("score", out);
+  AppendJsonNumber(Round(m.score), out);
+  out->push_back('}');
+}
+
 }  // namespace vigil::model

@@ -7,6 +7,8 @@
 #define VIGIL_MODEL_JSON_H_
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 #include "vigil/entity.h"
 #include "vigil/list.h"
@@ -20,6 +22,16 @@ nlohmann::json ToJson(const ListInfo& info);
 // and kind, list, attribute and identifier evidence, and (when `explain`) the token
 // alignment.
 nlohmann::json ToJson(const Match& m, bool explain);
+
+// Appends ToJson(m, explain).dump(-1, ' ', false, error_handler_t::replace), byte for byte,
+// without building a document: the API's and the batch output's hot path (about 20 times
+// faster for ten explained matches).
+void AppendJson(const Match& m, bool explain, std::string* out);
+// Appends `s` as a JSON string, as nlohmann::json dumps it (invalid UTF-8 replaced).
+void AppendJsonString(std::string_view s, std::string* out);
+// Appends `x` as nlohmann::json dumps a double (round-trip form, "1.0" not "1"; NaN and
+// infinities as null).
+void AppendJsonNumber(double x, std::string* out);
 
 }  // namespace vigil::model
 

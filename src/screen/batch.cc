@@ -82,9 +82,16 @@ std::string CsvEscape(const std::string& s) {
 
 void WriteItem(const Item& item, Format format, bool explain, std::ostream& out) {
   if (format == Format::kJsonl) {
-    json matches = json::array();
-    for (const Match& m : item.matches) matches.push_back(model::ToJson(m, explain));
-    out << json{{"qid", item.id}, {"matches", std::move(matches)}}.dump() << '\n';
+    // {"matches":[...],"qid":...}, written straight out (model::AppendJson).
+    std::string line = "{\"matches\":[";
+    for (size_t i = 0; i < item.matches.size(); ++i) {
+      if (i > 0) line += ',';
+      model::AppendJson(item.matches[i], explain, &line);
+    }
+    line += "],\"qid\":";
+    model::AppendJsonString(item.id, &line);
+    line += "}\n";
+    out << line;
     return;
   }
   std::string prefix = CsvEscape(item.id) + "," + CsvEscape(item.query.name) + ",";

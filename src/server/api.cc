@@ -213,6 +213,15 @@ json MatchesJson(const std::vector<Match>& matches, bool explain, bool with_enti
   return arr;
 }
 
+void AppendMatches(const std::vector<Match>& matches, bool explain, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < matches.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    model::AppendJson(matches[i], explain, out);
+  }
+  out->push_back(']');
+}
+
 void Screen(Service& svc, const httplib::Request& req, httplib::Response& res) {
   auto snap = svc.Begin(req, res, Role::kScreen);
   if (!snap) return;
@@ -237,10 +246,20 @@ void Screen(Service& svc, const httplib::Request& req, httplib::Response& res) {
     }
     auto matches = snap->screener->Screen(q, o.screen);
     svc.metrics().CountQueries(1);
-    json out{{"lists_version", snap->version}};
-    if (!qid.empty()) out["id"] = qid;
-    out["matches"] = MatchesJson(matches, o.explain, false);
-    SendJson(res, 200, out);
+    // Written straight out (model::AppendJson): the keys in the order nlohmann::json sorts
+    // them.
+    std::string out = "{";
+    if (!qid.empty()) {
+      out += "\"id\":";
+      model::AppendJsonString(qid, &out);
+      out += ',';
+    }
+    out += "\"lists_version\":";
+    model::AppendJsonString(snap->version, &out);
+    out += ",\"matches\":";
+    AppendMatches(matches, o.explain, &out);
+    out += '}';
+    SendJsonText(res, 200, std::move(out));
     return;
   }
   for (const auto& [key, value] : body.items()) {
@@ -275,15 +294,24 @@ void Screen(Service& svc, const httplib::Request& req, httplib::Response& res) {
       return;
     }
   }
-  json results = json::array();
+  std::string out = "{\"lists_version\":";
+  model::AppendJsonString(snap->version, &out);
+  out += ",\"results\":[";
   for (size_t i = 0; i < qs.size(); ++i) {
-    json r = json::object();
-    if (!ids[i].empty()) r["id"] = ids[i];
-    r["matches"] = MatchesJson(snap->screener->Screen(qs[i], o.screen), o.explain, false);
-    results.push_back(std::move(r));
+    if (i > 0) out += ',';
+    out += '{';
+    if (!ids[i].empty()) {
+      out += "\"id\":";
+      model::AppendJsonString(ids[i], &out);
+      out += ',';
+    }
+    out += "\"matches\":";
+    AppendMatches(snap->screener->Screen(qs[i], o.screen), o.explain, &out);
+    out += '}';
   }
+  out += "]}";
   svc.metrics().CountQueries(qs.size());
-  SendJson(res, 200, json{{"lists_version", snap->version}, {"results", std::move(results)}});
+  SendJsonText(res, 200, std::move(out));
 }
 
 void Search(Service& svc, const httplib::Request& req, httplib::Response& res) {

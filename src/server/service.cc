@@ -155,8 +155,12 @@ Status Service::Reload(std::string* summary, bool* busy) {
 // ---- answers ----
 
 void SendJson(httplib::Response& res, int status, const json& j) {
+  SendJsonText(res, status, j.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+void SendJsonText(httplib::Response& res, int status, std::string body) {
   res.status = status;
-  res.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  res.body = std::move(body);
   res.set_header("Content-Type", "application/json");
 }
 

@@ -96,6 +96,7 @@ class Service {
 // Serializes `j` (invalid UTF-8, which no handler should produce, is replaced rather than
 // throwing) into the body with Content-Type application/json.
 void SendJson(httplib::Response& res, int status, const nlohmann::json& j);
+void SendJsonText(httplib::Response& res, int status, std::string body);  // JSON already written
 
 // The one error shape of every route:
 //   {"error": {"status": 400, "code": "invalid_json", "message": "..."}, "detail": "..."}
