@@ -634,19 +634,25 @@ void NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out)
     other_list += terms_[u].bound - query_.weights[terms_[u].q];
   }
   terms_[t].scanned = true;
-  const double query_side = other_query + query_.weights[terms_[t].q];
-  const double list_side = other_list + terms_[t].bound - query_.weights[terms_[t].q];
+  // And at most what their best partners add (similarities below 1 count here).
+  double other_best = fixed_num_;
+  for (size_t u = 0; u < terms_.size(); ++u) {
+    if (u != t && !terms_[u].scanned && !terms_[u].forms.empty()) {
+      other_best += terms_[u].forms.front().second;
+    }
+  }
   const bool bounded = joined_done_ && floor > 0;
   const double fl = std::min(floor, 1.0) - kBoundSlack;
   for (const auto& [f, contribution] : terms_[t].forms) {
     uint32_t begin = index_.posting_start_[f], end = index_.posting_start_[f + 1];
     if (bounded) {
       // A name of total weight w met here scores at most
-      //   (contribution + other_query + min(w, other_list)) / (q_total + w):
+      //   min(contribution + other_query + min(w, other_list),
+      //       contribution + other_best) / (q_total + w):
       // rising in w up to other_list, falling after; at least fl on [lo, hi].
       const double a = contribution + other_query;
       const double lo = (fl * q_total - a) / (1 - fl);
-      const double hi = (a + other_list) / fl - q_total;
+      const double hi = std::min((a + other_list) / fl, (contribution + other_best) / fl) - q_total;
       if (lo > hi) continue;
       const float* w = index_.posting_weight_.data();
       const double margin = 1e-4 * (1 + hi);  // float sums of weights
@@ -660,12 +666,8 @@ void NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out)
       if (sc.name_seen[n] == sc.epoch) continue;
       sc.name_seen[n] = sc.epoch;
       if (!Compatible(n)) continue;
-      // The best this name can do: every query token that may still have a partner in it
-      // (terms t.. and legal forms and particles) pairs perfectly with partners as heavy as
-      // any (but no heavier than the whole name).
-      const double w = index_.total_weight_[n];
-      const double bound = (query_side + std::min<double>(w, list_side)) / (q_total + w);
-      if (joined_done_ && bound + kBoundSlack < floor) continue;
+      // Within the range the weight alone cannot rule the name out: its best pair per
+      // token can.
       if (bounded && PairBound(n) + kBoundSlack < floor) continue;
       const double s = joined_done_ ? ScoreWith(n, 0.0) : Score(n);
       if (s > 0) out->push_back(ScoredName{n, s});
