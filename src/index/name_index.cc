@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <cmath>
 #include <span>
 #include <thread>
 #include <unordered_map>
@@ -38,6 +39,13 @@ void ForEachGram(std::string_view s, Fn&& fn) {
 }
 
 }  // namespace
+
+// A form's bit in a name signature: 0..62. Bit 63 (kRepeatedBit) marks a name in which a
+// form repeats ("KIM Yun Yun"): one form may then pair with two query tokens.
+int FormBitIndex(uint32_t form) {
+  return static_cast<int>(((uint64_t{form} * 0x9e3779b97f4a7c15ULL) >> 58) % 63);
+}
+constexpr uint64_t kRepeatedBit = uint64_t{1} << 63;
 
 uint32_t LetterMask(std::string_view s) {
   uint32_t mask = 0;
@@ -121,6 +129,18 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
     });
   }
   for (size_t k = 0; k < postings_.size(); ++k) posting_weight_[k] = total_weight_[postings_[k]];
+  // Each name's forms as bits, and kRepeatedBit when a form repeats.
+  std::vector<uint64_t> name_sig(n_names, 0);
+  for (uint32_t n = 0; n < n_names; ++n) {
+    for (uint32_t k = name_start_[n]; k < name_start_[n + 1]; ++k) {
+      for (uint32_t j = name_start_[n]; j < k; ++j) {
+        if (name_forms_[j] == name_forms_[k]) name_sig[n] |= kRepeatedBit;
+      }
+      name_sig[n] |= uint64_t{1} << FormBitIndex(name_forms_[k]);
+    }
+  }
+  posting_sig_.resize(postings_.size());
+  for (size_t k = 0; k < postings_.size(); ++k) posting_sig_[k] = name_sig[postings_[k]];
 
   // Spellings: every distinct token and original, to the forms that have it.
   std::unordered_map<std::string_view, uint32_t> spelling_ids;
@@ -186,7 +206,7 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
 size_t NameIndex::bytes() const {
   size_t b = total_weight_.size() * 4 + name_start_.size() * 4 + name_forms_.size() * 4 +
              name_weights_.size() * 4 + form_weight_.size() * 5 + posting_start_.size() * 4 +
-             postings_.size() * 8 + spelling_start_.size() * 4 + spelling_forms_.size() * 4 +
+             postings_.size() * 16 + spelling_start_.size() * 4 + spelling_forms_.size() * 4 +
              deletions_.bytes() + trigrams_.bytes() + short_joined_.bytes();
   for (size_t f = 0; f < form_token_.size(); ++f) {
     b += form_token_[f].capacity() + form_original_[f].capacity() + 2 * sizeof(std::string);
@@ -331,7 +351,9 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
   const size_t n_tokens = std::min<size_t>(query.tokens.size(), 64);
   for (uint32_t i = 0; i < n_tokens; ++i) {
     const TokenPartners& partners = Partners(sc, query.tokens[i], query.original[i]);
-    Term term{i, 0, false, 0, {}};
+    Term term;
+    term.q = i;
+    term.bound = 0;
     float partner_max = partners.max_weight;
     for (const auto& [f, sim] : partners.forms) {
       if (sc.form_stamp[f] != sc.epoch) {
@@ -374,6 +396,8 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
   }
   std::stable_sort(by_postings_.begin(), by_postings_.end(),
                    [&](uint32_t a, uint32_t b) { return terms_[a].postings > terms_[b].postings; });
+  std::fill(std::begin(term_of_), std::end(term_of_), -1);
+  for (size_t t = 0; t < terms_.size(); ++t) term_of_[terms_[t].q] = static_cast<int8_t>(t);
 }
 
 NameSearch::~NameSearch() { scratch_->in_use = false; }
@@ -415,10 +439,13 @@ size_t NameSearch::NextTerm(double floor) const {
     num = n, extra = e;
     skipped |= uint64_t{1} << t;
   }
+  size_t next = kNoTerm;
   for (size_t t = 0; t < terms_.size(); ++t) {
-    if (!terms_[t].scanned && (t >= 64 || !(skipped >> t & 1))) return t;
+    if (terms_[t].scanned || (t < 64 && (skipped >> t & 1))) continue;
+    if (terms_[t].next_form > 0 || terms_[t].next_posting != kFresh) return t;  // in progress
+    if (next == kNoTerm) next = t;
   }
-  return kNoTerm;
+  return next;
 }
 
 double NameSearch::Score(uint32_t name) const {
@@ -622,29 +649,53 @@ double NameSearch::PairBound(uint32_t name) const {
   return den > 0 ? num / den : 0.0;
 }
 
-void NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out) {
+bool NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out, size_t budget) {
   Scratch& sc = *scratch_;
+  Term& term = terms_[t];
   const double q_total = query_.total_weight;
   // What the other tokens can add to a name not met yet: the query weights of the terms
-  // not scanned and of legal forms and particles, and their partners' weights.
+  // not scanned and of legal forms and particles, and their partners' weights; and at most
+  // what their best partners add (similarities below 1 count there).
   double other_query = fixed_num_ - fixed_extra_, other_list = fixed_extra_;
+  double other_best = fixed_num_;
   for (size_t u = 0; u < terms_.size(); ++u) {
     if (u == t || terms_[u].scanned) continue;
     other_query += query_.weights[terms_[u].q];
     other_list += terms_[u].bound - query_.weights[terms_[u].q];
-  }
-  terms_[t].scanned = true;
-  // And at most what their best partners add (similarities below 1 count here).
-  double other_best = fixed_num_;
-  for (size_t u = 0; u < terms_.size(); ++u) {
-    if (u != t && !terms_[u].scanned && !terms_[u].forms.empty()) {
-      other_best += terms_[u].forms.front().second;
-    }
+    if (!terms_[u].forms.empty()) other_best += terms_[u].forms.front().second;
   }
   const bool bounded = joined_done_ && floor > 0;
   const double fl = std::min(floor, 1.0) - kBoundSlack;
-  for (const auto& [f, contribution] : terms_[t].forms) {
+
+  // Signatures. A name whose only content pair is through the form it is met by must fit
+  // the single-pair bound; any other has a second list token partnering a term not scanned
+  // (this one included). The bits of those terms' distinct partner forms, and how many
+  // forms set each bit (a bit set by the met form alone says nothing).
+  uint64_t partner_bits = 0;
+  uint8_t bit_forms[64] = {};
+  if (bounded) {
+    sc.spellings.clear();  // reused: distinct partner forms
+    for (size_t u = 0; u < terms_.size(); ++u) {
+      if (u != t && terms_[u].scanned) continue;
+      for (const auto& [g, c] : terms_[u].forms) sc.spellings.push_back(g);
+    }
+    std::sort(sc.spellings.begin(), sc.spellings.end());
+    sc.spellings.erase(std::unique(sc.spellings.begin(), sc.spellings.end()), sc.spellings.end());
+    for (uint32_t g : sc.spellings) {
+      const int b = FormBitIndex(g);
+      partner_bits |= uint64_t{1} << b;
+      if (bit_forms[b] < 2) ++bit_forms[b];
+    }
+  }
+
+  size_t examined = 0;
+  const float* weights = index_.posting_weight_.data();
+  for (; term.next_form < term.forms.size(); ++term.next_form, term.next_posting = kFresh) {
+    const auto [f, contribution] = term.forms[term.next_form];
     uint32_t begin = index_.posting_start_[f], end = index_.posting_start_[f + 1];
+    if (term.next_posting != kFresh) begin = term.next_posting;
+    double single_lo = 0, single_hi = 0;
+    uint64_t need = ~uint64_t{0};
     if (bounded) {
       // A name of total weight w met here scores at most
       //   min(contribution + other_query + min(w, other_list),
@@ -654,18 +705,44 @@ void NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out)
       const double lo = (fl * q_total - a) / (1 - fl);
       const double hi = std::min((a + other_list) / fl, (contribution + other_best) / fl) - q_total;
       if (lo > hi) continue;
-      const float* w = index_.posting_weight_.data();
-      const double margin = 1e-4 * (1 + hi);  // float sums of weights
+      const double margin = 1e-4 * (1 + std::fabs(hi));  // float sums of weights
       begin = static_cast<uint32_t>(
-          std::lower_bound(w + begin, w + end, static_cast<float>(lo - margin)) - w);
+          std::lower_bound(weights + begin, weights + end, static_cast<float>(lo - margin)) -
+          weights);
       end = static_cast<uint32_t>(
-          std::upper_bound(w + begin, w + end, static_cast<float>(hi + margin)) - w);
+          std::upper_bound(weights + begin, weights + end, static_cast<float>(hi + margin)) -
+          weights);
+      // With this form as its only content pair (with whichever term not scanned pairs
+      // with it best), a name scores at most (single + fixed) / (q_total + w):
+      // [single_lo, single_hi] are the weights where that can reach fl.
+      double single = 0;
+      for (int32_t e = sc.form_head[f]; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
+        const Scratch::Entry& entry = sc.entries[static_cast<size_t>(e)];
+        if (entry.q >= 64 || term_of_[entry.q] < 0) continue;  // not a term: in fixed_num_
+        const size_t u = static_cast<size_t>(term_of_[entry.q]);
+        if (u != t && terms_[u].scanned) continue;
+        single = std::max(single, entry.sim * (query_.weights[entry.q] + index_.form_weight_[f]));
+      }
+      const double as = single + (fixed_num_ - fixed_extra_);
+      single_lo = (fl * q_total - as) / (1 - fl) - margin;
+      single_hi = std::min((as + fixed_extra_) / fl, (single + fixed_num_) / fl) - q_total + margin;
+      const int b = FormBitIndex(f);
+      need = (bit_forms[b] == 1 ? partner_bits & ~(uint64_t{1} << b) : partner_bits) | kRepeatedBit;
     }
     for (uint32_t k = begin; k < end; ++k) {
+      if (bounded) {
+        const double w = weights[k];
+        if ((w < single_lo || w > single_hi) && (index_.posting_sig_[k] & need) == 0) continue;
+      }
       const uint32_t n = index_.postings_[k];
       if (sc.name_seen[n] == sc.epoch) continue;
+      if (examined == budget) {
+        term.next_posting = k;
+        return false;
+      }
       sc.name_seen[n] = sc.epoch;
       if (!Compatible(n)) continue;
+      ++examined;
       // Within the range the weight alone cannot rule the name out: its best pair per
       // token can.
       if (bounded && PairBound(n) + kBoundSlack < floor) continue;
@@ -673,6 +750,8 @@ void NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out)
       if (s > 0) out->push_back(ScoredName{n, s});
     }
   }
+  term.scanned = true;
+  return true;
 }
 
 }  // namespace vigil::index

@@ -97,6 +97,9 @@ class NameIndex {
   std::vector<uint32_t> posting_start_;  // per form + 1
   std::vector<uint32_t> postings_;       // name ids, by total weight then id
   std::vector<float> posting_weight_;    // parallel to postings_: the name's total weight
+  // Parallel to postings_: the name's forms as bits (and a bit for a repeated form). A name
+  // without a second partner of the query is ruled out without reading it.
+  std::vector<uint64_t> posting_sig_;
   float max_legal_weight_ = 0;
 
   // Spellings: string id -> forms having it as token or original.
@@ -141,19 +144,25 @@ class NameSearch {
   size_t NextTerm(double floor) const;
   // Scans term t: scores the names of its postings not met yet whose bound reaches
   // `floor`; appends those scoring above 0. Names under the floor are skipped for good
-  // (floors only rise).
-  void ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out);
+  // (floors only rise). Returns true when the term is done; false when it stopped after
+  // `budget` names, so that the caller can raise the floor: the next call (with this term
+  // from NextTerm, which goes on with a term in progress while it is needed) resumes.
+  bool ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out, size_t budget = SIZE_MAX);
 
   // The exact score of one name (same value as match::ScoreName), from the cached token
   // similarities.
   double Score(uint32_t name) const;
 
  private:
+  static constexpr uint32_t kFresh = UINT32_MAX;
   struct Term {
     uint32_t q;   // query token
     float bound;  // query weight + the largest weight of a partner form
     bool scanned = false;
     uint64_t postings = 0;  // of all its forms
+    // Where a scan stopped (ScoreTerm's budget): form, and posting or kFresh.
+    uint32_t next_form = 0;
+    uint32_t next_posting = kFresh;
     // Partner forms and the most each adds (similarity * (query + form weight)), largest
     // first.
     std::vector<std::pair<uint32_t, double>> forms;
@@ -179,6 +188,7 @@ class NameSearch {
   float fixed_num_ = 0;                // query weight + partner bound of non-content tokens
   float fixed_extra_ = 0;              // partner weight bound of non-content tokens
   std::vector<uint32_t> by_postings_;  // term ids, most postings first
+  int8_t term_of_[64];                 // query token -> its term, or -1
   bool has_legal_ = false;
   bool joined_done_ = false;
 };

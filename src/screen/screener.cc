@@ -35,6 +35,9 @@ std::atomic<uint64_t> next_generation{1};
 
 constexpr int kTieUnknown = -1;  // Best::tie not computed yet
 
+// Names a term scan reads before the floor is raised from what it found.
+constexpr size_t kTermBudget = 256;
+
 // Entity index -> Best for one Screen() call: flat arrays stamped per call, kept per
 // thread and sized to one Screener (a hash map here costs more than the matching).
 class BestTable {
@@ -256,11 +259,13 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       const bool go_korean = tk != index::NameSearch::kNoTerm;
       if (!go_plain && !go_korean) break;
       scored.clear();
+      // A few hundred names at a time: the floor rises as they are offered, and the rest
+      // of a term's postings (by weight) is read with the higher floor.
       if (go_plain && (!go_korean || plain.Bound() >= kKoreanViewScale * korean->Bound())) {
-        plain.ScoreTerm(tp, name_floor, &scored);
+        plain.ScoreTerm(tp, name_floor, &scored, kTermBudget);
         for (const index::ScoredName& n : scored) offer(n.name, n.score, false);
       } else {
-        korean->ScoreTerm(tk, name_floor / kKoreanViewScale, &scored);
+        korean->ScoreTerm(tk, name_floor / kKoreanViewScale, &scored, kTermBudget);
         for (const index::ScoredName& n : scored) offer_korean(n.name, n.score);
       }
     }

@@ -215,8 +215,10 @@ TEST_F(IndexVsScanTest, SearchWithAFloorFindsEveryNameReachingIt) {
   for (size_t e = 0; e < entities.size(); ++e) {
     entities[e].id = "t:" + std::to_string(e);
     entities[e].kind = EntityKind::kPerson;
-    // Few distinct words: long postings, names sharing one or two tokens with a query.
-    std::string full = Word(3, 4) + " " + Word(3, 4);
+    // Few distinct words: long postings, names sharing one or two tokens with a query; some
+    // repeat a word ("KIM Yun Yun").
+    const std::string first = Word(3, 4);
+    std::string full = first + " " + (e % 7 == 0 ? first : Word(3, 4));
     if (e % 2 == 0) full += " " + Word(3, 4);
     if (e % 5 == 0) full += " " + Word(6, 10);
     entities[e].names.push_back(Name{full, "", "", NameKind::kPrimary});
@@ -228,16 +230,20 @@ TEST_F(IndexVsScanTest, SearchWithAFloorFindsEveryNameReachingIt) {
   const NameIndex& index = table.plain();
   size_t checked = 0, unread = 0;
   for (int q = 0; q < 300; ++q) {
-    const std::string text = Mutate(entities[static_cast<size_t>(q) * 2].names[0].full) +
-                             (q % 3 == 0 ? " " + Word(4, 8) : "");
+    const std::string& listed = entities[static_cast<size_t>(q) * 2].names[0].full;
+    // Mutated list names, some with a fresh word; some queries repeat a word.
+    const std::string text = q % 4 == 1 ? listed.substr(0, listed.find(' ')) + " " + listed
+                                        : Mutate(listed) + (q % 3 == 0 ? " " + Word(4, 8) : "");
     match::PreparedName query = table.Prepare(text, EntityKind::kPerson);
     for (double floor : {0.3, 0.5, 0.7, 0.9}) {
       NameSearch search(index, query, EntityKind::kPerson);
       std::vector<ScoredName> got;
       search.ScoreJoined(&got);
+      // Scans stopped every few names (budget) resume where they stopped.
+      const size_t budget = q % 2 == 0 ? SIZE_MAX : 1 + static_cast<size_t>(q) % 5;
       size_t scanned = 0;
-      for (size_t t; (t = search.NextTerm(floor)) != NameSearch::kNoTerm; ++scanned) {
-        search.ScoreTerm(t, floor, &got);
+      for (size_t t; (t = search.NextTerm(floor)) != NameSearch::kNoTerm;) {
+        if (search.ScoreTerm(t, floor, &got, budget)) ++scanned;
       }
       unread += search.terms() - scanned;
       std::map<uint32_t, double> found;
