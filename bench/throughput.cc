@@ -3,7 +3,7 @@
 // End-to-end screening benchmark: one command, one run, every figure of docs/performance.md.
 //
 //   build/vigil_throughput                       # newest snapshot of every list in ../shared/lists
-//   build/vigil_throughput --synthetic 10000,100000,1000000
+//   build/vigil_throughput --synthetic 10000,100000,1000000 [--check-synthetic 200]
 //
 // Prints: load + index time; for names-100k.csv and the development queries, queries per
 // second on 1 and 2 threads and p50/p99/max latency per query; the speed of
@@ -228,6 +228,25 @@ std::unique_ptr<vigil::Screener> Build(std::vector<vigil::LoadedList> lists) {
 
 }  // namespace
 
+// Queries whose indexed top-10 differs from the exhaustive one (entity, score or name).
+size_t CountDiffering(const vigil::Screener& screener, const std::vector<vigil::Query>& queries) {
+  vigil::ScreenOptions exhaustive;
+  exhaustive.exhaustive = true;
+  size_t differ = 0;
+  for (const vigil::Query& q : queries) {
+    auto a = screener.Screen(q, {});
+    auto b = screener.Screen(q, exhaustive);
+    bool same = a.size() == b.size();
+    for (size_t k = 0; same && k < a.size(); ++k) {
+      same = a[k].entity == b[k].entity && a[k].score == b[k].score &&
+             a[k].matched_name == b[k].matched_name;
+    }
+    if (!same) fmt::print("  differs: '{}'\n", q.name);
+    differ += same ? 0 : 1;
+  }
+  return differ;
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"Vigil end-to-end screening benchmark"};
   const std::string shared = fs::path(VIGIL_SHARED_LISTS).parent_path().string();
@@ -235,7 +254,7 @@ int main(int argc, char** argv) {
   std::string names = shared + "/bench/names-100k.csv", dev = shared + "/eval/dev.jsonl";
   std::string baseline = shared + "/eval/baseline_jw.py";
   std::vector<size_t> threads{1, 2}, synthetic;
-  size_t baseline_sample = 300, synthetic_queries = 20000;
+  size_t baseline_sample = 300, synthetic_queries = 20000, check_synthetic = 0;
   bool check = false, explain = false;
   app.add_option("--lists", lists, "list folders (default: newest snapshot of each shared list)");
   app.add_option("--queries", names, "CSV of names to screen (id,type,name,country)");
@@ -248,6 +267,8 @@ int main(int argc, char** argv) {
                  "names of names-100k.csv screened against each synthetic list");
   app.add_flag("--explain", explain, "also align tokens for every match (Match::tokens)");
   app.add_flag("--check", check, "compare indexed and exhaustive top-10 on the dev queries");
+  app.add_option("--check-synthetic", check_synthetic,
+                 "also compare them on this many queries (every k-th) per synthetic list");
   CLI11_PARSE(app, argc, argv);
 
   bench_options.explain = explain;
@@ -293,21 +314,8 @@ int main(int argc, char** argv) {
   Report("dev.jsonl", *screener, dev_queries, threads);
 
   if (check) {
-    vigil::ScreenOptions exhaustive;
-    exhaustive.exhaustive = true;
-    size_t differ = 0;
-    for (const vigil::Query& q : dev_queries) {
-      auto a = screener->Screen(q, {});
-      auto b = screener->Screen(q, exhaustive);
-      bool same = a.size() == b.size();
-      for (size_t k = 0; same && k < a.size(); ++k) {
-        same = a[k].entity == b[k].entity && a[k].score == b[k].score &&
-               a[k].matched_name == b[k].matched_name;
-      }
-      differ += same ? 0 : 1;
-    }
     fmt::print("indexed vs exhaustive top-10 on {} dev queries: {} differ\n", dev_queries.size(),
-               differ);
+               CountDiffering(*screener, dev_queries));
   }
 
   if (baseline_sample > 0 && fs::exists(baseline)) {
@@ -342,6 +350,15 @@ int main(int argc, char** argv) {
     std::vector<vigil::Query> sub(stream.begin(),
                                   stream.begin() + std::min(stream.size(), synthetic_queries));
     Report(fmt::format("{} names vs synthetic {}", sub.size(), n), *syn, sub, threads);
+    if (check_synthetic > 0) {
+      std::vector<vigil::Query> sample;
+      const size_t step = std::max<size_t>(1, sub.size() / check_synthetic);
+      for (size_t i = 0; i < sub.size() && sample.size() < check_synthetic; i += step) {
+        sample.push_back(sub[i]);
+      }
+      fmt::print("indexed vs exhaustive top-10 on {} of them: {} differ\n", sample.size(),
+                 CountDiffering(*syn, sample));
+    }
   }
   fmt::print("peak RSS {:.0f} MB\n", PeakRssMb());
   return 0;
