@@ -5,6 +5,7 @@
 #include <atomic>
 #include <bit>
 #include <cmath>
+#include <cstdlib>
 #include <span>
 #include <thread>
 #include <unordered_map>
@@ -47,10 +48,19 @@ int FormBitIndex(uint32_t form) {
 }
 constexpr uint64_t kRepeatedBit = uint64_t{1} << 63;
 
-uint32_t LetterMask(std::string_view s) {
-  uint32_t mask = 0;
-  for (char c : s) mask |= uint32_t{1} << (static_cast<unsigned char>(c) & 31);
-  return mask;
+LetterCounts CountLetters(std::string_view s) {
+  LetterCounts counts{};
+  for (char c : s) {
+    uint8_t& k = counts[static_cast<unsigned char>(c) & 31];
+    if (k < 255) ++k;
+  }
+  return counts;
+}
+
+int LetterDistance(const LetterCounts& a, const LetterCounts& b) {
+  int d = 0;
+  for (size_t i = 0; i < a.size(); ++i) d += std::abs(int{a[i]} - int{b[i]});
+  return d;
 }
 
 int DeletionDepth(size_t n) { return static_cast<int>(match::TypoBudget(n)); }
@@ -178,9 +188,11 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
   // Joined forms.
   std::vector<std::pair<uint64_t, uint32_t>> entries;
   letters_.resize(n_names);
+  joined_length_.resize(n_names);
   size_t grams = 0;
   for (uint32_t n = 0; n < n_names; ++n) {
-    letters_[n] = LetterMask(names_[n].joined);
+    letters_[n] = CountLetters(names_[n].joined);
+    joined_length_[n] = static_cast<uint16_t>(std::min<size_t>(names_[n].joined.size(), 65535));
     grams += 2 * names_[n].joined.size();
   }
   entries.reserve(grams);
@@ -207,7 +219,8 @@ size_t NameIndex::bytes() const {
   size_t b = total_weight_.size() * 4 + name_start_.size() * 4 + name_forms_.size() * 4 +
              name_weights_.size() * 4 + form_weight_.size() * 5 + posting_start_.size() * 4 +
              postings_.size() * 16 + spelling_start_.size() * 4 + spelling_forms_.size() * 4 +
-             deletions_.bytes() + trigrams_.bytes() + short_joined_.bytes();
+             deletions_.bytes() + trigrams_.bytes() + short_joined_.bytes() +
+             letters_.size() * sizeof(LetterCounts) + joined_length_.size() * 2;
   for (size_t f = 0; f < form_token_.size(); ++f) {
     b += form_token_[f].capacity() + form_original_[f].capacity() + 2 * sizeof(std::string);
   }
@@ -602,15 +615,16 @@ void NameSearch::ScoreJoined(std::vector<ScoredName>* out) {
       for (uint32_t n = 0; n < index_.names_.size(); ++n) take(n);
     }
   }
-  // Each edit adds or removes at most two letters from the set a string uses.
-  const uint32_t letters = LetterMask(a);
+  // Each edit changes the length by one at most, and the letter counts by two at most (the
+  // rotated form has the same letters).
+  const LetterCounts letters = CountLetters(a);
+  const size_t length = std::min<size_t>(a.size(), 65535);
   for (uint32_t n : sc.candidates) {
-    if (std::popcount(letters ^ index_.letters_[n]) > static_cast<int>(2 * budget)) continue;
+    const size_t l = index_.joined_length_[n];
+    if (l + budget < length || l > length + budget) continue;
+    if (LetterDistance(letters, index_.letters_[n]) > static_cast<int>(2 * budget)) continue;
     if (sc.name_seen[n] == sc.epoch || !Compatible(n)) continue;
     const match::PreparedName& c = index_.names_[n];
-    const size_t lo = std::min(c.joined.size(), c.joined_rotated.size());
-    const size_t hi = std::max(c.joined.size(), c.joined_rotated.size());
-    if (hi + budget < a.size() || lo > a.size() + budget) continue;
     const double joined = match::JoinedScore(query_, c.joined, c.joined_rotated, c.tokens.size());
     if (joined <= 0) continue;
     sc.name_seen[n] = sc.epoch;

@@ -41,6 +41,7 @@
 #ifndef VIGIL_INDEX_NAME_INDEX_H_
 #define VIGIL_INDEX_NAME_INDEX_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -59,8 +60,12 @@ namespace vigil::index {
 // most one per byte).
 int DeletionDepth(size_t length);
 
-// The set of bytes (folded to 32 buckets) a string uses.
-uint32_t LetterMask(std::string_view s);
+// How often a string uses each byte, folded to 32 buckets (saturating at 255). One edit
+// changes these counts by 2 at most in all (LetterDistance): a cheap filter before an
+// edit distance.
+using LetterCounts = std::array<uint8_t, 32>;
+LetterCounts CountLetters(std::string_view s);
+int LetterDistance(const LetterCounts& a, const LetterCounts& b);
 
 class NameIndex {
  public:
@@ -107,9 +112,10 @@ class NameIndex {
   std::vector<uint32_t> spelling_forms_;
   KeyPostings deletions_;  // deletion variant hash -> spelling ids
 
-  std::vector<uint32_t> letters_;  // per name: LetterMask(joined)
-  KeyPostings trigrams_;           // trigram hash -> names (joined or rotated)
-  KeyPostings short_joined_;       // one-deletion variants of joined forms <= 10 bytes -> names
+  std::vector<LetterCounts> letters_;    // per name: CountLetters(joined)
+  std::vector<uint16_t> joined_length_;  // per name: bytes of joined
+  KeyPostings trigrams_;                 // trigram hash -> names (joined or rotated)
+  KeyPostings short_joined_;  // one-deletion variants of joined forms <= 10 bytes -> names
   uint64_t generation_ = 0;
 };
 
