@@ -139,6 +139,11 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
   BestTable& best = BestTable::ForThread(rep_->generation, rep_->entities.size());
   const double min_name_score = match::MinNameScore(options.min_score, attrs) - 1e-6;
   size_t changes = 0;  // offers that changed an entity's best
+  // Entities whose best name score may be among the top N: the N kept when the floor was
+  // last computed, and those offered above the N-th best name score then (it only rises;
+  // ties with it add nothing: N entities reach it already).
+  std::vector<uint32_t> hot;
+  double nth_name = -1;
   auto offer = [&](uint32_t id, double s, bool korean) {
     // min_score applies to final scores, after attributes: drop only what cannot reach it.
     if (s <= 0 || s < min_name_score) return;
@@ -157,6 +162,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       }
       b = Best{s, id, kTieUnknown, korean};
     }
+    if (s > nth_name) hot.push_back(entity);
     ++changes;
   };
 
@@ -166,12 +172,46 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     for (const index::IdentifierHit& hit : rep_->identifiers.Find(value)) {
       uint32_t name = table.FirstNameOf(hit.entity);
       if (name == index::NameTable::kNoName) continue;  // nothing to show for it
-      best.try_emplace(hit.entity, Best{0, name, 0, false});
+      if (best.try_emplace(hit.entity, Best{0, name, 0, false}).second) hot.push_back(hit.entity);
       id_evidence[hit.entity].push_back(
           Evidence{"identifier", value, hit.identifier->value, 0,
                    std::string(ToString(hit.identifier->kind)) + " on the list entry"});
     }
   }
+
+  // A lower bound of the top-N cut-off on final scores: the lowest final score among N
+  // entities found so far (those with the best name scores, identifier hits first).
+  std::vector<std::pair<double, uint32_t>> keys;
+  size_t floor_at = SIZE_MAX;  // `changes` when the floor was last computed
+  double floor_value = 0;
+  auto floor = [&]() -> double {
+    if (options.top == 0 || best.size() < options.top) return 0.0;
+    if (floor_at == changes) return floor_value;
+    floor_at = changes;
+    std::sort(hot.begin(), hot.end());
+    hot.erase(std::unique(hot.begin(), hot.end()), hot.end());
+    keys.clear();
+    for (uint32_t entity : hot) {
+      keys.emplace_back(id_evidence.count(entity) != 0 ? 2.0 : best[entity].score, entity);
+    }
+    std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(options.top - 1),
+                     keys.end(), std::greater<>());
+    nth_name = keys[options.top - 1].first;
+    double f = 1.0;
+    for (size_t k = 0; k < options.top; ++k) {
+      const uint32_t entity = keys[k].second;
+      double final_score = best[entity].score;
+      if (has_attrs && final_score > 0) {
+        final_score = match::ApplyAttributes(final_score, attrs, *rep_->entities[entity], nullptr);
+      }
+      if (id_evidence.count(entity) != 0) final_score = std::max(final_score, kIdentifierScore);
+      f = std::min(f, final_score);
+    }
+    hot.clear();
+    for (size_t k = 0; k < options.top; ++k) hot.push_back(keys[k].second);
+    floor_value = f;
+    return f;
+  };
 
   if (options.exhaustive) {
     for (uint32_t id = 0; id < table.refs().size(); ++id) {
@@ -190,36 +230,6 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       offer(id, s, korean);
     }
   } else {
-    // A lower bound of the top-N cut-off on final scores: the lowest final score among N
-    // entities found so far (those with the best name scores, identifier hits first).
-    std::vector<std::pair<double, uint32_t>> keys;
-    size_t floor_at = SIZE_MAX;  // `changes` when the floor was last computed
-    double floor_value = 0;
-    auto floor = [&]() -> double {
-      if (options.top == 0 || best.size() < options.top) return 0.0;
-      if (floor_at == changes) return floor_value;
-      floor_at = changes;
-      keys.clear();
-      for (uint32_t entity : best.entities()) {
-        keys.emplace_back(id_evidence.count(entity) != 0 ? 2.0 : best[entity].score, entity);
-      }
-      std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(options.top - 1),
-                       keys.end(), std::greater<>());
-      double f = 1.0;
-      for (size_t k = 0; k < options.top; ++k) {
-        const uint32_t entity = keys[k].second;
-        double final_score = best[entity].score;
-        if (has_attrs && final_score > 0) {
-          final_score =
-              match::ApplyAttributes(final_score, attrs, *rep_->entities[entity], nullptr);
-        }
-        if (id_evidence.count(entity) != 0) final_score = std::max(final_score, kIdentifierScore);
-        f = std::min(f, final_score);
-      }
-      floor_value = f;
-      return f;
-    };
-
     index::NameSearch plain(table.plain(), q, query.kind);
     std::optional<index::NameSearch> korean;
     if (!qk.tokens.empty()) korean.emplace(table.korean(), qk, query.kind);
@@ -272,13 +282,14 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
   }
   // Final scores, best possible first: attributes are applied (they cost string work) only
   // while an entity can still reach the top N.
+  // The N-th best final score is at least floor(): entities that cannot reach it are out.
+  const double cut = std::max(options.min_score, floor());
   std::vector<std::pair<double, uint32_t>> order;  // (upper bound of the final score, entity)
-  order.reserve(best.size());
   for (uint32_t entity : best.entities()) {
     double bound = best[entity].score;
     if (has_attrs) bound = match::MaxFinalScore(bound, attrs);
     if (id_evidence.count(entity) != 0) bound = std::max(bound, kIdentifierScore);
-    order.emplace_back(bound, entity);
+    if (bound >= cut) order.emplace_back(bound, entity);
   }
   std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
