@@ -686,8 +686,18 @@ bool NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out,
   // (this one included). The bits of those terms' distinct partner forms, and how many
   // forms set each bit (a bit set by the met form alone says nothing).
   uint64_t partner_bits = 0;
-  uint8_t bit_forms[64] = {};
+  uint32_t bit_forms[64] = {};
+  // best_pairs[j]: the most j more content pairs can add (the j best terms not scanned,
+  // this one included: the met form may pair with another term).
+  double best_pairs[65] = {0};
+  size_t n_best = 0;
   if (bounded) {
+    for (size_t u = 0; u < terms_.size() && n_best < 64; ++u) {
+      if ((u != t && terms_[u].scanned) || terms_[u].forms.empty()) continue;
+      best_pairs[++n_best] = terms_[u].forms.front().second;
+    }
+    std::sort(best_pairs + 1, best_pairs + n_best + 1, std::greater<>());
+    for (size_t j = 1; j <= n_best; ++j) best_pairs[j] += best_pairs[j - 1];
     sc.spellings.clear();  // reused: distinct partner forms
     for (size_t u = 0; u < terms_.size(); ++u) {
       if (u != t && terms_[u].scanned) continue;
@@ -698,7 +708,7 @@ bool NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out,
     for (uint32_t g : sc.spellings) {
       const int b = FormBitIndex(g);
       partner_bits |= uint64_t{1} << b;
-      if (bit_forms[b] < 2) ++bit_forms[b];
+      ++bit_forms[b];
     }
   }
 
@@ -708,8 +718,9 @@ bool NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out,
     const auto [f, contribution] = term.forms[term.next_form];
     uint32_t begin = index_.posting_start_[f], end = index_.posting_start_[f + 1];
     if (term.next_posting != kFresh) begin = term.next_posting;
-    double single_lo = 0, single_hi = 0;
+    double single_lo = 0, single_hi = 0, single = 0;
     uint64_t need = ~uint64_t{0};
+    int own_bit = -1;
     if (bounded) {
       // A name of total weight w met here scores at most
       //   min(contribution + other_query + min(w, other_list),
@@ -729,7 +740,6 @@ bool NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out,
       // With this form as its only content pair (with whichever term not scanned pairs
       // with it best), a name scores at most (single + fixed) / (q_total + w):
       // [single_lo, single_hi] are the weights where that can reach fl.
-      double single = 0;
       for (int32_t e = sc.form_head[f]; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
         const Scratch::Entry& entry = sc.entries[static_cast<size_t>(e)];
         if (entry.q >= 64 || term_of_[entry.q] < 0) continue;  // not a term: in fixed_num_
@@ -740,13 +750,32 @@ bool NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out,
       const double as = single + (fixed_num_ - fixed_extra_);
       single_lo = (fl * q_total - as) / (1 - fl) - margin;
       single_hi = std::min((as + fixed_extra_) / fl, (single + fixed_num_) / fl) - q_total + margin;
-      const int b = FormBitIndex(f);
-      need = (bit_forms[b] == 1 ? partner_bits & ~(uint64_t{1} << b) : partner_bits) | kRepeatedBit;
+      own_bit = FormBitIndex(f);
+      need = (bit_forms[own_bit] == 1 ? partner_bits & ~(uint64_t{1} << own_bit) : partner_bits) |
+             kRepeatedBit;
     }
     for (uint32_t k = begin; k < end; ++k) {
       if (bounded) {
         const double w = weights[k];
-        if ((w < single_lo || w > single_hi) && (index_.posting_sig_[k] & need) == 0) continue;
+        if (w < single_lo || w > single_hi) {
+          // It needs more pairs than this one: at least `needed`, each through another
+          // partner form in it. Its signature bounds how many it has: a bit stands for at
+          // most as many distinct partner forms as set it.
+          const uint64_t sig = index_.posting_sig_[k] & need;
+          if (sig == 0) continue;
+          if ((sig & kRepeatedBit) == 0) {
+            const double want = fl * (q_total + w) - single - fixed_num_ - 1e-4 * (1 + w);
+            size_t needed = 1;
+            while (needed < n_best && best_pairs[needed] < want) ++needed;
+            if (best_pairs[needed] < want) continue;  // not even with every term
+            size_t have = 0;
+            for (uint64_t m = sig; m != 0 && have < needed; m &= m - 1) {
+              const int b = std::countr_zero(m);
+              have += bit_forms[b] - (b == own_bit ? 1 : 0);
+            }
+            if (have < needed) continue;
+          }
+        }
       }
       const uint32_t n = index_.postings_[k];
       if (sc.name_seen[n] == sc.epoch) continue;
