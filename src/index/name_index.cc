@@ -466,7 +466,20 @@ double NameSearch::Score(uint32_t name) const {
   return ScoreWith(name, match::JoinedScore(query_, c.joined, c.joined_rotated, c.tokens.size()));
 }
 
-double NameSearch::ScoreWith(uint32_t name, double joined) const {
+double NameSearch::Explain(uint32_t name, std::vector<TokenMatch>* explain) const {
+  const match::PreparedName& c = index_.names_[name];
+  int32_t partner[64];
+  double partner_sim[64];
+  std::fill(std::begin(partner), std::end(partner), -1);
+  const double token = ScoreWith(name, 0.0, partner, partner_sim);
+  if (token < 0) return match::ScoreName(query_, c, explain);
+  const double joined = match::JoinedScore(query_, c.joined, c.joined_rotated, c.tokens.size());
+  match::Explain(query_, c, partner, partner_sim, token, joined, explain);
+  return std::min(1.0, std::max(token, joined));
+}
+
+double NameSearch::ScoreWith(uint32_t name, double joined, int32_t* partner,
+                             double* partner_sim) const {
   if (query_.tokens.empty()) return 0.0;
   const Scratch& sc = *scratch_;
   const uint32_t start = index_.name_start_[name], end = index_.name_start_[name + 1];
@@ -478,7 +491,7 @@ double NameSearch::ScoreWith(uint32_t name, double joined) const {
     const bool listed = sc.form_stamp[f] == sc.epoch;
     if (listed) {
       for (int32_t e = sc.form_head[f]; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
-        if (n == std::size(pairs)) return match::ScoreName(query_, index_.names_[name]);
+        if (n == std::size(pairs)) return Overflow(name, partner);
         pairs[n++] = match::TokenPair{sc.entries[static_cast<size_t>(e)].sim,
                                       sc.entries[static_cast<size_t>(e)].q, j};
       }
@@ -492,15 +505,20 @@ double NameSearch::ScoreWith(uint32_t name, double joined) const {
           }
         }
         if (paired) continue;
-        if (n == std::size(pairs)) return match::ScoreName(query_, index_.names_[name]);
+        if (n == std::size(pairs)) return Overflow(name, partner);
         pairs[n++] = match::TokenPair{match::kLegalFormAgreement, i, j};
       }
     }
   }
-  const double token = match::CombinePairs(pairs, n, query_.weights.data(), query_.total_weight,
-                                           index_.name_weights_.data() + start,
-                                           index_.total_weight_[name], content_);
+  const double token = match::CombinePairs(
+      pairs, n, query_.weights.data(), query_.total_weight, index_.name_weights_.data() + start,
+      index_.total_weight_[name], content_, partner, partner_sim);
   return std::min(1.0, std::max(token, joined));
+}
+
+double NameSearch::Overflow(uint32_t name, const int32_t* partner) const {
+  // More pairs than the buffer holds (never with real names): the reference scorer.
+  return partner != nullptr ? -1.0 : match::ScoreName(query_, index_.names_[name]);
 }
 
 void NameSearch::ScoreJoined(std::vector<ScoredName>* out) {

@@ -158,6 +158,8 @@ class NameSearch {
   // The exact score of one name (same value as match::ScoreName), from the cached token
   // similarities.
   double Score(uint32_t name) const;
+  // Score(), and the explanation match::ScoreName gives.
+  double Explain(uint32_t name, std::vector<TokenMatch>* explain) const;
 
  private:
   static constexpr uint32_t kFresh = UINT32_MAX;
@@ -182,8 +184,12 @@ class NameSearch {
   bool Compatible(uint32_t name) const;
   // An upper bound of a name's token score from its forms alone (no alignment).
   double PairBound(uint32_t name) const;
-  double ScoreWith(uint32_t name, double joined) const;
+  // The name's score given its joined score; fills partner/partner_sim as
+  // match::CombinePairs does when they are not null.
+  double ScoreWith(uint32_t name, double joined, int32_t* partner = nullptr,
+                   double* partner_sim = nullptr) const;
   double BoundOf(double num, double extra) const;
+  double Overflow(uint32_t name, const int32_t* partner) const;
 
   const NameIndex& index_;
   const match::PreparedName& query_;

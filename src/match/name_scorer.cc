@@ -19,6 +19,9 @@ double TokenSimilarity(std::string_view a, std::string_view b) {
   if (std::min(a.size(), b.size()) < 3) return 0.0;
   const size_t budget = TypoBudget(std::max(a.size(), b.size()));
   if (budget == 0) return 0.0;
+  // More edits than the budget by length alone (the edit distance is at least the length
+  // difference): no need for Jaro-Winkler.
+  if (a.size() > b.size() + budget || b.size() > a.size() + budget) return 0.0;
   double jw = JaroWinkler(a, b);
   if (jw < kMinTokenSimilarity) return 0.0;
   return BoundedLevenshtein(a, b, budget) <= budget ? jw : 0.0;
@@ -115,25 +118,29 @@ double ScoreName(const PreparedName& query, const PreparedName& candidate,
                    candidate.total_weight, ContentMask(query), partner, partner_sim);
   const double joined_score =
       JoinedScore(query, candidate.joined, candidate.joined_rotated, ct.size());
-  const bool joined_wins = joined_score > token_score;
-
   if (explain != nullptr) {
-    explain->clear();
-    for (uint32_t i = 0; i < qt.size(); ++i) {
-      TokenMatch m;
-      m.query_token = qt[i];
-      m.weight = query.weights[i];
-      if (i < 64 && partner[i] >= 0) {
-        m.list_token = ct[static_cast<size_t>(partner[i])];
-        m.similarity = partner_sim[i];
-      }
-      explain->push_back(std::move(m));
-    }
-    if (joined_wins) {
-      explain->push_back(TokenMatch{query.joined, candidate.joined, joined_score + 0.05, 0});
-    }
+    Explain(query, candidate, partner, partner_sim, token_score, joined_score, explain);
   }
   return std::min(1.0, std::max(token_score, joined_score));
+}
+
+void Explain(const PreparedName& query, const PreparedName& candidate, const int32_t* partner,
+             const double* partner_sim, double token_score, double joined_score,
+             std::vector<TokenMatch>* explain) {
+  explain->clear();
+  for (uint32_t i = 0; i < query.tokens.size(); ++i) {
+    TokenMatch m;
+    m.query_token = query.tokens[i];
+    m.weight = query.weights[i];
+    if (i < 64 && partner[i] >= 0) {
+      m.list_token = candidate.tokens[static_cast<size_t>(partner[i])];
+      m.similarity = partner_sim[i];
+    }
+    explain->push_back(std::move(m));
+  }
+  if (joined_score > token_score) {
+    explain->push_back(TokenMatch{query.joined, candidate.joined, joined_score + 0.05, 0});
+  }
 }
 
 }  // namespace vigil::match

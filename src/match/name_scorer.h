@@ -85,6 +85,13 @@ double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, floa
                     const float* list_weights, float list_total, uint64_t content,
                     int32_t* partner = nullptr, double* partner_sim = nullptr);
 
+// The explanation ScoreName gives: per query token its aligned list token (`partner`, -1
+// for none, as CombinePairs fills it) and similarity, then the joined forms when
+// `joined_score` beats `token_score`.
+void Explain(const PreparedName& query, const PreparedName& candidate, const int32_t* partner,
+             const double* partner_sim, double token_score, double joined_score,
+             std::vector<TokenMatch>* explain);
+
 // The joined-letters score of a query against a list name given as its joined and rotated
 // forms and its token count ("kyongsik" / "kyong sik"); 0 when beyond the edit budget.
 double JoinedScore(const PreparedName& query, std::string_view list_joined,

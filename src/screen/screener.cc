@@ -213,6 +213,9 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     return f;
   };
 
+  // The searches (indexed mode) live until the explanations: they hold the query's token
+  // similarities.
+  std::optional<index::NameSearch> plain_search, korean_search;
   if (options.exhaustive) {
     for (uint32_t id = 0; id < table.refs().size(); ++id) {
       const index::NameRef& ref = table.refs()[id];
@@ -230,8 +233,8 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       offer(id, s, korean);
     }
   } else {
-    index::NameSearch plain(table.plain(), q, query.kind);
-    std::optional<index::NameSearch> korean;
+    index::NameSearch& plain = plain_search.emplace(table.plain(), q, query.kind);
+    std::optional<index::NameSearch>& korean = korean_search;
     if (!qk.tokens.empty()) korean.emplace(table.korean(), qk, query.kind);
     auto offer_korean = [&](uint32_t korean_id, double s) {
       offer(table.korean_refs()[korean_id], kKoreanViewScale * s, true);
@@ -350,9 +353,18 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     m.matched_name = m.entity->names[ref.name].full;
     m.matched_kind = m.entity->names[ref.name].kind;
     if (options.explain && b.korean) {
-      match::ScoreName(qk, table.korean_names()[static_cast<size_t>(ref.korean)], &m.tokens);
+      const uint32_t k = static_cast<uint32_t>(ref.korean);
+      if (korean_search) {
+        korean_search->Explain(k, &m.tokens);
+      } else {
+        match::ScoreName(qk, table.korean_names()[k], &m.tokens);
+      }
     } else if (options.explain) {
-      match::ScoreName(q, table.names()[b.name], &m.tokens);
+      if (plain_search) {
+        plain_search->Explain(b.name, &m.tokens);
+      } else {
+        match::ScoreName(q, table.names()[b.name], &m.tokens);
+      }
     }
     out.push_back(std::move(m));
   }

@@ -156,7 +156,15 @@ TEST_F(IndexVsScanTest, SearchScoresExactlyTheNamesAFullScanScores) {
     }
     EXPECT_EQ(indexed, scan) << "query '" << text << "'";
     for (uint32_t n = 0; n < index.names().size(); ++n) {
-      ASSERT_EQ(search.Score(n), match::ScoreName(query, index.names()[n])) << text;
+      std::vector<TokenMatch> expected, explained;
+      const double s = match::ScoreName(query, index.names()[n], &expected);
+      ASSERT_EQ(search.Score(n), s) << text;
+      ASSERT_EQ(search.Explain(n, &explained), s) << text;
+      ASSERT_EQ(explained.size(), expected.size()) << text;
+      for (size_t t = 0; t < expected.size(); ++t) {
+        EXPECT_EQ(explained[t].list_token, expected[t].list_token) << text;
+        EXPECT_EQ(explained[t].similarity, expected[t].similarity) << text;
+      }
     }
     compared += scan.size();
     found += indexed.size();
@@ -294,6 +302,14 @@ void ExpectSameTop(const Screener& screener, const Query& q, const ScreenOptions
     EXPECT_EQ(a[k].entity->id, b[k].entity->id) << q.name << " #" << k;
     EXPECT_EQ(a[k].score, b[k].score) << q.name << " #" << k;
     EXPECT_EQ(a[k].matched_name, b[k].matched_name) << q.name << " #" << k;
+    // Explanations: from the search's cached similarities vs match::ScoreName.
+    ASSERT_EQ(a[k].tokens.size(), b[k].tokens.size()) << q.name << " #" << k;
+    for (size_t t = 0; t < a[k].tokens.size(); ++t) {
+      EXPECT_EQ(a[k].tokens[t].query_token, b[k].tokens[t].query_token) << q.name;
+      EXPECT_EQ(a[k].tokens[t].list_token, b[k].tokens[t].list_token) << q.name;
+      EXPECT_EQ(a[k].tokens[t].similarity, b[k].tokens[t].similarity) << q.name;
+      EXPECT_EQ(a[k].tokens[t].weight, b[k].tokens[t].weight) << q.name;
+    }
   }
 }
 
