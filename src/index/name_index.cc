@@ -83,7 +83,6 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
   size_t tokens = 0;
   for (const match::PreparedName& p : names_) tokens += p.tokens.size();
   name_forms_.reserve(tokens);
-  name_weights_.reserve(tokens);
   form_ids.reserve(tokens);
   for (uint32_t n = 0; n < n_names; ++n) {
     const match::PreparedName& p = names_[n];
@@ -102,8 +101,7 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
         form_legal_.push_back(p.legal_form[j] ? 1 : 0);
         if (p.legal_form[j]) max_legal_weight_ = std::max(max_legal_weight_, p.weights[j]);
       }
-      name_forms_.push_back(it->second);
-      name_weights_.push_back(p.weights[j]);
+      name_forms_.push_back(NameForm{it->second, p.weights[j]});
     }
     name_start_.push_back(static_cast<uint32_t>(name_forms_.size()));
   }
@@ -114,7 +112,7 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
   std::vector<uint32_t> last(n_forms, UINT32_MAX);
   for (uint32_t n = 0; n < n_names; ++n) {
     for (uint32_t k = name_start_[n]; k < name_start_[n + 1]; ++k) {
-      const uint32_t f = name_forms_[k];
+      const uint32_t f = name_forms_[k].form;
       if (last[f] != n) ++posting_start_[f + 1], last[f] = n;
     }
   }
@@ -124,7 +122,7 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
   std::fill(last.begin(), last.end(), UINT32_MAX);
   for (uint32_t n = 0; n < n_names; ++n) {
     for (uint32_t k = name_start_[n]; k < name_start_[n + 1]; ++k) {
-      const uint32_t f = name_forms_[k];
+      const uint32_t f = name_forms_[k].form;
       if (last[f] != n) postings_[fill[f]++] = n, last[f] = n;
     }
   }
@@ -144,9 +142,9 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
   for (uint32_t n = 0; n < n_names; ++n) {
     for (uint32_t k = name_start_[n]; k < name_start_[n + 1]; ++k) {
       for (uint32_t j = name_start_[n]; j < k; ++j) {
-        if (name_forms_[j] == name_forms_[k]) name_sig[n] |= kRepeatedBit;
+        if (name_forms_[j].form == name_forms_[k].form) name_sig[n] |= kRepeatedBit;
       }
-      name_sig[n] |= uint64_t{1} << FormBitIndex(name_forms_[k]);
+      name_sig[n] |= uint64_t{1} << FormBitIndex(name_forms_[k].form);
     }
   }
   posting_sig_.resize(postings_.size());
@@ -216,11 +214,11 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
 }
 
 size_t NameIndex::bytes() const {
-  size_t b = total_weight_.size() * 4 + name_start_.size() * 4 + name_forms_.size() * 4 +
-             name_weights_.size() * 4 + form_weight_.size() * 5 + posting_start_.size() * 4 +
-             postings_.size() * 16 + spelling_start_.size() * 4 + spelling_forms_.size() * 4 +
-             deletions_.bytes() + trigrams_.bytes() + short_joined_.bytes() +
-             letters_.size() * sizeof(LetterCounts) + joined_length_.size() * 2;
+  size_t b = total_weight_.size() * 4 + name_start_.size() * 4 + name_forms_.size() * 8 +
+             form_weight_.size() * 5 + posting_start_.size() * 4 + postings_.size() * 16 +
+             spelling_start_.size() * 4 + spelling_forms_.size() * 4 + deletions_.bytes() +
+             trigrams_.bytes() + short_joined_.bytes() + letters_.size() * sizeof(LetterCounts) +
+             joined_length_.size() * 2;
   for (size_t f = 0; f < form_token_.size(); ++f) {
     b += form_token_[f].capacity() + form_original_[f].capacity() + 2 * sizeof(std::string);
   }
@@ -234,8 +232,11 @@ struct NameSearch::Scratch {
   bool in_use = false;
   uint32_t epoch = 0;
   uint32_t token_epoch = 0;
-  std::vector<uint32_t> form_stamp;        // == epoch: form_head is valid
-  std::vector<int32_t> form_head;          // first entry of the form, -1 none
+  struct FormSlot {
+    uint32_t stamp;  // == epoch: head is valid
+    int32_t head;    // first entry of the form, -1 none
+  };
+  std::vector<FormSlot> form_slot;         // per form: its entries (query tokens it pairs with)
   std::vector<uint32_t> form_token_stamp;  // == token_epoch: form seen for this query token
   std::vector<uint32_t> spelling_stamp;    // == token_epoch: spelling seen for this token
   std::vector<uint32_t> name_seen;         // == epoch: scored (or skipped) already
@@ -267,8 +268,7 @@ struct NameSearch::Scratch {
     generation = index.generation();
     epoch = token_epoch = 0;
     const size_t spellings_n = index.spelling_start_.empty() ? 0 : index.spelling_start_.size() - 1;
-    form_stamp.assign(index.forms(), 0);
-    form_head.assign(index.forms(), -1);
+    form_slot.assign(index.forms(), FormSlot{0, -1});
     form_token_stamp.assign(index.forms(), 0);
     spelling_stamp.assign(spellings_n, 0);
     name_seen.assign(index.names().size(), 0);
@@ -278,7 +278,7 @@ struct NameSearch::Scratch {
   }
   void NextEpoch() {
     if (++epoch == 0) {
-      std::fill(form_stamp.begin(), form_stamp.end(), 0);
+      std::fill(form_slot.begin(), form_slot.end(), FormSlot{0, -1});
       std::fill(name_seen.begin(), name_seen.end(), 0);
       std::fill(name_probe.begin(), name_probe.end(), 0);
       epoch = 1;
@@ -360,6 +360,7 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
   sc.entries.clear();
   sc.legal_query.clear();
   content_ = match::ContentMask(query);
+  letters_ = CountLetters(query.joined);
 
   const size_t n_tokens = std::min<size_t>(query.tokens.size(), 64);
   for (uint32_t i = 0; i < n_tokens; ++i) {
@@ -369,12 +370,12 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
     term.bound = 0;
     float partner_max = partners.max_weight;
     for (const auto& [f, sim] : partners.forms) {
-      if (sc.form_stamp[f] != sc.epoch) {
-        sc.form_stamp[f] = sc.epoch;
-        sc.form_head[f] = -1;
+      if (sc.form_slot[f].stamp != sc.epoch) {
+        sc.form_slot[f].stamp = sc.epoch;
+        sc.form_slot[f].head = -1;
       }
-      sc.entries.push_back(Scratch::Entry{sim, i, sc.form_head[f]});
-      sc.form_head[f] = static_cast<int32_t>(sc.entries.size() - 1);
+      sc.entries.push_back(Scratch::Entry{sim, i, sc.form_slot[f].head});
+      sc.form_slot[f].head = static_cast<int32_t>(sc.entries.size() - 1);
       term.forms.push_back({f, sim * (query.weights[i] + index.form_weight_[f])});
     }
     // Largest contribution first: a name met through a form pairs this term no better
@@ -461,9 +462,17 @@ size_t NameSearch::NextTerm(double floor) const {
   return next;
 }
 
-double NameSearch::Score(uint32_t name) const {
+double NameSearch::Score(uint32_t name) const { return ScoreWith(name, Joined(name)); }
+
+double NameSearch::Joined(uint32_t name) const {
+  // match::JoinedScore, without the edit distances when length or letters rule it out.
+  const size_t budget = match::JoinedBudget(query_.joined.size());
+  const size_t l = index_.joined_length_[name];
+  const size_t length = std::min<size_t>(query_.joined.size(), 65535);
+  if (l + budget < length || l > length + budget) return 0.0;
+  if (LetterDistance(letters_, index_.letters_[name]) > static_cast<int>(2 * budget)) return 0.0;
   const match::PreparedName& c = index_.names_[name];
-  return ScoreWith(name, match::JoinedScore(query_, c.joined, c.joined_rotated, c.tokens.size()));
+  return match::JoinedScore(query_, c.joined, c.joined_rotated, c.tokens.size());
 }
 
 double NameSearch::Explain(uint32_t name, std::vector<TokenMatch>* explain) const {
@@ -473,7 +482,7 @@ double NameSearch::Explain(uint32_t name, std::vector<TokenMatch>* explain) cons
   std::fill(std::begin(partner), std::end(partner), -1);
   const double token = ScoreWith(name, 0.0, partner, partner_sim);
   if (token < 0) return match::ScoreName(query_, c, explain);
-  const double joined = match::JoinedScore(query_, c.joined, c.joined_rotated, c.tokens.size());
+  const double joined = Joined(name);
   match::Explain(query_, c, partner, partner_sim, token, joined, explain);
   return std::min(1.0, std::max(token, joined));
 }
@@ -485,12 +494,14 @@ double NameSearch::ScoreWith(uint32_t name, double joined, int32_t* partner,
   const uint32_t start = index_.name_start_[name], end = index_.name_start_[name + 1];
   if (start == end) return 0.0;
   match::TokenPair pairs[256];
+  float list_weights[64];
   size_t n = 0;
   for (uint32_t j = 0; j < end - start; ++j) {
-    const uint32_t f = index_.name_forms_[start + j];
-    const bool listed = sc.form_stamp[f] == sc.epoch;
+    const uint32_t f = index_.name_forms_[start + j].form;
+    if (j < 64) list_weights[j] = index_.name_forms_[start + j].weight;
+    const bool listed = sc.form_slot[f].stamp == sc.epoch;
     if (listed) {
-      for (int32_t e = sc.form_head[f]; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
+      for (int32_t e = sc.form_slot[f].head; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
         if (n == std::size(pairs)) return Overflow(name, partner);
         pairs[n++] = match::TokenPair{sc.entries[static_cast<size_t>(e)].sim,
                                       sc.entries[static_cast<size_t>(e)].q, j};
@@ -500,7 +511,8 @@ double NameSearch::ScoreWith(uint32_t name, double joined, int32_t* partner,
       for (uint32_t i : sc.legal_query) {
         bool paired = false;
         if (listed) {
-          for (int32_t e = sc.form_head[f]; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
+          for (int32_t e = sc.form_slot[f].head; e >= 0;
+               e = sc.entries[static_cast<size_t>(e)].next) {
             paired = paired || sc.entries[static_cast<size_t>(e)].q == i;
           }
         }
@@ -510,9 +522,9 @@ double NameSearch::ScoreWith(uint32_t name, double joined, int32_t* partner,
       }
     }
   }
-  const double token = match::CombinePairs(
-      pairs, n, query_.weights.data(), query_.total_weight, index_.name_weights_.data() + start,
-      index_.total_weight_[name], content_, partner, partner_sim);
+  const double token =
+      match::CombinePairs(pairs, n, query_.weights.data(), query_.total_weight, list_weights,
+                          index_.total_weight_[name], content_, partner, partner_sim);
   return std::min(1.0, std::max(token, joined));
 }
 
@@ -635,7 +647,7 @@ void NameSearch::ScoreJoined(std::vector<ScoredName>* out) {
   }
   // Each edit changes the length by one at most, and the letter counts by two at most (the
   // rotated form has the same letters).
-  const LetterCounts letters = CountLetters(a);
+  const LetterCounts& letters = letters_;
   const size_t length = std::min<size_t>(a.size(), 65535);
   for (uint32_t n : sc.candidates) {
     const size_t l = index_.joined_length_[n];
@@ -661,10 +673,10 @@ double NameSearch::PairBound(uint32_t name) const {
   std::fill(best, best + n_tokens, 0.0);
   const uint32_t start = index_.name_start_[name], end = index_.name_start_[name + 1];
   for (uint32_t k = start; k < end; ++k) {
-    const uint32_t f = index_.name_forms_[k];
-    const float wc = index_.name_weights_[k];
-    if (sc.form_stamp[f] == sc.epoch) {
-      for (int32_t e = sc.form_head[f]; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
+    const uint32_t f = index_.name_forms_[k].form;
+    const float wc = index_.name_forms_[k].weight;
+    if (sc.form_slot[f].stamp == sc.epoch) {
+      for (int32_t e = sc.form_slot[f].head; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
         const Scratch::Entry& entry = sc.entries[static_cast<size_t>(e)];
         best[entry.q] = std::max(best[entry.q], entry.sim * (query_.weights[entry.q] + wc));
       }
@@ -758,7 +770,7 @@ bool NameSearch::ScoreTerm(size_t t, double floor, std::vector<ScoredName>* out,
       // With this form as its only content pair (with whichever term not scanned pairs
       // with it best), a name scores at most (single + fixed) / (q_total + w):
       // [single_lo, single_hi] are the weights where that can reach fl.
-      for (int32_t e = sc.form_head[f]; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
+      for (int32_t e = sc.form_slot[f].head; e >= 0; e = sc.entries[static_cast<size_t>(e)].next) {
         const Scratch::Entry& entry = sc.entries[static_cast<size_t>(e)];
         if (entry.q >= 64 || term_of_[entry.q] < 0) continue;  // not a term: in fixed_num_
         const size_t u = static_cast<size_t>(term_of_[entry.q]);

@@ -92,8 +92,11 @@ class NameIndex {
   std::vector<EntityKind> kinds_;
   std::vector<float> total_weight_;   // per name
   std::vector<uint32_t> name_start_;  // per name + 1: its run in name_forms_
-  std::vector<uint32_t> name_forms_;
-  std::vector<float> name_weights_;  // parallel to name_forms_
+  struct NameForm {
+    uint32_t form;
+    float weight;  // the token's weight in this name
+  };
+  std::vector<NameForm> name_forms_;
 
   // Forms.
   std::vector<std::string> form_token_, form_original_;
@@ -190,12 +193,14 @@ class NameSearch {
                    double* partner_sim = nullptr) const;
   double BoundOf(double num, double extra) const;
   double Overflow(uint32_t name, const int32_t* partner) const;
+  double Joined(uint32_t name) const;  // match::JoinedScore of the query and the name
 
   const NameIndex& index_;
   const match::PreparedName& query_;
   EntityKind kind_;
   Scratch* scratch_;
   uint64_t content_ = 0;
+  LetterCounts letters_{};  // of the query's joined form
   std::vector<Term> terms_;
   float fixed_num_ = 0;                // query weight + partner bound of non-content tokens
   float fixed_extra_ = 0;              // partner weight bound of non-content tokens
