@@ -29,6 +29,7 @@
 #include "synthetic.h"
 #include "util/csv.h"
 #include "util/file.h"
+#include "util/memory.h"
 #include "vigil/list.h"
 #include "vigil/screen.h"
 
@@ -248,6 +249,7 @@ size_t CountDiffering(const vigil::Screener& screener, const std::vector<vigil::
 }
 
 int main(int argc, char** argv) {
+  vigil::util::PreferHeapForLargeAllocations();  // as the vigil program does
   CLI::App app{"Vigil end-to-end screening benchmark"};
   const std::string shared = fs::path(VIGIL_SHARED_LISTS).parent_path().string();
   std::vector<std::string> lists;

@@ -24,6 +24,7 @@
 #include "model/json.h"
 #include "screen/batch.h"
 #include "sources/fetch.h"
+#include "util/memory.h"
 #include "util/strings.h"
 #include "vigil/list.h"
 #include "vigil/screen.h"
@@ -413,6 +414,7 @@ int CmdFetch(const Options& o, const std::string& list, const std::string& dest,
 }  // namespace
 
 int main(int argc, char** argv) {
+  vigil::util::PreferHeapForLargeAllocations();
   CLI::App app{"vigil: sanctions and export-control screening"};
   app.set_version_flag("--version", std::string("vigil ") + VIGIL_VERSION);
   app.require_subcommand(1);
@@ -473,8 +475,9 @@ int main(int argc, char** argv) {
                     "fetch from here instead (a mirror): the file names are appended to it");
 
   vigil::cli::ServeArgs serve_args;
-  auto* serve = app.add_subcommand("serve", "the screening service: JSON API, yente-compatible "
-                                            "API and web page over HTTP");
+  auto* serve = app.add_subcommand("serve",
+                                   "the screening service: JSON API, yente-compatible "
+                                   "API and web page over HTTP");
   vigil::cli::AddServeOptions(serve, &serve_args);
 
   CLI11_PARSE(app, argc, argv);
@@ -484,7 +487,8 @@ int main(int argc, char** argv) {
     if (screen->parsed()) return CmdScreen(o, sa);
     if (diff->parsed()) return CmdDiff(o, old_path, new_path, details);
     if (fetch->parsed()) return CmdFetch(o, fetch_list, fetch_dest, fetch_base);
-    if (serve->parsed()) return vigil::cli::RunServe(app, serve_args, o.lists, o.strict, argc, argv);
+    if (serve->parsed())
+      return vigil::cli::RunServe(app, serve_args, o.lists, o.strict, argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "vigil: internal error: " << e.what() << "\n";
     return 2;
