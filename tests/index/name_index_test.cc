@@ -86,6 +86,11 @@ class IndexVsScanTest : public ::testing::Test {
     for (size_t n = len(rng); n > 0; --n) w += kLetters[letter(rng)];
     return w;
   }
+  static void Build(const std::vector<Entity>& entities, NameTable* table) {
+    std::vector<const Entity*> ptrs;
+    for (const Entity& e : entities) ptrs.push_back(&e);
+    table->Build(ptrs);
+  }
   std::string Mutate(std::string name) {
     std::uniform_int_distribution<int> op(0, 5);
     std::uniform_int_distribution<size_t> at(0, name.size() - 1);
@@ -125,10 +130,8 @@ TEST_F(IndexVsScanTest, SearchScoresExactlyTheNamesAFullScanScores) {
       entities[e].names.push_back(Name{full, "", "", NameKind::kPrimary});
     }
   }
-  std::vector<const Entity*> ptrs;
-  for (const Entity& e : entities) ptrs.push_back(&e);
   NameTable table;
-  table.Build(ptrs);
+  Build(entities, &table);
   const NameIndex& index = table.plain();
 
   size_t compared = 0, found = 0;
@@ -181,10 +184,8 @@ TEST_F(IndexVsScanTest, BoundsHoldForEveryNameNotYetScored) {
     entities[e].names.push_back(
         Name{Word(3, 8) + " " + Word(3, 8) + " " + Word(2, 6), "", "", NameKind::kPrimary});
   }
-  std::vector<const Entity*> ptrs;
-  for (const Entity& e : entities) ptrs.push_back(&e);
   NameTable table;
-  table.Build(ptrs);
+  Build(entities, &table);
   const NameIndex& index = table.plain();
   for (int q = 0; q < 200; ++q) {
     match::PreparedName query =
@@ -231,10 +232,8 @@ TEST_F(IndexVsScanTest, SearchWithAFloorFindsEveryNameReachingIt) {
     if (e % 5 == 0) full += " " + Word(6, 10);
     entities[e].names.push_back(Name{full, "", "", NameKind::kPrimary});
   }
-  std::vector<const Entity*> ptrs;
-  for (const Entity& e : entities) ptrs.push_back(&e);
   NameTable table;
-  table.Build(ptrs);
+  Build(entities, &table);
   const NameIndex& index = table.plain();
   size_t checked = 0, unread = 0;
   for (int q = 0; q < 300; ++q) {
