@@ -91,33 +91,87 @@ void AppendAscii(std::string_view s, std::string* out) {
   }
 }
 
-}  // namespace
-
-std::string Normalize(std::string_view name) {
-  bool ascii = true;
-  for (char c : name) ascii &= (static_cast<unsigned char>(c) < 0x80);
-  std::string out;
-  out.reserve(name.size());
-  if (ascii) {
-    AppendAscii(name, &out);
-    return out;
-  }
+// The name before transliteration: typographic apostrophes as ASCII ones, and a space
+// after each Hangul syllable (the units of Korean names: "김정은" = KIM Jong Un).
+icu::UnicodeString Prepare(std::string_view name) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
-  // Typographic apostrophes and modifier letters join like ASCII ones.
   u.findAndReplace(u"\u2019", u"'").findAndReplace(u"\u02BC", u"'").findAndReplace(u"\u2018", u"'");
-  // Hangul syllables are the units of Korean names ("김정은" = KIM Jong Un): one token each.
   icu::UnicodeString spaced;
   for (int32_t i = 0; i < u.length(); ++i) {
     char16_t c = u.charAt(i);
     spaced.append(c);
     if (c >= 0xAC00 && c <= 0xD7A3) spaced.append(u' ');
   }
-  u = std::move(spaced);
+  return spaced;
+}
+
+bool IsAscii(std::string_view s) {
+  bool ascii = true;
+  for (char c : s) ascii &= (static_cast<unsigned char>(c) < 0x80);
+  return ascii;
+}
+
+}  // namespace
+
+std::string Normalize(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  if (IsAscii(name)) {
+    AppendAscii(name, &out);
+    return out;
+  }
+  // Word by word, each with the spaces around it (the context transliteration rules see),
+  // through a per-thread cache: names repeat their words ("王", "Мухаммад"), and ICU is
+  // most of the cost of a non-Latin name. NormalizeWhole() is the reference.
+  const icu::UnicodeString u = Prepare(name);
+  const std::string& script = ScriptTransform(u);
+  constexpr size_t kMaxCached = 1 << 16;
+  thread_local std::unordered_map<std::string, std::string> cache;
+  thread_local std::string key, word_utf8;
+  std::string utf8;
+  const int32_t n = u.length();
+  for (int32_t start = 0; start < n;) {
+    if (u.charAt(start) == u' ') {
+      ++start;
+      continue;
+    }
+    int32_t end = start;
+    while (end < n && u.charAt(end) != u' ') ++end;
+    const int32_t from = start > 0 ? start - 1 : start, to = end < n ? end + 1 : end;
+    word_utf8.clear();
+    u.tempSubStringBetween(from, to).toUTF8String(word_utf8);
+    key.assign(script);
+    key += '\x1f';
+    key += word_utf8;
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+      if (cache.size() >= kMaxCached) cache.clear();
+      icu::UnicodeString w = u.tempSubStringBetween(from, to);
+      ThreadTransliterator(script).transliterate(w);
+      std::string latin;
+      w.toUTF8String(latin);
+      it = cache.emplace(key, std::move(latin)).first;
+    }
+    utf8 += ' ';
+    utf8 += it->second;
+    start = end;
+  }
+  AppendAscii(utf8, &out);  // anything still outside ASCII separates tokens
+  return out;
+}
+
+std::string NormalizeWhole(std::string_view name) {
+  std::string out;
+  if (IsAscii(name)) {
+    AppendAscii(name, &out);
+    return out;
+  }
+  icu::UnicodeString u = Prepare(name);
   ThreadTransliterator(ScriptTransform(u)).transliterate(u);
   std::string utf8;
   u.toUTF8String(utf8);
-  AppendAscii(utf8, &out);  // anything still outside ASCII separates tokens
+  AppendAscii(utf8, &out);
   return out;
 }
 

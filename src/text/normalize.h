@@ -29,6 +29,10 @@ namespace vigil::text {
 // The normalized form: tokens joined by single spaces, no leading/trailing space.
 std::string Normalize(std::string_view name);
 
+// Normalize() transliterating the whole name at once, without the per-thread word cache
+// that Normalize() uses: the reference it must agree with.
+std::string NormalizeWhole(std::string_view name);
+
 // Normalize(name) split into tokens.
 std::vector<std::string> Tokenize(std::string_view name);
 

@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace vigil::text {
 namespace {
@@ -67,6 +71,61 @@ TEST(NormalizeTest, ScriptTransliteratorsFromTheTable) {
   EXPECT_EQ(Normalize("金正恩"), "jin zheng en");  // Han-Latin (pinyin)
   EXPECT_FALSE(Normalize("محمد").empty());
   EXPECT_EQ(Normalize("Иван Smith"), "ivan smith");  // mixed with Latin: still one script
+}
+
+}  // namespace
+}  // namespace vigil::text
+
+namespace vigil::text {
+namespace {
+
+// Normalize() transliterates word by word through a cache; NormalizeWhole() the whole name
+// at once. They agree on names whose rules look at word edges (Cyrillic "Е" at a word's
+// start, Greek final sigma, Katakana long vowels, Han without spaces, Hangul), in any order
+// and repeated (cache hits).
+TEST(NormalizeTest, WordCacheAgreesWithWholeNames) {
+  const std::vector<std::string> names = {
+      "Ельцин Борис Николаевич",
+      "Борис Ельцин",
+      "Юлия Ёлкина",
+      "Объединённая Ефремова",
+      "Σωκράτης Παπαδόπουλος",
+      "ΟΔΥΣΣΕΑΣ",
+      "ソニー・ミュージック",
+      "スーパー マーケット",
+      "山东省艳印刷无限公司",
+      "王 小明",
+      "김정은",
+      "김 정 은",
+      "محمد بن سلمان",
+      "עבד אל כרים",
+      "บุญรอด แซ่ตั้ง",
+      "Nguyễn Văn Anh",
+      "Ри Су Ён  Ким",
+      "Société Générale",
+      "Мухаммад\u3000Али",
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const std::string& name : names) EXPECT_EQ(Normalize(name), NormalizeWhole(name)) << name;
+  }
+}
+
+// The same on every name of the realistic stream, when ../shared is beside the repository.
+TEST(NormalizeTest, WordCacheAgreesOnTheSharedNameStream) {
+  const std::filesystem::path csv =
+      std::filesystem::path(VIGIL_SHARED_LISTS).parent_path() / "bench" / "names-100k.csv";
+  if (!std::filesystem::exists(csv)) GTEST_SKIP() << csv << " not found beside the repository";
+  std::ifstream in(csv);
+  std::string line;
+  size_t compared = 0;
+  while (std::getline(in, line)) {
+    bool ascii = true;
+    for (char c : line) ascii &= static_cast<unsigned char>(c) < 0x80;
+    if (ascii) continue;  // no transliteration
+    EXPECT_EQ(Normalize(line), NormalizeWhole(line)) << line;
+    ++compared;
+  }
+  EXPECT_GT(compared, 1000u);
 }
 
 }  // namespace
