@@ -32,6 +32,19 @@ void BM_NormalizeCyrillic(benchmark::State& state) {
 }
 BENCHMARK(BM_NormalizeCyrillic);
 
+// The same names through ICU every time (NormalizeWhole): what a word not seen before costs.
+void BM_NormalizeHangulUncached(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(vigil::text::NormalizeWhole("김정은"));
+}
+BENCHMARK(BM_NormalizeHangulUncached);
+
+void BM_NormalizeCyrillicUncached(benchmark::State& state) {
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(vigil::text::NormalizeWhole("Александр Иванов"));
+  }
+}
+BENCHMARK(BM_NormalizeCyrillicUncached);
+
 void BM_AnalyzeOrganization(benchmark::State& state) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(
