@@ -1,6 +1,8 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 #include "model/json.h"
 
+#include <unicode/utf8.h>
+
 #include <cmath>
 
 namespace vigil::model {
@@ -158,40 +160,20 @@ json ToJson(const Match& m, bool explain) {
 
 namespace {
 
-// Whether `s` is plain for JSON: well-formed UTF-8 (RFC 3629) with no byte that JSON
-// escapes (controls, quote, backslash).
+// Whether `s` is plain for JSON: well-formed UTF-8 (ICU's U8_NEXT, as util::CheckUtf8
+// reads it) with no byte that JSON escapes (controls, quote, backslash).
 bool PlainJsonString(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      if (c < 0x20 || c == '"' || c == '\\') return false;
-      ++p;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const int32_t len = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < len;) {
+    if (p[i] < 0x80) {
+      if (p[i] < 0x20 || p[i] == '"' || p[i] == '\\') return false;
+      ++i;
       continue;
     }
-    size_t n;
-    uint32_t cp;
-    if (c >= 0xc2 && c <= 0xdf) {
-      n = 1, cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 2, cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (static_cast<size_t>(end - p) <= n) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      if ((p[k] & 0xc0) != 0x80) return false;
-      cp = cp << 6 | (p[k] & 0x3f);
-    }
-    // Overlong forms, surrogates, beyond U+10FFFF.
-    if ((n == 2 && cp < 0x800) || (cp >= 0xd800 && cp <= 0xdfff) || (n == 3 && cp < 0x10000) ||
-        cp > 0x10ffff) {
-      return false;
-    }
-    p += n + 1;
+    UChar32 c;
+    U8_NEXT(p, i, len, c);
+    if (c < 0) return false;
   }
   return true;
 }

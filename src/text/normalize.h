@@ -15,7 +15,8 @@
 // (marks stripped), lower case, then punctuation: ' ’ ` . are removed, every other non-alphanumeric
 // character separates tokens. ASCII input takes a fast path that never touches ICU.
 //
-// Thread-safe: each thread uses its own ICU transliterator.
+// Thread-safe: each thread uses its own ICU transliterator and its own cache of
+// transliterated words.
 
 #ifndef VIGIL_TEXT_NORMALIZE_H_
 #define VIGIL_TEXT_NORMALIZE_H_
