@@ -3,7 +3,7 @@
 # keep-alive connections (bench/serve_screen.lua). Bounded in time; stops its server.
 #
 #   bench/serve_load.sh [--vigil build/vigil] [--lists PATH] [--seconds 10] [--connections 16]
-#                       [--threads 2] [--server-threads 64] [--access-log] [--name NAME]
+#                       [--threads 1] [--server-threads N] [--access-log] [--name NAME]
 #
 # --name screens that one name in every request instead of the rotation (a name on no list
 # shows what the HTTP layer costs apart from screening).
@@ -17,9 +17,9 @@ vigil=build/vigil
 lists=../shared/lists/us_ofac_sdn/2024-05
 [ -d "$lists" ] || lists=data/sample
 seconds=10
-connections=16
-wrk_threads=2
-server_threads=64
+connections=8
+wrk_threads=1
+server_threads=""  # the server's default: one event loop per core
 access_log=--no-access-log
 name=""
 while [ $# -gt 0 ]; do
@@ -47,8 +47,8 @@ if [ -n "$name" ]; then
     "$body" >"$script"
 fi
 # shellcheck disable=SC2086
-timeout $((seconds + 120)) "$vigil" serve --port 0 --lists "$lists" --threads "$server_threads" \
-  $access_log 2>"$log" &
+timeout $((seconds + 120)) "$vigil" serve --port 0 --lists "$lists" \
+  ${server_threads:+--threads "$server_threads"} $access_log 2>"$log" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 

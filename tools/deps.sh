@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git python3
   libicu-dev libpugixml-dev nlohmann-json3-dev libcli11-dev libfmt-dev libssl-dev
-  libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  libcpp-httplib-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format
   python3-jellyfish
   wrk chromium curl
 )

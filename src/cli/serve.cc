@@ -63,8 +63,14 @@ void AddServeOptions(CLI::App* serve, ServeArgs* a) {
   serve->add_option("--host", a->host,
                     "address to listen on (default 127.0.0.1: this machine only)");
   serve->add_option("--port", a->port, "port (0: any free port)")->check(CLI::Range(0, 65535));
-  serve->add_option("--threads", a->threads, "worker threads = connections served at once")
-      ->check(CLI::Range(1, 4096));
+  serve
+      ->add_option("--threads", a->threads,
+                   "event loops, each serving any number of connections (default: one per core)")
+      ->check(CLI::Range(1, 256));
+  serve
+      ->add_option("--max-connections,--max_connections", a->max_connections,
+                   "connections open at once (more get 503)")
+      ->check(CLI::Range(1, 1000000));
   serve
       ->add_option("--max-body-bytes,--max_body_bytes", a->max_body_bytes,
                    "largest request body accepted (413 beyond)")
@@ -101,6 +107,7 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
   o.host = a.host;
   o.port = a.port;
   o.threads = a.threads;
+  o.max_connections = a.max_connections;
   o.max_body_bytes = a.max_body_bytes;
   o.max_batch = a.max_batch;
   o.max_results = a.max_results;

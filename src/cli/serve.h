@@ -25,7 +25,8 @@ namespace vigil::cli {
 struct ServeArgs {
   std::string host = "127.0.0.1";
   int port = 8000;
-  size_t threads = 64;
+  size_t threads = 0;  // 0: one per core
+  size_t max_connections = 4096;
   size_t max_body_bytes = 1 << 20;
   size_t max_batch = 100;
   size_t max_results = 100;

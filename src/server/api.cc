@@ -222,7 +222,7 @@ void AppendMatches(const std::vector<Match>& matches, bool explain, std::string*
   out->push_back(']');
 }
 
-void Screen(Service& svc, const httplib::Request& req, httplib::Response& res) {
+void Screen(Service& svc, const http::Request& req, http::Response& res) {
   auto snap = svc.Begin(req, res, Role::kScreen);
   if (!snap) return;
   json body;
@@ -314,7 +314,7 @@ void Screen(Service& svc, const httplib::Request& req, httplib::Response& res) {
   SendJsonText(res, 200, std::move(out));
 }
 
-void Search(Service& svc, const httplib::Request& req, httplib::Response& res) {
+void Search(Service& svc, const http::Request& req, http::Response& res) {
   auto snap = svc.Begin(req, res, Role::kScreen);
   if (!snap) return;
   const ServerOptions& opt = svc.options();
@@ -378,7 +378,7 @@ json ListJson(const Snapshot& snap, const LoadedList& l) {
   return j;
 }
 
-void Lists(Service& svc, const httplib::Request& req, httplib::Response& res) {
+void Lists(Service& svc, const http::Request& req, http::Response& res) {
   auto snap = svc.Begin(req, res, Role::kScreen);
   if (!snap) return;
   json lists = json::array();
@@ -392,10 +392,10 @@ void Lists(Service& svc, const httplib::Request& req, httplib::Response& res) {
                 {"lists", std::move(lists)}});
 }
 
-void EntityRoute(Service& svc, const httplib::Request& req, httplib::Response& res) {
+void EntityRoute(Service& svc, const http::Request& req, http::Response& res) {
   auto snap = svc.Begin(req, res, Role::kScreen);
   if (!snap) return;
-  std::string id = req.matches.size() > 1 ? std::string(req.matches[1]) : "";
+  std::string id = req.capture;
   const Entity* e = IsUtf8(id) ? snap->screener->Find(id) : nullptr;
   if (e == nullptr) {
     SendError(res, 404, "not_found",
@@ -440,7 +440,7 @@ void EntityRoute(Service& svc, const httplib::Request& req, httplib::Response& r
 
 }  // namespace
 
-void HandleReload(Service& svc, const httplib::Request& req, httplib::Response& res) {
+void HandleReload(Service& svc, const http::Request& req, http::Response& res) {
   if (!svc.Authorize(req, res, Role::kAdmin)) return;
   std::string summary;
   bool busy = false;
@@ -478,17 +478,19 @@ void HandleReload(Service& svc, const httplib::Request& req, httplib::Response& 
                 {"lists", std::move(lists)}});
 }
 
-void RegisterApi(httplib::Server& http, Service& svc) {
-  http.Post("/v1/screen",
-            [&svc](const httplib::Request& q, httplib::Response& r) { Screen(svc, q, r); });
-  http.Get("/v1/search",
-           [&svc](const httplib::Request& q, httplib::Response& r) { Search(svc, q, r); });
-  http.Get("/v1/lists",
-           [&svc](const httplib::Request& q, httplib::Response& r) { Lists(svc, q, r); });
-  http.Post("/v1/lists/reload",
-            [&svc](const httplib::Request& q, httplib::Response& r) { HandleReload(svc, q, r); });
-  http.Get("/v1/entities/(.+)",
-           [&svc](const httplib::Request& q, httplib::Response& r) { EntityRoute(svc, q, r); });
+void RegisterApi(http::Router& router, Service& svc) {
+  router.Add("POST", "/v1/screen",
+             [&svc](const http::Request& q, http::Response& r) { Screen(svc, q, r); });
+  router.Add("GET", "/v1/search",
+             [&svc](const http::Request& q, http::Response& r) { Search(svc, q, r); });
+  router.Add("GET", "/v1/lists",
+             [&svc](const http::Request& q, http::Response& r) { Lists(svc, q, r); });
+  router.Add(
+      "POST", "/v1/lists/reload",
+      [&svc](const http::Request& q, http::Response& r) { HandleReload(svc, q, r); },
+      /*blocking=*/true);
+  router.Add("GET", "/v1/entities/{*}",
+             [&svc](const http::Request& q, http::Response& r) { EntityRoute(svc, q, r); });
 }
 
 }  // namespace vigil::server

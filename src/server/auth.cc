@@ -43,10 +43,10 @@ Status ApiKeys::Parse(const std::vector<std::string>& entries, ApiKeys* out) {
   return Status::Ok();
 }
 
-Role ApiKeys::Check(const httplib::Request& req, bool* presented) const {
+Role ApiKeys::Check(const http::Request& req, bool* presented) const {
   std::string_view key;
-  const std::string auth = req.get_header_value("Authorization");
-  const std::string x_api_key = req.get_header_value("X-API-Key");
+  std::string_view auth = req.Header("Authorization");
+  std::string_view x_api_key = req.Header("X-API-Key");
   std::string_view a = util::Trim(auth);
   for (std::string_view scheme : {"bearer ", "apikey "}) {
     if (util::StartsWithIgnoreCase(a, scheme)) key = util::Trim(a.substr(scheme.size()));

@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "sources/httplib.h"
+#include "server/http.h"
 #include "vigil/status.h"
 
 namespace vigil::server {
@@ -34,7 +34,7 @@ class ApiKeys {
 
   // The role of the key the request presents: kNone when it presents none or an unknown
   // one. *presented says whether it presented any.
-  Role Check(const httplib::Request& req, bool* presented) const;
+  Role Check(const http::Request& req, bool* presented) const;
 
  private:
   std::vector<std::pair<std::string, Role>> keys_;  // (sha256 hex, role)

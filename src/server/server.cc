@@ -4,24 +4,20 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <thread>
 
 #include "server/assets.h"
 #include "server/service.h"
+#include "server/transport.h"
 
 namespace vigil::server {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-// When routing of the current request began, on the worker thread that serves it (the
-// logger runs on the same thread once the answer is written). Zero: not routed (httplib
-// answered a malformed request itself).
-thread_local Clock::time_point t_request_start{};
 
 std::string NowIso() {
   auto now = std::chrono::system_clock::now();
@@ -36,30 +32,103 @@ std::string NowIso() {
   return buf;
 }
 
-const char* DefaultMessage(int status) {
-  switch (status) {
-    case 400:
-      return "the request is malformed";
-    case 404:
-      return "no such route (see /openapi.json)";
-    case 413:
-      return "the request body is larger than this server accepts";
-    case 414:
-      return "the request line is too long";
-    default:
-      return "the request failed";
-  }
+TransportOptions ForTransport(const ServerOptions& opt) {
+  TransportOptions t;
+  t.host = opt.host;
+  t.port = opt.port;
+  t.threads = opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+  t.max_connections = opt.max_connections;
+  t.max_body_bytes = opt.max_body_bytes;
+  t.keep_alive_seconds = opt.keep_alive_seconds;
+  return t;
 }
 
 }  // namespace
 
-struct Server::Rep {
-  explicit Rep(ServerOptions o) : svc(std::move(o)) {}
+struct Server::Rep final : Application {
+  explicit Rep(ServerOptions o) : svc(std::move(o)), transport(ForTransport(svc.options()), this) {}
+
+  bool IsBlocking(const http::Request& req) const override {
+    std::string capture, allow;
+    const http::Router::Route* r = router.Find(req.method, req.path, &capture, &allow);
+    return r != nullptr && r->blocking;
+  }
+
+  void Handle(http::Request& req, http::Response& res) override {
+    std::string allow;
+    const http::Router::Route* r = router.Find(req.method, req.path, &req.capture, &allow);
+    if (r == nullptr) {
+      if (!allow.empty()) {
+        res.SetHeader("Allow", allow);
+        SendError(res, 405, "method_not_allowed",
+                  fmt::format("{} answers {} only", req.path, allow));
+      } else {
+        SendError(res, 404, "not_found", "no such route (see /openapi.json)");
+      }
+      return;
+    }
+    try {
+      r->handler(req, res);
+    } catch (const std::exception& e) {
+      Failed(req, res, e.what());
+    } catch (...) {
+      Failed(req, res, "unknown exception");
+    }
+  }
+
+  void Refuse(const http::Request& /*req*/, http::Response& res) override {
+    switch (res.status) {
+      case 413:
+        return SendError(res, 413, "body_too_large",
+                         fmt::format("the request body is larger than this server accepts "
+                                     "({} bytes)",
+                                     svc.options().max_body_bytes));
+      case 414:
+        return SendError(res, 414, "uri_too_long", "the request target is too long");
+      case 431:
+        return SendError(res, 431, "headers_too_large",
+                         "the request's header fields are larger than this server accepts");
+      case 503:
+        return SendError(res, 503, "busy", "too many connections are open; try again shortly");
+      default:
+        return SendError(res, res.status, "bad_request", "the request is not valid HTTP/1.1");
+    }
+  }
+
+  void Answered(const http::Request& req, const http::Response& res, double seconds) override {
+    Route route = ClassifyRoute(req.path);
+    svc.metrics().Observe(route, res.status, seconds);
+    if (!svc.options().access_log) return;
+    // No query string and no body: names screened are personal data.
+    std::string line = json{{"ts", NowIso()},
+                            {"remote", req.remote_addr},
+                            {"method", req.method},
+                            {"path", req.path},
+                            {"route", std::string(RouteLabel(route))},
+                            {"status", res.status},
+                            {"bytes", res.body.size()},
+                            {"ms", std::round(seconds * 1e6) / 1e3}}
+                           .dump(-1, ' ', false, json::error_handler_t::replace) +
+                       "\n";
+    [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+  }
+
+  static void Failed(const http::Request& req, http::Response& res, const std::string& what) {
+    std::string line = json{{"ts", NowIso()},
+                            {"level", "error"},
+                            {"msg", "handler failed"},
+                            {"path", req.path},
+                            {"error", what}}
+                           .dump(-1, ' ', false, json::error_handler_t::replace) +
+                       "\n";
+    [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+    res = http::Response();
+    SendError(res, 500, "internal", "the server failed to answer this request; it is logged");
+  }
+
   Service svc;
-  httplib::Server http;
-  bool bound = false;
-  std::atomic<bool> run_started{false};
-  std::atomic<bool> stop_requested{false};
+  http::Router router;
+  Transport transport;
 };
 
 Server::Server(ServerOptions options) : rep_(std::make_unique<Rep>(std::move(options))) {}
@@ -73,133 +142,29 @@ Status Server::Reload(std::string* summary) {
   return rep_->svc.Reload(summary, &busy);
 }
 
-void Server::Stop() {
-  // Run() may be just starting: it either sees stop_requested and returns, or has set
-  // run_started, and then the listening loop is about to run and can be stopped.
-  rep_->stop_requested = true;
-  if (!rep_->bound || !rep_->run_started) return;
-  while (!rep_->http.is_running() && rep_->run_started) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  rep_->http.stop();
-}
+void Server::Stop() { rep_->transport.Stop(); }
 
-bool Server::Run() {
-  if (!rep_->bound) return false;
-  rep_->run_started = true;
-  bool ok = rep_->stop_requested ? true : rep_->http.listen_after_bind();
-  rep_->run_started = false;
-  return ok;
-}
+bool Server::Run() { return rep_->transport.Run(); }
 
 Status Server::Bind(int* port) {
   Service& svc = rep_->svc;
   if (Status s = svc.Init(); !s.ok()) return s;
   const ServerOptions& opt = svc.options();
-  if (opt.threads == 0 || opt.max_batch == 0 || opt.max_results == 0 || opt.max_body_bytes == 0) {
-    return Status::InvalidArgument("threads, max batch, max results and max body must be > 0");
+  if (opt.max_batch == 0 || opt.max_results == 0 || opt.max_body_bytes == 0 ||
+      opt.max_connections == 0) {
+    return Status::InvalidArgument(
+        "max batch, max results, max body and max connections must be > 0");
   }
-  httplib::Server& http = rep_->http;
-  size_t threads = opt.threads;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  http.set_tcp_nodelay(true);
-  http.set_keep_alive_max_count(100000);
-  http.set_keep_alive_timeout(opt.keep_alive_seconds);
-  http.set_read_timeout(10, 0);
-  http.set_write_timeout(10, 0);
-  http.set_payload_max_length(opt.max_body_bytes);
-
-  http.set_pre_routing_handler([&svc](const httplib::Request& req, httplib::Response& res) {
-    t_request_start = Clock::now();
-    // httplib would read a POST without Content-Length until the peer closes: answer it
-    // here (a reload needs no body: `curl -X POST .../v1/lists/reload`).
-    if (req.method == "POST" && !req.has_header("Content-Length") &&
-        !req.has_header("Transfer-Encoding")) {
-      if (req.path == "/v1/lists/reload") {
-        HandleReload(svc, req, res);
-      } else {
-        SendError(res, 411, "length_required",
-                  "a POST needs a body with a Content-Length (or chunked transfer encoding)");
-      }
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-
-  // Every status >= 400 passes here; give those without a body (httplib's own 400, 404,
-  // 413, 414) the JSON error shape, and turn a 404 on a known path into 405.
-  http.set_error_handler(
-      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        if (res.status == 404) {
-          Route route = ClassifyRoute(req.path);
-          if (route != Route::kOther && RouteMethod(route) != req.method) {
-            res.set_header("Allow", std::string(RouteMethod(route)));
-            SendError(res, 405, "method_not_allowed",
-                      fmt::format("{} answers {} only", RouteLabel(route), RouteMethod(route)));
-            return httplib::Server::HandlerResponse::Handled;
-          }
-        }
-        const char* code = res.status == 404   ? "not_found"
-                           : res.status == 413 ? "body_too_large"
-                           : res.status == 414 ? "uri_too_long"
-                                               : "bad_request";
-        SendError(res, res.status, code, DefaultMessage(res.status));
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-
-  http.set_exception_handler(
-      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unknown exception";
-        try {
-          std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-        }
-        std::string line = json{{"ts", NowIso()},
-                                {"level", "error"},
-                                {"msg", "handler failed"},
-                                {"path", req.path},
-                                {"error", what}}
-                               .dump(-1, ' ', false, json::error_handler_t::replace) +
-                           "\n";
-        [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
-        SendError(res, 500, "internal", "the server failed to answer this request; it is logged");
-      });
-
-  bool access_log = opt.access_log;
-  http.set_logger([&svc, access_log](const httplib::Request& req, const httplib::Response& res) {
-    double seconds = 0;
-    if (t_request_start != Clock::time_point{}) {
-      seconds = std::chrono::duration<double>(Clock::now() - t_request_start).count();
-      t_request_start = Clock::time_point{};
-    }
-    Route route = ClassifyRoute(req.path);
-    svc.metrics().Observe(route, res.status, seconds);
-    if (!access_log) return;
-    // No query string and no body: names screened are personal data.
-    std::string line = json{{"ts", NowIso()},
-                            {"remote", req.remote_addr},
-                            {"method", req.method},
-                            {"path", req.path},
-                            {"route", std::string(RouteLabel(route))},
-                            {"status", res.status},
-                            {"bytes", res.body.size()},
-                            {"ms", std::round(seconds * 1e6) / 1e3}}
-                           .dump(-1, ' ', false, json::error_handler_t::replace) +
-                       "\n";
-    [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
-  });
+  http::Router& router = rep_->router;
 
   // Operations.
-  http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+  router.Add("GET", "/healthz", [](const http::Request&, http::Response& res) {
     SendJson(res, 200, json{{"status", "ok"}});
   });
-  http.Get("/readyz", [&svc](const httplib::Request&, httplib::Response& res) {
+  router.Add("GET", "/readyz", [&svc](const http::Request&, http::Response& res) {
     auto snap = svc.Current();
     if (snap == nullptr) {
-      res.set_header("Retry-After", "1");
+      res.SetHeader("Retry-After", "1");
       SendJson(res, 503, json{{"status", "loading"}});
       return;
     }
@@ -209,38 +174,23 @@ Status Server::Bind(int* port) {
                   {"generation", snap->generation},
                   {"entities", snap->entities}});
   });
-  http.Get("/metrics", [&svc](const httplib::Request&, httplib::Response& res) {
+  router.Add("GET", "/metrics", [&svc](const http::Request&, http::Response& res) {
     auto snap = svc.Current();
     res.status = 200;
     res.body = svc.metrics().Render(snap.get(), svc.started());
-    res.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    res.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
   });
-  http.Get("/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+  router.Add("GET", "/openapi.json", [](const http::Request&, http::Response& res) {
     std::string_view spec = Asset("src/server/openapi.json");
     res.status = 200;
     res.body.assign(spec.data(), spec.size());
-    res.set_header("Content-Type", "application/json");
+    res.SetHeader("Content-Type", "application/json");
   });
-  RegisterApi(http, svc);
-  RegisterYente(http, svc);
-  RegisterWeb(http, svc);
+  RegisterApi(router, svc);
+  RegisterYente(router, svc);
+  RegisterWeb(router, svc);
 
-  int want = opt.port;
-  int got = 0;
-  if (want == 0) {
-    got = http.bind_to_any_port(opt.host);
-  } else {
-    got = http.bind_to_port(opt.host, want) ? want : -1;
-  }
-  if (got <= 0) {
-    return Status::IoError(
-        fmt::format("cannot listen on {}:{} (in use, or not an address of "
-                    "this machine?)",
-                    opt.host, want));
-  }
-  rep_->bound = true;
-  *port = got;
-  return Status::Ok();
+  return rep_->transport.Bind(port);
 }
 
 }  // namespace vigil::server

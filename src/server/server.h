@@ -2,14 +2,19 @@
 //
 // The screening service behind `vigil serve`: a JSON API under /v1, a yente-compatible
 // API (/match, /search, /entities), operations endpoints (/healthz, /readyz, /metrics,
-// /openapi.json) and the analysts' web page, over HTTP/1.1 with keep-alive.
+// /openapi.json) and the analysts' web page, over HTTP/1.1 with keep-alive (transport.h:
+// Boost.Beast on one event loop per thread).
 //
-//   vigil::server::ServerOptions o;
-//   o.list_paths = [] (std::vector<std::string>* p) { *p = {"lists/us_ofac_sdn"}; return Status();
-//   }; vigil::server::Server server(o); int port = 0; Status s = server.Bind(&port);   //
-//   127.0.0.1:8000 unless o.host/o.port say otherwise s = server.Reload(nullptr);      // loads the
-//   lists; /readyz answers 200 from then on server.Run();                    // serves until
-//   Stop(), from any thread
+//   vigil::server::ServerOptions o;  // 127.0.0.1:8000 unless o.host / o.port say otherwise
+//   o.list_paths = [](std::vector<std::string>* p) {
+//     *p = {"lists/us_ofac_sdn"};
+//     return Status::Ok();
+//   };
+//   vigil::server::Server server(o);
+//   int port = 0;
+//   Status s = server.Bind(&port);
+//   s = server.Reload(nullptr);  // loads the lists; /readyz answers 200 from then on
+//   server.Run();                // serves until Stop(), called from any thread
 //
 // Lists live in an immutable snapshot (the Screener plus what the API shows about it).
 // Every request takes a reference to the current snapshot and keeps it until it has
@@ -42,7 +47,8 @@ struct ServerOptions {
   std::function<Status(std::vector<std::string>*)> list_paths;
   bool strict = false;  // a list that loads with warnings fails the load
 
-  size_t threads = 64;              // worker threads = connections served at once
+  size_t threads = 0;               // event loops, each serving many connections; 0: one per core
+  size_t max_connections = 4096;    // open at once; more get 503
   size_t max_body_bytes = 1 << 20;  // larger request bodies get 413
   size_t max_batch = 100;           // queries in one POST /v1/screen or /match
   size_t max_results = 100;         // the most matches one query may ask for
@@ -66,10 +72,12 @@ class Server {
   // a free port; *port receives the one bound.
   Status Bind(int* port);
 
-  // Serves until Stop(). Returns false when the listening socket failed.
+  // Serves until Stop(), on this thread and threads - 1 more. Returns false when Bind() did
+  // not succeed.
   bool Run();
 
-  // Stops serving: Run() returns once the connections in progress have ended.
+  // Stops serving: Run() returns once the answers in progress have been written (idle
+  // keep-alive connections are closed).
   void Stop();
 
   // Loads the lists (ServerOptions::list_paths) into a new snapshot and swaps it in. On

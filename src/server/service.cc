@@ -85,12 +85,12 @@ Service::Service(ServerOptions options)
 
 Status Service::Init() { return ApiKeys::Parse(options_.api_keys, &keys_); }
 
-bool Service::Authorize(const httplib::Request& req, httplib::Response& res, Role role) {
+bool Service::Authorize(const http::Request& req, http::Response& res, Role role) {
   if (!keys_.enabled()) return true;
   bool presented = false;
   Role have = keys_.Check(req, &presented);
   if (have == Role::kNone) {
-    res.set_header("WWW-Authenticate", "Bearer");
+    res.SetHeader("WWW-Authenticate", "Bearer");
     SendError(res, 401, "unauthorized",
               presented ? "the API key is not valid"
                         : "an API key is required: send Authorization: Bearer KEY (or "
@@ -106,12 +106,12 @@ bool Service::Authorize(const httplib::Request& req, httplib::Response& res, Rol
   return true;
 }
 
-std::shared_ptr<const Snapshot> Service::Begin(const httplib::Request& req, httplib::Response& res,
+std::shared_ptr<const Snapshot> Service::Begin(const http::Request& req, http::Response& res,
                                                Role role) {
   if (!Authorize(req, res, role)) return nullptr;
   std::shared_ptr<const Snapshot> snap = Current();
   if (snap == nullptr) {
-    res.set_header("Retry-After", "1");
+    res.SetHeader("Retry-After", "1");
     SendError(res, 503, "not_ready", "the lists are still loading; try again shortly");
   }
   return snap;
@@ -154,18 +154,17 @@ Status Service::Reload(std::string* summary, bool* busy) {
 
 // ---- answers ----
 
-void SendJson(httplib::Response& res, int status, const json& j) {
+void SendJson(http::Response& res, int status, const json& j) {
   SendJsonText(res, status, j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-void SendJsonText(httplib::Response& res, int status, std::string body) {
+void SendJsonText(http::Response& res, int status, std::string body) {
   res.status = status;
   res.body = std::move(body);
-  res.set_header("Content-Type", "application/json");
+  res.SetHeader("Content-Type", "application/json");
 }
 
-void SendError(httplib::Response& res, int status, std::string_view code,
-               std::string_view message) {
+void SendError(http::Response& res, int status, std::string_view code, std::string_view message) {
   std::string m(message);
   SendJson(res, status,
            json{{"error", {{"status", status}, {"code", std::string(code)}, {"message", m}}},
@@ -174,7 +173,7 @@ void SendError(httplib::Response& res, int status, std::string_view code,
 
 bool IsUtf8(std::string_view s) { return util::CheckUtf8(s, "").ok(); }
 
-bool ParseJsonBody(const httplib::Request& req, httplib::Response& res, json* out) {
+bool ParseJsonBody(const http::Request& req, http::Response& res, json* out) {
   if (util::Trim(req.body).empty()) {
     SendError(res, 400, "invalid_json", "the request body is empty; send a JSON object");
     return false;
@@ -199,10 +198,10 @@ bool ParseJsonBody(const httplib::Request& req, httplib::Response& res, json* ou
   return true;
 }
 
-bool IntParam(const httplib::Request& req, httplib::Response& res, const char* name, long lo,
-              long hi, long* value) {
-  if (!req.has_param(name)) return true;
-  std::string v = req.get_param_value(name);
+bool IntParam(const http::Request& req, http::Response& res, const char* name, long lo, long hi,
+              long* value) {
+  if (!req.HasParam(name)) return true;
+  std::string v = req.Param(name);
   long x = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
   if (ec != std::errc() || p != v.data() + v.size() || x < lo || x > hi) {
@@ -214,10 +213,10 @@ bool IntParam(const httplib::Request& req, httplib::Response& res, const char* n
   return true;
 }
 
-bool DoubleParam(const httplib::Request& req, httplib::Response& res, const char* name, double lo,
+bool DoubleParam(const http::Request& req, http::Response& res, const char* name, double lo,
                  double hi, double* value) {
-  if (!req.has_param(name)) return true;
-  std::string v = req.get_param_value(name);
+  if (!req.HasParam(name)) return true;
+  std::string v = req.Param(name);
   double x = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
   if (ec != std::errc() || p != v.data() + v.size() || !(x >= lo && x <= hi)) {
@@ -229,9 +228,9 @@ bool DoubleParam(const httplib::Request& req, httplib::Response& res, const char
   return true;
 }
 
-bool BoolParam(const httplib::Request& req, httplib::Response& res, const char* name, bool* value) {
-  if (!req.has_param(name)) return true;
-  std::string v = util::AsciiLower(req.get_param_value(name));
+bool BoolParam(const http::Request& req, http::Response& res, const char* name, bool* value) {
+  if (!req.HasParam(name)) return true;
+  std::string v = util::AsciiLower(req.Param(name));
   if (v == "true" || v == "1" || v == "yes") {
     *value = true;
   } else if (v == "false" || v == "0" || v == "no") {
@@ -244,10 +243,10 @@ bool BoolParam(const httplib::Request& req, httplib::Response& res, const char* 
   return true;
 }
 
-bool TextParam(const httplib::Request& req, httplib::Response& res, const char* name,
-               size_t max_bytes, std::string* value) {
-  if (!req.has_param(name)) return true;
-  std::string v = req.get_param_value(name);
+bool TextParam(const http::Request& req, http::Response& res, const char* name, size_t max_bytes,
+               std::string* value) {
+  if (!req.HasParam(name)) return true;
+  std::string v = req.Param(name);
   if (!IsUtf8(v)) {
     SendError(res, 400, "invalid_utf8",
               fmt::format("parameter '{}' is not valid UTF-8 (or holds a NUL byte)", name));

@@ -24,9 +24,9 @@
 #include <vector>
 
 #include "server/auth.h"
+#include "server/http.h"
 #include "server/metrics.h"
 #include "server/server.h"
-#include "sources/httplib.h"
 #include "vigil/screen.h"
 
 namespace vigil::server {
@@ -71,10 +71,9 @@ class Service {
   // The guard at the top of every data handler: checks that the request's API key has at
   // least `role` (401/403 otherwise) and that lists are loaded (503 otherwise). Returns the
   // snapshot to answer from, or nullptr after writing the error.
-  std::shared_ptr<const Snapshot> Begin(const httplib::Request& req, httplib::Response& res,
-                                        Role role);
+  std::shared_ptr<const Snapshot> Begin(const http::Request& req, http::Response& res, Role role);
   // Only the API key check (for routes that need no lists). False after writing the error.
-  bool Authorize(const httplib::Request& req, httplib::Response& res, Role role);
+  bool Authorize(const http::Request& req, http::Response& res, Role role);
 
   // See Server::Reload. Fails with kInvalidArgument ("busy") while another reload runs.
   Status Reload(std::string* summary, bool* busy);
@@ -95,36 +94,36 @@ class Service {
 
 // Serializes `j` (invalid UTF-8, which no handler should produce, is replaced rather than
 // throwing) into the body with Content-Type application/json.
-void SendJson(httplib::Response& res, int status, const nlohmann::json& j);
-void SendJsonText(httplib::Response& res, int status, std::string body);  // JSON already written
+void SendJson(http::Response& res, int status, const nlohmann::json& j);
+void SendJsonText(http::Response& res, int status, std::string body);  // JSON already written
 
 // The one error shape of every route:
 //   {"error": {"status": 400, "code": "invalid_json", "message": "..."}, "detail": "..."}
 // ("detail" carries the message again: it is where yente clients look).
-void SendError(httplib::Response& res, int status, std::string_view code, std::string_view message);
+void SendError(http::Response& res, int status, std::string_view code, std::string_view message);
 
 // Parses the request body as JSON. On failure writes 400 (empty body, malformed JSON,
 // invalid UTF-8) and returns false.
-bool ParseJsonBody(const httplib::Request& req, httplib::Response& res, nlohmann::json* out);
+bool ParseJsonBody(const http::Request& req, http::Response& res, nlohmann::json* out);
 
 // Query-string parameters, validated; on a bad value write 400 and return false.
-bool IntParam(const httplib::Request& req, httplib::Response& res, const char* name, long lo,
-              long hi, long* value);
-bool DoubleParam(const httplib::Request& req, httplib::Response& res, const char* name, double lo,
+bool IntParam(const http::Request& req, http::Response& res, const char* name, long lo, long hi,
+              long* value);
+bool DoubleParam(const http::Request& req, http::Response& res, const char* name, double lo,
                  double hi, double* value);
-bool BoolParam(const httplib::Request& req, httplib::Response& res, const char* name, bool* value);
+bool BoolParam(const http::Request& req, http::Response& res, const char* name, bool* value);
 // A text parameter: must be valid UTF-8 without NUL and at most `max_bytes` long.
-bool TextParam(const httplib::Request& req, httplib::Response& res, const char* name,
-               size_t max_bytes, std::string* value);
+bool TextParam(const http::Request& req, http::Response& res, const char* name, size_t max_bytes,
+               std::string* value);
 
 bool IsUtf8(std::string_view s);
 
 // ---- routes (one file each) ----
 // POST /v1/lists/reload (api.cc); also called before routing when the POST has no body.
-void HandleReload(Service& svc, const httplib::Request& req, httplib::Response& res);
-void RegisterApi(httplib::Server& http, Service& svc);    // api.cc: /v1/...
-void RegisterYente(httplib::Server& http, Service& svc);  // yente.cc: /match, /search, ...
-void RegisterWeb(httplib::Server& http, Service& svc);    // web.cc: /, /app.js, ...
+void HandleReload(Service& svc, const http::Request& req, http::Response& res);
+void RegisterApi(http::Router& router, Service& svc);    // api.cc: /v1/...
+void RegisterYente(http::Router& router, Service& svc);  // yente.cc: /match, /search, ...
+void RegisterWeb(http::Router& router, Service& svc);    // web.cc: /, /app.js, ...
 
 }  // namespace vigil::server
 

@@ -11,7 +11,7 @@
 namespace vigil::server {
 namespace {
 
-void Serve(httplib::Response& res, std::string_view path, const char* type) {
+void Serve(http::Response& res, std::string_view path, const char* type) {
   std::string_view bytes = Asset(path);
   if (bytes.empty()) {
     SendError(res, 404, "not_found", "this build has no web page");
@@ -19,23 +19,23 @@ void Serve(httplib::Response& res, std::string_view path, const char* type) {
   }
   res.status = 200;
   res.body.assign(bytes.data(), bytes.size());
-  res.set_header("Content-Type", type);
-  res.set_header("Cache-Control", "no-cache");
-  res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("Content-Security-Policy",
-                 "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+  res.SetHeader("Content-Type", type);
+  res.SetHeader("Cache-Control", "no-cache");
+  res.SetHeader("X-Content-Type-Options", "nosniff");
+  res.SetHeader("Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
 }
 
 }  // namespace
 
-void RegisterWeb(httplib::Server& http, Service& /*svc*/) {
-  http.Get("/", [](const httplib::Request&, httplib::Response& r) {
+void RegisterWeb(http::Router& router, Service& /*svc*/) {
+  router.Add("GET", "/", [](const http::Request&, http::Response& r) {
     Serve(r, "web/index.html", "text/html; charset=utf-8");
   });
-  http.Get("/app.js", [](const httplib::Request&, httplib::Response& r) {
+  router.Add("GET", "/app.js", [](const http::Request&, http::Response& r) {
     Serve(r, "web/app.js", "text/javascript; charset=utf-8");
   });
-  http.Get("/style.css", [](const httplib::Request&, httplib::Response& r) {
+  router.Add("GET", "/style.css", [](const http::Request&, http::Response& r) {
     Serve(r, "web/style.css", "text/css; charset=utf-8");
   });
 }

@@ -214,11 +214,9 @@ bool InSources(const std::vector<std::string>& sources, const std::string& sourc
   return sources.empty() || std::find(sources.begin(), sources.end(), source) != sources.end();
 }
 
-std::string DatasetParam(const httplib::Request& req) {
-  return req.matches.size() > 1 ? std::string(req.matches[1]) : "";
-}
+std::string DatasetParam(const http::Request& req) { return req.capture; }
 
-void NoDataset(httplib::Response& res, const std::string& dataset) {
+void NoDataset(http::Response& res, const std::string& dataset) {
   SendError(res, 404, "not_found",
             fmt::format("No such dataset: {}. Use default, sanctions, or a loaded list's name "
                         "(see /catalog).",
@@ -376,7 +374,7 @@ json Features(const Match& m) {
   return f;
 }
 
-void MatchRoute(Service& svc, const httplib::Request& req, httplib::Response& res) {
+void MatchRoute(Service& svc, const http::Request& req, http::Response& res) {
   auto snap = svc.Begin(req, res, Role::kScreen);
   if (!snap) return;
   const ServerOptions& opt = svc.options();
@@ -393,8 +391,8 @@ void MatchRoute(Service& svc, const httplib::Request& req, httplib::Response& re
   cutoff = std::min(cutoff, threshold);
   auto multi = [&](const char* name) {
     std::vector<std::string> v;
-    for (size_t i = 0, n = req.get_param_value_count(name); i < n; ++i) {
-      v.push_back(req.get_param_value(name, i));
+    for (size_t i = 0, n = req.ParamCount(name); i < n; ++i) {
+      v.push_back(req.Param(name, i));
     }
     return v;
   };
@@ -488,7 +486,7 @@ void MatchRoute(Service& svc, const httplib::Request& req, httplib::Response& re
                           {"query", ex.echo}};
   }
   svc.metrics().CountQueries(screened);
-  res.set_header("x-batch-size", std::to_string(examples.size()));
+  res.SetHeader("x-batch-size", std::to_string(examples.size()));
   SendJson(res, 200,
            json{{"responses", std::move(responses)},
                 {"matcher", MatcherDocs()},
@@ -496,7 +494,7 @@ void MatchRoute(Service& svc, const httplib::Request& req, httplib::Response& re
                 {"lists_version", snap->version}});
 }
 
-void SearchRoute(Service& svc, const httplib::Request& req, httplib::Response& res) {
+void SearchRoute(Service& svc, const http::Request& req, http::Response& res) {
   auto snap = svc.Begin(req, res, Role::kScreen);
   if (!snap) return;
   const ServerOptions& opt = svc.options();
@@ -557,7 +555,7 @@ void SearchRoute(Service& svc, const httplib::Request& req, httplib::Response& r
                 {"offset", offset}});
 }
 
-void EntityRoute(Service& svc, const httplib::Request& req, httplib::Response& res) {
+void EntityRoute(Service& svc, const http::Request& req, http::Response& res) {
   auto snap = svc.Begin(req, res, Role::kScreen);
   if (!snap) return;
   std::string id = DatasetParam(req);
@@ -569,7 +567,7 @@ void EntityRoute(Service& svc, const httplib::Request& req, httplib::Response& r
   SendJson(res, 200, FtmEntity(*e, *snap));
 }
 
-void CatalogRoute(Service& svc, const httplib::Request& req, httplib::Response& res) {
+void CatalogRoute(Service& svc, const http::Request& req, http::Response& res) {
   auto snap = svc.Begin(req, res, Role::kScreen);
   if (!snap) return;
   json datasets = json::array();
@@ -604,15 +602,15 @@ void CatalogRoute(Service& svc, const httplib::Request& req, httplib::Response& 
 
 }  // namespace
 
-void RegisterYente(httplib::Server& http, Service& svc) {
-  http.Post("/match/([^/]+)",
-            [&svc](const httplib::Request& q, httplib::Response& r) { MatchRoute(svc, q, r); });
-  http.Get("/search/([^/]+)",
-           [&svc](const httplib::Request& q, httplib::Response& r) { SearchRoute(svc, q, r); });
-  http.Get("/entities/(.+)",
-           [&svc](const httplib::Request& q, httplib::Response& r) { EntityRoute(svc, q, r); });
-  http.Get("/catalog",
-           [&svc](const httplib::Request& q, httplib::Response& r) { CatalogRoute(svc, q, r); });
+void RegisterYente(http::Router& router, Service& svc) {
+  router.Add("POST", "/match/{}",
+             [&svc](const http::Request& q, http::Response& r) { MatchRoute(svc, q, r); });
+  router.Add("GET", "/search/{}",
+             [&svc](const http::Request& q, http::Response& r) { SearchRoute(svc, q, r); });
+  router.Add("GET", "/entities/{*}",
+             [&svc](const http::Request& q, http::Response& r) { EntityRoute(svc, q, r); });
+  router.Add("GET", "/catalog",
+             [&svc](const http::Request& q, http::Response& r) { CatalogRoute(svc, q, r); });
 }
 
 }  // namespace vigil::server
