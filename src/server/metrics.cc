@@ -110,11 +110,13 @@ void Metrics::CountReload(bool ok, double seconds) {
                              std::memory_order_relaxed);
 }
 
-std::string Metrics::Render(const Snapshot* snap,
-                            std::chrono::system_clock::time_point started) const {
+std::string Metrics::Render(const Snapshot* snap, std::chrono::system_clock::time_point started,
+                            size_t open_connections) const {
   auto now = std::chrono::system_clock::now();
   std::string out;
   out.reserve(16384);
+  Family(&out, "vigil_http_connections_open", "gauge", "HTTP connections open now.");
+  out += fmt::format("vigil_http_connections_open {}\n", open_connections);
   Family(&out, "vigil_http_requests_total", "counter",
          "HTTP requests answered, by route and status.");
   for (size_t r = 0; r < kRoutes; ++r) {

@@ -174,10 +174,11 @@ Status Server::Bind(int* port) {
                   {"generation", snap->generation},
                   {"entities", snap->entities}});
   });
-  router.Add("GET", "/metrics", [&svc](const http::Request&, http::Response& res) {
+  Transport& transport = rep_->transport;
+  router.Add("GET", "/metrics", [&svc, &transport](const http::Request&, http::Response& res) {
     auto snap = svc.Current();
     res.status = 200;
-    res.body = svc.metrics().Render(snap.get(), svc.started());
+    res.body = svc.metrics().Render(snap.get(), svc.started(), transport.open_connections());
     res.SetHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
   });
   router.Add("GET", "/openapi.json", [](const http::Request&, http::Response& res) {

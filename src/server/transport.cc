@@ -459,6 +459,10 @@ bool Transport::Run() {
   return true;
 }
 
+size_t Transport::open_connections() const {
+  return rep_->shared.open.load(std::memory_order_relaxed);
+}
+
 void Transport::Stop() {
   Rep& t = *rep_;
   if (t.stopping.exchange(true)) return;

@@ -84,6 +84,9 @@ class Transport {
   // Stops accepting and ends the connections (see Run()).
   void Stop();
 
+  // Connections open now (any thread).
+  size_t open_connections() const;
+
  private:
   struct Rep;
   std::unique_ptr<Rep> rep_;

@@ -320,6 +320,8 @@ TEST(ServerTest, MetricsCountRequestsAndListVersions) {
   EXPECT_NE(t.find("vigil_lists_age_seconds "), std::string::npos);
   EXPECT_NE(t.find("vigil_reloads_total{result=\"success\"} 1"), std::string::npos);
   EXPECT_NE(t.find("vigil_screen_queries_total 3"), std::string::npos);
+  // The test's keep-alive client holds the one connection open.
+  EXPECT_NE(t.find("vigil_http_connections_open 1\n"), std::string::npos);
   // Well-formed: every sample line is "name{labels} value" or "name value"; each family's
   // samples follow its # TYPE line and do not reappear later.
   std::set<std::string> closed;
