@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <iterator>
 #include <thread>
 
+#include "model/json.h"
 #include "server/assets.h"
 #include "server/service.h"
 #include "server/transport.h"
@@ -19,17 +21,32 @@ namespace {
 
 using nlohmann::json;
 
-std::string NowIso() {
+// Appends the time now as 2026-11-23T16:40:01.123Z. The part up to the second is formatted
+// once a second per thread.
+void AppendNowIso(std::string* out) {
+  thread_local std::time_t cached_second = -1;
+  thread_local char cached[24];
+  thread_local size_t cached_size = 0;
   auto now = std::chrono::system_clock::now();
   std::time_t tt = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[40];
-  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (tt != cached_second) {
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    cached_size = std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+    cached_second = tt;
+  }
   auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
-  return buf;
+  out->append(cached, cached_size);
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%03dZ", static_cast<int>(ms < 0 ? ms + 1000 : ms));
+  out->append(frac);
+}
+
+std::string NowIso() {
+  std::string s;
+  AppendNowIso(&s);
+  return s;
 }
 
 TransportOptions ForTransport(const ServerOptions& opt) {
@@ -99,17 +116,25 @@ struct Server::Rep final : Application {
     Route route = ClassifyRoute(req.path);
     svc.metrics().Observe(route, res.status, seconds);
     if (!svc.options().access_log) return;
-    // No query string and no body: names screened are personal data.
-    std::string line = json{{"ts", NowIso()},
-                            {"remote", req.remote_addr},
-                            {"method", req.method},
-                            {"path", req.path},
-                            {"route", std::string(RouteLabel(route))},
-                            {"status", res.status},
-                            {"bytes", res.body.size()},
-                            {"ms", std::round(seconds * 1e6) / 1e3}}
-                           .dump(-1, ' ', false, json::error_handler_t::replace) +
-                       "\n";
+    // No query string and no body: names screened are personal data. Written field by
+    // field (this runs for every request), one write per line so that lines from several
+    // threads never interleave.
+    std::string line;
+    line.reserve(192 + req.path.size());
+    line += "{\"ts\":\"";
+    AppendNowIso(&line);
+    line += "\",\"remote\":";
+    model::AppendJsonString(req.remote_addr, &line);
+    line += ",\"method\":";
+    model::AppendJsonString(req.method, &line);
+    line += ",\"path\":";
+    model::AppendJsonString(req.path, &line);
+    line += ",\"route\":";
+    model::AppendJsonString(RouteLabel(route), &line);
+    fmt::format_to(std::back_inserter(line), ",\"status\":{},\"bytes\":{},\"ms\":", res.status,
+                   res.body.size());
+    model::AppendJsonNumber(std::round(seconds * 1e6) / 1e3, &line);
+    line += "}\n";
     [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
   }
 

@@ -5,11 +5,14 @@
 
 #include "server/server.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -498,6 +501,65 @@ TEST(ServerTest, WebPageIsServed) {
     EXPECT_EQ(r->status, 200) << asset;
     EXPECT_GT(r->body.size(), 100u) << asset;
   }
+}
+
+// The access log: one JSON line per answer (routed, refused or unknown), with the route
+// pattern and no query string or body (names screened are personal data).
+TEST(ServerTest, AccessLogIsOneJsonLinePerAnswerWithoutPersonalData) {
+  std::filesystem::path file = testing::ScratchDir("access_log") / "stderr.log";
+  int saved = ::dup(STDERR_FILENO);
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ASSERT_GE(fd, 0);
+  ::dup2(fd, STDERR_FILENO);
+  ::close(fd);
+  ::setenv("VIGIL_TEST_ACCESS_LOG", "1", 1);
+  {
+    RunningServer s;
+    EXPECT_EQ(s.Post("/v1/screen", R"({"name": "Kim Jong Un"})").status, 200);
+    auto search = s.client().Get("/v1/search?q=Secretive+Person");
+    ASSERT_TRUE(search);
+    auto odd = s.client().Get("/v1/entities/%FF%22x");  // invalid UTF-8 and a quote
+    ASSERT_TRUE(odd);
+    EXPECT_EQ(odd->status, 404);
+    httplib::Client raw("127.0.0.1", s.port());
+    auto bad = raw.Get("/v1/screen", {{"Content-Length", "nope"}});  // refused by the transport
+  }
+  ::unsetenv("VIGIL_TEST_ACCESS_LOG");
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+
+  std::ifstream in(file);
+  std::vector<json> lines;
+  for (std::string line; std::getline(in, line);) {
+    json j = json::parse(line, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << line;
+    EXPECT_EQ(line.find("Kim Jong Un"), std::string::npos) << line;
+    EXPECT_EQ(line.find("Secretive"), std::string::npos) << line;
+    if (j.contains("status")) lines.push_back(j);
+  }
+  auto find = [&](const std::string& path) -> json {
+    for (const json& j : lines) {
+      if (j["path"] == path) return j;
+    }
+    return json();
+  };
+  json screen = find("/v1/screen");
+  ASSERT_TRUE(screen.is_object()) << lines.size() << " lines";
+  EXPECT_EQ(screen["method"], "POST");
+  EXPECT_EQ(screen["route"], "/v1/screen");
+  EXPECT_EQ(screen["status"], 200);
+  EXPECT_EQ(screen["remote"], "127.0.0.1");
+  EXPECT_GT(screen["bytes"].get<int>(), 100);
+  EXPECT_GE(screen["ms"].get<double>(), 0.0);
+  EXPECT_EQ(screen["ts"].get<std::string>().size(), 24u) << screen["ts"];  // ...T..:..:..mmmZ
+  EXPECT_EQ(find("/v1/search")["route"], "/v1/search");
+  json odd = find("/v1/entities/\xEF\xBF\xBD\"x");  // U+FFFD for the invalid byte
+  ASSERT_TRUE(odd.is_object());
+  EXPECT_EQ(odd["route"], "/v1/entities/{id}");
+  EXPECT_EQ(odd["status"], 404);
+  bool refused = false;
+  for (const json& j : lines) refused = refused || j["status"] == 400;
+  EXPECT_TRUE(refused);
 }
 
 }  // namespace
