@@ -95,7 +95,6 @@ class Session : public std::enable_shared_from_this<Session> {
     ReadHeader();
   }
 
-  State state() const { return state_; }
   bool Expired(Clock::time_point now) const {
     return state_ != State::kHandling && now >= deadline_;
   }

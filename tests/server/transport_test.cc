@@ -19,6 +19,7 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -401,6 +402,55 @@ TEST(TransportTest, StopClosesIdleConnectionsAndFinishesAnswersInProgress) {
   EXPECT_TRUE(s.done().get());
   Conn late(s.port());
   EXPECT_FALSE(late.connected() && late.Send(Get("/y")) && late.Read().status == 200);
+}
+
+// Garbled requests (valid ones with bytes flipped, inserted, dropped or cut short) never
+// stop the server: each gets an answer, a close, or waits for more; then a good request on
+// a new connection is answered.
+TEST(TransportTest, GarbledRequestsNeverStopTheServer) {
+  Running s;
+  const std::vector<std::string> seeds = {
+      Post("/v1/screen", R"({"name": "Kim Jong Un"})"),
+      Get("/v1/search?q=Kim%20Jong&limit=5", "Authorization: Bearer abc\r\n"),
+      "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n",
+      "HEAD / HTTP/1.0\r\n\r\n",
+  };
+  std::mt19937 rng(20261123);
+  int answered = 0;
+  for (int i = 0; i < 120; ++i) {
+    std::string bytes = seeds[static_cast<size_t>(i) % seeds.size()];
+    int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits && !bytes.empty(); ++e) {
+      size_t at = rng() % bytes.size();
+      switch (rng() % 4) {
+        case 0:
+          bytes[at] = static_cast<char>(rng() % 256);
+          break;
+        case 1:
+          bytes.insert(at, 1, static_cast<char>(rng() % 256));
+          break;
+        case 2:
+          bytes.erase(at, 1);
+          break;
+        default:
+          bytes.resize(at);  // cut short
+      }
+    }
+    Conn c(s.port());
+    ASSERT_TRUE(c.connected()) << "case " << i;
+    c.Send(bytes);
+    Reply r = c.Read(milliseconds(50));
+    if (r.status != 0) {
+      ++answered;
+      EXPECT_TRUE(r.status == 200 || r.status == 400 || r.status == 413 || r.status == 414 ||
+                  r.status == 431)
+          << r.status << " for case " << i;
+    }
+  }
+  EXPECT_GT(answered, 30);  // most garbled requests are answered at once, not left waiting
+  Conn good(s.port());
+  ASSERT_TRUE(good.Send(Get("/after")));
+  EXPECT_EQ(good.Read().body, "GET /after||");
 }
 
 TEST(TransportTest, BindFailsClearlyOnABusyPort) {
