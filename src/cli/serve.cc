@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -107,7 +106,7 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
   server::ServerOptions o;
   o.host = a.host;
   o.port = a.port;
-  o.threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
+  o.threads = a.threads;
   o.max_connections = a.max_connections;
   o.max_body_bytes = a.max_body_bytes;
   o.max_batch = a.max_batch;
@@ -143,7 +142,7 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
   }
   std::string url = fmt::format(
       "http://{}:{}/", a.host.find(':') != std::string::npos ? "[" + a.host + "]" : a.host, port);
-  Log("info", "listening", {{"url", url}, {"port", port}, {"threads", o.threads}});
+  Log("info", "listening", {{"url", url}, {"port", port}, {"threads", server.threads()}});
   if (!IsLoopback(a.host) && a.api_keys.empty()) {
     Log("warning", "listening beyond this machine without API keys: anyone who can reach " + url +
                        " can screen and reload (set api_keys)");

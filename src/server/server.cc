@@ -162,6 +162,8 @@ Server::~Server() { Stop(); }
 
 bool Server::ready() const { return rep_->svc.Current() != nullptr; }
 
+size_t Server::threads() const { return rep_->transport.threads(); }
+
 Status Server::Reload(std::string* summary) {
   bool busy = false;
   return rep_->svc.Reload(summary, &busy);

@@ -88,6 +88,9 @@ class Server {
   // True once a snapshot is serving.
   bool ready() const;
 
+  // The event loops serving (ServerOptions::threads, or one per core when that is 0).
+  size_t threads() const;
+
  private:
   struct Rep;
   std::unique_ptr<Rep> rep_;

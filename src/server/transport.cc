@@ -458,6 +458,8 @@ bool Transport::Run() {
   return true;
 }
 
+size_t Transport::threads() const { return rep_->opt.threads; }
+
 size_t Transport::open_connections() const {
   return rep_->shared.open.load(std::memory_order_relaxed);
 }

@@ -87,6 +87,8 @@ class Transport {
   // Connections open now (any thread).
   size_t open_connections() const;
 
+  size_t threads() const;  // TransportOptions::threads
+
  private:
   struct Rep;
   std::unique_ptr<Rep> rep_;
