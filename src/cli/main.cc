@@ -289,11 +289,12 @@ int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
   constexpr uint64_t kShown = 100;
   uint64_t warned = 0;
   opt.warning = [&](const std::string& w) {
-    if (++warned > kShown) return;
-    fmt::print(stderr, "{}vigil: warning: {}\n", tty ? "\r\033[K" : "", w);
-    if (warned == kShown) {
-      fmt::print(stderr, "vigil: further warnings are counted, not shown\n");
+    if (++warned > kShown) {
+      if (warned == kShown + 1)
+        fmt::print(stderr, "vigil: further warnings are counted, not shown\n");
+      return;
     }
+    fmt::print(stderr, "{}vigil: warning: {}\n", tty ? "\r\033[K" : "", w);
   };
   vigil::screen::BatchStats stats;
   Status s =

@@ -63,7 +63,7 @@ Status OutputFile::Open(const fs::path& path) {
     // 0666 less the umask, as the target would get if created directly.
     fd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) {
-      std::string msg = Errno(temp_, "cannot create the temporary output file");
+      std::string msg = Errno(path, "cannot create a temporary output file beside it");
       temp_.clear();
       return Status::IoError(msg);
     }
