@@ -23,8 +23,10 @@
 #include "model/diff.h"
 #include "model/json.h"
 #include "screen/batch.h"
+#include "screen/query.h"
 #include "sources/fetch.h"
 #include "util/memory.h"
+#include "util/output_file.h"
 #include "util/strings.h"
 #include "vigil/list.h"
 #include "vigil/screen.h"
@@ -209,22 +211,45 @@ struct ScreenArgs {
   size_t threads = 0;
 };
 
-Status ValidateQuery(const ScreenArgs& a) {
-  if (!a.type.empty() && a.type != "any" &&
-      vigil::ParseEntityKind(a.type) == vigil::EntityKind::kUnknown) {
-    return Status::InvalidArgument("--type must be person, organization, vessel, aircraft or any");
+// The query of `vigil screen NAME --type --dob --country --id`, checked as the API and
+// batch files check theirs (screen/query.h).
+Status BuildQuery(const ScreenArgs& a, vigil::Query* q) {
+  namespace sq = vigil::screen;
+  std::string err;
+  bool ok = sq::SetQueryKind(a.type, "--type", q, &err) &&
+            sq::SetQueryDob(a.dob, "--dob", q, &err) &&
+            sq::SetQueryCountry(a.country, "--country", q, &err);
+  for (size_t i = 0; ok && i < a.identifiers.size(); ++i) {
+    ok = sq::AddQueryIdentifier(a.identifiers[i], "--id", q, &err);
   }
-  vigil::PartialDate d;
-  if (!a.dob.empty() && !vigil::model::ParseDate(a.dob, &d)) {
-    return Status::InvalidArgument("--dob '" + a.dob + "' is not a date (YYYY-MM-DD or YYYY)");
+  if (ok && !a.input.empty()) return Status::Ok();  // a batch: the file holds the queries
+  ok = ok && sq::SetQueryName(a.name, "NAME", q, &err);
+  if (ok && !sq::CheckQueryHasName(*q, "NAME", &err)) {
+    err = "give a NAME to screen, or --input FILE";
+    ok = false;
   }
-  if (!a.country.empty() && vigil::model::CountryCode(a.country).empty()) {
-    return Status::InvalidArgument("--country '" + a.country + "' is not a known country");
-  }
-  return Status::Ok();
+  return ok ? Status::Ok() : Status::InvalidArgument(err);
+}
+
+// True when `a` and `b` name the same file (through a link, another path or a hard link).
+bool SameFile(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return std::filesystem::equivalent(a, b, ec) && !ec;
 }
 
 int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
+  const bool to_file = !a.output.empty() && a.output != "-";
+  // Before anything is opened for writing: the output would replace the input.
+  if (to_file && (SameFile(a.input, a.output) || SameFile(a.input, a.output + ".partial"))) {
+    return Fail(Status::InvalidArgument(
+        fmt::format("--output {} is the input file {}: writing the results would destroy the "
+                    "queries; choose another output file",
+                    a.output, a.input)));
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(a.input, ec)) {
+    return Fail(Status::InvalidArgument(a.input + ": is a folder, not a batch file"));
+  }
   std::ifstream in(a.input, std::ios::binary);
   if (!in) return Fail(Status::NotFound(a.input + ": cannot open input file"));
   in.seekg(0, std::ios::end);
@@ -232,12 +257,12 @@ int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
   in.seekg(0);
   std::unique_ptr<vigil::Screener> screener;
   if (Status s = MakeScreener(o, &screener); !s.ok()) return Fail(s);
-  std::ofstream file_out;
+  // A file is written whole or not at all (util/output_file.h); standard output streams.
+  vigil::util::OutputFile file_out;
   std::ostream* out = &std::cout;
-  if (!a.output.empty() && a.output != "-") {
-    file_out.open(a.output, std::ios::binary | std::ios::trunc);
-    if (!file_out) return Fail(Status::IoError(a.output + ": cannot open output file"));
-    out = &file_out;
+  if (to_file) {
+    if (Status s = file_out.Open(a.output); !s.ok()) return Fail(s);
+    out = &file_out.stream();
   }
   vigil::screen::BatchOptions opt;
   opt.screen.top = a.top;
@@ -245,6 +270,7 @@ int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
   opt.screen.exhaustive = a.exhaustive;
   opt.screen.explain = a.explain;
   opt.explain = a.explain;
+  opt.strict = o.strict;
   opt.threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
   auto start = std::chrono::steady_clock::now();
   bool tty = isatty(STDERR_FILENO) != 0;
@@ -259,32 +285,57 @@ int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
                  secs > 0 ? static_cast<double>(queries) / secs : 0.0);
     };
   }
+  // Each warning names the line; past the first kShown they are only counted.
+  constexpr uint64_t kShown = 100;
+  uint64_t warned = 0;
+  opt.warning = [&](const std::string& w) {
+    if (++warned > kShown) {
+      if (warned == kShown + 1)
+        fmt::print(stderr, "vigil: further warnings are counted, not shown\n");
+      return;
+    }
+    fmt::print(stderr, "{}vigil: warning: {}\n", tty ? "\r\033[K" : "", w);
+  };
   vigil::screen::BatchStats stats;
   Status s =
       vigil::screen::ScreenBatch(*screener, in, a.input, vigil::screen::FormatFromPath(a.input),
                                  *out, vigil::screen::FormatFromPath(a.output), opt, &stats);
+  if (s.ok() && to_file) s = file_out.Commit();
   if (tty) fmt::print(stderr, "\n");
-  if (!s.ok()) return Fail(s);
+  if (!s.ok()) {
+    Fail(s);
+    if (to_file) {
+      // What was screened before the failure is kept, clearly named; nothing is kept when
+      // nothing was screened.
+      std::filesystem::path kept;
+      if (stats.queries > 0) {
+        if (Status k = file_out.KeepPartial(&kept); !k.ok()) Fail(k);
+      }
+      fmt::print(stderr, "vigil: {} is unchanged{}\n", a.output,
+                 kept.empty() ? ""
+                              : fmt::format("; the results of the {} queries screened before the "
+                                            "failure are in {} (incomplete)",
+                                            stats.queries, kept.string()));
+    }
+    return 1;
+  }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  fmt::print(stderr, "vigil: screened {} queries ({} with matches) in {:.2f} s on {} threads\n",
+  fmt::print(stderr, "vigil: screened {} queries ({} with matches) in {:.2f} s on {} threads",
              stats.queries, stats.with_matches, secs, opt.threads);
+  if (stats.warnings > 0 || stats.skipped > 0) {
+    fmt::print(stderr, "; {} records skipped (not screened), {} warnings", stats.skipped,
+               stats.warnings);
+  }
+  fmt::print(stderr, "\n");
   return 0;
 }
 
 int CmdScreen(const Options& o, const ScreenArgs& a) {
-  if (Status s = ValidateQuery(a); !s.ok()) return Fail(s);
+  vigil::Query q;
+  if (Status s = BuildQuery(a, &q); !s.ok()) return Fail(s);
   if (!a.input.empty()) return CmdScreenBatch(o, a);
-  if (vigil::util::Trim(a.name).empty() && a.identifiers.empty()) {
-    return Fail(Status::InvalidArgument("give a NAME to screen, or --input FILE"));
-  }
   std::unique_ptr<vigil::Screener> screener;
   if (Status s = MakeScreener(o, &screener); !s.ok()) return Fail(s);
-  vigil::Query q;
-  q.name = a.name;
-  q.kind = vigil::ParseEntityKind(a.type);
-  q.dob = a.dob;
-  q.country = a.country.empty() ? "" : vigil::model::CountryCode(a.country);
-  q.identifiers = a.identifiers;
   vigil::ScreenOptions so;
   so.top = a.top;
   so.min_score = a.min_score;
@@ -426,7 +477,9 @@ int main(int argc, char** argv) {
                  "bundled sample")
       ->expected(1, -1);
   app.add_flag("--json", o.json, "machine-readable output");
-  app.add_flag("--strict", o.strict, "fail when a list loads with warnings");
+  app.add_flag("--strict", o.strict,
+               "fail when a list loads with warnings, or at the first problem with a batch "
+               "record");
 
   auto* lists = app.add_subcommand("lists", "what is loaded: files, sha256, counts, warnings");
 
@@ -451,9 +504,11 @@ int main(int argc, char** argv) {
                    "score every list name instead of using the candidate index (slow; the "
                    "results are the same)");
   screen->add_option("--input", sa.input,
-                     "batch input: .jsonl or .csv (header: name,type,dob,country,id)");
+                     "batch input: .jsonl or .csv (header: name,type,dob,country,id,identifiers; "
+                     "docs/batch.md)");
   screen->add_option("--output", sa.output,
-                     "batch output: .jsonl or .csv (default: standard output)");
+                     "batch output: .jsonl or .csv, replaced only when the whole batch succeeds "
+                     "(default: standard output)");
   screen->add_option("--threads", sa.threads, "batch threads (default: all cores)");
 
   std::string old_path, new_path;

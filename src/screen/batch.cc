@@ -1,14 +1,18 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 #include "screen/batch.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <istream>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <set>
 #include <thread>
 #include <vector>
 
 #include "model/json.h"
+#include "screen/query.h"
 #include "util/csv.h"
 #include "util/strings.h"
 
@@ -23,51 +27,206 @@ struct Item {
   std::vector<Match> matches;
 };
 
-std::string StringField(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return "";
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number_integer()) return std::to_string(it->get<long long>());
-  return it->dump();
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+void Warn(std::vector<BatchWarning>* warnings, size_t line, std::string message, bool skipped,
+          std::string unknown_field = "") {
+  warnings->push_back(BatchWarning{line, std::move(message), skipped, std::move(unknown_field)});
 }
 
-Status ParseJsonLine(const std::string& line, const std::string& file, size_t line_no, Item* item) {
-  json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) {
-    return Status::Corruption(util::Where(file, line_no, "not a JSON object"));
+// A "qid" or "id" member: a string or a whole number, or absent. False with *error else.
+bool JsonId(const json& j, const char* key, std::string* out, std::string* error) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return true;
+  if (it->is_number_integer()) {
+    *out = it->dump();
+    return true;
   }
-  const json* q = &j;
-  if (auto it = j.find("query"); it != j.end()) {
-    if (!it->is_object()) {
-      return Status::Corruption(util::Where(file, line_no, "\"query\" must be an object"));
-    }
-    q = &*it;
+  if (!it->is_string()) {
+    *error = fmt::format("{} must be a string or a whole number, not {}", key, JsonTypeName(*it));
+    return false;
   }
-  item->id = StringField(j, "qid");
-  if (item->id.empty()) item->id = StringField(j, "id");
-  auto name = q->find("name");
-  if (name == q->end() || !name->is_string()) {
-    return Status::Corruption(util::Where(file, line_no, "query has no \"name\" string"));
+  if (!CheckQueryText(it->get_ref<const std::string&>(), key, kMaxFieldBytes, error)) return false;
+  *out = it->get<std::string>();
+  return true;
+}
+
+}  // namespace
+
+Status ParseBatchJsonLine(std::string_view text, std::string_view file, size_t line,
+                          BatchRecord* rec, std::vector<BatchWarning>* warnings) {
+  *rec = BatchRecord();
+  std::string error;
+  // Checked before parsing so that the message can name the byte (nlohmann's says less),
+  // and so that a badly encoded record is skipped like any other bad record.
+  if (!CheckQueryText(text, "the line", text.size(), &error)) {
+    Warn(warnings, line, error, true);
+    rec->skip = true;
+    return Status::Ok();
   }
-  item->query.name = name->get<std::string>();
-  item->query.kind = ParseEntityKind(StringField(*q, "type"));
-  item->query.dob = StringField(*q, "dob");
-  item->query.country = StringField(*q, "country");
-  if (auto ids = q->find("identifiers"); ids != q->end()) {
-    if (!ids->is_array()) {
-      return Status::Corruption(
-          util::Where(file, line_no, "\"identifiers\" must be an array of strings"));
-    }
-    for (const json& v : *ids) {
-      if (!v.is_string()) {
-        return Status::Corruption(
-            util::Where(file, line_no, "\"identifiers\" must be an array of strings"));
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag.
+    std::string what = e.what();
+    if (size_t p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    return Status::Corruption(util::Where(file, line, "not a JSON object: " + what));
+  } catch (const json::exception& e) {  // out_of_range: a number such as 1e400
+    std::string what = e.what();
+    if (size_t p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    Warn(warnings, line, "the line holds a number that cannot be read (" + what + ")", true);
+    rec->skip = true;
+    return Status::Ok();
+  }
+  if (!j.is_object()) return Status::Corruption(util::Where(file, line, "not a JSON object"));
+  std::vector<QueryProblem> problems;
+  std::string query_id;
+  if (auto q = j.find("query"); q != j.end()) {
+    // The evaluation format: {"qid", "query": {...}}.
+    for (const auto& [key, value] : j.items()) {
+      if (key != "qid" && key != "id" && key != "query") {
+        Warn(warnings, line,
+             fmt::format("unknown field {} beside \"query\": a record has qid (or id) and query",
+                         json(key).dump(-1, ' ', false, json::error_handler_t::replace)),
+             false, key);
       }
-      item->query.identifiers.push_back(v.get<std::string>());
     }
+    JsonQueryRules rules;
+    rules.where = "query";
+    ReadJsonQuery(*q, rules, &rec->query, &query_id, &problems);
+  } else {
+    JsonQueryRules rules;
+    rules.also_allowed = {"qid", "id"};
+    rules.also_allowed_note = " (and qid)";
+    rules.read_id = false;
+    ReadJsonQuery(j, rules, &rec->query, nullptr, &problems);
+  }
+  for (QueryProblem& p : problems) {
+    rec->skip = rec->skip || p.fatal;
+    Warn(warnings, line, std::move(p.message), p.fatal, std::move(p.unknown_field));
+  }
+  std::string qid, id;
+  if (!JsonId(j, "qid", &qid, &error) || !JsonId(j, "id", &id, &error)) {
+    Warn(warnings, line, error, true);
+    rec->skip = true;
+  }
+  rec->id = !qid.empty() ? qid : !id.empty() ? id : query_id;
+  return Status::Ok();
+}
+
+Status ParseBatchCsvHeader(std::string_view text, std::string_view file, size_t line,
+                           BatchCsvColumns* columns, std::vector<BatchWarning>* warnings) {
+  columns->columns.clear();
+  if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
+  util::CsvReader reader(text, ',', std::string(file));
+  util::CsvRecord rec;
+  if (!reader.Next(&rec)) {
+    return Status::Corruption(util::Where(file, line, "malformed CSV header row"));
+  }
+  using C = BatchCsvColumns;
+  static const std::pair<std::string_view, C::Column> kNames[] = {
+      {"name", C::kName}, {"type", C::kKind},      {"kind", C::kKind},
+      {"dob", C::kDob},   {"birth_date", C::kDob}, {"country", C::kCountry},
+      {"id", C::kId},     {"qid", C::kId},         {"identifiers", C::kIdentifiers}};
+  for (size_t i = 0; i < rec.fields.size(); ++i) {
+    std::string name = util::AsciiLower(util::Trim(rec.fields[i]));
+    C::Column c = C::kUnknown;
+    for (const auto& [n, col] : kNames) {
+      if (name == n) c = col;
+    }
+    if (c == C::kUnknown) {
+      Warn(warnings, line,
+           fmt::format("column {} ({}) is not one of name, type, dob, country, id and "
+                       "identifiers",
+                       i + 1,
+                       json(rec.fields[i]).dump(-1, ' ', false, json::error_handler_t::replace)),
+           false, "column " + name);
+    } else if (std::find(columns->columns.begin(), columns->columns.end(), c) !=
+               columns->columns.end()) {
+      return Status::Corruption(util::Where(
+          file, line,
+          fmt::format("column {} ({}) repeats a column named before it", i + 1,
+                      json(rec.fields[i]).dump(-1, ' ', false, json::error_handler_t::replace))));
+    }
+    columns->columns.push_back(c);
+  }
+  if (std::find(columns->columns.begin(), columns->columns.end(), C::kName) ==
+      columns->columns.end()) {
+    return Status::Corruption(util::Where(file, line,
+                                          "CSV header has no 'name' column (columns: name, type, "
+                                          "dob, country, id, identifiers)"));
   }
   return Status::Ok();
 }
+
+Status ParseBatchCsvLine(std::string_view text, std::string_view file, size_t line,
+                         const BatchCsvColumns& columns, BatchRecord* rec,
+                         std::vector<BatchWarning>* warnings) {
+  *rec = BatchRecord();
+  util::CsvReader reader(text, ',', std::string(file));
+  util::CsvRecord fields;
+  if (!reader.Next(&fields)) {
+    return Status::Corruption(util::Where(file, line, "malformed CSV line"));
+  }
+  if (fields.fields.size() != columns.columns.size()) {
+    return Status::Corruption(util::Where(file, line,
+                                          "expected " + std::to_string(columns.columns.size()) +
+                                              " fields as in the header, found " +
+                                              std::to_string(fields.fields.size())));
+  }
+  std::string error;
+  bool bad_name = false;
+  for (size_t i = 0; i < columns.columns.size(); ++i) {
+    const std::string& v = fields.fields[i];
+    bool ok = true, fatal = false;
+    switch (columns.columns[i]) {
+      case BatchCsvColumns::kName:
+        ok = SetQueryName(v, "name", &rec->query, &error);
+        fatal = bad_name = !ok;
+        break;
+      case BatchCsvColumns::kKind:
+        ok = SetQueryKind(v, "type", &rec->query, &error);
+        break;
+      case BatchCsvColumns::kDob:
+        ok = SetQueryDob(v, "dob", &rec->query, &error);
+        break;
+      case BatchCsvColumns::kCountry:
+        ok = SetQueryCountry(v, "country", &rec->query, &error);
+        break;
+      case BatchCsvColumns::kId:
+        ok = CheckQueryText(v, "id", kMaxFieldBytes, &error);
+        if (ok) rec->id = v;
+        fatal = !ok;
+        break;
+      case BatchCsvColumns::kIdentifiers:
+        // The length first: SplitTrimmed must not copy megabytes.
+        ok = CheckQueryText(v, "identifiers", (kMaxFieldBytes + 1) * kMaxIdentifiers, &error);
+        if (ok) {
+          for (const std::string& x : util::SplitTrimmed(v, ";")) {
+            if (!AddQueryIdentifier(x, "identifiers", &rec->query, &error)) {
+              Warn(warnings, line, error, false);
+              if (rec->query.identifiers.size() >= kMaxIdentifiers) break;
+            }
+          }
+        }
+        break;
+      case BatchCsvColumns::kUnknown:
+        break;
+    }
+    if (!ok) {
+      Warn(warnings, line, error, fatal);
+      rec->skip = rec->skip || fatal;
+    }
+  }
+  if (!bad_name && !CheckQueryHasName(rec->query, "name", &error)) {
+    Warn(warnings, line, error, true);
+    rec->skip = true;
+  }
+  return Status::Ok();
+}
+
+namespace {
 
 std::string CsvEscape(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
@@ -109,81 +268,104 @@ void WriteItem(const Item& item, Format format, bool explain, std::ostream& out)
   }
 }
 
-// Reads up to `max` queries. CSV input is read through its own reader over each line
-// (queries are one line each).
+// Reads up to `max` records, one a line, and the warnings of the records it read.
 class QueryReader {
  public:
-  QueryReader(std::istream& in, std::string name, Format format)
-      : in_(in), name_(std::move(name)), format_(format) {}
+  QueryReader(std::istream& in, std::string name, Format format, bool strict)
+      : in_(in), name_(std::move(name)), format_(format), strict_(strict) {}
 
-  Status Read(size_t max, std::vector<Item>* items) {
+  // Stops early, with OK, after a warning when strict (the caller stops there).
+  Status Read(size_t max, std::vector<Item>* items, std::vector<BatchWarning>* warnings) {
     items->clear();
     std::string line;
-    while (items->size() < max && std::getline(in_, line)) {
+    bool too_long = false;
+    for (;;) {
+      if (items->size() >= max || (strict_ && !warnings->empty())) break;
+      if (Status s = ReadLine(&line, &too_long); !s.ok()) return s;
+      if (done_) break;
       ++line_no_;
-      bytes_ += line.size() + 1;
+      if (too_long) {
+        Warn(warnings, line_no_,
+             fmt::format("the line is longer than {} bytes and is not read", kMaxBatchLineBytes),
+             true);
+        ++skipped_;
+        continue;
+      }
+      if (line_no_ == 1 && line.starts_with(kBom)) line.erase(0, kBom.size());
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (util::Trim(line).empty()) continue;
-      Item item;
+      BatchRecord rec;
       if (format_ == Format::kJsonl) {
-        if (Status s = ParseJsonLine(line, name_, line_no_, &item); !s.ok()) return s;
-      } else {
-        util::CsvReader reader(line, ',', name_);
-        util::CsvRecord rec;
-        if (!reader.Next(&rec)) {
-          return Status::Corruption(util::Where(name_, line_no_, "malformed CSV line"));
+        if (Status s = ParseBatchJsonLine(line, name_, line_no_, &rec, warnings); !s.ok()) {
+          return s;
         }
-        if (columns_.empty()) {
-          if (Status s = SetHeader(rec.fields); !s.ok()) return s;
-          continue;
+      } else if (!have_header_) {
+        if (Status s = ParseBatchCsvHeader(line, name_, line_no_, &columns_, warnings); !s.ok()) {
+          return s;
         }
-        if (rec.fields.size() != columns_.size()) {
-          return Status::Corruption(util::Where(name_, line_no_,
-                                                "expected " + std::to_string(columns_.size()) +
-                                                    " fields as in the header, found " +
-                                                    std::to_string(rec.fields.size())));
-        }
-        for (size_t i = 0; i < columns_.size(); ++i) {
-          const std::string& v = rec.fields[i];
-          if (columns_[i] == "name") item.query.name = v;
-          if (columns_[i] == "type") item.query.kind = ParseEntityKind(v);
-          if (columns_[i] == "dob") item.query.dob = v;
-          if (columns_[i] == "country") item.query.country = v;
-          if (columns_[i] == "id" || columns_[i] == "qid") item.id = v;
-          if (columns_[i] == "identifiers" && !v.empty()) {
-            item.query.identifiers = util::SplitTrimmed(v, ";");
-          }
-        }
+        have_header_ = true;
+        continue;
+      } else if (Status s = ParseBatchCsvLine(line, name_, line_no_, columns_, &rec, warnings);
+                 !s.ok()) {
+        return s;
       }
-      if (item.id.empty()) item.id = std::to_string(line_no_);
+      if (rec.skip) {
+        ++skipped_;
+        continue;
+      }
+      Item item;
+      item.id = rec.id.empty() ? std::to_string(line_no_) : std::move(rec.id);
+      item.query = std::move(rec.query);
       items->push_back(std::move(item));
     }
-    if (in_.bad()) return Status::IoError(name_ + ": read failed");
-    if (format_ == Format::kCsv && columns_.empty() && line_no_ == 0) {
+    if (format_ == Format::kCsv && done_ && !have_header_) {
       return Status::Corruption(name_ + ": empty input, expected a CSV header row");
     }
     return Status::Ok();
   }
 
   uint64_t bytes() const { return bytes_; }
+  uint64_t skipped() const { return skipped_; }
 
  private:
-  Status SetHeader(const std::vector<std::string>& fields) {
-    for (const std::string& f : fields) columns_.push_back(util::AsciiLower(util::Trim(f)));
-    if (std::find(columns_.begin(), columns_.end(), "name") == columns_.end()) {
-      return Status::Corruption(util::Where(name_, line_no_,
-                                            "CSV header has no 'name' column (columns: name, type, "
-                                            "dob, country, id)"));
+  // One line without its '\n', at most kMaxBatchLineBytes of it kept (*too_long: there
+  // was more, now consumed). Sets done_ at the end of the input.
+  Status ReadLine(std::string* line, bool* too_long) {
+    line->clear();
+    *too_long = false;
+    std::streambuf* buf = in_.rdbuf();
+    bool any = false;
+    try {
+      for (;;) {
+        int c = buf->sbumpc();
+        if (c == std::char_traits<char>::eof()) break;
+        any = true;
+        ++bytes_;
+        if (c == '\n') break;
+        if (line->size() < kMaxBatchLineBytes) {
+          line->push_back(static_cast<char>(c));
+        } else {
+          *too_long = true;
+        }
+      }
+    } catch (const std::exception& e) {  // libstdc++'s filebuf throws on a read error
+      return Status::IoError(
+          util::Where(name_, line_no_ + 1, std::string("read failed: ") + e.what()));
     }
+    done_ = !any;
     return Status::Ok();
   }
 
   std::istream& in_;
   std::string name_;
   Format format_;
+  bool strict_;
+  bool done_ = false;
+  bool have_header_ = false;
   size_t line_no_ = 0;
   uint64_t bytes_ = 0;
-  std::vector<std::string> columns_;
+  uint64_t skipped_ = 0;
+  BatchCsvColumns columns_;
 };
 
 }  // namespace
@@ -196,14 +378,33 @@ Format FormatFromPath(const std::string& path) {
 Status ScreenBatch(const Screener& screener, std::istream& in, const std::string& in_name,
                    Format in_format, std::ostream& out, Format out_format,
                    const BatchOptions& options, BatchStats* stats) {
-  QueryReader reader(in, in_name, in_format);
+  QueryReader reader(in, in_name, in_format, options.strict);
   if (out_format == Format::kCsv) {
     out << "query_id,query_name,rank,match_id,match_name,matched_name,score\n";
   }
   const size_t threads = std::max<size_t>(1, options.threads);
   std::vector<Item> items;
+  std::vector<BatchWarning> warnings;
+  std::set<std::string> unknown_reported;  // a field that is not read is reported once
   for (;;) {
-    if (Status s = reader.Read(options.chunk, &items); !s.ok()) return s;
+    warnings.clear();
+    Status read = reader.Read(options.chunk, &items, &warnings);
+    for (const BatchWarning& w : warnings) {
+      if (!w.unknown_field.empty() && !unknown_reported.insert(w.unknown_field).second) continue;
+      if (options.strict) {
+        return Status::Corruption(
+            util::Where(in_name, w.line, w.message + " (strict: the first problem stops the run)"));
+      }
+      ++stats->warnings;
+      if (options.warning) {
+        const char* outcome = w.record_skipped           ? "; record skipped"
+                              : !w.unknown_field.empty() ? "; not read (reported once)"
+                                                         : "; screened without it";
+        options.warning(util::Where(in_name, w.line, w.message + outcome));
+      }
+    }
+    stats->skipped = reader.skipped();
+    if (!read.ok()) return read;
     if (items.empty()) break;
     auto work = [&](size_t t) {
       for (size_t i = t; i < items.size(); i += threads) {

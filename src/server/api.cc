@@ -12,6 +12,7 @@
 #include "model/country.h"
 #include "model/date.h"
 #include "model/json.h"
+#include "screen/query.h"
 #include "server/service.h"
 #include "util/strings.h"
 
@@ -20,9 +21,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxNameBytes = 1000;
-constexpr size_t kMaxIdentifiers = 20;
-constexpr size_t kMaxFieldBytes = 200;
+using screen::kMaxFieldBytes;
+using screen::kMaxNameBytes;
 constexpr size_t kDefaultTop = 10;
 
 std::string IsoTime(std::chrono::system_clock::time_point t) {
@@ -41,10 +41,6 @@ const char* TypeName(const json& j) {
   if (j.is_string()) return "a string";
   if (j.is_array()) return "an array";
   return "an object";
-}
-
-std::string At(std::string_view where, std::string_view field) {
-  return where.empty() ? std::string(field) : fmt::format("{}.{}", where, field);
 }
 
 struct Options {
@@ -80,112 +76,21 @@ bool ParseOptions(const json& j, size_t max_results, Options* o, std::string* er
   return true;
 }
 
-bool StringField(const json& j, std::string_view where, const char* field, size_t max_bytes,
-                 std::string* out, std::string* err) {
-  auto it = j.find(field);
-  if (it == j.end() || it->is_null()) return true;
-  if (!it->is_string()) {
-    *err = fmt::format("{} must be a string, not {}", At(where, field), TypeName(*it));
-    return false;
-  }
-  const std::string& s = it->get_ref<const std::string&>();
-  if (s.size() > max_bytes) {
-    *err = fmt::format("{} is longer than {} bytes", At(where, field), max_bytes);
-    return false;
-  }
-  if (s.find('\0') != std::string::npos) {
-    *err = fmt::format("{} holds a NUL character", At(where, field));
-    return false;
-  }
-  *out = s;
-  return true;
-}
-
-// One query object: {name, kind (or type), dob, country, identifiers, id}. `extra` names
-// further keys allowed at this level (the options of a single-query request).
+// One query object: {name, kind (or type), dob, country, identifiers, id}, checked as the
+// CLI and batch files check theirs (screen/query.h). `allow_options`: the options of a
+// single-query request may stand beside the fields.
 bool ParseQuery(const json& j, std::string_view where, bool allow_options, Query* q,
                 std::string* qid, std::string* err) {
-  if (!j.is_object()) {
-    *err = fmt::format("{} must be an object, not {}", where.empty() ? "the query" : where,
-                       TypeName(j));
-    return false;
+  screen::JsonQueryRules rules;
+  rules.where = where;
+  if (allow_options) {
+    rules.also_allowed = {"top", "min_score", "explain"};
+    rules.also_allowed_note = " (and the options top, min_score, explain)";
   }
-  for (const auto& [key, value] : j.items()) {
-    static constexpr std::string_view kFields[] = {"name",       "kind",    "type",        "dob",
-                                                   "birth_date", "country", "identifiers", "id"};
-    static constexpr std::string_view kOptions[] = {"top", "min_score", "explain"};
-    bool known = std::find(std::begin(kFields), std::end(kFields), key) != std::end(kFields) ||
-                 (allow_options &&
-                  std::find(std::begin(kOptions), std::end(kOptions), key) != std::end(kOptions));
-    if (!known) {
-      *err = fmt::format(
-          "unknown field {}: a query has name, kind, dob, country, identifiers and id{}",
-          json(At(where, key)).dump(-1, ' ', false, json::error_handler_t::replace),
-          allow_options ? " (and the options top, min_score, explain)" : "");
-      return false;
-    }
-  }
-  std::string kind, dob, country;
-  if (!StringField(j, where, "name", kMaxNameBytes, &q->name, err) ||
-      !StringField(j, where, "kind", kMaxFieldBytes, &kind, err) ||
-      (kind.empty() && !StringField(j, where, "type", kMaxFieldBytes, &kind, err)) ||
-      !StringField(j, where, "dob", kMaxFieldBytes, &dob, err) ||
-      (dob.empty() && !StringField(j, where, "birth_date", kMaxFieldBytes, &dob, err)) ||
-      !StringField(j, where, "country", kMaxFieldBytes, &country, err) ||
-      !StringField(j, where, "id", kMaxFieldBytes, qid, err)) {
-    return false;
-  }
-  if (!kind.empty() && util::AsciiLower(kind) != "any") {
-    q->kind = ParseEntityKind(kind);
-    if (q->kind == EntityKind::kUnknown) {
-      *err = fmt::format("{} must be person, organization, vessel, aircraft or any",
-                         At(where, "kind"));
-      return false;
-    }
-  }
-  if (!dob.empty()) {
-    PartialDate d;
-    if (!model::ParseDate(dob, &d)) {
-      *err =
-          fmt::format("{} '{}' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", At(where, "dob"), dob);
-      return false;
-    }
-    q->dob = dob;
-  }
-  if (!country.empty()) {
-    q->country = model::CountryCode(country);
-    if (q->country.empty()) {
-      *err = fmt::format("{} '{}' is not a known country (ISO code or English name)",
-                         At(where, "country"), country);
-      return false;
-    }
-  }
-  if (auto it = j.find("identifiers"); it != j.end() && !it->is_null()) {
-    if (!it->is_array()) {
-      *err = fmt::format("{} must be an array of strings", At(where, "identifiers"));
-      return false;
-    }
-    if (it->size() > kMaxIdentifiers) {
-      *err = fmt::format("{} has more than {} entries", At(where, "identifiers"), kMaxIdentifiers);
-      return false;
-    }
-    for (size_t i = 0; i < it->size(); ++i) {
-      const json& v = (*it)[i];
-      if (!v.is_string() || v.get_ref<const std::string&>().size() > kMaxFieldBytes) {
-        *err = fmt::format("{}[{}] must be a string of at most {} bytes", At(where, "identifiers"),
-                           i, kMaxFieldBytes);
-        return false;
-      }
-      if (!util::Trim(v.get_ref<const std::string&>()).empty()) {
-        q->identifiers.push_back(v.get<std::string>());
-      }
-    }
-  }
-  if (util::Trim(q->name).empty() && q->identifiers.empty()) {
-    *err = fmt::format("{} needs a name (or at least one identifier)", At(where, "name"));
-    return false;
-  }
-  return true;
+  std::vector<screen::QueryProblem> problems;
+  if (screen::ReadJsonQuery(j, rules, q, qid, &problems)) return true;
+  *err = problems.front().message;
+  return false;
 }
 
 json MatchesJson(const std::vector<Match>& matches, bool explain, bool with_entity) {
@@ -319,12 +224,12 @@ void Search(Service& svc, const http::Request& req, http::Response& res) {
   if (!snap) return;
   const ServerOptions& opt = svc.options();
   Query q;
-  std::string kind, country;
+  std::string kind, dob, country;
   long limit = static_cast<long>(std::min(kDefaultTop, opt.max_results));
   double min_score = vigil::kDefaultMinScore;
   if (!TextParam(req, res, "q", kMaxNameBytes, &q.name) ||
       !TextParam(req, res, "kind", kMaxFieldBytes, &kind) ||
-      !TextParam(req, res, "dob", kMaxFieldBytes, &q.dob) ||
+      !TextParam(req, res, "dob", kMaxFieldBytes, &dob) ||
       !TextParam(req, res, "country", kMaxFieldBytes, &country) ||
       !IntParam(req, res, "limit", 1, static_cast<long>(opt.max_results), &limit) ||
       !DoubleParam(req, res, "min_score", 0, 1, &min_score)) {
@@ -334,26 +239,13 @@ void Search(Service& svc, const http::Request& req, http::Response& res) {
     SendError(res, 400, "invalid_parameter", "parameter 'q' (the name to search for) is required");
     return;
   }
-  if (!kind.empty() && util::AsciiLower(kind) != "any") {
-    q.kind = ParseEntityKind(kind);
-    if (q.kind == EntityKind::kUnknown) {
-      SendError(res, 400, "invalid_parameter",
-                "parameter 'kind' must be person, organization, vessel, aircraft or any");
-      return;
-    }
-  }
-  PartialDate d;
-  if (!q.dob.empty() && !model::ParseDate(q.dob, &d)) {
-    SendError(res, 400, "invalid_parameter",
-              "parameter 'dob' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)");
+  // Checked as every query is (screen/query.h).
+  std::string err;
+  if (!screen::SetQueryKind(kind, "parameter 'kind'", &q, &err) ||
+      !screen::SetQueryDob(dob, "parameter 'dob'", &q, &err) ||
+      !screen::SetQueryCountry(country, "parameter 'country'", &q, &err)) {
+    SendError(res, 400, "invalid_parameter", err);
     return;
-  }
-  if (!country.empty()) {
-    q.country = model::CountryCode(country);
-    if (q.country.empty()) {
-      SendError(res, 400, "invalid_parameter", "parameter 'country' is not a known country");
-      return;
-    }
   }
   ScreenOptions so;
   so.top = static_cast<size_t>(limit);

@@ -398,6 +398,7 @@ TEST(CliBatchTest, MalformedJsonlLineNamesFileAndLine) {
   EXPECT_FALSE(Contains(ReadAll(dir / "out.jsonl"), "\"qid\":\"c\""));
 }
 
+// A record without a name is skipped with a warning naming its line; --strict fails there.
 TEST(CliBatchTest, JsonlLineWithoutNameNamesLine) {
   fs::path dir = ScratchDir("batch");
   WriteFile(dir / "in.jsonl",
@@ -405,8 +406,20 @@ TEST(CliBatchTest, JsonlLineWithoutNameNamesLine) {
             "{\"qid\":\"b\",\"query\":{\"type\":\"person\"}}\n");
   Result r = Vigil(
       {"screen", "--input", (dir / "in.jsonl").string(), "--output", (dir / "out.jsonl").string()});
-  ExpectCleanFailure(r);
-  EXPECT_TRUE(Contains(r.err, "in.jsonl:2")) << r.err;
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(
+      Contains(r.err, "warning: " + (dir / "in.jsonl").string() + ":2: query.name needs a name"))
+      << r.err;
+  EXPECT_TRUE(Contains(r.err, "screened 1 queries")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "1 records skipped")) << r.err;
+  std::vector<std::string> lines = Lines(ReadAll(dir / "out.jsonl"));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(ParseJson(lines[0])["qid"], "a");
+  Result strict = Vigil({"screen", "--strict", "--input", (dir / "in.jsonl").string(), "--output",
+                         (dir / "strict.jsonl").string()});
+  ExpectCleanFailure(strict);
+  EXPECT_TRUE(Contains(strict.err, "in.jsonl:2")) << strict.err;
+  EXPECT_FALSE(fs::exists(dir / "strict.jsonl"));
 }
 
 TEST(CliBatchTest, CsvWithoutNameColumnNamesLineOne) {
@@ -417,6 +430,129 @@ TEST(CliBatchTest, CsvWithoutNameColumnNamesLineOne) {
   ExpectCleanFailure(r);
   EXPECT_TRUE(Contains(r.err, "in.csv:1")) << r.err;
   EXPECT_TRUE(Contains(r.err, "name")) << r.err;
+}
+
+// --output naming the input, by any path, is refused before anything is written.
+TEST(CliBatchTest, OutputOverTheInputIsRefused) {
+  fs::path dir = ScratchDir("batch");
+  const std::string input = "{\"qid\":\"a\",\"name\":\"Kim Jong Un\"}\n";
+  WriteFile(dir / "in.jsonl", input);
+  fs::create_symlink(dir / "in.jsonl", dir / "link.jsonl");
+  fs::create_hard_link(dir / "in.jsonl", dir / "hard.jsonl");
+  for (const fs::path& out : {dir / "in.jsonl", dir / "link.jsonl", dir / "hard.jsonl",
+                              dir / "." / "in.jsonl", dir / ".." / "batch" / "in.jsonl"}) {
+    SCOPED_TRACE(out.string());
+    Result r = Vigil({"screen", "--input", (dir / "in.jsonl").string(), "--output", out.string()});
+    ExpectCleanFailure(r);
+    EXPECT_TRUE(Contains(r.err, "is the input file")) << r.err;
+    EXPECT_EQ(ReadAll(dir / "in.jsonl"), input);
+  }
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 3)
+      << "a file was left behind";
+}
+
+// 20,000 queries, line 15,001 of which fails: the previous output stays byte for byte, the
+// results screened before the failure are kept as <output>.partial, and the message says so.
+TEST(CliBatchTest, FailureLateInTheBatchLeavesThePreviousOutput) {
+  fs::path dir = ScratchDir("batch");
+  const std::vector<std::string> names = {"Kim Jong Un", "Korea Computer Center", "Lazarus Group",
+                                          "Nobody Particular"};
+  for (const std::string& bad :
+       {std::string(R"({"qid":"bad","query":{"name":"Kim","dob":"yesterday"}})"),
+        std::string(R"({"qid":"bad","name":)")}) {
+    const bool strict = bad.find("yesterday") != std::string::npos;
+    SCOPED_TRACE(strict ? "bad date, --strict" : "unreadable line");
+    std::string input;
+    for (int i = 1; i <= 20000; ++i) {
+      input += i == 15001 ? bad
+                          : R"({"qid":"q)" + std::to_string(i) + R"(","name":")" +
+                                names[static_cast<size_t>(i) % names.size()] + "\"}";
+      input += "\n";
+    }
+    WriteFile(dir / "in.jsonl", input);
+    const std::string previous = "{\"qid\":\"old\",\"matches\":[]}\n";
+    WriteFile(dir / "out.jsonl", previous);
+    fs::remove(dir / "out.jsonl.partial");
+    std::vector<std::string> args = {"screen",
+                                     "--input",
+                                     (dir / "in.jsonl").string(),
+                                     "--output",
+                                     (dir / "out.jsonl").string(),
+                                     "--threads",
+                                     "2"};
+    if (strict) args.push_back("--strict");
+    Result r = Vigil(args);
+    ExpectCleanFailure(r);
+    EXPECT_TRUE(Contains(r.err, "in.jsonl:15001:")) << r.err;
+    EXPECT_EQ(ReadAll(dir / "out.jsonl"), previous) << "the previous output was changed";
+    EXPECT_TRUE(Contains(r.err, (dir / "out.jsonl").string() + " is unchanged")) << r.err;
+    EXPECT_TRUE(Contains(r.err, (dir / "out.jsonl.partial").string() + " (incomplete)")) << r.err;
+    std::vector<std::string> partial = Lines(ReadAll(dir / "out.jsonl.partial"));
+    ASSERT_FALSE(partial.empty());
+    EXPECT_LE(partial.size(), 15000u);
+    EXPECT_TRUE(Contains(r.err, "results of the " + std::to_string(partial.size()) + " queries"))
+        << r.err;
+    EXPECT_EQ(ParseJson(partial.back())["qid"], "q" + std::to_string(partial.size()));
+    // No temporary file left behind.
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 3);
+  }
+}
+
+// A successful batch replaces the output (keeping its permissions) and leaves nothing else;
+// a device is written to, not replaced; no --output streams to standard output.
+TEST(CliBatchTest, SuccessReplacesTheOutputWhole) {
+  fs::path dir = ScratchDir("batch");
+  WriteFile(dir / "in.csv", "name,id\nKim Jong Un,k1\n");
+  WriteFile(dir / "out.csv", "old results\n");
+  fs::permissions(dir / "out.csv", fs::perms::owner_read | fs::perms::owner_write);
+  Result r = Vigil(
+      {"screen", "--input", (dir / "in.csv").string(), "--output", (dir / "out.csv").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string out = ReadAll(dir / "out.csv");
+  EXPECT_EQ(out.rfind("query_id,", 0), 0u) << out;
+  EXPECT_TRUE(Contains(out, "k1,Kim Jong Un,1,us_ofac_sdn:20157")) << out;
+  EXPECT_EQ(fs::status(dir / "out.csv").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 2);
+
+  Result null = Vigil({"screen", "--input", (dir / "in.csv").string(), "--output", "/dev/null"});
+  ASSERT_EQ(null.code, 0) << null.err;
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+
+  Result stdout_run = Vigil({"screen", "--input", (dir / "in.csv").string()});
+  ASSERT_EQ(stdout_run.code, 0) << stdout_run.err;
+  EXPECT_TRUE(Contains(stdout_run.out, "us_ofac_sdn:20157")) << stdout_run.out;
+}
+
+// Bogus CSV values: each a warning naming its line, counted in the summary; --strict stops
+// at the first. Invalid UTF-8 never reaches the output.
+TEST(CliBatchTest, BogusCsvFieldsAreWarningsNamingTheLine) {
+  fs::path dir = ScratchDir("batch");
+  WriteFile(dir / "in.csv",
+            "id,name,type,dob,country,note\n"
+            "c1,Kim Jong Un,vesel,,,x\n"
+            "c2,Kim Jong Un,,1984-02-30,Narnia,x\n"
+            "c3,K\xffm Jong Un,,,,x\n"
+            "c4,Lazarus Group,,,,x\n");
+  Result r = Vigil(
+      {"screen", "--input", (dir / "in.csv").string(), "--output", (dir / "out.csv").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string in = (dir / "in.csv").string();
+  EXPECT_TRUE(Contains(r.err, in + ":1: column 6 (\"note\")")) << r.err;
+  EXPECT_TRUE(Contains(r.err, in + ":2: type must be person")) << r.err;
+  EXPECT_TRUE(Contains(r.err, in + ":3: dob '1984-02-30' is not a date")) << r.err;
+  EXPECT_TRUE(Contains(r.err, in + ":3: country 'Narnia' is not a known country")) << r.err;
+  EXPECT_TRUE(Contains(r.err, in + ":4: name is not valid UTF-8")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "screened 3 queries")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "1 records skipped (not screened), 5 warnings")) << r.err;
+  std::string out = ReadAll(dir / "out.csv");
+  EXPECT_FALSE(Contains(out, "\xff")) << "raw invalid bytes copied to the output";
+  EXPECT_FALSE(Contains(out, "c3,")) << out;
+  Result strict = Vigil({"--strict", "screen", "--input", (dir / "in.csv").string(), "--output",
+                         (dir / "strict.csv").string()});
+  ExpectCleanFailure(strict);
+  EXPECT_TRUE(Contains(strict.err, in + ":1: column 6")) << strict.err;
+  EXPECT_FALSE(fs::exists(dir / "strict.csv"));
 }
 
 TEST(CliBatchTest, MissingInputFileFails) {

@@ -1,0 +1,311 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// Batch records are checked as the API checks a query (screen/query.h): each problem is a
+// warning naming the line (the field left out, or the record skipped), or with strict the
+// error that stops the run.
+
+#include "screen/batch.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+#include "util/file.h"
+#include "vigil/screen.h"
+
+namespace vigil::screen {
+namespace {
+
+using nlohmann::json;
+
+bool Has(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
+class BatchTest : public ::testing::Test {
+ public:
+  static void SetUpTestSuite() {
+    LoadedList l;
+    Status s = LoadList(VIGIL_SAMPLE_DIR, &l);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    std::vector<LoadedList> lists;
+    lists.push_back(std::move(l));
+    ASSERT_TRUE(Screener::Create(std::move(lists), &screener_).ok());
+  }
+  static void TearDownTestSuite() { screener_.reset(); }
+
+  struct Run {
+    Status status;
+    std::string out;
+    std::vector<std::string> warnings;
+    BatchStats stats;
+  };
+
+  static Run Screen(const std::string& input, Format format, bool strict, size_t chunk = 1024) {
+    Run r;
+    std::istringstream in(input);
+    std::ostringstream out;
+    BatchOptions opt;
+    opt.strict = strict;
+    opt.chunk = chunk;
+    opt.warning = [&](const std::string& w) { r.warnings.push_back(w); };
+    r.status = ScreenBatch(*screener_, in, format == Format::kCsv ? "in.csv" : "in.jsonl", format,
+                           out, Format::kJsonl, opt, &r.stats);
+    r.out = out.str();
+    return r;
+  }
+
+  // The output lines, by qid.
+  static std::map<std::string, json> ByQid(const std::string& out) {
+    std::map<std::string, json> m;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) {
+      json j = json::parse(line);
+      m[j["qid"].get<std::string>()] = j;
+    }
+    return m;
+  }
+
+  static std::unique_ptr<Screener> screener_;
+};
+
+std::unique_ptr<Screener> BatchTest::screener_;
+
+struct Case {
+  std::string record;   // line 2 of the input (CSV: under the header of line 1)
+  std::string mention;  // in the warning
+  bool skipped;         // the record is not screened; else screened without the field
+};
+
+// Line 1 and 3 are good records; line 2 holds the bogus value. By default: one warning
+// for line 2, both good records screened, line 2 screened without the field or skipped.
+// With strict: an error naming line 2.
+void ExpectWarnedThenStrictError(const std::function<BatchTest::Run(bool)>& run, const Case& c,
+                                 const std::string& file) {
+  SCOPED_TRACE(c.record.substr(0, 120));
+  BatchTest::Run r = run(false);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.warnings.size(), 1u) << (r.warnings.empty() ? "" : r.warnings[0]);
+  EXPECT_TRUE(Has(r.warnings[0], file + ":2: ")) << r.warnings[0];
+  EXPECT_TRUE(Has(r.warnings[0], c.mention)) << r.warnings[0];
+  EXPECT_TRUE(c.skipped ? Has(r.warnings[0], "; record skipped")
+                        : Has(r.warnings[0], "; screened without it") ||
+                              Has(r.warnings[0], "; not read (reported once)"))
+      << r.warnings[0];
+  EXPECT_EQ(r.stats.warnings, 1u);
+  EXPECT_EQ(r.stats.skipped, c.skipped ? 1u : 0u);
+  EXPECT_EQ(r.stats.queries, c.skipped ? 2u : 3u);
+  EXPECT_TRUE(util::CheckUtf8(r.out, "out").ok()) << "invalid UTF-8 copied to the output";
+  EXPECT_TRUE(util::CheckUtf8(r.warnings[0], "warning").ok()) << r.warnings[0];
+  auto out = BatchTest::ByQid(r.out);
+  EXPECT_EQ(out.count("a"), 1u);
+  EXPECT_EQ(out.count("c"), 1u);
+  EXPECT_EQ(out.count("b"), c.skipped ? 0u : 1u);
+  if (!c.skipped) {
+    // Screened without the bad field: Kim Jong Un (a person) still found first.
+    ASSERT_FALSE(out["b"]["matches"].empty());
+    EXPECT_EQ(out["b"]["matches"][0]["id"], "us_ofac_sdn:20157");
+  }
+  BatchTest::Run strict = run(true);
+  EXPECT_EQ(strict.status.code(), Status::Code::kCorruption);
+  EXPECT_TRUE(Has(strict.status.message(), file + ":2: ")) << strict.status.message();
+  EXPECT_TRUE(Has(strict.status.message(), c.mention)) << strict.status.message();
+  EXPECT_FALSE(Has(strict.out, "\"qid\":\"b\"")) << "the bad record was screened";
+}
+
+TEST_F(BatchTest, BogusJsonlValuesAreWarningsOrStrictErrors) {
+  const std::string kim = R"("name":"Kim Jong Un")";
+  std::vector<Case> cases = {
+      {R"({"qid":"b","query":{)" + kim + R"(,"type":"vesel"}})", "'vesel'", false},
+      {R"({"qid":"b","query":{)" + kim + R"(,"type":["person"]}})",
+       "query.type must be a string, not an array", false},
+      {R"({"qid":"b","query":{)" + kim + R"(,"dob":"yesterday"}})", "'yesterday' is not a date",
+       false},
+      {R"({"qid":"b","query":{)" + kim + R"(,"dob":"1984-02-30"}})", "'1984-02-30' is not a date",
+       false},
+      {R"({"qid":"b","query":{)" + kim + R"(,"dob":{"a":[1]}}})",
+       "query.dob must be a string, not an object", false},
+      {R"({"qid":"b","query":{)" + kim + R"(,"dob":"08/01/1984"}})", "ambiguous", false},
+      {R"({"qid":"b","query":{)" + kim + R"(,"country":"Narnia"}})",
+       "'Narnia' is not a known country", false},
+      {R"({"qid":"b","query":{)" + kim + R"(,"identifiers":"P1"}})", "array of strings", false},
+      {R"({"qid":"b",)" + kim + R"(,"cuntry":"KP"})", "unknown field \"cuntry\"", false},
+      {R"({"qid":"b","query":{)" + kim + R"(,"min_score":0.5}})",
+       "unknown field \"query.min_score\"", false},
+      // The whole record cannot be used.
+      {R"({"qid":"b","query":{)" + kim + R"(,"min_score":1e400}})",
+       "number overflow parsing '1e400'", true},
+      {R"({"qid":"b","query":{"name":")" + std::string(1001, 'x') + R"("}})",
+       "query.name is longer than 1000 bytes", true},
+      {R"({"qid":"b","query":{"name":"Kim \u0000Jong"}})", "NUL", true},
+      {R"({"qid":"b","query":{"name":["Kim"]}})", "query.name must be a string", true},
+      {R"({"qid":"b","query":{"type":"person"}})", "needs a name", true},
+      {R"({"qid":"b","query":"Kim Jong Un"})", "query must be an object, not a string", true},
+      {R"({"qid":["b"],"query":{)" + kim + "}}", "qid must be a string or a whole number", true},
+      {"{\"qid\":\"b\",\"query\":{\"name\":\"Kim \xff Jong\"}}",
+       "the line is not valid UTF-8 (byte 0xFF", true},
+  };
+  for (const Case& c : cases) {
+    std::string input = R"({"qid":"a","name":"Kim Jong Un"})"
+                        "\n" +
+                        c.record + "\n" + R"({"qid":"c","query":{"name":"Lazarus Group"}})" + "\n";
+    ExpectWarnedThenStrictError([&](bool strict) { return Screen(input, Format::kJsonl, strict); },
+                                c, "in.jsonl");
+  }
+}
+
+TEST_F(BatchTest, BogusCsvValuesAreWarningsOrStrictErrors) {
+  std::vector<Case> cases = {
+      {"b,Kim Jong Un,vesel,,", "'vesel'", false},
+      {"b,Kim Jong Un,,yesterday,", "'yesterday' is not a date", false},
+      {"b,Kim Jong Un,,1984-02-30,", "'1984-02-30' is not a date", false},
+      {"b,Kim Jong Un,,08/01/1984,", "ambiguous", false},
+      {"b,Kim Jong Un,,,Narnia", "'Narnia' is not a known country", false},
+      {"b,Kim Jong Un,,,K\xffP", "country is not valid UTF-8", false},
+      // Invalid UTF-8 in what the output repeats (name, id): skipped, never copied.
+      {"b,K\xffm Jong Un,,,", "name is not valid UTF-8 (byte 0xFF at offset 1", true},
+      {"b\xfe,Kim Jong Un,,,", "id is not valid UTF-8", true},
+      {"b," + std::string(1001, 'x') + ",,,", "name is longer than 1000 bytes", true},
+      {"b,,person,,", "needs a name", true},
+  };
+  for (const Case& c : cases) {
+    std::string input =
+        "id,name,type,dob,country\na,Kim Jong Un,,,\n" + c.record + "\nc,Lazarus Group,,,\n";
+    // Lines: header 1, a 2, b 3, c 4.
+    SCOPED_TRACE(c.record.substr(0, 80));
+    BatchTest::Run r = Screen(input, Format::kCsv, false);
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+    ASSERT_EQ(r.warnings.size(), 1u) << c.record;
+    EXPECT_TRUE(Has(r.warnings[0], "in.csv:3: ")) << r.warnings[0];
+    EXPECT_TRUE(Has(r.warnings[0], c.mention)) << r.warnings[0];
+    EXPECT_TRUE(Has(r.warnings[0], c.skipped ? "record skipped" : "screened without it"))
+        << r.warnings[0];
+    EXPECT_EQ(r.stats.skipped, c.skipped ? 1u : 0u);
+    EXPECT_TRUE(util::CheckUtf8(r.out, "out").ok()) << "invalid UTF-8 copied to the output";
+    EXPECT_TRUE(util::CheckUtf8(r.warnings[0], "warning").ok()) << "invalid UTF-8 in a warning";
+    auto out = ByQid(r.out);
+    EXPECT_EQ(out.count("a") + out.count("c"), 2u);
+    EXPECT_EQ(out.count("b"), c.skipped ? 0u : 1u) << c.record;
+    BatchTest::Run strict = Screen(input, Format::kCsv, true);
+    EXPECT_EQ(strict.status.code(), Status::Code::kCorruption);
+    EXPECT_TRUE(Has(strict.status.message(), "in.csv:3: ")) << strict.status.message();
+  }
+}
+
+// A column that is not read is a warning at the header (not one per line); with strict an
+// error. CSV output never carries invalid UTF-8 from the input.
+TEST_F(BatchTest, UnknownCsvColumnAndJsonlFieldAreReportedOnce) {
+  Run r = Screen("name,email,id\nKim Jong Un,a@b,1\nLazarus Group,c@d,2\n", Format::kCsv, false);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_TRUE(Has(r.warnings[0], "in.csv:1: column 2 (\"email\") is not one of name"))
+      << r.warnings[0];
+  EXPECT_EQ(r.stats.queries, 2u);
+  Run strict = Screen("name,email,id\nKim Jong Un,a@b,1\n", Format::kCsv, true);
+  EXPECT_TRUE(Has(strict.status.message(), "in.csv:1: ")) << strict.status.message();
+
+  std::string jsonl;
+  for (int i = 0; i < 50; ++i) {
+    jsonl += R"({"qid":"q)" + std::to_string(i) +
+             R"(","category":"exact","query":{"name":"Kim Jong Un"}})" + "\n";
+  }
+  r = Screen(jsonl, Format::kJsonl, false, /*chunk=*/7);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_TRUE(Has(r.warnings[0], "in.jsonl:1: unknown field \"category\"")) << r.warnings[0];
+  EXPECT_TRUE(Has(r.warnings[0], "reported once")) << r.warnings[0];
+  EXPECT_EQ(r.stats.queries, 50u);
+}
+
+TEST_F(BatchTest, CsvHeaderProblemsStopTheRun) {
+  Run twice = Screen("name,id,name\nKim,1,Kim\n", Format::kCsv, false);
+  EXPECT_EQ(twice.status.code(), Status::Code::kCorruption);
+  EXPECT_TRUE(Has(twice.status.message(), "in.csv:1: column 3 (\"name\") repeats"))
+      << twice.status.message();
+  // A byte order mark before the header is not part of the first column's name.
+  Run bom = Screen("\xEF\xBB\xBFname,id\nKim Jong Un,k\n", Format::kCsv, false);
+  ASSERT_TRUE(bom.status.ok()) << bom.status.ToString();
+  EXPECT_TRUE(bom.warnings.empty());
+  EXPECT_EQ(bom.stats.queries, 1u);
+}
+
+// A name of megabytes (the outside test's 5.1 MB took 15.4 s and 2.18 GB) is refused at
+// once, and a line past kMaxBatchLineBytes is skipped without being kept in memory.
+TEST_F(BatchTest, HugeNamesAndLinesAreRefusedQuickly) {
+  std::string input = R"({"qid":"a","name":"Kim Jong Un"})"
+                      "\n"
+                      R"({"qid":"b","name":")" +
+                      std::string(5'100'000, 'a') + "\"}\n" + "name-less garbage " +
+                      std::string(900'000, 'z') + "\n" + R"({"qid":"c","name":"Lazarus Group"})" +
+                      "\n";
+  auto start = std::chrono::steady_clock::now();
+  Run r = Screen(input, Format::kJsonl, false);
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(r.status.ok()) << "line 3 is not JSON";
+  EXPECT_TRUE(Has(r.status.message(), "in.jsonl:3:")) << r.status.message();
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_TRUE(Has(r.warnings[0], "in.jsonl:2: the line is longer than 1048576 bytes"))
+      << r.warnings[0];
+  EXPECT_LT(took, std::chrono::seconds(2));
+
+  std::string name_line = R"({"qid":"b","name":")" + std::string(900'000, 'a') + "\"}";
+  start = std::chrono::steady_clock::now();
+  r = Screen(R"({"qid":"a","name":"Kim Jong Un"})"
+             "\n" +
+                 name_line + "\n" + R"({"qid":"c","name":"Lazarus Group"})" + "\n",
+             Format::kJsonl, false);
+  took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_TRUE(Has(r.warnings[0], "in.jsonl:2: name is longer than 1000 bytes")) << r.warnings[0];
+  EXPECT_EQ(r.stats.queries, 2u);
+  EXPECT_LT(took, std::chrono::seconds(2));
+}
+
+// The record parsers the fuzz targets call: one line in, a record and warnings out.
+TEST(BatchParseTest, OneLineParsers) {
+  BatchRecord rec;
+  std::vector<BatchWarning> warnings;
+  ASSERT_TRUE(ParseBatchJsonLine(R"({"id":7,"name":"Kim","dob":"1984-02-30","country":"KP"})",
+                                 "f.jsonl", 12, &rec, &warnings)
+                  .ok());
+  EXPECT_EQ(rec.id, "7");
+  EXPECT_FALSE(rec.skip);
+  EXPECT_EQ(rec.query.name, "Kim");
+  EXPECT_EQ(rec.query.country, "KP");
+  EXPECT_EQ(rec.query.dob, "");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].line, 12u);
+  EXPECT_FALSE(warnings[0].record_skipped);
+  Status s = ParseBatchJsonLine("[1,2]", "f.jsonl", 13, &rec, &warnings);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_TRUE(Has(s.message(), "f.jsonl:13: not a JSON object")) << s.message();
+
+  BatchCsvColumns cols;
+  warnings.clear();
+  ASSERT_TRUE(
+      ParseBatchCsvHeader("Name, Type ,identifiers,qid", "f.csv", 1, &cols, &warnings).ok());
+  EXPECT_TRUE(warnings.empty());
+  ASSERT_TRUE(ParseBatchCsvLine("\"KIM, Jong Un\",individual,P1; P2 ;,x9", "f.csv", 2, cols, &rec,
+                                &warnings)
+                  .ok());
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_EQ(rec.id, "x9");
+  EXPECT_EQ(rec.query.name, "KIM, Jong Un");
+  EXPECT_EQ(rec.query.kind, EntityKind::kPerson);
+  EXPECT_EQ(rec.query.identifiers, (std::vector<std::string>{"P1", "P2"}));
+  s = ParseBatchCsvLine("a,b", "f.csv", 3, cols, &rec, &warnings);
+  EXPECT_TRUE(Has(s.message(), "f.csv:3: expected 4 fields")) << s.message();
+  s = ParseBatchCsvLine("\"unclosed,b,c,d", "f.csv", 4, cols, &rec, &warnings);
+  EXPECT_TRUE(Has(s.message(), "f.csv:4: malformed")) << s.message();
+}
+
+}  // namespace
+}  // namespace vigil::screen
