@@ -7,7 +7,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -78,9 +77,8 @@ TEST(QueryTest, TextMustBeUtf8WithoutNulAndWithinLimits) {
   EXPECT_TRUE(SetQueryName(std::string(kMaxNameBytes, 'a'), "name", &q, &err)) << err;
   // A name of megabytes is refused without being read.
   std::string huge(5'100'000, 'a');
-  auto start = std::chrono::steady_clock::now();
   EXPECT_FALSE(SetQueryName(huge, "name", &q, &err));
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
+  EXPECT_TRUE(Has(err, "longer than 1000 bytes")) << err;
   EXPECT_FALSE(SetQueryCountry("K\xc3", "country", &q, &err));  // cut in a character
   EXPECT_TRUE(Has(err, "UTF-8")) << err;
 }
