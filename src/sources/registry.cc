@@ -128,13 +128,13 @@ Status LoadList(const fs::path& path, const LoadOptions& options, LoadedList* ou
   if (!s.ok()) return s;
   CheckEntityDrop(options, &list);
   if (!list.info.truncation.empty()) {
-    const LoadWarning& t = list.info.truncation.front();
     if (!options.accept_truncated) {
+      std::string signs;
+      for (const LoadWarning& t : list.info.truncation) {
+        signs += (signs.empty() ? "" : "; ") + util::Where(t.file, t.line, t.message);
+      }
       return Status::Corruption(
-          util::Where(t.file, t.line, t.message) +
-          (list.info.truncation.size() > 1
-               ? fmt::format(" (and {} more sign(s))", list.info.truncation.size() - 1)
-               : "") +
+          signs +
           "; the list looks truncated and is refused (accept it with --accept-truncated, "
           "config accept_truncated = true)");
     }
