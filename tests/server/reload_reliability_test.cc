@@ -142,6 +142,8 @@ TEST(ReloadReliabilityTest, TruncatedListIsRefusedUnlessAccepted) {
   json lists = json::parse(s.client().Get("/v1/lists")->body);
   ASSERT_EQ(lists["lists"][0]["truncation"].size(), 1u) << lists.dump();
   EXPECT_TRUE(Has(lists["lists"][0]["truncation"][0]["message"].get<std::string>(), "0x1A"));
+  EXPECT_TRUE(Has(Metrics(s), "vigil_list_truncation_signs{source=\"us_ofac_sdn\"} 1\n"))
+      << Metrics(s);
   std::vector<std::string> signs;
   ASSERT_TRUE(s.server().Reload(nullptr, &signs).ok());  // what SIGHUP logs
   ASSERT_EQ(signs.size(), 1u);

@@ -194,7 +194,8 @@ Status LoadOfacCsv(const fs::path& main_file, LoadedList* out) {
 
   // Remarks overflow: appended to the entity's remarks before they are parsed.
   bool present = false;
-  if (fs::path p = dir / set.comments; (s = Present(p, &present)).ok() && present) {
+  if (s = Present(dir / set.comments, &present); !s.ok()) return s;
+  if (fs::path p = dir / set.comments; present) {
     if (s = ReadText(p, &list, &text, true, /*eof_line=*/false); !s.ok()) return s;
     s = ForEachRecord(text, p, 2, &list, [&](const util::CsvRecord& rec, long ent) {
       auto it = index.find(ent);
@@ -203,14 +204,14 @@ Status LoadOfacCsv(const fs::path& main_file, LoadedList* out) {
     });
     if (!s.ok()) return s;
   }
-  if (!s.ok()) return s;
 
   for (size_t i = 0; i < list.entities.size(); ++i) {
     ofac::ParseRemarks(remarks[i], &list.entities[i]);
     list.info.unparsed_remarks += list.entities[i].unparsed_remarks.size();
   }
 
-  if (fs::path p = dir / set.alt; (s = Present(p, &present)).ok() && present) {
+  if (s = Present(dir / set.alt, &present); !s.ok()) return s;
+  if (fs::path p = dir / set.alt; present) {
     if (s = ReadText(p, &list, &text, true); !s.ok()) return s;
     s = ForEachRecord(text, p, 5, &list, [&](const util::CsvRecord& rec, long ent) {
       auto it = index.find(ent);
@@ -234,8 +235,8 @@ Status LoadOfacCsv(const fs::path& main_file, LoadedList* out) {
     if (!s.ok()) return s;
   }
 
-  if (!s.ok()) return s;
-  if (fs::path p = dir / set.add; (s = Present(p, &present)).ok() && present) {
+  if (s = Present(dir / set.add, &present); !s.ok()) return s;
+  if (fs::path p = dir / set.add; present) {
     if (s = ReadText(p, &list, &text, true); !s.ok()) return s;
     s = ForEachRecord(text, p, 6, &list, [&](const util::CsvRecord& rec, long ent) {
       auto it = index.find(ent);
@@ -254,8 +255,6 @@ Status LoadOfacCsv(const fs::path& main_file, LoadedList* out) {
     });
     if (!s.ok()) return s;
   }
-
-  if (!s.ok()) return s;
 
   // Resolve "Linked To:" targets by normalized primary name within the list (the remark
   // drops the name's final period, case and spacing vary).
