@@ -12,6 +12,7 @@
 #include <future>
 #include <map>
 #include <set>
+#include <system_error>
 
 #include "sources/common.h"
 #include "util/file.h"
@@ -161,11 +162,16 @@ Status LoadLists(const std::vector<std::string>& paths, const LoadOptions& optio
   std::vector<std::future<std::pair<Status, LoadedList>>> jobs;
   jobs.reserve(paths.size());
   for (const std::string& p : paths) {
-    jobs.push_back(std::async(std::launch::async, [p, &options] {
+    auto job = [p, &options] {
       LoadedList l;
       Status s = LoadList(p, options, &l);
       return std::make_pair(s, std::move(l));
-    }));
+    };
+    try {
+      jobs.push_back(std::async(std::launch::async, job));
+    } catch (const std::system_error&) {  // no thread to be had: load it when waited for
+      jobs.push_back(std::async(std::launch::deferred, job));
+    }
   }
   std::vector<LoadedList> lists;
   Status first_error;
