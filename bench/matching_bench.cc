@@ -77,9 +77,13 @@ BENCHMARK(BM_ScoreNamePair);
 
 std::unique_ptr<vigil::Screener> MakeScreener(const std::vector<std::string>& paths) {
   std::vector<vigil::LoadedList> lists;
+  // The shared CSL snapshot (2023-11) ends inside a quoted field as published: accepted on
+  // purpose, as `vigil --accept-truncated` would.
+  vigil::LoadOptions accept;
+  accept.accept_truncated = true;
   for (const std::string& p : paths) {
     vigil::LoadedList l;
-    if (!vigil::LoadList(p, &l).ok()) return nullptr;
+    if (!vigil::LoadList(p, accept, &l).ok()) return nullptr;
     lists.push_back(std::move(l));
   }
   std::unique_ptr<vigil::Screener> s;

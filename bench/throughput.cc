@@ -285,11 +285,15 @@ int main(int argc, char** argv) {
 
   // Load (in parallel, as the CLI does) and index.
   auto t0 = Clock::now();
+  // The shared CSL snapshot (2023-11) ends inside a quoted field as published: accepted on
+  // purpose, as `vigil --accept-truncated` would.
+  vigil::LoadOptions accept;
+  accept.accept_truncated = true;
   std::vector<std::future<vigil::LoadedList>> jobs;
   for (const std::string& p : lists) {
-    jobs.push_back(std::async(std::launch::async, [p] {
+    jobs.push_back(std::async(std::launch::async, [p, &accept] {
       vigil::LoadedList l;
-      if (vigil::Status s = vigil::LoadList(p, &l); !s.ok()) Die(s.ToString());
+      if (vigil::Status s = vigil::LoadList(p, accept, &l); !s.ok()) Die(s.ToString());
       return l;
     }));
   }

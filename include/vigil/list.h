@@ -44,6 +44,11 @@ struct ListInfo {
   std::string published;  // publication date/time where the file has one, else empty
   std::vector<SourceFile> files;
   std::vector<LoadWarning> warnings;
+  // Signs that the list is incomplete (see LoadOptions::accept_truncated): a missing
+  // end-of-file marker, a last record cut inside a quoted field, far fewer entities than
+  // the version serving. Each names the file and line (0 when not tied to one). A list with
+  // any is refused unless the caller accepted truncation; then each is also a warning.
+  std::vector<LoadWarning> truncation;
   size_t rows_read = 0;         // data records read from the main file
   size_t unparsed_remarks = 0;  // remark segments kept as text (see Entity::unparsed_remarks)
   double load_seconds = 0;
@@ -54,10 +59,36 @@ struct LoadedList {
   std::vector<Entity> entities;  // in file order; ids unique within the list
 };
 
+// How lists are loaded. The defaults refuse anything that may be incomplete.
+struct LoadOptions {
+  // A list that loads with warnings is an error.
+  bool strict = false;
+  // Load a list that shows signs of truncation (ListInfo::truncation) instead of refusing
+  // it. The signs stay in the report (and are warnings, so `strict` still refuses them).
+  bool accept_truncated = false;
+  // A list whose entity count is below the count in `previous_entities` for its source by
+  // more than this share (0.2: more than 20% fewer) shows a sign of truncation. 1 or more
+  // turns the check off.
+  double max_entity_drop = 0.2;
+  // Entities per source in the version now serving (or already on disk), to compare with;
+  // empty for a first load.
+  std::map<std::string, size_t> previous_entities;
+};
+
 // Loads the list at `path`: a folder (recognised by its files: sdn.csv / cons_prim.csv for
 // OFAC, *.xml with CONSOLIDATED_LIST for the UN, the CSL's consolidated.csv, the DPL's
-// dpl.txt) or one of those files. On error *out is unchanged.
-Status LoadList(const std::filesystem::path& path, LoadedList* out);
+// dpl.txt) or one of those files. A folder holding more than one list is refused (naming
+// every list file found): give each as its own path. Only regular files are read. Never
+// throws: file system errors (a symbolic link loop, ...) are a Status naming the path. On
+// error *out is unchanged.
+Status LoadList(const std::filesystem::path& path, LoadedList* out);  // default LoadOptions
+Status LoadList(const std::filesystem::path& path, const LoadOptions& options, LoadedList* out);
+
+// Loads every path (in parallel), all or nothing: on the first error (in `paths` order)
+// returns it, naming the path, and leaves *out unchanged. `strict`, `accept_truncated` and
+// the entity-count check apply to each list.
+Status LoadLists(const std::vector<std::string>& paths, const LoadOptions& options,
+                 std::vector<LoadedList>* out);
 
 // Counts by kind and by program, for reports.
 std::map<std::string, size_t> CountByKind(const LoadedList& list);

@@ -38,7 +38,9 @@ using vigil::Status;
 struct Options {
   std::vector<std::string> lists;
   bool json = false;
-  bool strict = false;  // a list that loads with warnings is an error
+  bool strict = false;            // a list that loads with warnings is an error
+  bool accept_truncated = false;  // load a list that shows signs of truncation
+  double max_entity_drop = 0.2;   // fetch: a new version this much smaller is refused
 };
 
 std::string SampleDir() {
@@ -51,43 +53,27 @@ int Fail(const Status& s) {
   return 1;
 }
 
-// Loads every list, in parallel; all must load (and, when `strict`, load without warnings).
-Status LoadAll(const std::vector<std::string>& paths, bool strict,
+// Loads every list (vigil::LoadLists: in parallel, all or nothing, strict and truncation
+// checks as the options say).
+Status LoadAll(const Options& o, const std::vector<std::string>& paths,
                std::vector<vigil::LoadedList>* out) {
   std::vector<std::string> use = paths;
   if (use.empty()) use.push_back(SampleDir());
-  std::vector<std::future<std::pair<Status, vigil::LoadedList>>> jobs;
-  for (const std::string& p : use) {
-    jobs.push_back(std::async(std::launch::async, [p] {
-      vigil::LoadedList l;
-      Status s = vigil::LoadList(p, &l);
-      return std::make_pair(s, std::move(l));
-    }));
-  }
-  out->clear();
-  for (size_t k = 0; k < jobs.size(); ++k) {
-    auto [s, l] = jobs[k].get();
-    if (!s.ok()) return s;
-    if (strict && !l.info.warnings.empty()) {
-      const vigil::LoadWarning& w = l.info.warnings.front();
-      return Status::Corruption(
-          fmt::format("{}: loaded with {} warning(s) and --strict is set; first: {}", use[k],
-                      l.info.warnings.size(), vigil::util::Where(w.file, w.line, w.message)));
-    }
-    out->push_back(std::move(l));
-  }
-  return Status::Ok();
+  vigil::LoadOptions opt;
+  opt.strict = o.strict;
+  opt.accept_truncated = o.accept_truncated;
+  return vigil::LoadLists(use, opt, out);
 }
 
 Status MakeScreener(const Options& o, std::unique_ptr<vigil::Screener>* out) {
   std::vector<vigil::LoadedList> lists;
-  if (Status s = LoadAll(o.lists, o.strict, &lists); !s.ok()) return s;
+  if (Status s = LoadAll(o, o.lists, &lists); !s.ok()) return s;
   return vigil::Screener::Create(std::move(lists), out);
 }
 
 int CmdLists(const Options& o) {
   std::vector<vigil::LoadedList> lists;
-  if (Status s = LoadAll(o.lists, o.strict, &lists); !s.ok()) return Fail(s);
+  if (Status s = LoadAll(o, o.lists, &lists); !s.ok()) return Fail(s);
   if (o.json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& l : lists) {
@@ -128,6 +114,13 @@ int CmdLists(const Options& o) {
                  i.unparsed_remarks);
     }
     fmt::print("  load        {:.3f} s\n", i.load_seconds);
+    if (!i.truncation.empty()) {
+      fmt::print("  TRUNCATED   accepted with --accept-truncated despite {} sign(s):\n",
+                 i.truncation.size());
+      for (const auto& t : i.truncation) {
+        fmt::print("    {}\n", vigil::util::Where(t.file, t.line, t.message));
+      }
+    }
     fmt::print("  warnings    {}\n", i.warnings.size());
     for (size_t k = 0; k < i.warnings.size() && k < 20; ++k) {
       const auto& w = i.warnings[k];
@@ -186,7 +179,7 @@ void PrintEntity(const vigil::Entity& e) {
 
 int CmdShow(const Options& o, const std::string& id) {
   std::vector<vigil::LoadedList> lists;
-  if (Status s = LoadAll(o.lists, o.strict, &lists); !s.ok()) return Fail(s);
+  if (Status s = LoadAll(o, o.lists, &lists); !s.ok()) return Fail(s);
   for (const auto& l : lists) {
     for (const auto& e : l.entities) {
       if (e.id != id) continue;
@@ -378,7 +371,7 @@ int CmdScreen(const Options& o, const ScreenArgs& a) {
 int CmdDiff(const Options& o, const std::string& old_path, const std::string& new_path,
             bool details) {
   std::vector<vigil::LoadedList> lists;
-  if (Status s = LoadAll({old_path, new_path}, o.strict, &lists); !s.ok()) return Fail(s);
+  if (Status s = LoadAll(o, {old_path, new_path}, &lists); !s.ok()) return Fail(s);
   if (lists[0].info.source != lists[1].info.source) {
     return Fail(Status::InvalidArgument("cannot diff " + lists[0].info.source + " against " +
                                         lists[1].info.source + ": not versions of the same list"));
@@ -439,7 +432,12 @@ int CmdDiff(const Options& o, const std::string& old_path, const std::string& ne
 int CmdFetch(const Options& o, const std::string& list, const std::string& dest,
              const std::string& base_url) {
   vigil::sources::FetchReport rep;
-  if (Status s = vigil::sources::FetchList(list, base_url, dest, &rep); !s.ok()) return Fail(s);
+  vigil::sources::FetchOptions fo;
+  fo.accept_truncated = o.accept_truncated;
+  fo.max_entity_drop = o.max_entity_drop;
+  if (Status s = vigil::sources::FetchList(list, base_url, dest, &rep, fo); !s.ok()) {
+    return Fail(s);
+  }
   if (o.json) {
     nlohmann::json files = nlohmann::json::array();
     for (const auto& f : rep.files) {
@@ -480,6 +478,15 @@ int main(int argc, char** argv) {
   app.add_flag("--strict", o.strict,
                "fail when a list loads with warnings, or at the first problem with a batch "
                "record");
+  app.add_flag("--accept-truncated,--accept_truncated", o.accept_truncated,
+               "load a list that shows signs of truncation (a missing end-of-file line, a "
+               "last record cut inside quotes, far fewer entities than before) instead of "
+               "refusing it; the signs are reported");
+  app.add_option("--max-entity-drop,--max_entity_drop", o.max_entity_drop,
+                 "a new version with fewer entities than the one it replaces by more than "
+                 "this share is refused (serve reloads, fetch); 1 turns the check off")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
 
   auto* lists = app.add_subcommand("lists", "what is loaded: files, sha256, counts, warnings");
 
@@ -543,7 +550,8 @@ int main(int argc, char** argv) {
     if (diff->parsed()) return CmdDiff(o, old_path, new_path, details);
     if (fetch->parsed()) return CmdFetch(o, fetch_list, fetch_dest, fetch_base);
     if (serve->parsed())
-      return vigil::cli::RunServe(app, serve_args, o.lists, o.strict, argc, argv);
+      return vigil::cli::RunServe(app, serve_args, o.lists, o.strict, argc, argv,
+                                  o.accept_truncated, o.max_entity_drop);
   } catch (const std::exception& e) {
     std::cerr << "vigil: internal error: " << e.what() << "\n";
     return 2;

@@ -53,6 +53,13 @@ Status ConfigLists(const std::string& path, std::vector<std::string>* out, bool*
   return Status::Ok();
 }
 
+// One warning line per sign of truncation in lists accepted with accept_truncated.
+void LogTruncation(const std::vector<std::string>& signs) {
+  for (const std::string& t : signs) {
+    Log("warning", "list accepted despite a sign of truncation (accept_truncated): " + t);
+  }
+}
+
 bool IsLoopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
@@ -89,7 +96,7 @@ void AddServeOptions(CLI::App* serve, ServeArgs* a) {
 }
 
 int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::string>& lists,
-             bool strict, int argc, char** argv) {
+             bool strict, int argc, char** argv, bool accept_truncated, double max_entity_drop) {
   std::string config;
   if (const CLI::Option* c = app.get_config_ptr(); c != nullptr && c->count() > 0) {
     config = c->as<std::string>();
@@ -114,6 +121,8 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
   o.api_keys = a.api_keys;
   o.access_log = !a.no_access_log;
   o.strict = strict;
+  o.accept_truncated = accept_truncated;
+  o.max_entity_drop = max_entity_drop;
   o.list_paths = [config, fixed, lists_on_command_line](std::vector<std::string>* out) {
     if (!config.empty() && !lists_on_command_line) {
       bool found = false;
@@ -151,13 +160,15 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
   std::atomic<int> exit_code{0};
   std::thread loader([&] {
     std::string summary;
-    Status s = server.Reload(&summary);
+    std::vector<std::string> truncated;
+    Status s = server.Reload(&summary, &truncated);
     if (!s.ok()) {
       Log("error", "cannot load the lists: " + s.ToString());
       exit_code = 1;
       server.Stop();
       return;
     }
+    LogTruncation(truncated);
     Log("info", "ready", {{"lists", summary}});
   });
   std::thread signal_thread([&] {
@@ -166,8 +177,10 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
       if (sigwait(&signals, &sig) != 0) continue;
       if (sig == SIGHUP) {
         std::string summary;
-        Status s = server.Reload(&summary);
+        std::vector<std::string> truncated;
+        Status s = server.Reload(&summary, &truncated);
         if (s.ok()) {
+          LogTruncation(truncated);
           Log("info", "reloaded", {{"lists", summary}});
         } else {
           Log("error", "reload failed; the previous lists still serve: " + s.ToString());

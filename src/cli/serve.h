@@ -38,10 +38,12 @@ struct ServeArgs {
 void AddServeOptions(CLI::App* serve, ServeArgs* args);
 
 // Runs the server until SIGINT/SIGTERM. `app` is the parsed top-level app (for --config);
-// `lists` and `strict` are the global options; `argc`/`argv` tell whether --lists was given
-// on the command line (then reloads read those paths again, not the config file).
+// `lists`, `strict`, `accept_truncated` and `max_entity_drop` are the global options;
+// `argc`/`argv` tell whether --lists was given on the command line (then reloads read those
+// paths again, not the config file).
 int RunServe(const CLI::App& app, const ServeArgs& args, const std::vector<std::string>& lists,
-             bool strict, int argc, char** argv);
+             bool strict, int argc, char** argv, bool accept_truncated = false,
+             double max_entity_drop = 0.2);
 
 }  // namespace vigil::cli
 

@@ -121,6 +121,11 @@ json ToJson(const ListInfo& info) {
     warnings.push_back({{"file", w.file}, {"line", w.line}, {"message", w.message}});
   }
   j["warnings"] = std::move(warnings);
+  json truncation = json::array();  // signs of truncation accepted with accept_truncated
+  for (const LoadWarning& w : info.truncation) {
+    truncation.push_back({{"file", w.file}, {"line", w.line}, {"message", w.message}});
+  }
+  j["truncation"] = std::move(truncation);
   return j;
 }
 

@@ -4,6 +4,7 @@
 // Shapes: docs/api.md and src/server/openapi.json.
 
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -361,13 +362,31 @@ void HandleReload(Service& svc, const http::Request& req, http::Response& res) {
                      {"version", ListVersion(l.info)},
                      {"entities", l.entities.size()}});
   }
+  // Lists accepted despite signs of truncation (accept_truncated): said in the answer and
+  // logged, one line per sign (SIGHUP and start-up reloads are logged by the program).
+  json truncated = TruncatedJson(*snap);
+  for (const json& t : truncated) {
+    for (const json& sign : t["truncation"]) {
+      std::string line =
+          json{{"level", "warning"},
+               {"msg", "list accepted despite a sign of truncation (accept_truncated)"},
+               {"source", t["source"]},
+               {"file", sign["file"]},
+               {"line", sign["line"]},
+               {"detail", sign["message"]}}
+              .dump(-1, ' ', false, json::error_handler_t::replace) +
+          "\n";
+      [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+    }
+  }
   SendJson(res, 200,
            json{{"reloaded", true},
                 {"lists_version", snap->version},
                 {"generation", snap->generation},
                 {"seconds", std::round(seconds * 1000) / 1000},
                 {"summary", summary},
-                {"lists", std::move(lists)}});
+                {"lists", std::move(lists)},
+                {"truncated", std::move(truncated)}});
 }
 
 void RegisterApi(http::Router& router, Service& svc) {

@@ -199,6 +199,13 @@ std::string Metrics::Render(const Snapshot* snap, std::chrono::system_clock::tim
     out += fmt::format("vigil_list_entities{{source=\"{}\"}} {}\n", Label(l.info.source),
                        l.entities.size());
   }
+  Family(&out, "vigil_list_truncation_signs", "gauge",
+         "Signs of truncation each serving list was accepted despite (accept_truncated); 0 "
+         "normally.");
+  for (const LoadedList& l : snap->screener->lists()) {
+    out += fmt::format("vigil_list_truncation_signs{{source=\"{}\"}} {}\n", Label(l.info.source),
+                       l.info.truncation.size());
+  }
   return out;
 }
 

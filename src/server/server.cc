@@ -164,9 +164,9 @@ bool Server::ready() const { return rep_->svc.Current() != nullptr; }
 
 size_t Server::threads() const { return rep_->transport.threads(); }
 
-Status Server::Reload(std::string* summary) {
+Status Server::Reload(std::string* summary, std::vector<std::string>* truncated) {
   bool busy = false;
-  return rep_->svc.Reload(summary, &busy);
+  return rep_->svc.Reload(summary, &busy, truncated);
 }
 
 void Server::Stop() { rep_->transport.Stop(); }
@@ -199,7 +199,8 @@ Status Server::Bind(int* port) {
              json{{"status", "ready"},
                   {"lists_version", snap->version},
                   {"generation", snap->generation},
-                  {"entities", snap->entities}});
+                  {"entities", snap->entities},
+                  {"truncated", TruncatedJson(*snap)}});
   });
   Transport& transport = rep_->transport;
   router.Add("GET", "/metrics", [&svc, &transport](const http::Request&, http::Response& res) {

@@ -46,6 +46,12 @@ struct ServerOptions {
   // file's `lists` read again, so that editing the config and reloading switches versions.
   std::function<Status(std::vector<std::string>*)> list_paths;
   bool strict = false;  // a list that loads with warnings fails the load
+  // Load a list that shows signs of truncation instead of refusing it (LoadOptions); the
+  // signs are logged and shown in /readyz and /v1/lists.
+  bool accept_truncated = false;
+  // A reload whose list has fewer entities than the same list serving by more than this
+  // share shows a sign of truncation (refused unless accept_truncated).
+  double max_entity_drop = 0.2;
 
   size_t threads = 0;               // event loops, each serving many connections; 0: one per core
   size_t max_connections = 4096;    // open at once; more get 503
@@ -82,8 +88,10 @@ class Server {
 
   // Loads the lists (ServerOptions::list_paths) into a new snapshot and swaps it in. On
   // failure the current snapshot keeps serving and the Status says why. *summary (may be
-  // null) receives a one-line description of what is now serving.
-  Status Reload(std::string* summary);
+  // null) receives a one-line description of what is now serving; *truncated (may be
+  // null) one line per sign of truncation accepted (accept_truncated). Never throws: any
+  // failure while loading is a non-OK Status.
+  Status Reload(std::string* summary, std::vector<std::string>* truncated = nullptr);
 
   // True once a snapshot is serving.
   bool ready() const;

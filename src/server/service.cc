@@ -20,38 +20,11 @@ std::string ListVersion(const ListInfo& info) {
   return "";
 }
 
-Status LoadSnapshot(const std::vector<std::string>& paths, bool strict, uint64_t generation,
-                    std::shared_ptr<const Snapshot>* out) {
-  if (paths.empty()) return Status::InvalidArgument("no lists to load");
+Status LoadSnapshot(const std::vector<std::string>& paths, const LoadOptions& options,
+                    uint64_t generation, std::shared_ptr<const Snapshot>* out) {
   auto start = std::chrono::steady_clock::now();
-  std::vector<std::future<std::pair<Status, LoadedList>>> jobs;
-  jobs.reserve(paths.size());
-  for (const std::string& p : paths) {
-    jobs.push_back(std::async(std::launch::async, [p] {
-      LoadedList l;
-      Status s = LoadList(p, &l);
-      return std::make_pair(s, std::move(l));
-    }));
-  }
   std::vector<LoadedList> lists;
-  Status first_error;
-  for (size_t k = 0; k < jobs.size(); ++k) {
-    auto [s, l] = jobs[k].get();  // every job is waited for, even after an error
-    if (!first_error.ok()) continue;
-    if (!s.ok()) {
-      first_error = s;
-      continue;
-    }
-    if (strict && !l.info.warnings.empty()) {
-      const LoadWarning& w = l.info.warnings.front();
-      first_error = Status::Corruption(
-          fmt::format("{}: loaded with {} warning(s) and strict is set; first: {}", paths[k],
-                      l.info.warnings.size(), util::Where(w.file, w.line, w.message)));
-      continue;
-    }
-    lists.push_back(std::move(l));
-  }
-  if (!first_error.ok()) return first_error;
+  if (Status s = LoadLists(paths, options, &lists); !s.ok()) return s;
 
   auto snap = std::make_shared<Snapshot>();
   std::string hashes;
@@ -117,7 +90,20 @@ std::shared_ptr<const Snapshot> Service::Begin(const http::Request& req, http::R
   return snap;
 }
 
-Status Service::Reload(std::string* summary, bool* busy) {
+json TruncatedJson(const Snapshot& snap) {
+  json out = json::array();
+  for (const LoadedList& l : snap.screener->lists()) {
+    if (l.info.truncation.empty()) continue;
+    json signs = json::array();
+    for (const LoadWarning& w : l.info.truncation) {
+      signs.push_back({{"file", w.file}, {"line", w.line}, {"message", w.message}});
+    }
+    out.push_back({{"source", l.info.source}, {"truncation", std::move(signs)}});
+  }
+  return out;
+}
+
+Status Service::Reload(std::string* summary, bool* busy, std::vector<std::string>* truncated) {
   *busy = false;
   std::unique_lock<std::mutex> lock(reload_mu_, std::try_to_lock);
   if (!lock.owns_lock()) {
@@ -128,11 +114,27 @@ Status Service::Reload(std::string* summary, bool* busy) {
   auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  std::vector<std::string> paths;
-  Status s = options_.list_paths ? options_.list_paths(&paths)
-                                 : Status::InvalidArgument("no list paths configured");
   std::shared_ptr<const Snapshot> next;
-  if (s.ok()) s = LoadSnapshot(paths, options_.strict, generation_ + 1, &next);
+  Status s;
+  try {  // whatever goes wrong while loading is a failed reload, never a crash or a 500
+    std::vector<std::string> paths;
+    s = options_.list_paths ? options_.list_paths(&paths)
+                            : Status::InvalidArgument("no list paths configured");
+    LoadOptions load;
+    load.strict = options_.strict;
+    load.accept_truncated = options_.accept_truncated;
+    load.max_entity_drop = options_.max_entity_drop;
+    if (std::shared_ptr<const Snapshot> serving = Current()) {
+      for (const LoadedList& l : serving->screener->lists()) {
+        load.previous_entities[l.info.source] = l.entities.size();
+      }
+    }
+    if (s.ok()) s = LoadSnapshot(paths, load, generation_ + 1, &next);
+  } catch (const std::exception& e) {
+    s = Status::IoError(std::string("loading the lists failed: ") + e.what());
+  } catch (...) {
+    s = Status::IoError("loading the lists failed with an unknown exception");
+  }
   if (!s.ok()) {
     metrics_.CountReload(false, seconds());
     return s;
@@ -140,6 +142,14 @@ Status Service::Reload(std::string* summary, bool* busy) {
   ++generation_;
   snapshot_.store(next, std::memory_order_release);
   metrics_.CountReload(true, seconds());
+  if (truncated != nullptr) {
+    truncated->clear();
+    for (const LoadedList& l : next->screener->lists()) {
+      for (const LoadWarning& w : l.info.truncation) {
+        truncated->push_back(l.info.source + ": " + util::Where(w.file, w.line, w.message));
+      }
+    }
+  }
   if (summary != nullptr) {
     std::vector<std::string> parts;
     for (const LoadedList& l : next->screener->lists()) {

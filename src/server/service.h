@@ -47,9 +47,13 @@ struct Snapshot {
   std::unordered_map<std::string, std::string> list_versions;
 };
 
-// Loads `paths` (in parallel) and prepares a Screener. All or nothing.
-Status LoadSnapshot(const std::vector<std::string>& paths, bool strict, uint64_t generation,
-                    std::shared_ptr<const Snapshot>* out);
+// Loads `paths` (vigil::LoadLists: in parallel, all or nothing) and prepares a Screener.
+Status LoadSnapshot(const std::vector<std::string>& paths, const LoadOptions& options,
+                    uint64_t generation, std::shared_ptr<const Snapshot>* out);
+
+// The lists serving that were accepted despite signs of truncation:
+// [{"source", "truncation": [{"file", "line", "message"}]}]; empty when none.
+nlohmann::json TruncatedJson(const Snapshot& snap);
 
 // The version shown for one list: its publication date where the file has one, else the
 // first 12 hex digits of its main file's SHA-256.
@@ -76,7 +80,9 @@ class Service {
   bool Authorize(const http::Request& req, http::Response& res, Role role);
 
   // See Server::Reload. Fails with kInvalidArgument ("busy") while another reload runs.
-  Status Reload(std::string* summary, bool* busy);
+  // Compares each list's entity count with the same source serving (max_entity_drop).
+  // Never throws: an exception while loading is a failed reload, counted as one.
+  Status Reload(std::string* summary, bool* busy, std::vector<std::string>* truncated = nullptr);
 
   std::chrono::system_clock::time_point started() const { return started_; }
 

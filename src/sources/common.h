@@ -26,10 +26,11 @@ Status ReadListFile(const std::filesystem::path& path, LoadedList* list, std::st
 
 void Warn(LoadedList* list, std::string_view file, size_t line, std::string message);
 
-// Loaders, one per format. `path` is the folder (OFAC) or the file (others).
+// Loaders, one per format, each given its main file (OFAC: sdn.csv or cons_prim.csv, the
+// companions are read from the same folder).
 // OFAC legacy CSV set: sdn.csv (+ alt.csv, add.csv, sdn_comments.csv when present), or the
 // non-SDN consolidated set cons_prim.csv (+ cons_alt.csv, cons_add.csv, cons_comments.csv).
-Status LoadOfacCsv(const std::filesystem::path& dir, LoadedList* out);
+Status LoadOfacCsv(const std::filesystem::path& main_file, LoadedList* out);
 // UN Security Council consolidated XML.
 Status LoadUnXml(const std::filesystem::path& file, LoadedList* out);
 // US Consolidated Screening List CSV (trade.gov consolidated.csv).

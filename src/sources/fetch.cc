@@ -232,6 +232,19 @@ Status FetchList(const std::string& list, const std::string& base_url_override,
     return Status::InvalidArgument(dest_dir.string() + ": not a folder");
   }
 
+  // The version being replaced, when there is one that loads: the new one is compared with it.
+  LoadOptions load;
+  load.accept_truncated = options.accept_truncated;
+  load.max_entity_drop = options.max_entity_drop;
+  if (!created_dest) {
+    LoadedList current;
+    LoadOptions lenient;
+    lenient.accept_truncated = true;
+    if (LoadList(dest_dir, lenient, &current).ok() && current.info.source == list) {
+      load.previous_entities[list] = current.entities.size();
+    }
+  }
+
   FetchReport rep;
   rep.list = list;
   rep.dest = dest_dir;
@@ -250,7 +263,7 @@ Status FetchList(const std::string& list, const std::string& base_url_override,
     }
 
     LoadedList loaded;
-    if (Status s = LoadList(staging.path(), &loaded); !s.ok()) {
+    if (Status s = LoadList(staging.path(), load, &loaded); !s.ok()) {
       // Name the files as downloaded, not by their place in the staging folder.
       std::string why = s.message();
       const std::string staged = (staging.path() / "").string();

@@ -38,6 +38,11 @@ struct FetchOptions {
   int connect_timeout_seconds = 10;
   int read_timeout_seconds = 60;
   uint64_t max_file_bytes = uint64_t{512} << 20;  // 512 MiB per file
+  // As LoadOptions: the downloaded list is refused when it shows signs of truncation,
+  // including (when the destination already holds a version of the list that loads) more
+  // than `max_entity_drop` fewer entities than that version, unless `accept_truncated`.
+  bool accept_truncated = false;
+  double max_entity_drop = 0.2;
 };
 
 struct FetchedFile {
@@ -58,7 +63,8 @@ struct FetchReport {
 // `base_url_override` replaces everything before the file name in each official URL
 // (e.g. "http://127.0.0.1:8080/us_ofac_sdn/2021-07/"; a missing trailing '/' is added).
 // Redirects are followed. On any error (bad list name or URL, HTTP status other than 200,
-// connection failure, timeout, a file over the size cap, a list that does not load) the
+// connection failure, timeout, a file over the size cap, a body shorter than its
+// Content-Length, a list that does not load or looks truncated) the
 // Status names the URL or file and the reason, and dest_dir is left unchanged.
 // *report is filled on success only.
 Status FetchList(const std::string& list, const std::string& base_url_override,

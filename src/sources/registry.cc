@@ -1,13 +1,21 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 //
-// LoadList(): recognises a list by the files in a folder and dispatches to its loader.
+// LoadList(): recognises a list by the files in a folder and dispatches to its loader;
+// LoadLists(): every list of a configuration, all or nothing, with the checks that refuse
+// an incomplete list.
+
+#include <fmt/core.h>
 
 #include <chrono>
+#include <exception>
 #include <fstream>
+#include <future>
 #include <map>
 #include <set>
+#include <system_error>
 
 #include "sources/common.h"
+#include "util/file.h"
 #include "util/strings.h"
 #include "vigil/list.h"
 
@@ -23,49 +31,161 @@ bool LooksLikeUnXml(const fs::path& file) {
   return std::string_view(buf).find("CONSOLIDATED_LIST") != std::string_view::npos;
 }
 
-Status Dispatch(const fs::path& path, LoadedList* out) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return Status::NotFound(path.string() + ": no such file or folder");
-  if (fs::is_directory(path, ec)) {
-    if (fs::exists(path / "sdn.csv") || fs::exists(path / "cons_prim.csv")) {
-      return sources::LoadOfacCsv(path, out);
-    }
-    if (fs::exists(path / "consolidated.csv"))
-      return sources::LoadCsl(path / "consolidated.csv", out);
-    if (fs::exists(path / "dpl.txt")) return sources::LoadDpl(path / "dpl.txt", out);
-    std::set<fs::path> xmls;
-    for (const auto& e : fs::directory_iterator(path, ec)) {
-      if (e.is_regular_file() && util::EqualsIgnoreCase(e.path().extension().string(), ".xml")) {
-        xmls.insert(e.path());
-      }
-    }
-    for (const fs::path& x : xmls) {
-      if (LooksLikeUnXml(x)) return sources::LoadUnXml(x, out);
-    }
-    return Status::InvalidArgument(
-        path.string() +
-        ": no list recognised in this folder (expected sdn.csv or cons_prim.csv for OFAC, a UN "
-        "consolidated XML, the CSL's consolidated.csv, or the DPL's dpl.txt)");
+// The files in folder `dir` that each identify one list, in a fixed order. A name that is
+// there but is not a regular file (a FIFO called sdn.csv) counts: reading it fails clearly.
+Status ListFilesIn(const fs::path& dir, std::vector<fs::path>* found) {
+  for (const char* name : {"sdn.csv", "cons_prim.csv", "consolidated.csv", "dpl.txt"}) {
+    util::PathKind kind;
+    if (Status s = util::GetPathKind(dir / name, &kind); !s.ok()) return s;
+    if (kind != util::PathKind::kMissing) found->push_back(dir / name);
   }
+  std::set<fs::path> xmls;
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path& p = it->path();
+    if (!util::EqualsIgnoreCase(p.extension().string(), ".xml")) continue;
+    util::PathKind kind;
+    if (Status s = util::GetPathKind(p, &kind); !s.ok()) return s;
+    if (kind == util::PathKind::kFile) xmls.insert(p);
+  }
+  if (ec) return Status::IoError(dir.string() + ": cannot list the folder: " + ec.message());
+  for (const fs::path& x : xmls) {
+    if (LooksLikeUnXml(x)) found->push_back(x);
+  }
+  return Status::Ok();
+}
+
+Status LoadFile(const fs::path& path, LoadedList* out) {
   std::string name = util::AsciiLower(path.filename().string());
-  if (name == "sdn.csv" || name == "cons_prim.csv")
-    return sources::LoadOfacCsv(path.parent_path(), out);
+  if (name == "sdn.csv" || name == "cons_prim.csv") return sources::LoadOfacCsv(path, out);
   if (name == "dpl.txt") return sources::LoadDpl(path, out);
   if (name.ends_with(".xml")) return sources::LoadUnXml(path, out);
   if (name.ends_with(".csv")) return sources::LoadCsl(path, out);
   return Status::InvalidArgument(path.string() + ": not a list file Vigil recognises");
 }
 
+Status Dispatch(const fs::path& path, LoadedList* out) {
+  util::PathKind kind;
+  if (Status s = util::GetPathKind(path, &kind); !s.ok()) return s;
+  if (kind == util::PathKind::kMissing) {
+    return Status::NotFound(path.string() + ": no such file or folder");
+  }
+  if (kind == util::PathKind::kOther) {
+    return Status::InvalidArgument(path.string() +
+                                   ": not a regular file (a device, FIFO or socket); only "
+                                   "regular files are read as lists");
+  }
+  if (kind != util::PathKind::kFolder) return LoadFile(path, out);
+  std::vector<fs::path> found;
+  if (Status s = ListFilesIn(path, &found); !s.ok()) return s;
+  if (found.empty()) {
+    return Status::InvalidArgument(
+        path.string() +
+        ": no list recognised in this folder (expected sdn.csv or cons_prim.csv for OFAC, a UN "
+        "consolidated XML, the CSL's consolidated.csv, or the DPL's dpl.txt)");
+  }
+  if (found.size() > 1) {
+    std::string names;
+    for (const fs::path& f : found) names += (names.empty() ? "" : ", ") + f.filename().string();
+    return Status::InvalidArgument(
+        path.string() + ": this folder holds " + std::to_string(found.size()) + " lists (" + names +
+        "); a folder is loaded as one list, so give each file as its own path (or put each "
+        "list in its own folder)");
+  }
+  return LoadFile(found.front(), out);
+}
+
+// Adds the entity-count sign of truncation when the list shrank by more than allowed.
+void CheckEntityDrop(const LoadOptions& options, LoadedList* list) {
+  auto it = options.previous_entities.find(list->info.source);
+  if (it == options.previous_entities.end() || it->second == 0) return;
+  if (!(options.max_entity_drop < 1)) return;
+  const double before = static_cast<double>(it->second);
+  const double now = static_cast<double>(list->entities.size());
+  if (now >= before * (1 - options.max_entity_drop)) return;
+  std::string file = list->info.files.empty() ? "" : list->info.files.front().path;
+  list->info.truncation.push_back(LoadWarning{
+      file, 0,
+      fmt::format("{} entities where the version before has {} ({:.0f}% fewer; more than "
+                  "max_entity_drop {:.0f}% is a sign of a truncated list)",
+                  list->entities.size(), it->second, 100 * (1 - now / before),
+                  100 * options.max_entity_drop)});
+}
+
 }  // namespace
 
-Status LoadList(const fs::path& path, LoadedList* out) {
+Status LoadList(const fs::path& path, LoadedList* out) { return LoadList(path, {}, out); }
+
+Status LoadList(const fs::path& path, const LoadOptions& options, LoadedList* out) {
   auto start = std::chrono::steady_clock::now();
   LoadedList list;
-  Status s = Dispatch(path, &list);
+  Status s;
+  try {
+    s = Dispatch(path, &list);
+  } catch (const std::exception& e) {  // a loader bug or an allocation failure: report it
+    s = Status::IoError(path.string() + ": " + e.what());
+  }
   if (!s.ok()) return s;
+  CheckEntityDrop(options, &list);
+  if (!list.info.truncation.empty()) {
+    if (!options.accept_truncated) {
+      std::string signs;
+      for (const LoadWarning& t : list.info.truncation) {
+        signs += (signs.empty() ? "" : "; ") + util::Where(t.file, t.line, t.message);
+      }
+      return Status::Corruption(
+          signs +
+          "; the list looks truncated and is refused (accept it with --accept-truncated, "
+          "config accept_truncated = true)");
+    }
+    for (const LoadWarning& w : list.info.truncation) {
+      list.info.warnings.push_back(
+          LoadWarning{w.file, w.line, "accepted despite a sign of truncation: " + w.message});
+    }
+  }
+  if (options.strict && !list.info.warnings.empty()) {
+    const LoadWarning& w = list.info.warnings.front();
+    return Status::Corruption(fmt::format(
+        "{}: loaded with {} warning(s) and strict is set (--strict); first: {}", path.string(),
+        list.info.warnings.size(), util::Where(w.file, w.line, w.message)));
+  }
   list.info.load_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   *out = std::move(list);
+  return Status::Ok();
+}
+
+Status LoadLists(const std::vector<std::string>& paths, const LoadOptions& options,
+                 std::vector<LoadedList>* out) {
+  if (paths.empty()) return Status::InvalidArgument("no lists to load");
+  std::vector<std::future<std::pair<Status, LoadedList>>> jobs;
+  jobs.reserve(paths.size());
+  for (const std::string& p : paths) {
+    auto job = [p, &options] {
+      LoadedList l;
+      Status s = LoadList(p, options, &l);
+      return std::make_pair(s, std::move(l));
+    };
+    try {
+      jobs.push_back(std::async(std::launch::async, job));
+    } catch (const std::system_error&) {  // no thread to be had: load it when waited for
+      jobs.push_back(std::async(std::launch::deferred, job));
+    }
+  }
+  std::vector<LoadedList> lists;
+  Status first_error;
+  for (auto& job : jobs) {
+    auto [s, l] = job.get();  // every job is waited for, even after an error
+    if (!first_error.ok()) continue;
+    if (!s.ok()) {
+      first_error = s;
+      continue;
+    }
+    lists.push_back(std::move(l));
+  }
+  if (!first_error.ok()) return first_error;
+  *out = std::move(lists);
   return Status::Ok();
 }
 

@@ -1,13 +1,16 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 #include "util/file.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
 #include <unicode/utf8.h>
+#include <unistd.h>
 
 #include <array>
-#include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <memory>
-#include <sstream>
 
 #include "util/strings.h"
 
@@ -38,20 +41,77 @@ void AppendUtf8(char32_t cp, std::string* out) {
 
 }  // namespace
 
-Status ReadFile(const std::filesystem::path& path, std::string* out) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    return Status::NotFound(path.string() + ": no such file");
+Status GetPathKind(const std::filesystem::path& path, PathKind* kind) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    int err = errno;
+    if (err == ENOENT || err == ENOTDIR) {
+      *kind = PathKind::kMissing;
+      return Status::Ok();
+    }
+    return Status::IoError(path.string() + ": " + std::strerror(err));
   }
-  if (std::filesystem::is_directory(path, ec)) {
+  if (S_ISREG(st.st_mode)) {
+    *kind = PathKind::kFile;
+  } else if (S_ISDIR(st.st_mode)) {
+    *kind = PathKind::kFolder;
+  } else {
+    *kind = PathKind::kOther;
+  }
+  return Status::Ok();
+}
+
+Status ReadFile(const std::filesystem::path& path, std::string* out) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ENOENT || err == ENOTDIR) return Status::NotFound(path.string() + ": no such file");
+    return Status::IoError(path.string() + ": cannot open for reading: " + std::strerror(err));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    return Status::IoError(path.string() + ": cannot stat: " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) {
     return Status::InvalidArgument(path.string() + ": is a folder, expected a file");
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError(path.string() + ": cannot open for reading");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return Status::IoError(path.string() + ": read failed");
-  *out = std::move(buf).str();
+  if (!S_ISREG(st.st_mode)) {
+    return Status::InvalidArgument(path.string() +
+                                   ": not a regular file (a device, FIFO or socket); only "
+                                   "regular files are read as lists");
+  }
+  auto too_large = [&] {
+    return Status::InvalidArgument(path.string() + ": larger than the limit of " +
+                                   std::to_string(kMaxFileBytes >> 20) + " MiB for one list file");
+  };
+  if (static_cast<uint64_t>(st.st_size) > kMaxFileBytes) return too_large();
+  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  size_t got = 0;
+  char more[65536];
+  while (true) {
+    // Into the buffer sized by fstat, then on in pieces should the file have grown.
+    bool tail = got == bytes.size();
+    char* into = tail ? more : bytes.data() + got;
+    size_t room = tail ? sizeof more : bytes.size() - got;
+    ssize_t n = ::read(fd, into, room);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IoError(path.string() + ": read failed: " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    if (tail) {
+      if (bytes.size() + static_cast<size_t>(n) > kMaxFileBytes) return too_large();
+      bytes.append(more, static_cast<size_t>(n));
+    }
+    got += static_cast<size_t>(n);
+  }
+  bytes.resize(got);
+  *out = std::move(bytes);
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -630,6 +631,125 @@ TEST(CliBadListTest, FolderWithNoList) {
   WriteFile(dir / "readme.txt", "nothing to see here\n");
   WriteFile(dir / "data.json", "{}\n");
   ExpectListFails(dir, dir.string());
+}
+
+// The fixture's sdn.csv without OFAC's final 0x1A line.
+fs::path FixtureWithoutEofLine() {
+  fs::path dir = CopyFixture("cut");
+  std::string sdn = ReadAll(dir / "sdn.csv");
+  while (!sdn.empty() && sdn.back() == '\x1a') sdn.pop_back();
+  WriteFile(dir / "sdn.csv", sdn);
+  return dir;
+}
+
+// sdn.csv linked to itself: "internal error" (exit 2) from an uncaught filesystem_error
+// before; now exit 1 naming the file and the system's reason.
+TEST(CliBadListTest, SymlinkLoop) {
+  fs::path dir = ScratchDir("bad");
+  fs::create_symlink("sdn.csv", dir / "sdn.csv");
+  ExpectListFails(dir, (dir / "sdn.csv").string() + ": Too many levels of symbolic links");
+  Result r = Vigil({"lists", "--lists", dir.string()});
+  EXPECT_EQ(r.code, 1) << r.err;
+}
+
+// `vigil serve` with such a folder aborted (exit 134) before: now exit 1 with the message.
+TEST(CliBadListTest, ServeWithSymlinkLoopExitsOne) {
+  fs::path dir = ScratchDir("bad");
+  fs::create_symlink("sdn.csv", dir / "sdn.csv");
+  Result r = Vigil({"--lists", dir.string(), "serve", "--port", "0", "--no-access-log"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(Contains(r.err, "cannot load the lists")) << r.err;
+  EXPECT_TRUE(Contains(r.err, (dir / "sdn.csv").string() + ": Too many levels of symbolic links"))
+      << r.err;
+  // A truncated list stops it too, unless accepted.
+  fs::path cut = FixtureWithoutEofLine();
+  r = Vigil({"--lists", cut.string(), "serve", "--port", "0", "--no-access-log"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(Contains(r.err, "end-of-file line")) << r.err;
+}
+
+TEST(CliBadListTest, FolderWithSeveralLists) {
+  fs::path dir = ScratchDir("bad");
+  fs::copy_file(Fixture("dpl/dpl.txt"), dir / "dpl.txt");
+  fs::copy_file(Fixture("csl/consolidated.csv"), dir / "consolidated.csv");
+  fs::copy_file(Fixture("un/consolidated.xml"), dir / "consolidated.xml");
+  ExpectListFails(dir, "consolidated.csv, dpl.txt, consolidated.xml");
+}
+
+TEST(CliBadListTest, FifoAndDevice) {
+  fs::path dir = ScratchDir("bad");
+  ASSERT_EQ(::mkfifo((dir / "sdn.csv").c_str(), 0600), 0);
+  ExpectListFails(dir, (dir / "sdn.csv").string() + ": not a regular file");
+  ExpectListFails("/dev/zero", "/dev/zero: not a regular file");
+}
+
+// ---- truncated lists --------------------------------------------------------------------
+
+TEST(CliTruncationTest, RefusedByDefaultAndStrictAcceptedWithTheFlag) {
+  fs::path dir = FixtureWithoutEofLine();
+  const std::string sdn = (dir / "sdn.csv").string();
+  ExpectListFails(dir, sdn + ":");
+  for (const auto& args :
+       {std::vector<std::string>{"lists", "--lists", dir.string()},
+        std::vector<std::string>{"--strict", "lists", "--lists", dir.string()}}) {
+    Result r = Vigil(args);
+    ExpectCleanFailure(r);
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(Contains(r.err, "end-of-file line")) << r.err;
+    EXPECT_TRUE(Contains(r.err, "--accept-truncated")) << r.err;
+  }
+  Result t = Vigil({"--accept-truncated", "lists", "--lists", dir.string()});
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_TRUE(Contains(
+      t.out, "  TRUNCATED   accepted with --accept-truncated despite 1 sign(s):\n    " + sdn + ":"))
+      << t.out;
+  Result j = Vigil({"lists", "--lists", dir.string(), "--accept-truncated", "--json"});
+  ASSERT_EQ(j.code, 0) << j.err;
+  json trunc = ParseJson(j.out)[0]["truncation"];
+  ASSERT_EQ(trunc.size(), 1u) << j.out;
+  EXPECT_EQ(trunc[0]["file"], sdn);
+  // --strict still refuses it: an accepted sign is a warning.
+  ExpectCleanFailure(Vigil({"--strict", "--accept-truncated", "lists", "--lists", dir.string()}));
+  // The config key does what the flag does.
+  WriteFile(dir.parent_path() / "cfg.toml",
+            "accept_truncated = true\nlists = [\"" + dir.string() + "\"]\n");
+  Result c = Vigil({"--config", (dir.parent_path() / "cfg.toml").string(), "lists", "--json"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_EQ(ParseJson(c.out)[0]["truncation"].size(), 1u);
+  // A whole list shows an empty truncation array.
+  Result w = Vigil({"lists", "--lists", Fixture("ofac").string(), "--json"});
+  EXPECT_EQ(ParseJson(w.out)[0]["truncation"], json::array());
+}
+
+// The issue's reproducers: exit 0 with half the list before.
+TEST(CliTruncationTest, RealReproducersAreRefused) {
+  VIGIL_REQUIRE_SHARED(sdn2021, "us_ofac_sdn/2021-07");
+  VIGIL_REQUIRE_SHARED(sdn2024, "us_ofac_sdn/2024-05");
+  fs::path a = ScratchDir("a");
+  WriteFile(a / "sdn.csv", ReadAll(sdn2021 / "sdn.csv").substr(0, 1000000) + "999999,\"UNCLOSED");
+  for (const char* f : {"alt.csv", "add.csv", "sdn_comments.csv"}) {
+    fs::copy_file(sdn2021 / f, a / f);
+  }
+  fs::path b = ScratchDir("b");
+  std::string bytes = ReadAll(sdn2024 / "sdn.csv");
+  size_t at = 0;
+  for (int i = 0; i < 7000; ++i) at = bytes.find('\n', at) + 1;
+  WriteFile(b / "sdn.csv", bytes.substr(0, at));
+  for (const fs::path& dir : {a, b}) {
+    for (bool strict : {false, true}) {
+      std::vector<std::string> args = {"lists", "--lists", dir.string()};
+      if (strict) args.push_back("--strict");
+      Result r = Vigil(args);
+      ExpectCleanFailure(r);
+      EXPECT_EQ(r.code, 1);
+      EXPECT_TRUE(Contains(r.err, (dir / "sdn.csv").string())) << r.err;
+    }
+    Result s = Vigil({"--lists", dir.string(), "screen", "DJIBO, Ousmane Illiassou"});
+    ExpectCleanFailure(s);
+  }
+  Result ok = Vigil({"--accept-truncated", "--lists", b.string(), "lists", "--json"});
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_EQ(ParseJson(ok.out)[0]["entities"], 7000);
 }
 
 // ---- diff -------------------------------------------------------------------------------

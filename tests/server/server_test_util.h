@@ -48,7 +48,7 @@ inline void AppendTestPerson(const std::filesystem::path& dir) {
   while (!bytes.empty() && bytes.back() == '\x1a') bytes.pop_back();  // DOS end-of-file byte
   bytes +=
       "999999,\"TESTPERSON, Zebulon Quixotic\",\"individual\",\"DPRK4\",-0- ,-0- ,-0- ,-0- ,"
-      "-0- ,-0- ,-0- ,\"DOB 01 Jan 1970.\"\r\n";
+      "-0- ,-0- ,-0- ,\"DOB 01 Jan 1970.\"\r\n\x1a";  // OFAC's end-of-file line again
   std::ofstream out(dir / "sdn.csv", std::ios::binary | std::ios::trunc);
   out << bytes;
 }

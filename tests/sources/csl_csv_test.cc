@@ -34,7 +34,7 @@ TEST(CslCsvTest, MapsFixture) {
   EXPECT_EQ(l.info.source, "us_csl");
   EXPECT_EQ(l.info.title, "US Consolidated Screening List");
   EXPECT_EQ(l.info.format, "csl_csv");
-  EXPECT_EQ(l.info.rows_read, 9u);  // the repeated header and skipped rows count
+  EXPECT_EQ(l.info.rows_read, 8u);  // the repeated header and skipped rows count
   ASSERT_EQ(l.info.files.size(), 1u);
   EXPECT_EQ(l.info.files[0].sha256.size(), 64u);
   ASSERT_EQ(l.entities.size(), 4u);
@@ -43,7 +43,7 @@ TEST(CslCsvTest, MapsFixture) {
   EXPECT_EQ(l.entities[2].id, "us_csl:dcc742038bcb47f1bf9e805ef279484d");
   EXPECT_EQ(l.entities[3].id, "us_csl:9999");
 
-  ASSERT_EQ(l.info.warnings.size(), 7u);
+  ASSERT_EQ(l.info.warnings.size(), 6u);
   const auto& w = l.info.warnings;
   EXPECT_EQ(w[0].line, 2u);
   EXPECT_NE(w[0].message.find("header row repeated"), std::string::npos);
@@ -53,13 +53,11 @@ TEST(CslCsvTest, MapsFixture) {
   EXPECT_EQ(w[2].line, 7u);
   EXPECT_NE(w[2].message.find("start_date \"2021-02-30\""), std::string::npos);
   EXPECT_EQ(w[3].line, 8u);
-  EXPECT_NE(w[3].message.find("2 fields"), std::string::npos);
+  EXPECT_NE(w[3].message.find("empty _id"), std::string::npos);
   EXPECT_EQ(w[4].line, 9u);
-  EXPECT_NE(w[4].message.find("empty _id"), std::string::npos);
+  EXPECT_NE(w[4].message.find("merged into entity us_csl:9647"), std::string::npos);
   EXPECT_EQ(w[5].line, 10u);
-  EXPECT_NE(w[5].message.find("merged into entity us_csl:9647"), std::string::npos);
-  EXPECT_EQ(w[6].line, 11u);
-  EXPECT_NE(w[6].message.find("duplicate _id 9999"), std::string::npos);
+  EXPECT_NE(w[5].message.find("duplicate _id 9999"), std::string::npos);
 }
 
 TEST(CslCsvTest, MapsCmicEntity) {
@@ -184,22 +182,53 @@ TEST(CslCsvTest, EmptyFileFails) {
   EXPECT_TRUE(IsSentinel(out));
 }
 
-TEST(CslCsvTest, TruncatedLastRecordIsSkippedWithWarning) {
+// A record with another field count than the header's fails the load, as in OFAC files (the
+// real 2023-11 snapshot has none but its cut last record).
+TEST(CslCsvTest, WrongFieldCountFailsNamingLine) {
+  std::string bytes = ReadAll(kFixture);
+  bytes.insert(bytes.find("\"9999\""), "\"123\",\"too few fields\"\n");  // becomes line 7
+  fs::path p = WriteTemp("short_row.csv", bytes);
+  LoadedList out = Sentinel();
+  Status s = LoadList(p, &out);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  ExpectNamesFileAndLine(s, p, 7);
+  EXPECT_NE(s.message().find("2 fields, the header 29"), std::string::npos) << s.message();
+  EXPECT_TRUE(IsSentinel(out));
+}
+
+// A file that ends inside a quoted field is a sign of truncation: refused by default,
+// loaded without the cut record (reported with its line) when truncation is accepted.
+TEST(CslCsvTest, TruncatedLastRecordIsRefusedUnlessAccepted) {
   LoadedList whole;
-  ASSERT_TRUE(LoadCsl(kFixture, &whole).ok());
+  ASSERT_TRUE(LoadList(kFixture, &whole).ok());
   std::string bytes = ReadAll(kFixture);
   bytes += "\"77\",\"Specially Designated Nationals (SDN) - Treasury Department\",\"77\",\"Ind";
   fs::path p = WriteTemp("truncated.csv", bytes);
-  LoadedList out;
-  Status s = LoadCsl(p, &out);
+
+  LoadedList out = Sentinel();
+  Status s = LoadList(p, &out);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  ExpectNamesFileAndLine(s, p, 11);
+  EXPECT_NE(s.message().find("--accept-truncated"), std::string::npos) << s.message();
+  EXPECT_TRUE(IsSentinel(out));
+
+  LoadOptions accept;
+  accept.accept_truncated = true;
+  s = LoadList(p, accept, &out);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(out.entities.size(), whole.entities.size());
   EXPECT_EQ(out.info.rows_read, whole.info.rows_read + 1);
+  ASSERT_EQ(out.info.truncation.size(), 1u);
+  EXPECT_EQ(out.info.truncation[0].file, p.string());
+  EXPECT_EQ(out.info.truncation[0].line, 11u);
+  EXPECT_NE(out.info.truncation[0].message.find("incomplete"), std::string::npos);
   ASSERT_EQ(out.info.warnings.size(), whole.info.warnings.size() + 1);
-  const LoadWarning& w = out.info.warnings.back();
-  EXPECT_EQ(w.line, 12u);
-  EXPECT_NE(w.message.find("incomplete"), std::string::npos) << w.message;
+  EXPECT_NE(out.info.warnings.back().message.find("accepted despite a sign of truncation"),
+            std::string::npos);
   EXPECT_EQ(Find(out, "us_csl:77"), nullptr);
+
+  accept.strict = true;  // an accepted sign is still a warning: strict refuses it
+  EXPECT_FALSE(LoadList(p, accept, &out).ok());
 }
 
 TEST(CslCsvTest, InvalidUtf8Fails) {
@@ -240,19 +269,24 @@ TEST(CslCsvTest, HeaderWithoutRequiredColumnsFails) {
 }
 
 // The 2023-11 snapshot ends inside a quoted field (its last record, line 4233, stops in
-// the middle of an address): the load must fail rather than return a silently short list.
-TEST(CslRealTest, TruncatedSnapshotLoadsWithWarningNamingLastRecord) {
+// the middle of an address): refused by default; with accept_truncated it loads and the
+// report names the cut record.
+TEST(CslRealTest, TruncatedSnapshotNeedsAcceptTruncated) {
   if (!fs::exists(kReal)) GTEST_SKIP() << "../shared/lists not found";
   LoadedList out;
   Status s = LoadList(kReal, &out);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("consolidated.csv:4233:"), std::string::npos) << s.message();
+
+  LoadOptions accept;
+  accept.accept_truncated = true;
+  s = LoadList(kReal, accept, &out);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(out.info.rows_read, 4228u);
   EXPECT_EQ(out.entities.size(), 4219u);
-  bool named = false;
-  for (const LoadWarning& w : out.info.warnings) {
-    named |= w.line == 4233 && w.message.find("incomplete") != std::string::npos;
-  }
-  EXPECT_TRUE(named);
+  ASSERT_EQ(out.info.truncation.size(), 1u);
+  EXPECT_EQ(out.info.truncation[0].line, 4233u);
+  EXPECT_NE(out.info.truncation[0].message.find("incomplete"), std::string::npos);
 }
 
 // The snapshot without its incomplete last record (copied to a temporary folder, outside

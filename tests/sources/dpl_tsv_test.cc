@@ -139,15 +139,39 @@ TEST(DplTsvTest, HeaderOnlyFails) {
   EXPECT_TRUE(IsSentinel(out));
 }
 
-TEST(DplTsvTest, TruncatedFileFails) {
+// A file that ends inside a quoted field is a sign of truncation: refused by default,
+// loaded without the cut row when truncation is accepted.
+TEST(DplTsvTest, TruncatedFileIsRefusedUnlessAccepted) {
   std::string bytes;
   ASSERT_TRUE(util::ReadFile(kFixture, &bytes).ok());
   bytes += "\"TRUNCATED PARTY\"\t\"1 MAIN";
   LoadedList out = Sentinel();
-  fs::path p = WriteTemp("truncated.txt", bytes);
-  Status s = LoadDpl(p, &out);
+  fs::path p = WriteTemp("dpl.txt", bytes);
+  Status s = LoadList(p, &out);
   EXPECT_EQ(s.code(), Status::Code::kCorruption);
   ExpectNamesFileAndLine(s, p, 8);
+  EXPECT_TRUE(IsSentinel(out));
+
+  LoadOptions accept;
+  accept.accept_truncated = true;
+  ASSERT_TRUE(LoadList(p, accept, &out).ok());
+  ASSERT_EQ(out.info.truncation.size(), 1u);
+  EXPECT_EQ(out.info.truncation[0].line, 8u);
+  for (const Entity& e : out.entities) EXPECT_NE(e.primary_name(), "TRUNCATED PARTY");
+}
+
+// A row with another field count than the header's fails the load (one rule with OFAC's
+// files; the real 2022-09 file has none).
+TEST(DplTsvTest, WrongFieldCountFailsNamingLine) {
+  std::string bytes;
+  ASSERT_TRUE(util::ReadFile(kFixture, &bytes).ok());
+  bytes += "\"SHORT ROW\"\t\"1 MAIN ST\"\n";
+  LoadedList out = Sentinel();
+  fs::path p = WriteTemp("dpl.txt", bytes);
+  Status s = LoadList(p, &out);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  ExpectNamesFileAndLine(s, p, 8);
+  EXPECT_NE(s.message().find("2 fields, the header 12"), std::string::npos) << s.message();
   EXPECT_TRUE(IsSentinel(out));
 }
 

@@ -246,6 +246,85 @@ TEST(FetchList, GarbageFailsValidationAndLeavesDestUnchanged) {
   EXPECT_EQ(Snapshot(dest), before);
 }
 
+// The destination holds the 40-entity sample; the server offers the 4-entity fixture of
+// the same list: more than max_entity_drop fewer, so refused, the destination unchanged.
+TEST(FetchList, EntityDropAgainstTheListReplacedIsRefused) {
+  TestServer srv;
+  ASSERT_TRUE(srv.server().set_mount_point("/fixtures", VIGIL_FIXTURES));
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path dest = ScratchDir("dest");
+  for (const char* f : kOfacFiles) fs::copy_file(fs::path(VIGIL_SAMPLE_DIR) / f, dest / f);
+  auto before = Snapshot(dest);
+  FetchReport rep;
+  Status s = FetchList("us_ofac_sdn", srv.Url("/fixtures/ofac/"), dest, &rep);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("4 entities where the version before has 40"), std::string::npos)
+      << s.ToString();
+  EXPECT_EQ(Snapshot(dest), before);
+
+  FetchOptions opt;
+  opt.max_entity_drop = 1;  // the check off: the smaller list replaces the sample
+  s = FetchList("us_ofac_sdn", srv.Url("/fixtures/ofac/"), dest, &rep, opt);
+  srv.Stop();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(rep.entities, 4u);
+}
+
+// sdn.csv served without its final 0x1A line (a download cut at a line end).
+TEST(FetchList, TruncatedDownloadIsRefusedUnlessAccepted) {
+  TestServer srv;
+  srv.server().Get("/cut/(.*)", [](const httplib::Request& req, httplib::Response& res) {
+    std::string bytes = ReadAll(::vigil::testing::Fixture("ofac") / req.matches[1].str());
+    if (req.matches[1].str() == "sdn.csv") bytes.pop_back();
+    res.set_content(bytes, "text/csv");
+  });
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path dest = PrefilledDest();
+  auto before = Snapshot(dest);
+  FetchReport rep;
+  Status s = FetchList("us_ofac_sdn", srv.Url("/cut/"), dest, &rep);
+  EXPECT_NE(s.message().find("end-of-file line"), std::string::npos) << s.ToString();
+  EXPECT_EQ(Snapshot(dest), before);
+  FetchOptions opt;
+  opt.accept_truncated = true;
+  s = FetchList("us_ofac_sdn", srv.Url("/cut/"), dest, &rep, opt);
+  srv.Stop();
+  EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
+// A body shorter than its Content-Length (the connection closed early) fails the fetch.
+TEST(FetchList, BodyShorterThanContentLengthFails) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 4), 0);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  std::thread server([fd] {
+    int c = accept(fd, nullptr, nullptr);
+    if (c < 0) return;
+    char buf[4096];
+    [[maybe_unused]] ssize_t n = read(c, buf, sizeof buf);
+    std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n1,\"A\",-0- \r\n";
+    n = write(c, answer.data(), answer.size());
+    close(c);
+  });
+  fs::path dest = PrefilledDest();
+  auto before = Snapshot(dest);
+  FetchReport rep;
+  Status s = FetchList(
+      "us_ofac_sdn", "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/", dest, &rep);
+  server.join();
+  close(fd);
+  EXPECT_EQ(s.code(), Status::Code::kIoError) << s.ToString();
+  EXPECT_NE(s.message().find("sdn.csv"), std::string::npos) << s.ToString();
+  EXPECT_EQ(Snapshot(dest), before);
+}
+
 TEST(FetchList, WrongListIsRejected) {
   // The CSL asked for, OFAC's sdn.csv served under the CSL's file name.
   TestServer srv;

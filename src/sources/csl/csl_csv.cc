@@ -30,8 +30,9 @@
 //   file, line, column and value, and that one value is skipped; the row is kept.
 //
 // Whole-load failures (Corruption naming file:line, *out untouched): invalid UTF-8, a
-// header without the _id, source or name columns, a quoted field never closed (a
-// truncated download: the list would be silently incomplete).
+// header without the _id, source or name columns, a record whose field count is not the
+// header's. A file that ends inside a quoted field is a sign of truncation
+// (ListInfo::truncation): LoadList() refuses it unless truncation is accepted.
 
 #include <algorithm>
 #include <cctype>
@@ -328,30 +329,33 @@ class CslParser {
     return Status::Ok();
   }
 
-  void Row(const util::CsvRecord& rec) {
+  // Maps one data record; fails when its field count is not the header's (the file is not
+  // what its format promises: a stray quote or delimiter shifted every column).
+  Status Row(const util::CsvRecord& rec) {
     ++list_->info.rows_read;
+    if (rec.fields.size() != header_.size()) {
+      return Status::Corruption(
+          util::Where(file_, rec.line,
+                      "record has " + std::to_string(rec.fields.size()) + " fields, the header " +
+                          std::to_string(header_.size()) + " (a stray quote or comma?)"));
+    }
     if (rec.fields == header_) {
       Warn(rec.line,
            "header row repeated as a data record; skipped (counted in rows_read, not an "
            "entity)");
-      return;
-    }
-    if (rec.fields.size() != header_.size()) {
-      Warn(rec.line, "record has " + std::to_string(rec.fields.size()) + " fields, the header " +
-                         std::to_string(header_.size()) + "; skipped");
-      return;
+      return Status::Ok();
     }
     rec_ = &rec;
     std::string id = Get("_id");
     if (id.empty()) {
       Warn(rec.line, "empty _id; record skipped");
-      return;
+      return Status::Ok();
     }
     Entity e = Build(id);
     auto [it, inserted] = index_.emplace(id, list_->entities.size());
     if (inserted) {
       list_->entities.push_back(std::move(e));
-      return;
+      return Status::Ok();
     }
     Entity& first = list_->entities[it->second];
     std::string src = Get("source");
@@ -359,11 +363,12 @@ class CslParser {
                                Property{"csl_source", src}) != first.properties.end();
     if (same_list) {
       Warn(rec.line, "duplicate _id " + id + " on the same sub-list; record skipped");
-      return;
+      return Status::Ok();
     }
     Warn(rec.line, "_id " + id + " already listed by another sub-list; \"" + src +
                        "\" merged into entity " + first.id);
     MergeInto(&first, e);
+    return Status::Ok();
   }
 
  private:
@@ -499,15 +504,17 @@ Status LoadCsl(const std::filesystem::path& file, LoadedList* out) {
   }
   CslParser parser(name, &list);
   if (Status s = parser.ReadHeader(rec); !s.ok()) return s;
-  while (reader.Next(&rec)) parser.Row(rec);
+  while (reader.Next(&rec)) {
+    if (Status s = parser.Row(rec); !s.ok()) return s;
+  }
   if (reader.ended_inside_quotes()) {
-    // The published file itself can end mid-record (the 2023-11 snapshot does). Every
-    // record before it is whole, so the list loads, the cut record is counted as read but
-    // skipped, and the report says so loudly; `vigil --strict` turns this into an error.
+    // A sign of truncation (the 2023-11 snapshot as published ends so): every record
+    // before it is whole; the cut one is counted as read and skipped. LoadList() refuses
+    // the list unless truncation is accepted.
     ++list.info.rows_read;
-    Warn(&list, name, reader.failed_record_line(),
-         "file ends inside a quoted field: the last record is incomplete (truncated "
-         "download?) and was skipped");
+    list.info.truncation.push_back(LoadWarning{
+        name, reader.failed_record_line(),
+        "file ends inside a quoted field: the last record is incomplete and was skipped"});
   } else if (!reader.status().ok()) {
     return reader.status();
   }

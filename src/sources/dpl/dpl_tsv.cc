@@ -26,8 +26,10 @@
 // - rows_read counts every data row, including skipped ones.
 //
 // Whole-load failures (non-OK naming file:line, *out untouched): a NUL byte or bytes
-// that are neither UTF-8 nor Windows-1252, a header without the required columns, a
-// quoted field never closed (a truncated download), no data rows.
+// that are neither UTF-8 nor Windows-1252, a header without the required columns, a row
+// whose field count is not the header's, no data rows. A file that ends inside a quoted
+// field is a sign of truncation (ListInfo::truncation): LoadList() refuses it unless
+// truncation is accepted.
 
 #include <algorithm>
 #include <map>
@@ -76,18 +78,20 @@ class DplParser {
     return Status::Ok();
   }
 
-  void Row(const util::CsvRecord& rec) {
+  // Maps one data row; fails when its field count is not the header's.
+  Status Row(const util::CsvRecord& rec) {
     size_t row = ++list_->info.rows_read;  // 1-based data row number
     rec_ = &rec;
     if (rec.fields.size() != header_size_) {
-      Warn("row has " + std::to_string(rec.fields.size()) + " fields, the header " +
-           std::to_string(header_size_) + "; skipped");
-      return;
+      return Status::Corruption(
+          util::Where(file_, rec.line,
+                      "row has " + std::to_string(rec.fields.size()) + " fields, the header " +
+                          std::to_string(header_size_) + " (a stray quote or tab?)"));
     }
     std::string name = Get("Name");
     if (name.empty()) {
       Warn("row has no Name; skipped");
-      return;
+      return Status::Ok();
     }
     std::string effective = Get("Effective_Date");
     std::string citation = Get("FR_Citation");
@@ -134,6 +138,7 @@ class DplParser {
     if (std::string v = Get("Action"); !v.empty()) {
       AppendNew(&e->properties, Property{"action", v});
     }
+    return Status::Ok();
   }
 
  private:
@@ -192,8 +197,17 @@ Status LoadDpl(const std::filesystem::path& file, LoadedList* out) {
   }
   DplParser parser(name, &list);
   if (Status s = parser.ReadHeader(rec); !s.ok()) return s;
-  while (reader.Next(&rec)) parser.Row(rec);
-  if (!reader.status().ok()) return reader.status();
+  while (reader.Next(&rec)) {
+    if (Status s = parser.Row(rec); !s.ok()) return s;
+  }
+  if (reader.ended_inside_quotes()) {  // a sign of truncation; the cut row is skipped
+    ++list.info.rows_read;
+    list.info.truncation.push_back(
+        LoadWarning{name, reader.failed_record_line(),
+                    "file ends inside a quoted field: the last row is incomplete and was skipped"});
+  } else if (!reader.status().ok()) {
+    return reader.status();
+  }
   if (list.entities.empty()) {
     return Status::Corruption(util::Where(name, 2, "no entries after the header"));
   }

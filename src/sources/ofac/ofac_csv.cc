@@ -5,7 +5,14 @@
 // overflowed column 12). Windows-1252, CRLF, no header row, "-0-" for an empty field, and
 // a last line holding only a 0x1A byte. Companion rows refer to the main file by ent_num;
 // a row whose entity is missing is reported as a warning, never a crash.
+//
+// Signs of truncation (ListInfo::truncation; LoadList() refuses the list unless told to
+// accept them): a file that should end with the 0x1A line and does not (every file of the
+// set but the *_comments.csv files, which OFAC publishes without it), and a file that ends
+// inside a quoted field (the cut record is skipped). A record with the wrong number of
+// fields fails the load.
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 #include <unordered_map>
@@ -42,18 +49,42 @@ bool ParseEntNum(const std::string& s, long* out) {
   return ec == std::errc() && p == t.data() + t.size() && *out > 0;
 }
 
+// True when the file ends with OFAC's end-of-file line: a 0x1A byte, then at most line ends.
+bool HasEofLine(std::string_view bytes) {
+  size_t k = bytes.find_last_not_of("\r\n");
+  return k != std::string_view::npos && bytes[k] == '\x1A';
+}
+
 // Reads one file of the set as UTF-8 text. Only the main file must hold records; a
-// companion (aliases, addresses, remarks overflow) may be empty.
-Status ReadText(const fs::path& path, LoadedList* list, std::string* text, bool companion) {
+// companion (aliases, addresses, remarks overflow) may be empty. A file that should end
+// with the 0x1A line (`eof_line`) and does not is a sign of truncation.
+Status ReadText(const fs::path& path, LoadedList* list, std::string* text, bool companion,
+                bool eof_line = true) {
   std::string bytes;
   if (Status s = ReadListFile(path, list, &bytes, companion); !s.ok()) return s;
+  if (eof_line && !bytes.empty() && !HasEofLine(bytes)) {
+    size_t lines = static_cast<size_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+    list->info.truncation.push_back(LoadWarning{
+        path.string(), lines + 1,
+        "file does not end with OFAC's end-of-file line (a 0x1A byte): it may be cut short"});
+  }
   return util::Windows1252ToUtf8(util::StripBomAndEof(bytes), path.string(), text);
 }
 
+// Whether `path` is there; a file system error (a symbolic link loop) is a Status.
+Status Present(const fs::path& path, bool* present) {
+  util::PathKind kind;
+  if (Status s = util::GetPathKind(path, &kind); !s.ok()) return s;
+  *present = kind != util::PathKind::kMissing;
+  return Status::Ok();
+}
+
 // Iterates the records of `text`, checking each has `fields` fields and a numeric ent_num.
-// Calls fn(record, ent_num) for each; stops at the first malformed record.
+// Calls fn(record, ent_num) for each; stops at the first malformed record. A text that
+// ends inside a quoted field adds a sign of truncation to `list` and skips the cut record.
 template <typename Fn>
-Status ForEachRecord(const std::string& text, const fs::path& path, size_t fields, Fn fn) {
+Status ForEachRecord(const std::string& text, const fs::path& path, size_t fields, LoadedList* list,
+                     Fn fn) {
   util::CsvReader reader(text, ',', path.string());
   util::CsvRecord rec;
   while (reader.Next(&rec)) {
@@ -71,6 +102,12 @@ Status ForEachRecord(const std::string& text, const fs::path& path, size_t field
     }
     fn(rec, ent);
   }
+  if (reader.ended_inside_quotes()) {
+    list->info.truncation.push_back(LoadWarning{
+        path.string(), reader.failed_record_line(),
+        "file ends inside a quoted field: the last record is incomplete and was skipped"});
+    return Status::Ok();
+  }
   return reader.status();
 }
 
@@ -81,9 +118,10 @@ EntityKind KindFromSdnType(const std::string& type) {
 
 }  // namespace
 
-Status LoadOfacCsv(const fs::path& dir, LoadedList* out) {
+Status LoadOfacCsv(const fs::path& main_file, LoadedList* out) {
+  const fs::path dir = main_file.parent_path();
   FileSet set;
-  if (fs::exists(dir / "sdn.csv")) {
+  if (util::AsciiLower(main_file.filename().string()) == "sdn.csv") {
     set = {"us_ofac_sdn", "OFAC Specially Designated Nationals (SDN) List",
            "sdn.csv",     "alt.csv",
            "add.csv",     "sdn_comments.csv"};
@@ -97,13 +135,13 @@ Status LoadOfacCsv(const fs::path& dir, LoadedList* out) {
   list.info.title = set.title;
   list.info.format = "ofac_csv";
 
-  const fs::path main_path = dir / set.main;
+  const fs::path main_path = main_file;
   std::string text;
   if (Status s = ReadText(main_path, &list, &text, false); !s.ok()) return s;
 
   std::unordered_map<long, size_t> index;
   std::vector<std::string> remarks;  // raw remarks per entity, completed by sdn_comments.csv
-  Status s = ForEachRecord(text, main_path, 12, [&](const util::CsvRecord& rec, long ent) {
+  Status s = ForEachRecord(text, main_path, 12, &list, [&](const util::CsvRecord& rec, long ent) {
     ++list.info.rows_read;
     if (index.count(ent) != 0) {
       Warn(&list, main_path.string(), rec.line,
@@ -155,9 +193,11 @@ Status LoadOfacCsv(const fs::path& dir, LoadedList* out) {
   };
 
   // Remarks overflow: appended to the entity's remarks before they are parsed.
-  if (fs::path p = dir / set.comments; fs::exists(p)) {
-    if (s = ReadText(p, &list, &text, true); !s.ok()) return s;
-    s = ForEachRecord(text, p, 2, [&](const util::CsvRecord& rec, long ent) {
+  bool present = false;
+  if (s = Present(dir / set.comments, &present); !s.ok()) return s;
+  if (fs::path p = dir / set.comments; present) {
+    if (s = ReadText(p, &list, &text, true, /*eof_line=*/false); !s.ok()) return s;
+    s = ForEachRecord(text, p, 2, &list, [&](const util::CsvRecord& rec, long ent) {
       auto it = index.find(ent);
       if (it == index.end()) return orphan(p, rec.line, ent);
       remarks[it->second] += rec.fields[1];
@@ -170,9 +210,10 @@ Status LoadOfacCsv(const fs::path& dir, LoadedList* out) {
     list.info.unparsed_remarks += list.entities[i].unparsed_remarks.size();
   }
 
-  if (fs::path p = dir / set.alt; fs::exists(p)) {
+  if (s = Present(dir / set.alt, &present); !s.ok()) return s;
+  if (fs::path p = dir / set.alt; present) {
     if (s = ReadText(p, &list, &text, true); !s.ok()) return s;
-    s = ForEachRecord(text, p, 5, [&](const util::CsvRecord& rec, long ent) {
+    s = ForEachRecord(text, p, 5, &list, [&](const util::CsvRecord& rec, long ent) {
       auto it = index.find(ent);
       if (it == index.end()) return orphan(p, rec.line, ent);
       Entity& e = list.entities[it->second];
@@ -194,9 +235,10 @@ Status LoadOfacCsv(const fs::path& dir, LoadedList* out) {
     if (!s.ok()) return s;
   }
 
-  if (fs::path p = dir / set.add; fs::exists(p)) {
+  if (s = Present(dir / set.add, &present); !s.ok()) return s;
+  if (fs::path p = dir / set.add; present) {
     if (s = ReadText(p, &list, &text, true); !s.ok()) return s;
-    s = ForEachRecord(text, p, 6, [&](const util::CsvRecord& rec, long ent) {
+    s = ForEachRecord(text, p, 6, &list, [&](const util::CsvRecord& rec, long ent) {
       auto it = index.find(ent);
       if (it == index.end()) return orphan(p, rec.line, ent);
       Address a;

@@ -8,8 +8,14 @@
 // with a warning; parts of a record that cannot be understood (an impossible date of
 // birth, a document without a number) are dropped with a warning, keeping the text as a
 // Property where it would otherwise be lost.
+//
+// Entities: pugixml expands only XML's five predefined entities and character references,
+// never a DOCTYPE's (so no external entity is ever fetched). A DOCTYPE that declares
+// entities fails the load (the UN file has none, and its references would load as their
+// literal names); a reference to any other named entity is a warning naming the line.
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <pugixml.hpp>
 #include <string>
@@ -330,6 +336,44 @@ class RecordMapper {
   size_t line_ = 0;
 };
 
+// Refuses a DOCTYPE that declares entities; warns about references to entities XML does
+// not predefine (they stay in the text as "&name;").
+Status CheckEntities(std::string_view bytes, const std::string& file, const LineIndex& lines,
+                     LoadedList* list) {
+  if (size_t doctype = bytes.find("<!DOCTYPE"); doctype != std::string_view::npos) {
+    size_t root = bytes.find("<CONSOLIDATED_LIST", doctype);
+    size_t entity = bytes.find("<!ENTITY", doctype);
+    if (entity != std::string_view::npos && entity < root) {
+      return Status::Corruption(util::Where(
+          file, lines.LineOf(static_cast<ptrdiff_t>(entity)),
+          "the DOCTYPE declares entities (<!ENTITY): Vigil does not expand them and a UN "
+          "list has none"));
+    }
+  }
+  size_t warned = 0;
+  for (size_t at = bytes.find('&'); at != std::string_view::npos; at = bytes.find('&', at + 1)) {
+    size_t end = bytes.find(';', at);
+    if (end == std::string_view::npos || end - at > 64) continue;
+    std::string_view ref = bytes.substr(at + 1, end - at - 1);
+    bool is_name = !ref.empty() && std::all_of(ref.begin(), ref.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+             c == ':' || static_cast<unsigned char>(c) >= 0x80;
+    });
+    if (!is_name || ref[0] == '#' || ref == "amp" || ref == "lt" || ref == "gt" || ref == "quot" ||
+        ref == "apos") {
+      continue;
+    }
+    if (++warned > 20) continue;  // one warning each for the first 20
+    Warn(list, file, lines.LineOf(static_cast<ptrdiff_t>(at)),
+         "entity reference &" + std::string(ref) +
+             "; is not expanded (XML does not define it); kept as literal text");
+  }
+  if (warned > 20) {
+    Warn(list, file, 0, std::to_string(warned - 20) + " more undefined entity references");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status LoadUnXml(const std::filesystem::path& file, LoadedList* out) {
@@ -340,6 +384,7 @@ Status LoadUnXml(const std::filesystem::path& file, LoadedList* out) {
   if (Status s = util::CheckUtf8(bytes, name); !s.ok()) return s;
 
   const LineIndex lines(bytes);
+  if (Status s = CheckEntities(bytes, name, lines, &list); !s.ok()) return s;
   pugi::xml_document doc;
   pugi::xml_parse_result parsed =
       doc.load_buffer(bytes.data(), bytes.size(), pugi::parse_default, pugi::encoding_utf8);
