@@ -107,8 +107,10 @@ struct Server::Rep final : Application {
                          "the request's header fields are larger than this server accepts");
       case 503:
         return SendError(res, 503, "busy", "too many connections are open; try again shortly");
-      default:
-        return SendError(res, res.status, "bad_request", "the request is not valid HTTP/1.1");
+      default: {
+        std::string why = res.body.empty() ? "the request is not valid HTTP/1.1" : res.body;
+        return SendError(res, res.status, "bad_request", why);
+      }
     }
   }
 
