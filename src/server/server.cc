@@ -13,6 +13,7 @@
 
 #include "model/json.h"
 #include "server/assets.h"
+#include "server/origin.h"
 #include "server/service.h"
 #include "server/transport.h"
 
@@ -63,7 +64,10 @@ TransportOptions ForTransport(const ServerOptions& opt) {
 }  // namespace
 
 struct Server::Rep final : Application {
-  explicit Rep(ServerOptions o) : svc(std::move(o)), transport(ForTransport(svc.options()), this) {}
+  explicit Rep(ServerOptions o)
+      : svc(std::move(o)),
+        hosts(svc.options().host, svc.options().allowed_hosts),
+        transport(ForTransport(svc.options()), this) {}
 
   bool IsBlocking(const http::Request& req) const override {
     std::string capture, allow;
@@ -72,6 +76,16 @@ struct Server::Rep final : Application {
   }
 
   void Handle(http::Request& req, http::Response& res) override {
+    if (!hosts.Allows(req.Header("Host"))) {
+      SendError(res, 421, "host_not_allowed",
+                "this server does not serve that Host name (see --allowed-host)");
+      return;
+    }
+    if (req.method != "GET" && req.method != "HEAD" && CrossSite(req)) {
+      SendError(res, 403, "cross_origin",
+                "a request from a page on another site (Origin or Sec-Fetch-Site) is refused");
+      return;
+    }
     std::string allow;
     const http::Router::Route* r = router.Find(req.method, req.path, &req.capture, &allow);
     if (r == nullptr) {
@@ -154,6 +168,7 @@ struct Server::Rep final : Application {
   }
 
   Service svc;
+  HostPolicy hosts;
   http::Router router;
   Transport transport;
 };
@@ -204,7 +219,9 @@ Status Server::Bind(int* port) {
                   {"entities", snap->entities}});
   });
   Transport& transport = rep_->transport;
-  router.Add("GET", "/metrics", [&svc, &transport](const http::Request&, http::Response& res) {
+  router.Add("GET", "/metrics", [&svc, &transport](const http::Request& req, http::Response& res) {
+    // With keys configured, metrics need one (the screen role) unless made public.
+    if (!svc.options().metrics_public && !svc.Authorize(req, res, Role::kScreen)) return;
     auto snap = svc.Current();
     res.status = 200;
     res.body = svc.metrics().Render(snap.get(), svc.started(), transport.open_connections());

@@ -59,6 +59,13 @@ struct ServerOptions {
   std::vector<std::string> api_keys;
 
   bool access_log = true;  // one JSON line per request on standard error
+
+  // Host names served besides localhost, 127.0.0.1, [::1] and `host` (unless a wildcard):
+  // a request naming another Host gets 421, so that a page whose name was rebound to this
+  // address cannot read the API. "*" serves any Host.
+  std::vector<std::string> allowed_hosts;
+  // /metrics without a key even when API keys are configured (by default it then needs one).
+  bool metrics_public = false;
 };
 
 class Server {
