@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <ctime>
 #include <iterator>
+#include <mutex>
 #include <thread>
 
 #include "model/json.h"
@@ -169,13 +171,61 @@ struct Server::Rep final : Application {
 
   Service svc;
   HostPolicy hosts;
+  // RequestReload(): the thread that runs asked-for reloads, and what it waits on.
+  std::mutex reload_mu;
+  std::condition_variable reload_cv;
+  bool reload_pending = false;  // guarded by reload_mu
+  bool reload_stop = false;     // guarded by reload_mu
+  std::thread reloader;
   http::Router router;
   Transport transport;
 };
 
 Server::Server(ServerOptions options) : rep_(std::make_unique<Rep>(std::move(options))) {}
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+  Stop();
+  {
+    std::lock_guard<std::mutex> lock(rep_->reload_mu);
+    rep_->reload_stop = true;
+  }
+  rep_->reload_cv.notify_all();
+  if (rep_->reloader.joinable()) rep_->reloader.join();
+}
+
+void Server::RequestReload() {
+  Rep& r = *rep_;
+  std::lock_guard<std::mutex> lock(r.reload_mu);
+  r.reload_pending = true;
+  r.reload_cv.notify_all();
+  if (r.reloader.joinable()) return;
+  r.reloader = std::thread([&r] {
+    std::unique_lock<std::mutex> lock(r.reload_mu);
+    for (;;) {
+      r.reload_cv.wait(lock, [&r] { return r.reload_pending || r.reload_stop; });
+      if (r.reload_stop) return;
+      r.reload_pending = false;  // asks from now on make one more reload
+      for (;;) {
+        lock.unlock();
+        std::string summary;
+        bool busy = false;
+        Status s = r.svc.Reload(&summary, &busy);
+        lock.lock();
+        if (!busy) {
+          if (r.svc.options().reload_done) {
+            lock.unlock();
+            r.svc.options().reload_done(s, summary);
+            lock.lock();
+          }
+          break;
+        }
+        // Another reload (over HTTP) is running: this one follows it.
+        r.reload_cv.wait_for(lock, std::chrono::milliseconds(20));
+        if (r.reload_stop) return;
+      }
+    }
+  });
+}
 
 bool Server::ready() const { return rep_->svc.Current() != nullptr; }
 

@@ -66,6 +66,10 @@ struct ServerOptions {
   std::vector<std::string> allowed_hosts;
   // /metrics without a key even when API keys are configured (by default it then needs one).
   bool metrics_public = false;
+
+  // Called on the reloading thread after each reload RequestReload() ran, with its outcome
+  // and (on success) the summary Reload() gives. May be empty.
+  std::function<void(const Status&, const std::string& summary)> reload_done;
 };
 
 class Server {
@@ -91,6 +95,12 @@ class Server {
   // failure the current snapshot keeps serving and the Status says why. *summary (may be
   // null) receives a one-line description of what is now serving.
   Status Reload(std::string* summary);
+
+  // Asks for a reload and returns at once (for SIGHUP): it runs on a thread of the server's
+  // own as soon as no other reload runs, and ServerOptions::reload_done hears how it went.
+  // Asks that come while a reload is waiting or running make one more reload after it
+  // (many asks, one reload), so none is lost and none fails for being concurrent.
+  void RequestReload();
 
   // True once a snapshot is serving.
   bool ready() const;

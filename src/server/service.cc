@@ -9,11 +9,14 @@
 #include <utility>
 
 #include "util/file.h"
+#include "util/memory.h"
 #include "util/strings.h"
 
 namespace vigil::server {
 
 using nlohmann::json;
+
+ReleaseMemoryWhenDestroyed::~ReleaseMemoryWhenDestroyed() { util::ReleaseFreeMemory(); }
 
 std::string ListVersion(const ListInfo& info) {
   if (!info.published.empty()) return info.published;
@@ -193,9 +196,9 @@ std::string RedactPaths(std::string_view message) {
   size_t i = 0;
   while (i < message.size()) {
     std::string_view rest = message.substr(i);
-    bool starts = (i == 0 || is_end(message[i - 1])) &&
-                  (rest.starts_with('/') || rest.starts_with("./") || rest.starts_with("../") ||
-                   rest.starts_with("~/"));
+    bool starts =
+        (i == 0 || is_end(message[i - 1])) && (rest.starts_with('/') || rest.starts_with("./") ||
+                                               rest.starts_with("../") || rest.starts_with("~/"));
     if (!starts) {
       out.push_back(message[i++]);
       continue;

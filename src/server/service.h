@@ -31,7 +31,15 @@
 
 namespace vigil::server {
 
+// Gives the memory of a snapshot back to the system once it is gone: declared first in
+// Snapshot, so destroyed last, after everything the snapshot held was freed (on whichever
+// thread dropped the last reference). Without it RSS grew by hundreds of MB over reloads.
+struct ReleaseMemoryWhenDestroyed {
+  ~ReleaseMemoryWhenDestroyed();
+};
+
 struct Snapshot {
+  ReleaseMemoryWhenDestroyed release_memory;  // first: runs after the members below are freed
   std::unique_ptr<Screener> screener;
   uint64_t generation = 0;  // 1 for the first load, +1 per successful reload
   // A short name for exactly these files: the first 12 hex digits of SHA-256 over every

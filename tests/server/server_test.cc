@@ -705,6 +705,53 @@ TEST(ServerTest, PathsAreShownAsFolderAndFileName) {
             "expected YYYY-MM-DD or 01/02/2024, application/json");
 }
 
+// Issue 12 item 8: a reload asked for (SIGHUP) while another runs is not dropped or counted
+// as a failure: it waits, and many asks make one reload after the running one.
+TEST(ServerTest, RequestedReloadsWaitForTheRunningOneAndCoalesce) {
+  std::atomic<bool> release{false};
+  std::atomic<int> calls{0};
+  std::mutex mu;
+  std::vector<std::string> outcomes;
+  ServerOptions o;
+  o.list_paths = [&](std::vector<std::string>* p) {
+    if (calls++ == 1) {  // the HTTP reload below holds until released
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    *p = {testing::SampleDir()};
+    return Status::Ok();
+  };
+  o.reload_done = [&](const Status& st, const std::string& summary) {
+    std::lock_guard<std::mutex> lock(mu);
+    outcomes.push_back(st.ok() ? summary : "failed: " + st.ToString());
+  };
+  RunningServer s(o);
+  std::thread http([&] {
+    httplib::Client own("127.0.0.1", s.port());
+    auto r = own.Post("/v1/lists/reload", "{}", "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  });
+  while (calls < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 10; ++i) s.server().RequestReload();  // a SIGHUP storm
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_TRUE(outcomes.empty());  // waiting, not failed
+  }
+  release = true;
+  http.join();
+  for (int i = 0; i < 500 && Generation(s) < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // no further reload comes
+  EXPECT_EQ(Generation(s), 3);  // the load, the HTTP reload, one for the ten asks
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_NE(outcomes[0].find("generation 3"), std::string::npos) << outcomes[0];
+  auto metrics = s.client().Get("/metrics")->body;
+  EXPECT_EQ(metrics.find("vigil_reloads_total{result=\"failure\"} 1"), std::string::npos);
+}
+
 TEST(ServerTest, WebPageIsServed) {
   RunningServer s;
   auto page = s.client().Get("/");
