@@ -542,7 +542,17 @@ int main(int argc, char** argv) {
                                    "API and web page over HTTP");
   vigil::cli::AddServeOptions(serve, &serve_args);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    // A config file that cannot be read (missing, a folder) or whose values do not fit
+    // (lists = []) fails like a bad list: 1.
+    const CLI::Option* config = app.get_config_ptr();
+    bool from_config = config != nullptr && config->count() > 0 &&
+                       dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr;
+    return dynamic_cast<const CLI::FileError*>(&e) != nullptr || from_config ? 1 : rc;
+  }
   try {
     if (lists->parsed()) return CmdLists(o);
     if (show->parsed()) return CmdShow(o, id);

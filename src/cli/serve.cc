@@ -9,10 +9,13 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "server/server.h"
+#include "util/file.h"
+#include "util/strings.h"
 #include "vigil/status.h"
 
 namespace vigil::cli {
@@ -36,20 +39,145 @@ std::string SampleDir() {
   return VIGIL_SAMPLE_DIR;
 }
 
-// The config file's top-level `lists`, read again. *found says whether it has one.
-Status ConfigLists(const std::string& path, std::vector<std::string>* out, bool* found) {
-  *found = false;
-  try {
-    CLI::ConfigTOML toml;
-    for (const CLI::ConfigItem& item : toml.from_file(path)) {
-      if (item.parents.empty() && item.name == "lists") {
-        *out = item.inputs;
-        *found = true;
+// Reads the config file's top-level `lists` again, strictly: the file must be a regular
+// file, every line must be TOML as far as a config needs (blank, comment, [section],
+// key = value, arrays over several lines), and `lists` must be there, once, as a string or
+// a non-empty array of strings. CLI11's reader takes `lists = [` as the path "[": this one
+// says which line is wrong.
+Status ConfigLists(const std::string& path, std::vector<std::string>* out) {
+  std::error_code ec;
+  std::filesystem::file_status st = std::filesystem::status(path, ec);
+  if (ec) return Status::InvalidArgument(path + ": cannot read the config file: " + ec.message());
+  if (!std::filesystem::is_regular_file(st)) {
+    return Status::InvalidArgument(path + ": the config file is not a regular file (a folder?)");
+  }
+  std::string text;
+  if (Status s = util::ReadFile(path, &text); !s.ok()) return s;
+  auto fail = [&](size_t line, std::string_view what) {
+    return Status::InvalidArgument(fmt::format("{}:{}: {}", path, line, what));
+  };
+  size_t i = 0, line = 1;
+  auto skip_blanks = [&](bool newlines) {  // spaces, and comments and newlines when asked
+    while (i < text.size()) {
+      char c = text[i];
+      if (c == ' ' || c == '\t' || c == '\r') {
+        ++i;
+      } else if (newlines && c == '\n') {
+        ++i, ++line;
+      } else if (c == '#') {
+        while (i < text.size() && text[i] != '\n') ++i;
+      } else {
+        break;
       }
     }
-  } catch (const std::exception& e) {
-    return Status::InvalidArgument(path + ": cannot read the config file: " + e.what());
+  };
+  // A string ("..." or '...') at i: its value in *s. False when i is not at one.
+  auto read_string = [&](std::string* s, Status* err) {
+    char q = text[i];
+    if (q != '"' && q != '\'') return false;
+    size_t start_line = line;
+    s->clear();
+    for (++i; i < text.size() && text[i] != q; ++i) {
+      if (text[i] == '\n') break;
+      if (q == '"' && text[i] == '\\' && i + 1 < text.size()) {
+        char e = text[++i];
+        s->push_back(e == 'n' ? '\n' : e == 't' ? '\t' : e);
+      } else {
+        s->push_back(text[i]);
+      }
+    }
+    if (i >= text.size() || text[i] != q) {
+      *err = fail(start_line, "a string is not closed on its line");
+      return false;
+    }
+    ++i;
+    return true;
+  };
+  bool top_level = true, found = false;
+  size_t lists_line = 0;
+  while (true) {
+    skip_blanks(true);
+    if (i >= text.size()) break;
+    size_t at = line;
+    if (text[i] == '[') {  // [section] or [[array of tables]]
+      size_t end = text.find('\n', i);
+      std::string_view l = util::Trim(std::string_view(text).substr(i, end - i));
+      if (size_t hash = l.find('#'); hash != std::string_view::npos)
+        l = util::Trim(l.substr(0, hash));
+      if (l.size() < 3 || l.back() != ']') return fail(at, "a [section] line is not closed");
+      top_level = false;
+      i = end == std::string::npos ? text.size() : end;
+      continue;
+    }
+    size_t eq = text.find('=', i), eol = text.find('\n', i);
+    if (eq == std::string::npos || (eol != std::string::npos && eol < eq)) {
+      return fail(at, "not a `key = value` line");
+    }
+    std::string key(util::Trim(std::string_view(text).substr(i, eq - i)));
+    if (key.empty()) return fail(at, "a `= value` line without a key");
+    i = eq + 1;
+    skip_blanks(false);
+    bool is_lists = top_level && key == "lists";
+    if (is_lists && found) return fail(at, "`lists` is given twice");
+    std::vector<std::string> values;
+    Status err;
+    std::string v;
+    if (i < text.size() && text[i] == '[') {  // an array, perhaps over several lines
+      ++i;
+      size_t depth = 1;
+      while (depth > 0) {
+        skip_blanks(true);
+        if (i >= text.size()) {
+          return fail(at, fmt::format("the array of `{}` opened here is not closed with ]", key));
+        }
+        char c = text[i];
+        if (c == ']') {
+          --depth, ++i;
+        } else if (c == '[') {
+          if (is_lists) return fail(line, "`lists` holds arrays; it must hold paths (strings)");
+          ++depth, ++i;
+        } else if (c == ',') {
+          ++i;
+        } else if (read_string(&v, &err)) {
+          values.push_back(v);
+        } else if (!err.ok()) {
+          return err;
+        } else {
+          size_t start = i;
+          while (i < text.size() &&
+                 std::string_view(" \t\r\n,]#").find(text[i]) == std::string_view::npos) {
+            ++i;
+          }
+          if (is_lists || start == i) {
+            return fail(line, "`lists` must be an array of paths in quotes");
+          }
+        }
+      }
+    } else if (i < text.size() && read_string(&v, &err)) {
+      values.push_back(v);
+    } else if (!err.ok()) {
+      return err;
+    } else {
+      size_t end = text.find('\n', i);
+      std::string_view value = util::Trim(std::string_view(text).substr(i, end - i));
+      if (value.empty() || value.front() == '#') return fail(at, "`" + key + " =` has no value");
+      if (is_lists) return fail(at, "`lists` must be a path or an array of paths in quotes");
+      i = end == std::string::npos ? text.size() : end;
+    }
+    skip_blanks(false);
+    if (i < text.size() && text[i] != '\n') {
+      return fail(line, "unexpected text after the value of `" + key + "`");
+    }
+    if (is_lists) {
+      found = true;
+      lists_line = at;
+      *out = std::move(values);
+    }
   }
+  if (!found) {
+    return Status::InvalidArgument(path + ": the config file has no top-level `lists = [...]`");
+  }
+  if (out->empty()) return fail(lists_line, "`lists` is empty");
   return Status::Ok();
 }
 
@@ -93,6 +221,11 @@ void AddServeOptions(CLI::App* serve, ServeArgs* a) {
                     "printf %s KEY | sha256sum); repeatable. None: every route is open");
   serve->add_flag("--no-access-log,--no_access_log", a->no_access_log,
                   "do not write a JSON line per request on standard error");
+  serve->add_option("--allowed-host,--allowed_hosts", a->allowed_hosts,
+                    "a Host name (or address) to serve besides localhost, 127.0.0.1, [::1] and "
+                    "--host; repeatable; \"*\" serves any (other Hosts get 421)");
+  serve->add_flag("--metrics-public,--metrics_public", a->metrics_public,
+                  "serve /metrics without an API key even when keys are configured");
 }
 
 int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::string>& lists,
@@ -123,15 +256,25 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
   o.strict = strict;
   o.accept_truncated = accept_truncated;
   o.max_entity_drop = max_entity_drop;
+  o.allowed_hosts = a.allowed_hosts;
+  o.metrics_public = a.metrics_public;
+  // With a config file (and no --lists), every load reads its `lists` again; a config that
+  // cannot be read, does not parse or names no lists fails the load (it never falls back to
+  // the lists serving or the sample).
   o.list_paths = [config, fixed, lists_on_command_line](std::vector<std::string>* out) {
-    if (!config.empty() && !lists_on_command_line) {
-      bool found = false;
-      if (Status s = ConfigLists(config, out, &found); !s.ok()) return s;
-      if (found)
-        return out->empty() ? Status::InvalidArgument(config + ": lists is empty") : Status::Ok();
-    }
+    if (!config.empty() && !lists_on_command_line) return ConfigLists(config, out);
     *out = fixed;
     return Status::Ok();
+  };
+  o.reload_done = [](const Status& s, const std::string& summary,
+                     const std::vector<std::string>& truncated) {
+    if (s.ok()) {
+      LogTruncation(truncated);
+      Log("info", "reloaded", {{"lists", summary}, {"via", "SIGHUP"}});
+    } else {
+      Log("error", "reload failed; the previous lists still serve: " + s.ToString(),
+          {{"via", "SIGHUP"}});
+    }
   };
 
   // Signals are taken by one thread with sigwait, so every other thread blocks them.
@@ -176,15 +319,8 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
       int sig = 0;
       if (sigwait(&signals, &sig) != 0) continue;
       if (sig == SIGHUP) {
-        std::string summary;
-        std::vector<std::string> truncated;
-        Status s = server.Reload(&summary, &truncated);
-        if (s.ok()) {
-          LogTruncation(truncated);
-          Log("info", "reloaded", {{"lists", summary}});
-        } else {
-          Log("error", "reload failed; the previous lists still serve: " + s.ToString());
-        }
+        // Queued: one during a reload (ours or one over HTTP) makes one more after it.
+        server.RequestReload();
         continue;
       }
       Log("info", "stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});

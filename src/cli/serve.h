@@ -8,6 +8,8 @@
 //   host = "127.0.0.1"
 //   port = 8000
 //   api_keys = ["screen:<sha256 hex of the key>", "admin:<sha256 hex>"]
+//   allowed_hosts = ["vigil.internal"]
+//   metrics_public = true
 //
 // SIGHUP or POST /v1/lists/reload reloads the lists (reading the config file's `lists`
 // again when the lists came from it); SIGINT or SIGTERM stops the server.
@@ -32,6 +34,8 @@ struct ServeArgs {
   size_t max_results = 100;
   std::vector<std::string> api_keys;
   bool no_access_log = false;
+  std::vector<std::string> allowed_hosts;  // Host names served besides the localhost names
+  bool metrics_public = false;             // /metrics without a key even with keys
 };
 
 // Adds the serve options to `serve`.

@@ -267,6 +267,15 @@ json ListJson(const Snapshot& snap, const LoadedList& l) {
   size_t warnings = l.info.warnings.size();
   if (warnings > 20) j["warnings"].get_ref<json::array_t&>().resize(20);
   j["warning_count"] = warnings;
+  // Where the files are on the server is not the client's business: names only.
+  for (json& f : j["files"]) f["path"] = ShowPath(f["path"].get<std::string>());
+  for (const char* key : {"warnings", "truncation"}) {
+    if (!j.contains(key)) continue;
+    for (json& w : j[key]) {
+      w["file"] = ShowPath(w["file"].get<std::string>());
+      w["message"] = RedactPaths(w["message"].get<std::string>());
+    }
+  }
   (void)snap;
   return j;
 }
@@ -331,10 +340,25 @@ void EntityRoute(Service& svc, const http::Request& req, http::Response& res) {
                 {"related", std::move(related)}});
 }
 
+// A line on standard error for a reload asked over HTTP, as `vigil serve` writes for SIGHUP.
+void LogReload(const http::Request& req, const char* level, std::string_view msg, json extra) {
+  extra["ts"] = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count()) /
+                1e3;
+  extra["level"] = level;
+  extra["msg"] = msg;
+  extra["via"] = "POST /v1/lists/reload";
+  extra["remote"] = req.remote_addr;
+  std::string line = extra.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+}
+
 }  // namespace
 
 void HandleReload(Service& svc, const http::Request& req, http::Response& res) {
   if (!svc.Authorize(req, res, Role::kAdmin)) return;
+  if (!JsonContentType(req, res, /*empty_body_ok=*/true)) return;
   std::string summary;
   bool busy = false;
   auto start = std::chrono::steady_clock::now();
@@ -346,16 +370,19 @@ void HandleReload(Service& svc, const http::Request& req, http::Response& res) {
   }
   auto snap = svc.Current();
   if (!s.ok()) {
+    std::string why = RedactPaths(s.ToString());
     json j{{"error",
             {{"status", 500},
              {"code", "reload_failed"},
-             {"message",
-              "the reload failed and the lists serving before it still serve: " + s.ToString()}}},
-           {"detail", "reload failed: " + s.ToString()}};
+             {"message", "the reload failed and the lists serving before it still serve: " + why}}},
+           {"detail", "reload failed: " + why}};
     if (snap) j["serving"] = {{"lists_version", snap->version}, {"generation", snap->generation}};
+    LogReload(req, "error", "reload failed; the previous lists still serve: " + s.ToString(),
+              json::object());
     SendJson(res, 500, j);
     return;
   }
+  LogReload(req, "info", "reloaded", {{"lists", summary}});
   json lists = json::array();
   for (const LoadedList& l : snap->screener->lists()) {
     lists.push_back({{"source", l.info.source},
@@ -367,16 +394,11 @@ void HandleReload(Service& svc, const http::Request& req, http::Response& res) {
   json truncated = TruncatedJson(*snap);
   for (const json& t : truncated) {
     for (const json& sign : t["truncation"]) {
-      std::string line =
-          json{{"level", "warning"},
-               {"msg", "list accepted despite a sign of truncation (accept_truncated)"},
-               {"source", t["source"]},
-               {"file", sign["file"]},
-               {"line", sign["line"]},
-               {"detail", sign["message"]}}
-              .dump(-1, ' ', false, json::error_handler_t::replace) +
-          "\n";
-      [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+      LogReload(req, "warning", "list accepted despite a sign of truncation (accept_truncated)",
+                {{"source", t["source"]},
+                 {"file", sign["file"]},
+                 {"line", sign["line"]},
+                 {"detail", sign["message"]}});
     }
   }
   SendJson(res, 200,

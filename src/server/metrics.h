@@ -63,8 +63,8 @@ class Metrics {
                      size_t open_connections) const;
 
  private:
-  static constexpr std::array<int, 15> kStatuses = {200, 400, 401, 403, 404, 405, 409, 413,
-                                                    414, 415, 429, 431, 500, 503, 0};
+  static constexpr std::array<int, 16> kStatuses = {200, 400, 401, 403, 404, 405, 409, 413,
+                                                    414, 415, 421, 429, 431, 500, 503, 0};
   static constexpr std::array<double, 14> kBuckets = {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
   static constexpr size_t kRoutes = static_cast<size_t>(Route::kCount);

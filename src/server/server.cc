@@ -7,12 +7,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <ctime>
 #include <iterator>
+#include <mutex>
 #include <thread>
 
 #include "model/json.h"
 #include "server/assets.h"
+#include "server/origin.h"
 #include "server/service.h"
 #include "server/transport.h"
 
@@ -63,7 +66,10 @@ TransportOptions ForTransport(const ServerOptions& opt) {
 }  // namespace
 
 struct Server::Rep final : Application {
-  explicit Rep(ServerOptions o) : svc(std::move(o)), transport(ForTransport(svc.options()), this) {}
+  explicit Rep(ServerOptions o)
+      : svc(std::move(o)),
+        hosts(svc.options().host, svc.options().allowed_hosts),
+        transport(ForTransport(svc.options()), this) {}
 
   bool IsBlocking(const http::Request& req) const override {
     std::string capture, allow;
@@ -72,6 +78,16 @@ struct Server::Rep final : Application {
   }
 
   void Handle(http::Request& req, http::Response& res) override {
+    if (!hosts.Allows(req.Header("Host"))) {
+      SendError(res, 421, "host_not_allowed",
+                "this server does not serve that Host name (see --allowed-host)");
+      return;
+    }
+    if (req.method != "GET" && req.method != "HEAD" && CrossSite(req)) {
+      SendError(res, 403, "cross_origin",
+                "a request from a page on another site (Origin or Sec-Fetch-Site) is refused");
+      return;
+    }
     std::string allow;
     const http::Router::Route* r = router.Find(req.method, req.path, &req.capture, &allow);
     if (r == nullptr) {
@@ -107,8 +123,10 @@ struct Server::Rep final : Application {
                          "the request's header fields are larger than this server accepts");
       case 503:
         return SendError(res, 503, "busy", "too many connections are open; try again shortly");
-      default:
-        return SendError(res, res.status, "bad_request", "the request is not valid HTTP/1.1");
+      default: {
+        std::string why = res.body.empty() ? "the request is not valid HTTP/1.1" : res.body;
+        return SendError(res, res.status, "bad_request", why);
+      }
     }
   }
 
@@ -152,13 +170,63 @@ struct Server::Rep final : Application {
   }
 
   Service svc;
+  HostPolicy hosts;
+  // RequestReload(): the thread that runs asked-for reloads, and what it waits on.
+  std::mutex reload_mu;
+  std::condition_variable reload_cv;
+  bool reload_pending = false;  // guarded by reload_mu
+  bool reload_stop = false;     // guarded by reload_mu
+  std::thread reloader;
   http::Router router;
   Transport transport;
 };
 
 Server::Server(ServerOptions options) : rep_(std::make_unique<Rep>(std::move(options))) {}
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+  Stop();
+  {
+    std::lock_guard<std::mutex> lock(rep_->reload_mu);
+    rep_->reload_stop = true;
+  }
+  rep_->reload_cv.notify_all();
+  if (rep_->reloader.joinable()) rep_->reloader.join();
+}
+
+void Server::RequestReload() {
+  Rep& r = *rep_;
+  std::lock_guard<std::mutex> lock(r.reload_mu);
+  r.reload_pending = true;
+  r.reload_cv.notify_all();
+  if (r.reloader.joinable()) return;
+  r.reloader = std::thread([&r] {
+    std::unique_lock<std::mutex> lock(r.reload_mu);
+    for (;;) {
+      r.reload_cv.wait(lock, [&r] { return r.reload_pending || r.reload_stop; });
+      if (r.reload_stop) return;
+      r.reload_pending = false;  // asks from now on make one more reload
+      for (;;) {
+        lock.unlock();
+        std::string summary;
+        std::vector<std::string> truncated;
+        bool busy = false;
+        Status s = r.svc.Reload(&summary, &busy, &truncated);
+        lock.lock();
+        if (!busy) {
+          if (r.svc.options().reload_done) {
+            lock.unlock();
+            r.svc.options().reload_done(s, summary, truncated);
+            lock.lock();
+          }
+          break;
+        }
+        // Another reload (over HTTP) is running: this one follows it.
+        r.reload_cv.wait_for(lock, std::chrono::milliseconds(20));
+        if (r.reload_stop) return;
+      }
+    }
+  });
+}
 
 bool Server::ready() const { return rep_->svc.Current() != nullptr; }
 
@@ -203,7 +271,9 @@ Status Server::Bind(int* port) {
                   {"truncated", TruncatedJson(*snap)}});
   });
   Transport& transport = rep_->transport;
-  router.Add("GET", "/metrics", [&svc, &transport](const http::Request&, http::Response& res) {
+  router.Add("GET", "/metrics", [&svc, &transport](const http::Request& req, http::Response& res) {
+    // With keys configured, metrics need one (the screen role) unless made public.
+    if (!svc.options().metrics_public && !svc.Authorize(req, res, Role::kScreen)) return;
     auto snap = svc.Current();
     res.status = 200;
     res.body = svc.metrics().Render(snap.get(), svc.started(), transport.open_connections());

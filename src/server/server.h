@@ -65,6 +65,20 @@ struct ServerOptions {
   std::vector<std::string> api_keys;
 
   bool access_log = true;  // one JSON line per request on standard error
+
+  // Host names served besides localhost, 127.0.0.1, [::1] and `host` (unless a wildcard):
+  // a request naming another Host gets 421, so that a page whose name was rebound to this
+  // address cannot read the API. "*" serves any Host.
+  std::vector<std::string> allowed_hosts;
+  // /metrics without a key even when API keys are configured (by default it then needs one).
+  bool metrics_public = false;
+
+  // Called on the reloading thread after each reload RequestReload() ran, with its outcome
+  // and (on success) the summary Reload() gives. May be empty.
+  // `truncated` has one line per sign of truncation accepted (accept_truncated).
+  std::function<void(const Status&, const std::string& summary,
+                     const std::vector<std::string>& truncated)>
+      reload_done;
 };
 
 class Server {
@@ -92,6 +106,12 @@ class Server {
   // null) one line per sign of truncation accepted (accept_truncated). Never throws: any
   // failure while loading is a non-OK Status.
   Status Reload(std::string* summary, std::vector<std::string>* truncated = nullptr);
+
+  // Asks for a reload and returns at once (for SIGHUP): it runs on a thread of the server's
+  // own as soon as no other reload runs, and ServerOptions::reload_done hears how it went.
+  // Asks that come while a reload is waiting or running make one more reload after it
+  // (many asks, one reload), so none is lost and none fails for being concurrent.
+  void RequestReload();
 
   // True once a snapshot is serving.
   bool ready() const;

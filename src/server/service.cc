@@ -3,16 +3,20 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <charconv>
 #include <future>
 #include <utility>
 
 #include "util/file.h"
+#include "util/memory.h"
 #include "util/strings.h"
 
 namespace vigil::server {
 
 using nlohmann::json;
+
+ReleaseMemoryWhenDestroyed::~ReleaseMemoryWhenDestroyed() { util::ReleaseFreeMemory(); }
 
 std::string ListVersion(const ListInfo& info) {
   if (!info.published.empty()) return info.published;
@@ -96,7 +100,8 @@ json TruncatedJson(const Snapshot& snap) {
     if (l.info.truncation.empty()) continue;
     json signs = json::array();
     for (const LoadWarning& w : l.info.truncation) {
-      signs.push_back({{"file", w.file}, {"line", w.line}, {"message", w.message}});
+      signs.push_back(
+          {{"file", ShowPath(w.file)}, {"line", w.line}, {"message", RedactPaths(w.message)}});
     }
     out.push_back({{"source", l.info.source}, {"truncation", std::move(signs)}});
   }
@@ -137,6 +142,7 @@ Status Service::Reload(std::string* summary, bool* busy, std::vector<std::string
   }
   if (!s.ok()) {
     metrics_.CountReload(false, seconds());
+    util::ReleaseFreeMemory();  // what the failed load freed goes back to the system
     return s;
   }
   ++generation_;
@@ -183,7 +189,58 @@ void SendError(http::Response& res, int status, std::string_view code, std::stri
 
 bool IsUtf8(std::string_view s) { return util::CheckUtf8(s, "").ok(); }
 
+std::string ShowPath(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  size_t last = path.rfind('/');
+  if (last == std::string_view::npos) return std::string(path);
+  size_t folder = last == 0 ? std::string_view::npos : path.rfind('/', last - 1);
+  std::string_view shown = folder == std::string_view::npos ? path : path.substr(folder + 1);
+  while (!shown.empty() && shown.front() == '/') shown.remove_prefix(1);
+  return std::string(shown);
+}
+
+std::string RedactPaths(std::string_view message) {
+  auto is_end = [](char c) {
+    return std::string_view(" \t\r\n'\"`:,;()[]<>=").find(c) != std::string_view::npos;
+  };
+  std::string out;
+  out.reserve(message.size());
+  size_t i = 0;
+  while (i < message.size()) {
+    std::string_view rest = message.substr(i);
+    bool starts =
+        (i == 0 || is_end(message[i - 1])) && (rest.starts_with('/') || rest.starts_with("./") ||
+                                               rest.starts_with("../") || rest.starts_with("~/"));
+    if (!starts) {
+      out.push_back(message[i++]);
+      continue;
+    }
+    size_t j = i;
+    while (j < message.size() && !is_end(message[j])) ++j;
+    out += ShowPath(message.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool JsonContentType(const http::Request& req, http::Response& res, bool empty_body_ok) {
+  std::string_view type = req.Header("Content-Type");
+  type = util::Trim(type.substr(0, type.find(';')));
+  if (util::EqualsIgnoreCase(type, "application/json")) return true;
+  if (type.empty() && !req.HasHeader("Content-Type") && empty_body_ok && req.body.empty()) {
+    return true;
+  }
+  SendError(res, 415, "unsupported_media_type",
+            type.empty() ? "send the body as JSON with Content-Type: application/json"
+                         : fmt::format("the body must be JSON (Content-Type: application/json), "
+                                       "not {}",
+                                       json(std::string(type.substr(0, 100)))
+                                           .dump(-1, ' ', false, json::error_handler_t::replace)));
+  return false;
+}
+
 bool ParseJsonBody(const http::Request& req, http::Response& res, json* out) {
+  if (!JsonContentType(req, res, false)) return false;
   if (util::Trim(req.body).empty()) {
     SendError(res, 400, "invalid_json", "the request body is empty; send a JSON object");
     return false;
@@ -192,9 +249,27 @@ bool ParseJsonBody(const http::Request& req, http::Response& res, json* out) {
     SendError(res, 400, "invalid_utf8", "the request body is not valid UTF-8: " + s.message());
     return false;
   }
+  // Keys seen so far in each object being parsed, to refuse a key given twice (which would
+  // otherwise silently take the last value).
+  std::vector<std::vector<std::string>> keys;
+  std::string duplicate;
+  auto check = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      keys.emplace_back();
+    } else if (event == json::parse_event_t::object_end) {
+      keys.pop_back();
+    } else if (event == json::parse_event_t::key && !keys.empty() && duplicate.empty()) {
+      const std::string& k = parsed.get_ref<const std::string&>();
+      std::vector<std::string>& seen = keys.back();
+      if (std::find(seen.begin(), seen.end(), k) != seen.end()) duplicate = k;
+      seen.push_back(k);
+    }
+    return true;
+  };
   try {
-    *out = json::parse(req.body);
-  } catch (const json::parse_error& e) {
+    *out = json::parse(req.body, check);
+  } catch (const json::exception& e) {
+    // A syntax error (parse_error) or a number beyond double's range (out_of_range 406):
     // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag.
     std::string what = e.what();
     if (size_t p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
@@ -205,6 +280,13 @@ bool ParseJsonBody(const http::Request& req, http::Response& res, json* out) {
     if (size_t p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
     SendError(res, 400, "invalid_json",
               "the request body holds a number out of range (beyond a double): " + what);
+    return false;
+  }
+  if (!duplicate.empty()) {
+    SendError(res, 400, "invalid_json",
+              "the request body gives the key " +
+                  json(duplicate).dump(-1, ' ', false, json::error_handler_t::replace) +
+                  " twice in one object");
     return false;
   }
   if (!out->is_object()) {

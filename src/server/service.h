@@ -31,7 +31,15 @@
 
 namespace vigil::server {
 
+// Gives the memory of a snapshot back to the system once it is gone: declared first in
+// Snapshot, so destroyed last, after everything the snapshot held was freed (on whichever
+// thread dropped the last reference). Without it RSS grew by hundreds of MB over reloads.
+struct ReleaseMemoryWhenDestroyed {
+  ~ReleaseMemoryWhenDestroyed();
+};
+
 struct Snapshot {
+  ReleaseMemoryWhenDestroyed release_memory;  // first: runs after the members below are freed
   std::unique_ptr<Screener> screener;
   uint64_t generation = 0;  // 1 for the first load, +1 per successful reload
   // A short name for exactly these files: the first 12 hex digits of SHA-256 over every
@@ -108,8 +116,14 @@ void SendJsonText(http::Response& res, int status, std::string body);  // JSON a
 // ("detail" carries the message again: it is where yente clients look).
 void SendError(http::Response& res, int status, std::string_view code, std::string_view message);
 
-// Parses the request body as JSON. On failure writes 400 (empty body, malformed JSON,
-// invalid UTF-8) and returns false.
+// True when the request says its body is JSON: Content-Type application/json (parameters
+// such as charset allowed), or, with `empty_body_ok`, no Content-Type and no body. Else
+// writes 415 and returns false: a browser sends text/plain and form bodies cross-site
+// without asking first, JSON it does not.
+bool JsonContentType(const http::Request& req, http::Response& res, bool empty_body_ok);
+
+// Parses the request body as JSON (after JsonContentType). On failure writes 415 or 400
+// (empty body, malformed JSON, invalid UTF-8) and returns false.
 bool ParseJsonBody(const http::Request& req, http::Response& res, nlohmann::json* out);
 
 // Query-string parameters, validated; on a bad value write 400 and return false.
@@ -123,6 +137,12 @@ bool TextParam(const http::Request& req, http::Response& res, const char* name, 
                std::string* value);
 
 bool IsUtf8(std::string_view s);
+
+// Paths as answers show them: the file name and its folder's name ("2024-05/sdn.csv"),
+// never where on the server they are. RedactPaths does that to every path in a message
+// that starts with '/', "./", "../" or "~/" (a path is cut at a space, quote or colon).
+std::string ShowPath(std::string_view path);
+std::string RedactPaths(std::string_view message);
 
 // ---- routes (one file each) ----
 // POST /v1/lists/reload (api.cc); also called before routing when the POST has no body.

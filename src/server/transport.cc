@@ -49,6 +49,29 @@ void LogError(std::string_view what, std::string_view detail) {
 
 class Session;
 
+// Whether the body's framing is unambiguous (RFC 9112 6.1, 6.3): no Transfer-Encoding, or
+// exactly one Transfer-Encoding field whose only coding is "chunked" on an HTTP/1.1 request
+// without Content-Length. Beast reads any other Transfer-Encoding (gzip, "chunked, chunked",
+// "gzip, chunked") as no body at all, so the body would be read as the next request.
+template <class Message>
+bool FramingIsSafe(const Message& msg) {
+  size_t fields = 0;
+  std::string_view value;
+  for (const auto& f : msg) {
+    if (f.name() == bhttp::field::transfer_encoding) {
+      ++fields;
+      value = std::string_view(f.value().data(), f.value().size());
+    }
+  }
+  if (fields == 0) return true;
+  if (fields > 1 || msg.version() < 11 || msg.find(bhttp::field::content_length) != msg.end()) {
+    return false;
+  }
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return beast::iequals(beast::string_view(value.data(), value.size()), "chunked");
+}
+
 // One event loop and the connections it serves. Everything but `connections` is touched
 // only on the loop's own thread.
 struct Worker {
@@ -127,6 +150,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return OnReadError(ec);
     const auto& msg = parser_->get();
     if (msg.target().size() > t_->opt.max_target_bytes) return Refuse(414);
+    if (!FramingIsSafe(msg)) {
+      return Refuse(400,
+                    "Transfer-Encoding must be exactly one final \"chunked\" (HTTP/1.1 only, "
+                    "without Content-Length)");
+    }
     if (parser_->is_done()) return OnRequest();
     SetState(State::kReading, t_->opt.read_timeout_seconds);
     if (beast::iequals(msg[bhttp::field::expect], "100-continue") && msg.version() >= 11) {
@@ -207,11 +235,12 @@ class Session : public std::enable_shared_from_this<Session> {
     t_->app->Answered(req_, res_, std::chrono::duration<double>(Clock::now() - start).count());
   }
 
-  void Refuse(int status) {
+  void Refuse(int status, std::string_view reason = {}) {
     TakeRequest(false);
     close_after_ = true;
     res_ = http::Response();
     res_.status = status;
+    res_.body.assign(reason.data(), reason.size());
     t_->app->Refuse(req_, res_);
     t_->app->Answered(req_, res_, 0);
     Write();

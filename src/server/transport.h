@@ -9,7 +9,9 @@
 //
 // Limits: a body over max_body_bytes gets 413 as soon as its Content-Length (or the chunks
 // read so far) says so; a header block over max_header_bytes 431; a request target over
-// max_target_bytes 414; anything Beast cannot parse 400. Those answers close the
+// max_target_bytes 414; anything Beast cannot parse 400, and so is a Transfer-Encoding other
+// than one final "chunked" on HTTP/1.1 without Content-Length (else the body could be read
+// as a further request: request smuggling). Those answers close the
 // connection, after reading what the client still sends for a short while so that it sees
 // the answer. A connection idle for keep_alive_seconds, or a request not received within
 // read_timeout_seconds, is closed. Past max_connections, new connections get 503.
@@ -55,8 +57,8 @@ class Application {
   virtual void Handle(http::Request& req, http::Response& res) = 0;
 
   // Writes the body of an answer the transport gives itself: res.status is already 400,
-  // 413, 414, 431 or 503, and `req` holds what was parsed (perhaps nothing but
-  // remote_addr). Must not throw.
+  // 413, 414, 431 or 503, res.body holds the transport's reason in a few words or is empty,
+  // and `req` holds what was parsed (perhaps nothing but remote_addr). Must not throw.
   virtual void Refuse(const http::Request& req, http::Response& res) = 0;
 
   // After every answer (handled or refused): `seconds` from the whole request having been

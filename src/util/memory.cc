@@ -16,4 +16,10 @@ void PreferHeapForLargeAllocations() {
 #endif
 }
 
+void ReleaseFreeMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
 }  // namespace vigil::util

@@ -5,8 +5,12 @@
 
 #include "server/server.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -21,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/service.h"
 #include "server_test_util.h"
 #include "test_util.h"
 
@@ -31,6 +36,43 @@ using nlohmann::json;
 using testing::RunningServer;
 
 constexpr const char* kKimId = "us_ofac_sdn:20157";
+
+// Sends `bytes` on a new connection and returns everything the server sends back until it
+// closes the connection (or 5 s pass).
+std::string Exchange(int port, const std::string& bytes) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string in;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size())) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < until) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      char buf[4096];
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      in.append(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  return in;
+}
+
+size_t Count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1))
+    ++n;
+  return n;
+}
+
+int Generation(RunningServer& s) {
+  auto r = s.client().Get("/readyz");
+  return r ? json::parse(r->body)["generation"].get<int>() : -1;
+}
 
 TEST(ServerTest, HealthAndReadiness) {
   ServerOptions o;
@@ -158,6 +200,13 @@ TEST(ServerTest, BadInputGetsClearErrors) {
       {"{\"name\": \"K\xff\xfem\"}", 400, "invalid_utf8", "UTF-8"},
       {"{\"name\": \"" + big_name + "\"}", 413, "body_too_large", "larger"},
       {"{\"name\": \"" + std::string(1500, 'b') + "\"}", 400, "invalid_request", "longer than"},
+      // A number beyond double's range is a 400 (it was a 500 and an error log line).
+      {R"({"name": "Kim", "min_score": 1e400})", 400, "invalid_json", "number overflow"},
+      {R"({"queries": [{"name": "a"}], "top": -1e999})", 400, "invalid_json", "number overflow"},
+      // A key given twice is refused (it silently took the last value).
+      {R"({"name": "Kim", "name": "Lee"})", 400, "invalid_json", "\"name\" twice"},
+      {R"({"queries": [{"name": "a", "id": "1", "id": "2"}]})", 400, "invalid_json",
+       "\"id\" twice"},
   };
   for (const Case& c : cases) {
     auto r = s.Post("/v1/screen", c.body);
@@ -205,7 +254,7 @@ TEST(ServerTest, PostWithoutLengthIsAnsweredAtOnce) {
   auto start = std::chrono::steady_clock::now();
   auto r = raw.Post("/v1/screen");  // no body: httplib's client sends no Content-Length
   ASSERT_TRUE(r);
-  EXPECT_TRUE(r->status == 411 || r->status == 400) << r->status;
+  EXPECT_TRUE(r->status == 415 || r->status == 400) << r->status;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }
 
@@ -277,13 +326,27 @@ TEST(ServerTest, ApiKeysAndRoles) {
   EXPECT_EQ(s.Post("/match/default", R"({"queries": {}})").status, 401);
   EXPECT_EQ(s.client().Get("/healthz")->status, 200);
   EXPECT_EQ(s.client().Get("/readyz")->status, 200);
-  EXPECT_EQ(s.client().Get("/metrics")->status, 200);
   EXPECT_EQ(s.client().Get("/")->status, 200);
+  // Metrics need a key (any role) once keys are configured, unless made public.
+  EXPECT_EQ(s.client().Get("/metrics")->status, 401);
+  EXPECT_EQ(s.client().Get("/metrics", {{"Authorization", "Bearer reader-key"}})->status, 200);
   // Reload is for admins.
   auto reader = s.Post("/v1/lists/reload", "{}", {{"Authorization", "Bearer reader-key"}});
   EXPECT_EQ(reader.status, 403);
   EXPECT_NE(reader.body["error"]["message"].get<std::string>().find("admin"), std::string::npos);
   EXPECT_EQ(s.Post("/v1/lists/reload", "{}", {{"Authorization", "Bearer admin-key"}}).status, 200);
+}
+
+TEST(ServerTest, MetricsCanBeMadePublicBesideKeys) {
+  ServerOptions o;
+  o.api_keys = {"screen:" + testing::Sha("reader-key")};
+  o.metrics_public = true;
+  RunningServer s(o);
+  auto m = s.client().Get("/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->status, 200);
+  EXPECT_NE(m->body.find("vigil_ready 1"), std::string::npos);
+  EXPECT_EQ(s.Post("/v1/screen", R"({"name": "Kim Jong Un"})").status, 401);  // the rest is not
 }
 
 TEST(ServerTest, BadApiKeyConfigurationIsRefused) {
@@ -488,6 +551,208 @@ TEST(ServerTest, ConcurrentReloadIsRefused) {
   slow.join();
 }
 
+// Issue 12 item 5: a reload smuggled in the body of a request with Transfer-Encoding: gzip
+// (which Beast reads as no body) gets one 400 and a close, and never runs.
+TEST(ServerTest, SmuggledReloadInABodyNeverRuns) {
+  RunningServer s;
+  ASSERT_EQ(Generation(s), 1);
+  const std::string reload =
+      "POST /v1/lists/reload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n";
+  for (const std::string te : {"gzip", "chunked, chunked", "gzip, chunked"}) {
+    std::string body = te == "gzip" ? reload : "0\r\n\r\n" + reload;
+    std::string answer =
+        Exchange(s.port(),
+                 "POST /v1/screen HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                 "Transfer-Encoding: " +
+                     te + "\r\n\r\n" + body);
+    EXPECT_EQ(Count(answer, "Content-Length:"), 1u) << te << ": " << answer;  // one answer
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400 ", 0), 0u) << te << ": " << answer;
+    EXPECT_NE(answer.find("Transfer-Encoding"), std::string::npos) << answer;
+    EXPECT_EQ(answer.find("reloaded"), std::string::npos) << answer;
+  }
+  EXPECT_EQ(Generation(s), 1);
+  auto metrics = s.client().Get("/metrics")->body;
+  EXPECT_EQ(metrics.find("vigil_reloads_total{result=\"success\"} 2"), std::string::npos);
+}
+
+// Issue 12 item 6 (CSRF): JSON routes take only JSON bodies (415 otherwise: a browser sends
+// text/plain and forms to any site without asking), and a POST from a page on another site
+// (Origin, Sec-Fetch-Site) is refused with 403. Nothing refused reloads.
+TEST(ServerTest, RequestsFromOtherSitesAndNonJsonBodiesAreRefused) {
+  RunningServer s;
+  const std::string self = "http://127.0.0.1:" + std::to_string(s.port());
+  const std::string kim = R"({"name": "Kim Jong Un"})";
+  auto post = [&](const char* path, const std::string& body, const char* type,
+                  httplib::Headers h = {}) {
+    auto r = type == nullptr ? s.client().Post(path, h) : s.client().Post(path, h, body, type);
+    return r ? std::make_pair(r->status, json::parse(r->body, nullptr, false))
+             : std::make_pair(0, json());
+  };
+  // The reproducer: a text/plain reload from evil.example.
+  auto evil = post("/v1/lists/reload", "{}", "text/plain", {{"Origin", "http://evil.example"}});
+  EXPECT_EQ(evil.first, 403);
+  EXPECT_EQ(evil.second["error"]["code"], "cross_origin");
+  EXPECT_EQ(post("/v1/lists/reload", "{}", "text/plain").first, 415);
+  EXPECT_EQ(post("/v1/lists/reload", "x=1", "application/x-www-form-urlencoded").first, 415);
+  for (const char* path : {"/v1/screen", "/match/default"}) {
+    std::string body =
+        std::string(path) == "/v1/screen" ? kim : R"({"queries": {"q": {"schema": "Person",
+                                 "properties": {"name": ["Kim Jong Un"]}}}})";
+    for (const char* type : {"text/plain", "application/x-www-form-urlencoded",
+                             "multipart/form-data; boundary=x", "application/jsonx"}) {
+      auto r = post(path, body, type);
+      EXPECT_EQ(r.first, 415) << path << " " << type;
+      EXPECT_EQ(r.second["error"]["code"], "unsupported_media_type") << path << " " << type;
+    }
+    EXPECT_EQ(post(path, body, "application/json; charset=utf-8").first, 200) << path;
+    EXPECT_EQ(post(path, body, "Application/JSON").first, 200) << path;
+    // Same origin (what the web page sends) passes; another site does not.
+    EXPECT_EQ(post(path, body, "application/json", {{"Origin", self}}).first, 200) << path;
+    EXPECT_EQ(post(path, body, "application/json", {{"Sec-Fetch-Site", "same-origin"}}).first, 200);
+    for (const httplib::Headers& h :
+         {httplib::Headers{{"Origin", "http://evil.example"}}, httplib::Headers{{"Origin", "null"}},
+          httplib::Headers{{"Origin", "http://localhost:" + std::to_string(s.port())}},
+          httplib::Headers{{"Origin", "http://127.0.0.1:1"}},
+          httplib::Headers{{"Origin", self}, {"Sec-Fetch-Site", "cross-site"}}}) {
+      EXPECT_EQ(post(path, body, "application/json", h).first, 403)
+          << path << " " << h.begin()->second;
+    }
+  }
+  // GET stays open to links from anywhere (a page elsewhere cannot read the answer).
+  EXPECT_EQ(s.client().Get("/v1/lists", {{"Sec-Fetch-Site", "cross-site"}})->status, 200);
+  EXPECT_EQ(Generation(s), 1);
+  // A reload without a body needs no Content-Type (curl -X POST), from the same origin.
+  EXPECT_EQ(post("/v1/lists/reload", "", nullptr).first, 200);
+  EXPECT_EQ(post("/v1/lists/reload", "{}", "application/json", {{"Origin", self}}).first, 200);
+  EXPECT_EQ(Generation(s), 3);
+}
+
+// Issue 12 item 6 (DNS rebinding): only localhost names, the bound address and
+// --allowed-host names are served; another Host gets 421.
+TEST(ServerTest, OnlyConfiguredHostNamesAreServed) {
+  RunningServer s;
+  auto get = [&](RunningServer& srv, const std::string& host) {
+    auto r = srv.client().Get("/v1/lists", {{"Host", host}});
+    return r ? r->status : 0;
+  };
+  std::string port = std::to_string(s.port());
+  for (const std::string& host :
+       std::vector<std::string>{"127.0.0.1:" + port, "localhost:" + port, "LOCALHOST",
+                                "[::1]:" + port, "localhost.:" + port, std::string("127.0.0.1")}) {
+    EXPECT_EQ(get(s, host), 200) << host;
+  }
+  for (const std::string& host :
+       std::vector<std::string>{"evil.example:" + port, "evil.example", "127.0.0.2:" + port,
+                                "localhost.evil.example", "[::1", "user@localhost"}) {
+    EXPECT_EQ(get(s, host), 421) << host;
+  }
+  auto r = s.client().Get("/v1/lists", {{"Host", "evil.example"}});
+  EXPECT_EQ(json::parse(r->body)["error"]["code"], "host_not_allowed");
+  // Also the page and the POST routes.
+  EXPECT_EQ(s.client().Get("/", {{"Host", "evil.example"}})->status, 421);
+  EXPECT_EQ(s.Post("/v1/lists/reload", "{}", {{"Host", "evil.example"}}).status, 421);
+  EXPECT_EQ(Generation(s), 1);
+
+  ServerOptions o;
+  o.allowed_hosts = {"vigil.internal", "10.0.0.7:8000"};
+  RunningServer named(o);
+  EXPECT_EQ(get(named, "vigil.internal:8000"), 200);
+  EXPECT_EQ(get(named, "Vigil.Internal"), 200);
+  EXPECT_EQ(get(named, "10.0.0.7"), 200);
+  EXPECT_EQ(get(named, "evil.example"), 421);
+  ServerOptions any;
+  any.allowed_hosts = {"*"};
+  RunningServer open(any);
+  EXPECT_EQ(get(open, "evil.example"), 200);
+}
+
+// Issue 12 item 6: answers never show where the lists are on the server, only the file
+// name and its folder's name.
+TEST(ServerTest, AnswersShowFileNamesNotServerPaths) {
+  auto dir = std::filesystem::absolute(testing::ScratchDir("paths"));
+  testing::CopySample(dir / "deep" / "good");
+  std::filesystem::create_directories(dir / "deep" / "broken");
+  testing::WriteFile(dir / "deep" / "broken" / "sdn.csv", "1,\"unclosed\n");
+  std::atomic<bool> broken{false};
+  ServerOptions o;
+  o.list_paths = [&](std::vector<std::string>* p) {
+    *p = {(dir / "deep" / (broken ? "broken" : "good")).string()};
+    return Status::Ok();
+  };
+  RunningServer s(o);
+  auto lists = s.client().Get("/v1/lists");
+  ASSERT_TRUE(lists);
+  EXPECT_EQ(lists->body.find(dir.string()), std::string::npos) << lists->body.substr(0, 500);
+  json j = json::parse(lists->body);
+  EXPECT_EQ(j["lists"][0]["files"][0]["path"], "good/sdn.csv");
+  broken = true;
+  auto failed = s.Post("/v1/lists/reload", "{}");
+  EXPECT_EQ(failed.status, 500);
+  EXPECT_EQ(failed.raw.find(dir.string()), std::string::npos) << failed.raw;
+  EXPECT_NE(failed.body["error"]["message"].get<std::string>().find("broken/sdn.csv"),
+            std::string::npos)
+      << failed.raw;
+}
+
+TEST(ServerTest, PathsAreShownAsFolderAndFileName) {
+  EXPECT_EQ(ShowPath("/srv/lists/us_ofac_sdn/2024-05/sdn.csv"), "2024-05/sdn.csv");
+  EXPECT_EQ(ShowPath("/srv/lists/un_sc/2026-02/"), "un_sc/2026-02");
+  EXPECT_EQ(ShowPath("sdn.csv"), "sdn.csv");
+  EXPECT_EQ(ShowPath("/sdn.csv"), "sdn.csv");
+  EXPECT_EQ(RedactPaths("/srv/x/2024-05/sdn.csv:12: bad row; see ../a/b/c.xml, (~/l/m/n)"),
+            "2024-05/sdn.csv:12: bad row; see b/c.xml, (m/n)");
+  EXPECT_EQ(RedactPaths("expected YYYY-MM-DD or 01/02/2024, application/json"),
+            "expected YYYY-MM-DD or 01/02/2024, application/json");
+}
+
+// Issue 12 item 8: a reload asked for (SIGHUP) while another runs is not dropped or counted
+// as a failure: it waits, and many asks make one reload after the running one.
+TEST(ServerTest, RequestedReloadsWaitForTheRunningOneAndCoalesce) {
+  std::atomic<bool> release{false};
+  std::atomic<int> calls{0};
+  std::mutex mu;
+  std::vector<std::string> outcomes;
+  ServerOptions o;
+  o.list_paths = [&](std::vector<std::string>* p) {
+    if (calls++ == 1) {  // the HTTP reload below holds until released
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    *p = {testing::SampleDir()};
+    return Status::Ok();
+  };
+  o.reload_done = [&](const Status& st, const std::string& summary,
+                      const std::vector<std::string>&) {
+    std::lock_guard<std::mutex> lock(mu);
+    outcomes.push_back(st.ok() ? summary : "failed: " + st.ToString());
+  };
+  RunningServer s(o);
+  std::thread http([&] {
+    httplib::Client own("127.0.0.1", s.port());
+    auto r = own.Post("/v1/lists/reload", "{}", "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  });
+  while (calls < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 10; ++i) s.server().RequestReload();  // a SIGHUP storm
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_TRUE(outcomes.empty());  // waiting, not failed
+  }
+  release = true;
+  http.join();
+  for (int i = 0; i < 500 && Generation(s) < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // no further reload comes
+  EXPECT_EQ(Generation(s), 3);  // the load, the HTTP reload, one for the ten asks
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_NE(outcomes[0].find("generation 3"), std::string::npos) << outcomes[0];
+  auto metrics = s.client().Get("/metrics")->body;
+  EXPECT_EQ(metrics.find("vigil_reloads_total{result=\"failure\"} 1"), std::string::npos);
+}
+
 TEST(ServerTest, WebPageIsServed) {
   RunningServer s;
   auto page = s.client().Get("/");
@@ -501,6 +766,33 @@ TEST(ServerTest, WebPageIsServed) {
     EXPECT_EQ(r->status, 200) << asset;
     EXPECT_GT(r->body.size(), 100u) << asset;
   }
+}
+
+// A reload asked over HTTP writes a log line, as SIGHUP does (it wrote none).
+TEST(ServerTest, HttpReloadIsLogged) {
+  std::filesystem::path file = testing::ScratchDir("reload_log") / "stderr.log";
+  int saved = ::dup(STDERR_FILENO);
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ASSERT_GE(fd, 0);
+  ::dup2(fd, STDERR_FILENO);
+  ::close(fd);
+  {
+    RunningServer s;  // no access log
+    EXPECT_EQ(s.Post("/v1/lists/reload", "{}").status, 200);
+  }
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  std::ifstream in(file);
+  std::vector<json> reloaded;
+  for (std::string line; std::getline(in, line);) {
+    json j = json::parse(line, nullptr, false);
+    if (j.is_object() && j["msg"] == "reloaded") reloaded.push_back(j);
+  }
+  ASSERT_EQ(reloaded.size(), 1u);
+  EXPECT_EQ(reloaded[0]["level"], "info");
+  EXPECT_EQ(reloaded[0]["via"], "POST /v1/lists/reload");
+  EXPECT_NE(reloaded[0]["lists"].get<std::string>().find("generation 2"), std::string::npos)
+      << reloaded[0];
 }
 
 // The access log: one JSON line per answer (routed, refused or unknown), with the route

@@ -322,6 +322,49 @@ TEST(TransportTest, MalformedAndOversizedHeadsAreRefused) {
   EXPECT_EQ(c.Read().status, 200);
 }
 
+// Request smuggling (RFC 9112 6.3): a Transfer-Encoding other than one final "chunked", or
+// one beside Content-Length or on HTTP/1.0, gets exactly one 400 and the connection closes;
+// the bytes after the head (here a whole second request) are never read as a request.
+TEST(TransportTest, AmbiguousTransferEncodingIsRefusedAndTheBodyNeverRuns) {
+  Running s;
+  const std::string smuggled = Get("/smuggled");
+  const std::vector<std::string> heads = {
+      "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+      "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
+      "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+      "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+      "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n"
+      "\r\n0\r\n\r\n",
+      "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nContent-Length: 0\r\n\r\n",
+      "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
+      "0\r\n\r\n",
+      "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "0\r\n\r\n",
+      "POST /a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n",
+  };
+  for (const std::string& head : heads) {
+    Conn c(s.port());
+    ASSERT_TRUE(c.Send(head + smuggled));
+    Reply r = c.Read();
+    EXPECT_EQ(r.status, 400) << head;
+    if (head.find("HTTP/1.0") == std::string::npos) {
+      EXPECT_TRUE(HasHeader(r, "Connection: close")) << head << r.head;
+    }
+    EXPECT_EQ(c.Read(milliseconds(300)).status, 0) << "a second answer to " << head;
+    EXPECT_TRUE(c.ClosedWithin(milliseconds(5000))) << head;
+  }
+  // One answer per connection, every one a 400: "/smuggled" never ran.
+  std::vector<int> seen = s.app().statuses();
+  EXPECT_EQ(seen, std::vector<int>(heads.size(), 400));
+  // A single "chunked" (any case, with spaces) is still a body.
+  Conn ok(s.port());
+  ASSERT_TRUE(
+      ok.Send("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:  Chunked \r\n\r\n"
+              "3\r\nabc\r\n0\r\n\r\n"));
+  EXPECT_EQ(ok.Read().body, "POST /c||abc");
+}
+
 TEST(TransportTest, IdleAndStalledConnectionsAreClosed) {
   TransportOptions o;
   o.keep_alive_seconds = 1;

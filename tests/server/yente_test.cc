@@ -124,6 +124,11 @@ TEST(YenteTest, MatchRejectsBadQueries) {
                        "c": {"schema": "Person", "properties": {"name": "c"}}}})",
        "Too many queries"},
       {"{\"queries\": ", "not valid JSON"},
+      {R"({"queries": {"a": {"schema": "Person", "properties": {"name": ["x"], "weight": [1e400]}}}})",
+       "number overflow"},
+      {R"({"queries": {"a": {"schema": "Person", "properties": {"name": ["x"]}},
+                       "a": {"schema": "Person", "properties": {"name": ["y"]}}}})",
+       "\"a\" twice"},
   };
   for (const Case& c : cases) {
     auto r = s.Post("/match/default", c.body);
