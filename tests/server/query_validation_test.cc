@@ -56,7 +56,7 @@ TEST(QueryValidationTest, ScreenRefusesBogusValues) {
       {R"({"queries": [{"name": "a"}, {"name": "Kim", "dob": "1984-02-30"}]})", "invalid_request",
        "queries[1].dob '1984-02-30'"},
       {R"({"name": "Kim", "min_score": 1e400})", "invalid_json", "1e400"},
-      {R"({"name": "Kim", "top": -1e999})", "invalid_json", "out of range"},
+      {R"({"name": "Kim", "top": -1e999})", "invalid_json", "number overflow"},
       {R"({"queries": [{"name": "Kim", "id": 1e400}]})", "invalid_json", "1e400"},
   };
   for (const Case& c : cases) ExpectRefused(s, "/v1/screen", c);
