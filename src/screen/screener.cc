@@ -90,6 +90,7 @@ struct Screener::Rep {
   // and the entities of each party of two or more. `grouped`: some party has two or more.
   std::vector<uint32_t> group;
   std::unordered_map<uint32_t, std::vector<uint32_t>> members;
+  std::vector<uint8_t> in_party;  // per entity: 1 when its party has two or more records
   bool grouped = false;
   std::vector<std::string> list_names;                        // per entity: Listing::list_name
   std::unordered_map<std::string, const Entity*> former_ids;  // "us_csl:<_id>" -> entity
@@ -143,8 +144,10 @@ Status Screener::Create(std::vector<LoadedList> lists, std::unique_ptr<Screener>
     }
   }
   rep->group = screen::GroupEntities(rep->entities);
+  rep->in_party.assign(rep->group.size(), 0);
   for (uint32_t i = 0; i < rep->group.size(); ++i) {
     if (rep->group[i] != i) {
+      rep->in_party[i] = rep->in_party[rep->group[i]] = 1;
       std::vector<uint32_t>& m = rep->members[rep->group[i]];
       if (m.empty()) m.push_back(rep->group[i]);
       m.push_back(i);
@@ -232,15 +235,19 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       keys.emplace_back(id_evidence.count(entity) != 0 ? 2.0 : best[entity].score, entity);
     }
     if (rep_->grouped) {  // N parties, not N records: one key per party, its best
-      std::sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
-        const uint32_t ga = rep_->group[a.second], gb = rep_->group[b.second];
-        return ga != gb ? ga < gb : a.first > b.first;
-      });
-      keys.erase(std::unique(keys.begin(), keys.end(),
-                             [&](const auto& a, const auto& b) {
-                               return rep_->group[a.second] == rep_->group[b.second];
-                             }),
-                 keys.end());
+      auto parties = std::partition(keys.begin(), keys.end(),
+                                    [&](const auto& k) { return !rep_->in_party[k.second]; });
+      if (keys.end() - parties > 1) {
+        std::sort(parties, keys.end(), [&](const auto& a, const auto& b) {
+          const uint32_t ga = rep_->group[a.second], gb = rep_->group[b.second];
+          return ga != gb ? ga < gb : a.first > b.first;
+        });
+        keys.erase(std::unique(parties, keys.end(),
+                               [&](const auto& a, const auto& b) {
+                                 return rep_->group[a.second] == rep_->group[b.second];
+                               }),
+                   keys.end());
+      }
       if (keys.size() < options.top) {
         floor_value = 0;
         return 0.0;
@@ -366,8 +373,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     ranked.emplace_back(entity, b);
     // A party already in `finals` keeps its first score there: a lower bound of its best,
     // which can only keep the loop going longer.
-    if (rep_->grouped && rep_->members.count(rep_->group[entity]) != 0 &&
-        !party_final.emplace(rep_->group[entity], b.score).second) {
+    if (rep_->in_party[entity] && !party_final.emplace(rep_->group[entity], b.score).second) {
       continue;
     }
     finals.push_back(b.score);
@@ -422,8 +428,8 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       }
     }
     m.list_name = rep_->list_names[entity];
-    if (auto it = rep_->members.find(rep_->group[entity]); it != rep_->members.end()) {
-      for (uint32_t other : it->second) {
+    if (rep_->in_party[entity]) {
+      for (uint32_t other : rep_->members.at(rep_->group[entity])) {
         if (other != entity) m.also_on.push_back({rep_->entities[other], rep_->list_names[other]});
       }
     }
