@@ -2,6 +2,7 @@
 #include "screen/groups.h"
 
 #include <algorithm>
+#include <cctype>
 #include <numeric>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +29,25 @@ std::string Alnum(std::string_view s) {
 
 // Upper case, single spaces, trimmed: "AL-NASER  Airlines " -> "AL-NASER AIRLINES".
 std::string NameKey(std::string_view s) { return util::AsciiUpper(util::CollapseSpaces(s)); }
+
+// The words of a name, upper case, sorted: "AZIZ, Tariq" and "TARIQ AZIZ" -> "AZIZ TARIQ".
+// Bytes outside ASCII are kept as part of their word.
+std::string WordSetKey(std::string_view name) {
+  std::vector<std::string> words(1);
+  for (char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || std::isalnum(u)) {
+      words.back().push_back(static_cast<char>(u < 0x80 ? std::toupper(u) : u));
+    } else if (!words.back().empty()) {
+      words.emplace_back();
+    }
+  }
+  if (words.back().empty()) words.pop_back();
+  std::sort(words.begin(), words.end());
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
 
 bool KindsAgree(const Entity& a, const Entity& b) {
   return a.kind == b.kind || a.kind == EntityKind::kUnknown || b.kind == EntityKind::kUnknown;
@@ -90,13 +110,21 @@ std::vector<uint32_t> GroupEntities(const std::vector<const Entity*>& entities) 
     }
   };
   std::unordered_map<std::string, uint32_t> ofac;  // ent_num -> entity
-  std::unordered_map<std::string, std::vector<uint32_t>> dpl, imo, passport;
+  std::unordered_map<std::string, std::vector<uint32_t>> dpl, imo, passport, person;
   for (uint32_t i = 0; i < n; ++i) {
     const Entity& e = *entities[i];
     if (e.source.starts_with("us_ofac")) ofac.emplace(e.source_id, i);
     if (e.source == "us_bis_dpl" || (e.source == "us_csl" && OnCslSubList(e, "DPL"))) {
       if (!e.names.empty() && !e.listed_on.empty()) {
         dpl[NameKey(e.primary_name()) + "\n" + e.listed_on].push_back(i);
+      }
+    }
+    if (e.kind == EntityKind::kPerson && !e.names.empty()) {
+      std::string words = WordSetKey(e.primary_name());
+      for (const BirthDate& b : e.birth_dates) {
+        if (words.find(' ') == std::string::npos) break;  // one word: not a whole name
+        if (b.from.day == 0 || !b.to.empty() || b.circa) continue;
+        person[words + "\n" + b.from.ToString()].push_back(i);
       }
     }
     for (const Identifier& id : e.identifiers) {
@@ -122,6 +150,7 @@ std::vector<uint32_t> GroupEntities(const std::vector<const Entity*>& entities) 
     return a.source != b.source && KindsAgree(a, b);
   });
   link_by(passport, [](const Entity& a, const Entity& b) { return a.source != b.source; });
+  link_by(person, [](const Entity& a, const Entity& b) { return a.source != b.source; });
   std::vector<uint32_t> group(n);
   for (uint32_t i = 0; i < n; ++i) group[i] = uf.Find(i);
   return group;

@@ -14,7 +14,10 @@
 //    share an IMO number (a ship's or a shipping company's: "IMO 9137960", "Company
 //    Number IMO 5434358");
 //  - they come from different lists, are both persons and share a passport number and a
-//    full date of birth (year, month and day).
+//    full date of birth (year, month and day);
+//  - they come from different lists, are both persons, and have the same words in their
+//    primary names, at least two, in any order and case ("AZIZ, Tariq", "TARIQ AZIZ") and
+//    the same full date of birth.
 // Names alone never group records: two people may share a name.
 
 #ifndef VIGIL_SCREEN_GROUPS_H_

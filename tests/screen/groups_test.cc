@@ -108,6 +108,25 @@ TEST(GroupEntitiesTest, PassportNeedsTheSameFullBirthDate) {
   EXPECT_EQ(Groups(e), (std::vector<uint32_t>{0, 0, 2, 3}));
 }
 
+// The same name (words in any order) and the same full date of birth on two lists: one
+// person. A name alone, a year alone or one word of a name is not enough.
+TEST(GroupEntitiesTest, SameNameWordsAndFullBirthDate) {
+  std::vector<Entity> e = {
+      Make("us_ofac_sdn", "7867", EntityKind::kPerson, "AZIZ, Tariq"),
+      Make("un_sc", "IQi.025", EntityKind::kPerson, "TARIQ AZIZ"),
+      Make("un_sc", "IQi.900", EntityKind::kPerson, "TARIQ AZIZ"),    // born another day
+      Make("un_sc", "IQi.901", EntityKind::kPerson, "TARIQ AZIZ"),    // a year only
+      Make("un_sc", "IQi.902", EntityKind::kPerson, "TARIQ M AZIZ"),  // another name
+      Make("us_ofac_sdn", "7868", EntityKind::kPerson, "AZIZ"),
+      Make("un_sc", "IQi.903", EntityKind::kPerson, "AZIZ"),  // one word
+      Make("un_sc", "IQe.904", EntityKind::kOrganization, "TARIQ AZIZ"),
+  };
+  for (Entity& x : e) x.birth_dates.push_back(Born(1936, 4, 28));
+  e[2].birth_dates[0] = Born(1936, 4, 29);
+  e[3].birth_dates[0] = Born(1936, 0, 0);
+  EXPECT_EQ(Groups(e), (std::vector<uint32_t>{0, 0, 2, 3, 4, 5, 6, 7}));
+}
+
 TEST(GroupEntitiesTest, DeniedPersonsRowsOnTheCslAndTheDpl) {
   std::vector<Entity> e = {
       Make("us_bis_dpl", "2", EntityKind::kUnknown, "AARON ABRAHAM VILLA"),
