@@ -84,15 +84,27 @@ struct Evidence {
   std::string note;        // "same date", "born 31 years apart", ...
 };
 
-struct Match {
+// One record of a matched party: the entity and the list it is on.
+struct Listing {
   const Entity* entity = nullptr;
-  double score = 0;          // 0..1, the best name's score
-  std::string matched_name;  // the list name (as listed) that scored best
+  // The list's title; for the CSL with the sub-list(s) of the row: "US Consolidated
+  // Screening List: Entity List (EL) - Bureau of Industry and Security".
+  std::string_view list_name;
+};
+
+struct Match {
+  const Entity* entity = nullptr;  // the party's record whose name scored best
+  double score = 0;                // 0..1, the best name's score
+  std::string matched_name;        // the list name (as listed) that scored best
   NameKind matched_kind = NameKind::kPrimary;
   Decision decision = Decision::kNone;  // from score and the options' thresholds
   double name_score = 0;                // the name alone, before attributes and identifiers
   std::vector<TokenMatch> tokens;       // how the query lined up with matched_name
   std::vector<Evidence> evidence;       // date of birth and country effects
+  std::string_view list_name;           // as Listing::list_name, for `entity`
+  // The party's other records (Screener::Create groups them), in list order; usually
+  // empty. A party is one match, however many lists carry it.
+  std::vector<Listing> also_on;
 };
 
 class Screener {
@@ -101,14 +113,18 @@ class Screener {
   Screener& operator=(const Screener&) = delete;
   ~Screener();
 
-  // Takes ownership of `lists` and prepares every name for matching. Fails when two lists
-  // hold the same entity id.
+  // Takes ownership of `lists` and prepares every name for matching. Groups records of
+  // the same party (the CSL's copies of OFAC entries, the same IMO number on two lists, ...:
+  // src/screen/groups.h) so that Screen() shows each party once. Fails when two lists hold
+  // the same entity id.
   static Status Create(std::vector<LoadedList> lists, std::unique_ptr<Screener>* out);
 
-  // Ranked matches for `query`: best first, ties broken by list order.
+  // Ranked matches for `query`, one per party (options.top counts parties): best first,
+  // ties broken by list order.
   std::vector<Match> Screen(const Query& query, const ScreenOptions& options) const;
 
-  // The entity with this id ("us_ofac_sdn:22323"), or nullptr.
+  // The entity with this id ("us_ofac_sdn:22323"), or nullptr. A CSL row is also found
+  // under its former id, "us_csl:<_id as the file has it>".
   const Entity* Find(std::string_view id) const;
 
   const std::vector<LoadedList>& lists() const;

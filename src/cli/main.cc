@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -182,7 +183,11 @@ int CmdShow(const Options& o, const std::string& id) {
   if (Status s = LoadAll(o, o.lists, &lists); !s.ok()) return Fail(s);
   for (const auto& l : lists) {
     for (const auto& e : l.entities) {
-      if (e.id != id) continue;
+      // A CSL row is also found under its former id, "us_csl:<the file's _id>".
+      bool former = std::any_of(e.properties.begin(), e.properties.end(), [&](const auto& p) {
+        return p.key == "csl_id" && e.source + ":" + p.value == id;
+      });
+      if (e.id != id && !former) continue;
       if (o.json) {
         std::cout << vigil::model::ToJson(e).dump(2) << "\n";
       } else {
@@ -202,6 +207,8 @@ struct ScreenArgs {
   bool explain = false;
   bool exhaustive = false;
   size_t threads = 0;
+  bool all = false;    // batch CSV: also matches under the review threshold
+  bool excel = false;  // batch CSV: byte order mark and CRLF for Excel
 };
 
 // The query of `vigil screen NAME --type --dob --country --id`, checked as the API and
@@ -239,6 +246,9 @@ int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
                     "queries; choose another output file",
                     a.output, a.input)));
   }
+  if (a.excel && vigil::screen::FormatFromPath(a.output) != vigil::screen::Format::kCsv) {
+    return Fail(Status::InvalidArgument("--excel writes CSV: give --output FILE.csv"));
+  }
   std::error_code ec;
   if (std::filesystem::is_directory(a.input, ec)) {
     return Fail(Status::InvalidArgument(a.input + ": is a folder, not a batch file"));
@@ -264,6 +274,9 @@ int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
   opt.screen.explain = a.explain;
   opt.explain = a.explain;
   opt.strict = o.strict;
+  opt.all = a.all;
+  opt.excel = a.excel;
+  opt.lists_version = vigil::screen::ListsVersion(screener->lists());
   opt.threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
   auto start = std::chrono::steady_clock::now();
   bool tty = isatty(STDERR_FILENO) != 0;
@@ -357,6 +370,9 @@ int CmdScreen(const Options& o, const ScreenArgs& a) {
     }
     if (m.matched_name != m.entity->primary_name()) {
       fmt::print("{:>50}matched {} '{}'\n", "", vigil::ToString(m.matched_kind), m.matched_name);
+    }
+    for (const auto& l : m.also_on) {
+      fmt::print("{:>50}also on {}: {}\n", "", l.list_name, l.entity->id);
     }
     if (a.explain) {
       for (const auto& t : m.tokens) {
@@ -517,6 +533,11 @@ int main(int argc, char** argv) {
                      "batch output: .jsonl or .csv, replaced only when the whole batch succeeds "
                      "(default: standard output)");
   screen->add_option("--threads", sa.threads, "batch threads (default: all cores)");
+  screen->add_flag("--all", sa.all,
+                   "batch CSV: also write matches under the review threshold (default: only "
+                   "match and review rows, and a 'none' row for a query without them)");
+  screen->add_flag("--excel", sa.excel,
+                   "batch CSV for Excel: UTF-8 byte order mark and CRLF line ends");
 
   std::string old_path, new_path;
   bool details = false;

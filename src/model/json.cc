@@ -139,6 +139,17 @@ json ToJson(const Match& m, bool explain) {
          {"matched_name_kind", std::string(ToString(m.matched_kind))},
          {"decision", std::string(ToString(m.decision))}};
   if (!m.evidence.empty() || m.name_score != m.score) j["name_score"] = Round(m.name_score);
+  if (!m.list_name.empty()) j["list_name"] = m.list_name;
+  if (!m.also_on.empty()) {
+    json also = json::array();
+    for (const Listing& l : m.also_on) {
+      also.push_back({{"id", l.entity->id},
+                      {"list", l.entity->source},
+                      {"list_name", l.list_name},
+                      {"name", l.entity->primary_name()}});
+    }
+    j["also_on"] = std::move(also);
+  }
   if (!m.evidence.empty()) {
     json ev = json::array();
     for (const Evidence& e : m.evidence) {
@@ -215,7 +226,25 @@ void AppendJsonNumber(double x, std::string* out) {
 void AppendJson(const Match& m, bool explain, std::string* out) {
   // Keys in nlohmann::json's (sorted) order.
   const bool name_score = !m.evidence.empty() || m.name_score != m.score;
-  out->append("{\"decision\":\"");
+  out->push_back('{');
+  if (!m.also_on.empty()) {
+    out->append("\"also_on\":[");
+    for (size_t i = 0; i < m.also_on.size(); ++i) {
+      const Listing& l = m.also_on[i];
+      if (i > 0) out->push_back(',');
+      out->append("{\"id\":");
+      AppendJsonString(l.entity->id, out);
+      out->append(",\"list\":");
+      AppendJsonString(l.entity->source, out);
+      out->append(",\"list_name\":");
+      AppendJsonString(l.list_name, out);
+      out->append(",\"name\":");
+      AppendJsonString(l.entity->primary_name(), out);
+      out->push_back('}');
+    }
+    out->append("],");
+  }
+  out->append("\"decision\":\"");
   out->append(ToString(m.decision));
   out->push_back('"');
   if (!m.evidence.empty()) {
@@ -263,6 +292,11 @@ void AppendJson(const Match& m, bool explain, std::string* out) {
   out->push_back(',');
   AppendKey("list", out);
   AppendJsonString(m.entity->source, out);
+  if (!m.list_name.empty()) {
+    out->push_back(',');
+    AppendKey("list_name", out);
+    AppendJsonString(m.list_name, out);
+  }
   out->push_back(',');
   AppendKey("matched_name", out);
   AppendJsonString(m.matched_name, out);

@@ -19,8 +19,9 @@ namespace vigil::model {
 nlohmann::json ToJson(const Entity& e);
 nlohmann::json ToJson(const ListInfo& info);
 // A match as the batch output and the API show it: id, name, score, decision, matched name
-// and kind, list, attribute and identifier evidence, and (when `explain`) the token
-// alignment.
+// and kind, list (and list_name), the party's other records (also_on: id, list, list_name,
+// name; left out when none), attribute and identifier evidence, and (when `explain`) the
+// token alignment.
 nlohmann::json ToJson(const Match& m, bool explain);
 
 // Appends ToJson(m, explain).dump(-1, ' ', false, error_handler_t::replace), byte for byte,

@@ -14,6 +14,7 @@
 #include "model/json.h"
 #include "screen/query.h"
 #include "util/csv.h"
+#include "util/file.h"
 #include "util/strings.h"
 
 namespace vigil::screen {
@@ -228,18 +229,8 @@ Status ParseBatchCsvLine(std::string_view text, std::string_view file, size_t li
 
 namespace {
 
-std::string CsvEscape(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-void WriteItem(const Item& item, Format format, bool explain, std::ostream& out) {
+void WriteItem(const Item& item, Format format, const BatchOptions& options, std::ostream& out) {
+  const bool explain = options.explain;
   if (format == Format::kJsonl) {
     // {"matches":[...],"qid":...}, written straight out (model::AppendJson).
     std::string line = "{\"matches\":[";
@@ -253,19 +244,26 @@ void WriteItem(const Item& item, Format format, bool explain, std::ostream& out)
     out << line;
     return;
   }
-  std::string prefix = CsvEscape(item.id) + "," + CsvEscape(item.query.name) + ",";
-  if (item.matches.empty()) {
-    out << prefix << ",,,,\n";
-    return;
-  }
+  const char* eol = options.excel ? "\r\n" : "\n";
+  const std::string prefix = CsvCell(item.id) + "," + CsvCell(item.query.name) + ",";
+  const std::string version = CsvCell(options.lists_version);
+  std::string rows;
   for (size_t r = 0; r < item.matches.size(); ++r) {
     const Match& m = item.matches[r];
+    if (!options.all && m.score < options.screen.review_threshold) break;  // best first
     char score[32];
     std::snprintf(score, sizeof score, "%.4f", m.score);
-    out << prefix << (r + 1) << ',' << CsvEscape(m.entity->id) << ','
-        << CsvEscape(m.entity->primary_name()) << ',' << CsvEscape(m.matched_name) << ',' << score
-        << '\n';
+    std::string list(m.list_name);
+    for (const Listing& l : m.also_on) list += " | " + std::string(l.list_name);
+    rows += prefix + std::to_string(r + 1) + ',' + CsvCell(m.entity->id) + ',' +
+            CsvCell(m.entity->primary_name()) + ',' + CsvCell(m.matched_name) + ',' + score + ',' +
+            std::string(ToString(m.decision)) + ',' + CsvCell(list) + ',' +
+            std::string(ToString(m.entity->kind)) + ',' + version + ',' +
+            CsvCell(EvidenceSummary(m)) + eol;
   }
+  // A query with nothing to look at still has its row: it was screened.
+  if (rows.empty()) rows = prefix + ",,,,,none,,," + version + "," + eol;
+  out << rows;
 }
 
 // Reads up to `max` records, one a line, and the warnings of the records it read.
@@ -370,6 +368,43 @@ class QueryReader {
 
 }  // namespace
 
+std::string ListsVersion(const std::vector<LoadedList>& lists) {
+  std::string hashes;
+  for (const LoadedList& l : lists) {
+    hashes += l.info.source;
+    for (const SourceFile& f : l.info.files) hashes += ":" + f.sha256;
+    hashes += "\n";
+  }
+  return util::Sha256Hex(hashes).substr(0, 12);
+}
+
+std::string EvidenceSummary(const Match& m) {
+  std::string out =
+      fmt::format("name '{}' ({}) {:.3f}", m.matched_name, ToString(m.matched_kind), m.name_score);
+  for (const Evidence& e : m.evidence) {
+    out += fmt::format("; {} {} ~ {}: {} {:+.3f}", e.attribute, e.query_value, e.list_value, e.note,
+                       e.effect);
+  }
+  for (const Listing& l : m.also_on) out += "; also listed as " + l.entity->id;
+  return out;
+}
+
+std::string CsvCell(std::string_view text) {
+  std::string s;
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
+    s.push_back('\'');
+  }
+  s.append(text);
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
 Format FormatFromPath(const std::string& path) {
   std::string lower = util::AsciiLower(path);
   return lower.ends_with(".csv") ? Format::kCsv : Format::kJsonl;
@@ -380,7 +415,10 @@ Status ScreenBatch(const Screener& screener, std::istream& in, const std::string
                    const BatchOptions& options, BatchStats* stats) {
   QueryReader reader(in, in_name, in_format, options.strict);
   if (out_format == Format::kCsv) {
-    out << "query_id,query_name,rank,match_id,match_name,matched_name,score\n";
+    if (options.excel) out << kBom;
+    out << "query_id,query_name,rank,match_id,match_name,matched_name,score,decision,list,kind,"
+           "lists_version,evidence"
+        << (options.excel ? "\r\n" : "\n");
   }
   const size_t threads = std::max<size_t>(1, options.threads);
   std::vector<Item> items;
@@ -419,7 +457,7 @@ Status ScreenBatch(const Screener& screener, std::istream& in, const std::string
       for (std::thread& th : pool) th.join();
     }
     for (const Item& item : items) {
-      WriteItem(item, out_format, options.explain, out);
+      WriteItem(item, out_format, options, out);
       ++stats->queries;
       if (!item.matches.empty()) ++stats->with_matches;
     }

@@ -10,8 +10,12 @@
 //          (';'-separated) in any order; only name is required. One record per line.
 // Output formats:
 //   JSONL: {"qid": ..., "matches": [{"id", "name", "score", ...}, ...]} per query.
-//   CSV:   query_id, query_name, rank, match_id, match_name, matched_name, score; one row
-//          per match, one row with empty match columns when nothing matched.
+//   CSV:   query_id, query_name, rank, match_id, match_name, matched_name, score, decision,
+//          list, kind, lists_version, evidence; one row per match at or above the review
+//          threshold (every match with BatchOptions::all), one row with decision "none" and
+//          empty match columns when there is none. A text cell starting with = + - @, a tab
+//          or a carriage return is written with a leading ' (CSV injection: spreadsheets
+//          would run it as a formula). BatchOptions::excel adds a byte order mark and CRLF.
 //
 // Queries are read in chunks, screened on `threads` threads and written in input order,
 // so memory depends on the chunk size, not on the input size.
@@ -54,6 +58,14 @@ struct BatchOptions {
   size_t chunk = 1024;
   // The first problem with a record stops the run with an error naming the line.
   bool strict = false;
+  // CSV output: also the matches scoring under screen.review_threshold (by default a
+  // spreadsheet gets only what an analyst must look at).
+  bool all = false;
+  // CSV output for Excel: a UTF-8 byte order mark first (without it Excel reads the file
+  // in the machine's code page and garbles Chinese, Cyrillic, Hangul) and CRLF line ends.
+  bool excel = false;
+  // Written in every CSV row's lists_version column: ListsVersion() of the lists screened.
+  std::string lists_version;
   // Called after each chunk with bytes of input consumed and queries done.
   std::function<void(uint64_t bytes, uint64_t queries)> progress;
   // Called with each warning ("in.csv:12: dob '1984-02-30' is not a date ...; screened
@@ -106,6 +118,19 @@ Status ParseBatchCsvHeader(std::string_view text, std::string_view file, size_t 
 Status ParseBatchCsvLine(std::string_view text, std::string_view file, size_t line,
                          const BatchCsvColumns& columns, BatchRecord* rec,
                          std::vector<BatchWarning>* warnings);
+
+// The version of a set of loaded lists that every answer carries (the API's lists_version):
+// the first 12 hex digits of SHA-256 over each list's source and file hashes.
+std::string ListsVersion(const std::vector<LoadedList>& lists);
+
+// One line of evidence for a spreadsheet: the name matched and the effect of each
+// attribute and identifier, e.g. "name 'BOUT, Viktor' (primary) 0.912; birth_date 1967 ~
+// 1967-01-13: same year +0.020; also listed as us_csl:8279".
+std::string EvidenceSummary(const Match& m);
+
+// `text` made safe for a spreadsheet cell: prefixed with ' when it starts with = + - @, a
+// tab or a carriage return (OWASP, CSV injection), then quoted as RFC 4180 wants.
+std::string CsvCell(std::string_view text);
 
 // Screens every record of `in` and writes the results to `out`. Fails on a read or write
 // error, on input that is not of its format, and with options.strict on the first problem

@@ -10,6 +10,7 @@
 #include "index/name_table.h"
 #include "match/attributes.h"
 #include "match/name_scorer.h"
+#include "screen/groups.h"
 #include "vigil/screen.h"
 
 namespace vigil {
@@ -85,7 +86,31 @@ struct Screener::Rep {
   std::unordered_map<std::string_view, const Entity*> by_id;
   index::NameTable names;
   index::IdentifierIndex identifiers;
+  // Parties listed more than once (screen/groups.h): entity -> first entity of its party,
+  // and the entities of each party of two or more. `grouped`: some party has two or more.
+  std::vector<uint32_t> group;
+  std::unordered_map<uint32_t, std::vector<uint32_t>> members;
+  std::vector<uint8_t> in_party;  // per entity: 1 when its party has two or more records
+  bool grouped = false;
+  std::vector<std::string> list_names;                        // per entity: Listing::list_name
+  std::unordered_map<std::string, const Entity*> former_ids;  // "us_csl:<_id>" -> entity
 };
+
+namespace {
+
+// Listing::list_name of `e`, on the list titled `title`.
+std::string ListName(const std::string& title, const Entity& e) {
+  std::string out = title;
+  const char* sep = ": ";
+  for (const Property& p : e.properties) {
+    if (p.key != "csl_source") continue;
+    out += sep + p.value;
+    sep = "; ";
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string_view ToString(Decision decision) {
   switch (decision) {
@@ -112,8 +137,23 @@ Status Screener::Create(std::vector<LoadedList> lists, std::unique_ptr<Screener>
                                        list.info.source + "' was given more than once?)");
       }
       rep->entities.push_back(&e);
+      rep->list_names.push_back(ListName(list.info.title, e));
+      for (const Property& p : e.properties) {
+        if (p.key == "csl_id") rep->former_ids.emplace(e.source + ":" + p.value, &e);
+      }
     }
   }
+  rep->group = screen::GroupEntities(rep->entities);
+  rep->in_party.assign(rep->group.size(), 0);
+  for (uint32_t i = 0; i < rep->group.size(); ++i) {
+    if (rep->group[i] != i) {
+      rep->in_party[i] = rep->in_party[rep->group[i]] = 1;
+      std::vector<uint32_t>& m = rep->members[rep->group[i]];
+      if (m.empty()) m.push_back(rep->group[i]);
+      m.push_back(i);
+    }
+  }
+  rep->grouped = !rep->members.empty();
   rep->names.Build(rep->entities);
   rep->identifiers.Build(rep->entities);
   out->reset(new Screener(std::move(rep)));
@@ -193,6 +233,25 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     keys.clear();
     for (uint32_t entity : hot) {
       keys.emplace_back(id_evidence.count(entity) != 0 ? 2.0 : best[entity].score, entity);
+    }
+    if (rep_->grouped) {  // N parties, not N records: one key per party, its best
+      auto parties = std::partition(keys.begin(), keys.end(),
+                                    [&](const auto& k) { return !rep_->in_party[k.second]; });
+      if (keys.end() - parties > 1) {
+        std::sort(parties, keys.end(), [&](const auto& a, const auto& b) {
+          const uint32_t ga = rep_->group[a.second], gb = rep_->group[b.second];
+          return ga != gb ? ga < gb : a.first > b.first;
+        });
+        keys.erase(std::unique(parties, keys.end(),
+                               [&](const auto& a, const auto& b) {
+                                 return rep_->group[a.second] == rep_->group[b.second];
+                               }),
+                   keys.end());
+      }
+      if (keys.size() < options.top) {
+        floor_value = 0;
+        return 0.0;
+      }
     }
     std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(options.top - 1),
                      keys.end(), std::greater<>());
@@ -298,7 +357,8 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   });
   std::vector<std::pair<uint32_t, Best>> ranked;
-  std::vector<double> finals;  // min-heap of the best `top` final scores so far
+  std::vector<double> finals;  // min-heap of the best `top` final scores so far, one a party
+  std::unordered_map<uint32_t, double> party_final;  // grouped parties ranked so far
   for (const auto& [bound, entity] : order) {
     if (options.top == 0) break;
     if (bound < options.min_score) break;
@@ -311,6 +371,11 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     if (id_evidence.count(entity) != 0) b.score = std::max(b.score, kIdentifierScore);
     if (b.score <= 0 || b.score < options.min_score) continue;
     ranked.emplace_back(entity, b);
+    // A party already in `finals` keeps its first score there: a lower bound of its best,
+    // which can only keep the loop going longer.
+    if (rep_->in_party[entity] && !party_final.emplace(rep_->group[entity], b.score).second) {
+      continue;
+    }
     finals.push_back(b.score);
     std::push_heap(finals.begin(), finals.end(), std::greater<>());
     if (finals.size() > options.top) {
@@ -327,6 +392,18 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     return a.first < b.first;
   };
   size_t keep = std::min(options.top, ranked.size());
+  if (!party_final.empty()) {
+    // One match a party: its best record.
+    std::sort(ranked.begin(), ranked.end(), better);
+    std::vector<std::pair<uint32_t, Best>> parties;
+    std::unordered_map<uint32_t, bool> seen;
+    for (const auto& r : ranked) {
+      if (parties.size() == options.top) break;
+      if (seen.emplace(rep_->group[r.first], true).second) parties.push_back(r);
+    }
+    ranked = std::move(parties);
+    keep = ranked.size();
+  }
   std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
                     ranked.end(), better);
   ranked.resize(keep);
@@ -348,6 +425,12 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       for (Evidence& ev : it->second) {
         ev.effect = std::max(0.0, m.score - attributed);
         m.evidence.push_back(std::move(ev));
+      }
+    }
+    m.list_name = rep_->list_names[entity];
+    if (rep_->in_party[entity]) {
+      for (uint32_t other : rep_->members.at(rep_->group[entity])) {
+        if (other != entity) m.also_on.push_back({rep_->entities[other], rep_->list_names[other]});
       }
     }
     m.matched_name = m.entity->names[ref.name].full;
@@ -373,7 +456,9 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
 
 const Entity* Screener::Find(std::string_view id) const {
   auto it = rep_->by_id.find(id);
-  return it == rep_->by_id.end() ? nullptr : it->second;
+  if (it != rep_->by_id.end()) return it->second;
+  auto former = rep_->former_ids.find(std::string(id));
+  return former == rep_->former_ids.end() ? nullptr : former->second;
 }
 
 const std::vector<LoadedList>& Screener::lists() const { return rep_->lists; }

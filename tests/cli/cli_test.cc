@@ -360,11 +360,13 @@ TEST(CliBatchTest, CsvInAndOut) {
             "Korea Computer Center,organization,,,c2\n"
             "Zzyzx Qwvj,,,,c3\n");
   Result r = Vigil({"screen", "--input", (dir / "in.csv").string(), "--output",
-                    (dir / "out.csv").string(), "--top", "2", "--min-score", "0"});
+                    (dir / "out.csv").string(), "--top", "2", "--min-score", "0", "--all"});
   ASSERT_EQ(r.code, 0) << r.err;
   std::vector<std::string> lines = Lines(ReadAll(dir / "out.csv"));
   ASSERT_FALSE(lines.empty());
-  EXPECT_EQ(lines[0], "query_id,query_name,rank,match_id,match_name,matched_name,score");
+  EXPECT_EQ(lines[0],
+            "query_id,query_name,rank,match_id,match_name,matched_name,score,decision,list,kind,"
+            "lists_version,evidence");
   std::vector<std::string> c1, c2, c3;
   std::string order;
   for (size_t k = 1; k < lines.size(); ++k) {
@@ -383,7 +385,28 @@ TEST(CliBatchTest, CsvInAndOut) {
       << c2[0];
   // A query with no match still has one row, with empty match columns.
   ASSERT_EQ(c3.size(), 1u);
-  EXPECT_EQ(c3[0], "c3,Zzyzx Qwvj,,,,,");
+  EXPECT_EQ(c3[0].rfind("c3,Zzyzx Qwvj,,,,,,none,,,", 0), 0u) << c3[0];
+
+  // Without --all only what an analyst must look at; --excel: BOM and CRLF.
+  r = Vigil({"screen", "--input", (dir / "in.csv").string(), "--output",
+             (dir / "excel.csv").string(), "--top", "2", "--min-score", "0", "--excel"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string excel = ReadAll(dir / "excel.csv");
+  EXPECT_EQ(excel.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_NE(excel.find("evidence\r\n"), std::string::npos);
+  lines = Lines(excel.substr(3));
+  size_t rows = 0;
+  for (size_t k = 1; k < lines.size(); ++k) {
+    if (lines[k].empty()) continue;
+    ++rows;
+    EXPECT_TRUE(Contains(lines[k], ",match,") || Contains(lines[k], ",review,") ||
+                lines[k].rfind("c3,Zzyzx Qwvj,,,,,,none,", 0) == 0)
+        << lines[k];
+  }
+  EXPECT_EQ(rows, 3u);  // Kim Jong Un, Korea Computer Center, and c3's none row
+  r = Vigil({"screen", "--input", (dir / "in.csv").string(), "--excel"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_TRUE(Contains(r.err, "--excel writes CSV")) << r.err;
 }
 
 TEST(CliBatchTest, MalformedJsonlLineNamesFileAndLine) {

@@ -15,7 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "server/service.h"
 #include "test_util.h"
+#include "util/csv.h"
 #include "util/file.h"
 #include "vigil/screen.h"
 
@@ -221,6 +223,191 @@ TEST_F(BatchTest, UnknownCsvColumnAndJsonlFieldAreReportedOnce) {
   EXPECT_TRUE(Has(r.warnings[0], "in.jsonl:1: unknown field \"category\"")) << r.warnings[0];
   EXPECT_TRUE(Has(r.warnings[0], "reported once")) << r.warnings[0];
   EXPECT_EQ(r.stats.queries, 50u);
+}
+
+// CSV output for a spreadsheet: the rows of `out` as fields (after the header, which is
+// checked), the first bytes and line ends as given.
+std::vector<std::vector<std::string>> CsvRows(std::string out) {
+  const std::string kHeader =
+      "query_id,query_name,rank,match_id,match_name,matched_name,score,decision,list,kind,"
+      "lists_version,evidence";
+  if (out.starts_with("\xEF\xBB\xBF")) out.erase(0, 3);
+  EXPECT_TRUE(out.starts_with(kHeader)) << out.substr(0, 200);
+  util::CsvReader reader(out, ',', "out.csv");
+  util::CsvRecord rec;
+  std::vector<std::vector<std::string>> rows;
+  EXPECT_TRUE(reader.Next(&rec));  // the header
+  while (reader.Next(&rec)) {
+    EXPECT_EQ(rec.fields.size(), 12u) << rec.line;
+    rows.push_back(rec.fields);
+  }
+  EXPECT_TRUE(reader.status().ok()) << reader.status().ToString();
+  return rows;
+}
+
+BatchTest::Run ScreenToCsv(const Screener& screener, const std::string& input,
+                           const BatchOptions& base) {
+  BatchTest::Run r;
+  std::istringstream in(input);
+  std::ostringstream out;
+  BatchOptions opt = base;
+  opt.warning = [&](const std::string& w) { r.warnings.push_back(w); };
+  r.status = ScreenBatch(screener, in, "in.csv", Format::kCsv, out, Format::kCsv, opt, &r.stats);
+  r.out = out.str();
+  return r;
+}
+
+// decision, list, kind, lists_version and evidence after the first columns; rows under the
+// review threshold only with `all`; a query with nothing to review still has its row.
+TEST_F(BatchTest, CsvOutputHasDecisionListKindVersionEvidence) {
+  const std::string input =
+      "id,name,dob,country\nk,Kim Jong Un,1984-01-08,KP\nz,Zqxwv Jjkq,,\nw,Kim,,\n";
+  BatchOptions opt;
+  opt.lists_version = ListsVersion(screener_->lists());
+  ASSERT_EQ(opt.lists_version.size(), 12u);
+  Run r = ScreenToCsv(*screener_, input, opt);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  auto rows = CsvRows(r.out);
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0][0], "k");
+  EXPECT_EQ(rows[0][3], "us_ofac_sdn:20157");
+  EXPECT_EQ(rows[0][7], "match");
+  EXPECT_EQ(rows[0][8], screener_->lists()[0].info.title);
+  EXPECT_EQ(rows[0][9], "person");
+  EXPECT_TRUE(Has(rows[0][11], "name 'KIM, Jong Un' (primary)")) << rows[0][11];
+  EXPECT_TRUE(Has(rows[0][11], "birth_date 1984-01-08 ~ 08 Jan 1984: same date")) << rows[0][11];
+  EXPECT_TRUE(Has(rows[0][11], "country KP ~ KP")) << rows[0][11];
+  std::map<std::string, size_t> per_query;
+  size_t below = 0;
+  for (const auto& row : rows) {
+    ++per_query[row[0]];
+    EXPECT_EQ(row[10], opt.lists_version);
+    if (row[7] == "none") {
+      EXPECT_EQ(row[3], "") << "a match under the review threshold was written";
+      EXPECT_EQ(row[2], "");
+    } else {
+      EXPECT_GE(std::stod(row[6]), kReviewThreshold);
+    }
+  }
+  EXPECT_EQ(per_query["z"], 1u);  // its row says: screened, nothing to review
+  EXPECT_EQ(per_query.size(), 3u);
+
+  opt.all = true;
+  Run all = ScreenToCsv(*screener_, input, opt);
+  ASSERT_TRUE(all.status.ok()) << all.status.ToString();
+  auto all_rows = CsvRows(all.out);
+  for (const auto& row : all_rows) {
+    if (!row[6].empty() && std::stod(row[6]) < kReviewThreshold) {
+      ++below;
+      EXPECT_EQ(row[7], "none");
+      EXPECT_FALSE(row[3].empty());
+    }
+  }
+  EXPECT_GT(below, 0u) << "--all writes the weak matches too";
+  // The same rows at or above the threshold, in the same order.
+  std::vector<std::vector<std::string>> kept, kept_all;
+  for (const auto& row : rows) {
+    if (row[7] != "none") kept.push_back(row);
+  }
+  for (const auto& row : all_rows) {
+    if (row[7] != "none") kept_all.push_back(row);
+  }
+  EXPECT_EQ(kept, kept_all);
+}
+
+// Text that starts with = + - @, a tab or a carriage return would run as a formula in a
+// spreadsheet: it is written with a leading '. Other text is written as it was.
+TEST_F(BatchTest, CsvCellsNeverStartAFormula) {
+  for (const std::string& bad :
+       {std::string("=HYPERLINK(\"http://x\",\"Kim\")"), std::string("+1+1"), std::string("-2+3"),
+        std::string("@SUM(A1)"), std::string("\tx"), std::string("\rx")}) {
+    std::string cell = CsvCell(bad);
+    std::string unquoted = cell;
+    if (unquoted.starts_with('"')) {
+      unquoted = unquoted.substr(1, unquoted.size() - 2);
+      std::string plain;
+      for (size_t i = 0; i < unquoted.size(); ++i) {
+        plain.push_back(unquoted[i]);
+        if (unquoted[i] == '"') ++i;  // "" is one quote
+      }
+      unquoted = plain;
+    }
+    EXPECT_EQ(unquoted, "'" + bad) << cell;
+  }
+  EXPECT_EQ(CsvCell("Kim Jong Un"), "Kim Jong Un");
+  EXPECT_EQ(CsvCell("KIM, Jong Un"), "\"KIM, Jong Un\"");
+  EXPECT_EQ(CsvCell(""), "");
+
+  // In a run: query ids and names as given by the input.
+  Run r = ScreenToCsv(*screener_,
+                      "id,name\n=1+2,Kim Jong Un\n@x,\"=HYPERLINK(\"\"http://evil\"\",\"\"Kim Jong "
+                      "Un\"\")\"\n",
+                      BatchOptions{});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  auto rows = CsvRows(r.out);
+  ASSERT_GE(rows.size(), 2u);
+  for (const auto& row : rows) {
+    for (const std::string& f : row) {
+      EXPECT_TRUE(f.empty() || std::string_view("=+@\t\r").find(f[0]) == std::string_view::npos)
+          << f;
+    }
+  }
+  EXPECT_EQ(rows.front()[0], "'=1+2");
+  EXPECT_EQ(rows.back()[1], "'=HYPERLINK(\"http://evil\",\"Kim Jong Un\")");
+}
+
+// --excel: a UTF-8 byte order mark first and CRLF line ends; Hangul comes through.
+TEST_F(BatchTest, ExcelCsvStartsWithBomAndEndsLinesWithCrLf) {
+  BatchOptions opt;
+  opt.excel = true;
+  Run r = ScreenToCsv(*screener_, "name\n김정은\nКим Чен Ын\n金正恩\n", opt);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_GE(r.out.size(), 3u);
+  EXPECT_EQ(r.out.substr(0, 3), "\xEF\xBB\xBF");
+  size_t lf = 0;
+  for (size_t i = 0; i < r.out.size(); ++i) {
+    if (r.out[i] != '\n') continue;
+    ++lf;
+    EXPECT_TRUE(i > 0 && r.out[i - 1] == '\r') << "a line ends without CR at byte " << i;
+  }
+  EXPECT_GE(lf, 4u);
+  EXPECT_TRUE(Has(r.out, "\r\n3,김정은,") || Has(r.out, "\r\n2,김정은,")) << r.out;
+  EXPECT_TRUE(Has(r.out, "Ким Чен Ын")) << r.out;
+  auto rows = CsvRows(r.out);
+  EXPECT_GE(rows.size(), 3u);
+
+  Run plain = ScreenToCsv(*screener_, "name\n김정은\n", BatchOptions{});
+  EXPECT_FALSE(plain.out.starts_with("\xEF\xBB\xBF"));
+  EXPECT_FALSE(Has(plain.out, "\r\n"));
+}
+
+// The CSV's lists_version is the version the API answers carry for the same lists.
+TEST_F(BatchTest, ListsVersionIsTheApiVersion) {
+  std::shared_ptr<const server::Snapshot> snap;
+  ASSERT_TRUE(server::LoadSnapshot({VIGIL_SAMPLE_DIR}, LoadOptions{}, 1, &snap).ok());
+  EXPECT_EQ(ListsVersion(snap->screener->lists()), snap->version);
+  EXPECT_EQ(ListsVersion(screener_->lists()), snap->version);  // the same files
+}
+
+// The issue's input examples, in one file: an unknown country, an ambiguous date and an
+// ignored column each give a warning with their line; --strict stops at the first.
+TEST_F(BatchTest, IssueInputExamplesWarnWithTheirLine) {
+  const std::string input =
+      "name,country,dob,segment\nKim Jong Un,Narnia,,retail\nKim Jong Un,,08/01/1984,retail\n";
+  Run r = ScreenToCsv(*screener_, input, BatchOptions{});
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.warnings.size(), 3u);
+  EXPECT_TRUE(Has(r.warnings[0], "in.csv:1: column 4 (\"segment\")")) << r.warnings[0];
+  EXPECT_TRUE(Has(r.warnings[1], "in.csv:2: country 'Narnia'")) << r.warnings[1];
+  EXPECT_TRUE(Has(r.warnings[2], "in.csv:3: dob '08/01/1984' is ambiguous")) << r.warnings[2];
+  BatchOptions strict;
+  strict.strict = true;
+  Run s = ScreenToCsv(*screener_, input, strict);
+  EXPECT_EQ(s.status.code(), Status::Code::kCorruption);
+  EXPECT_TRUE(Has(s.status.message(), "in.csv:1: ")) << s.status.message();
+  Run s2 = ScreenToCsv(*screener_, "name,dob\nKim Jong Un,08/01/1984\n", strict);
+  EXPECT_TRUE(Has(s2.status.message(), "in.csv:2: dob '08/01/1984' is ambiguous"))
+      << s2.status.message();
 }
 
 TEST_F(BatchTest, CsvHeaderProblemsStopTheRun) {

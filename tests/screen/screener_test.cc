@@ -192,8 +192,10 @@ TEST_F(ScreenerTest, BatchCsvInAndOut) {
                                   screen::Format::kCsv, opt, &stats)
                   .ok());
   std::string text = out.str();
+  // The first seven columns in their places; the spreadsheet columns after them.
   EXPECT_EQ(text.substr(0, text.find('\n')),
-            "query_id,query_name,rank,match_id,match_name,matched_name,score");
+            "query_id,query_name,rank,match_id,match_name,matched_name,score,decision,list,kind,"
+            "lists_version,evidence");
   EXPECT_NE(text.find("c1,\"KIM, Jong Un\",1,us_ofac_sdn:20157,\"KIM, Jong Un\""),
             std::string::npos)
       << text;

@@ -40,7 +40,11 @@ TEST(CslCsvTest, MapsFixture) {
   ASSERT_EQ(l.entities.size(), 4u);
   EXPECT_EQ(l.entities[0].id, "us_csl:30882");
   EXPECT_EQ(l.entities[1].id, "us_csl:9647");
-  EXPECT_EQ(l.entities[2].id, "us_csl:dcc742038bcb47f1bf9e805ef279484d");
+  // Not a number (a BIS row): the sub-list code and 8 hex digits of SHA-256 of code, name
+  // and addresses; the file's _id is kept as a property.
+  EXPECT_EQ(l.entities[2].id, "us_csl:EL-1289a276");
+  EXPECT_EQ(l.entities[2].source_id, "EL-1289a276");
+  EXPECT_TRUE(HasProperty(l.entities[2], "csl_id", "dcc742038bcb47f1bf9e805ef279484d"));
   EXPECT_EQ(l.entities[3].id, "us_csl:9999");
 
   ASSERT_EQ(l.info.warnings.size(), 6u);
@@ -162,6 +166,36 @@ TEST(CslCsvTest, MapsUntypedBisEntryAndVessel) {
   EXPECT_TRUE(HasProperty(v, "vessel_type", "Tug"));
   EXPECT_TRUE(HasProperty(v, "gross_tonnage", "2595"));
   EXPECT_TRUE(HasProperty(v, "call_sign", "CL2192"));
+}
+
+// Short ids do not depend on the file's _id (a content hash that changes with any edit) nor
+// on the row's position: the same row under another _id, further down, keeps its id; a row
+// equal in sub-list, name and addresses to an earlier one gets "-2".
+TEST(CslCsvTest, ShortIdsAreStableAndUnique) {
+  std::string bytes = ReadAll(kFixture);
+  LoadedList a;
+  ASSERT_TRUE(LoadCsl(kFixture, &a).ok());
+  // The same file with the BIS row's _id changed and a copy of the row (new _id) appended.
+  std::string changed = bytes;
+  const std::string old_id = "dcc742038bcb47f1bf9e805ef279484d";
+  size_t at = changed.find(old_id);
+  ASSERT_NE(at, std::string::npos);
+  size_t end = changed.find('\n', at);
+  std::string line = changed.substr(at - 1, end - at + 2);  // with its quote and '\n'
+  changed.replace(at, old_id.size(), "0123456789abcdef0123456789abcdef01234567890123456789abcd");
+  std::string copy = line;
+  copy.replace(1, old_id.size(), "ffffffffffffffffffffffffffffffff");
+  changed += copy;
+  fs::path dir = fs::path(::testing::TempDir()) / "csl_short_ids";
+  fs::create_directories(dir);
+  std::ofstream(dir / "consolidated.csv", std::ios::binary) << changed;
+  LoadedList b;
+  Status s = LoadCsl(dir / "consolidated.csv", &b);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(b.entities.size(), a.entities.size() + 1);
+  for (size_t i = 0; i < a.entities.size(); ++i) EXPECT_EQ(b.entities[i].id, a.entities[i].id);
+  EXPECT_EQ(b.entities.back().id, "us_csl:EL-1289a276-2");
+  EXPECT_TRUE(HasProperty(b.entities.back(), "csl_id", "ffffffffffffffffffffffffffffffff"));
 }
 
 TEST(CslCsvTest, MissingFileFailsAndLeavesOutUntouched) {

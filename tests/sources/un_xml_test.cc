@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sources/common.h"
 #include "vigil/list.h"
@@ -195,6 +197,30 @@ TEST(UnXmlTest, MapsEntity) {
   EXPECT_EQ(a.country, "KP");
   EXPECT_EQ(a.country_name, "Democratic People's Republic of Korea");
   EXPECT_EQ(a.note, "head office");
+}
+
+// The UN has no field for IMO numbers; its comments state them, in several wordings. They
+// become kImo identifiers (so the same company on OFAC is one party); other numbers do not.
+TEST(UnXmlTest, ImoNumbersInCommentsBecomeIdentifiers) {
+  std::ifstream in(kFixture, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string old_comment = "Trades in example goods.";
+  size_t at = bytes.find(old_comment);
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, old_comment.size(),
+                "Owner of SAM MA 2. IMO number: 5954061. Company Number IMO 5434358; "
+                "International Maritime Organization (IMO) Number: 1790183. Tonnage IMO "
+                "12345678; SIMON 7654321.");
+  LoadedList list;
+  ASSERT_TRUE(LoadUnXml(WriteTemp("un_imo.xml", bytes), &list).ok());
+  const Entity* e = Find(list, "un_sc:KPe.992");
+  ASSERT_NE(e, nullptr);
+  std::vector<std::string> numbers;
+  for (const Identifier& id : e->identifiers) {
+    EXPECT_EQ(id.kind, IdKind::kImo);
+    numbers.push_back(id.value);
+  }
+  EXPECT_EQ(numbers, (std::vector<std::string>{"5954061", "5434358", "1790183"}));
 }
 
 TEST(UnXmlTest, SkipsRecordsWithoutReferenceAndDuplicates) {

@@ -5,11 +5,19 @@
 // One CSV record per entry of one sub-list (SDN, Entity List, DPL, MEU, ...), columns
 // found by header name, several values in one field joined with ';'. Mapping decisions:
 //
-// - id "us_csl:<_id>". A row whose _id is empty is skipped with a warning. The same _id
-//   can appear on two sub-lists (the real 2023-11 snapshot has 7: SSI and NS-MBS, PLC and
-//   SDN share OFAC ids): the second row is merged into the first entity (its sub-list,
-//   programs, names, addresses, ids, ... are added when new) with a warning, so that no
-//   list membership is lost. The same _id twice on the same sub-list is skipped.
+// - id: short and stable across versions. A row whose _id is a number (every Treasury
+//   row: the _id is the OFAC ent_num, as entity_number says) keeps it: "us_csl:8279", the
+//   same number as "us_ofac_sdn:8279". Other rows (BIS, State) have a 32- or 56-digit hash
+//   as _id, which says nothing and may change with any edit: they become
+//   "us_csl:<sub-list code>-<8 hex digits>", the digits from SHA-256 of the sub-list code,
+//   name and addresses ("us_csl:EL-1f0c2a9b"); a row equal on all three to an earlier one
+//   gets "-2", "-3", ... in file order. The _id as the file has it stays as Property
+//   "csl_id" when it differs (Screener::Find() accepts the old "us_csl:<_id>" form too). A row
+//   whose _id is empty is skipped with a warning. The same _id can appear on two sub-lists (the
+//   real 2023-11 snapshot has 7: SSI and NS-MBS, PLC and SDN share OFAC ids): the second row is
+//   merged into the first entity (its sub-list, programs, names, addresses, ids, ... are added when
+//   new) with a warning, so that no list membership is lost. The same _id twice on the same
+//   sub-list is skipped.
 // - A record equal to the header (the real file repeats its header as line 2) is skipped
 //   with a warning; it still counts in rows_read, which counts every data record.
 // - programs from `programs`; when empty (the BIS and State lists) the sub-list's short
@@ -40,6 +48,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "model/country.h"
@@ -354,6 +363,9 @@ class CslParser {
     Entity e = Build(id);
     auto [it, inserted] = index_.emplace(id, list_->entities.size());
     if (inserted) {
+      e.source_id = ShortId(id);
+      if (e.source_id != id) e.properties.push_back(Property{"csl_id", id});
+      e.id = std::string(kSource) + ":" + e.source_id;
       list_->entities.push_back(std::move(e));
       return Status::Ok();
     }
@@ -373,6 +385,21 @@ class CslParser {
 
  private:
   void Warn(size_t line, std::string msg) { sources::Warn(list_, file_, line, std::move(msg)); }
+
+  // The short id of a new entity whose _id is `id` (see the file comment).
+  std::string ShortId(const std::string& id) {
+    const bool number = id.size() <= 12 && std::all_of(id.begin(), id.end(),
+                                                       [](char c) { return c >= '0' && c <= '9'; });
+    if (number) return id;
+    const std::string code = SubListCode(Get("source"));
+    std::string key = code + "\n" + Get("name") + "\n" + Get("addresses");
+    std::string base = code + "-" + util::Sha256Hex(key).substr(0, 8);
+    std::string out = base;
+    for (int n = 2; !short_ids_.insert(out).second; ++n) {
+      out = base + "-" + std::to_string(n);
+    }
+    return out;
+  }
 
   // The trimmed field of the current record under header `name`; "" when no such column.
   std::string Get(const std::string& name) const {
@@ -481,6 +508,7 @@ class CslParser {
   std::vector<std::string> header_;
   std::unordered_map<std::string, size_t> col_;
   std::unordered_map<std::string, size_t> index_;  // _id -> position in entities
+  std::unordered_set<std::string> short_ids_;      // ids made by ShortId()
   const util::CsvRecord* rec_ = nullptr;
 };
 

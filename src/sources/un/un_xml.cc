@@ -7,7 +7,9 @@
 // cannot be used (no reference number, no name, a repeated reference number) are skipped
 // with a warning; parts of a record that cannot be understood (an impossible date of
 // birth, a document without a number) are dropped with a warning, keeping the text as a
-// Property where it would otherwise be lost.
+// Property where it would otherwise be lost. IMO numbers stated in COMMENTS1 (the UN has
+// no field for them; "IMO number: 5571322") also become identifiers of kind kImo, so that
+// the same company on another list is found as one party (src/screen/groups.h).
 //
 // Entities: pugixml expands only XML's five predefined entities and character references,
 // never a DOCTYPE's (so no external entity is ever fetched). A DOCTYPE that declares
@@ -83,6 +85,30 @@ void AddUnique(std::vector<T>* v, T item) {
   if (std::find(v->begin(), v->end(), item) == v->end()) v->push_back(std::move(item));
 }
 
+// The IMO numbers the comments state: "IMO number: 5571322", "International Maritime
+// Organization (IMO) Number: 1790183", "Company Number IMO 5434358". Seven digits after
+// "IMO" and, between them, only "number", spaces and ":().".
+std::vector<std::string> ImoNumbersIn(std::string_view text) {
+  std::vector<std::string> out;
+  for (size_t at = text.find("IMO"); at != std::string_view::npos; at = text.find("IMO", at + 3)) {
+    if (at > 0 && std::isalnum(static_cast<unsigned char>(text[at - 1]))) continue;
+    size_t i = at + 3;
+    for (;;) {
+      while (i < text.size() && std::string_view(" :().").find(text[i]) != std::string_view::npos) {
+        ++i;
+      }
+      if (!util::StartsWithIgnoreCase(text.substr(i), "number")) break;
+      i += 6;
+    }
+    size_t digits = 0;
+    while (i + digits < text.size() && std::isdigit(static_cast<unsigned char>(text[i + digits]))) {
+      ++digits;
+    }
+    if (digits == 7) AddUnique(&out, std::string(text.substr(i, digits)));
+  }
+  return out;
+}
+
 NameKind AliasKind(std::string_view quality) {
   if (quality == "Low") return NameKind::kWeakAlias;
   if (quality == "f.k.a.") return NameKind::kFormerName;
@@ -146,6 +172,13 @@ class RecordMapper {
       if (d > e.updated_on) e.updated_on = std::move(d);  // ISO dates sort as text
     }
     e.remarks = std::string(util::Trim(rec.child("COMMENTS1").child_value()));
+    for (std::string& number : ImoNumbersIn(e.remarks)) {
+      Identifier id;
+      id.kind = IdKind::kImo;
+      id.type = "IMO number (stated in the comments)";
+      id.value = std::move(number);
+      e.identifiers.push_back(std::move(id));
+    }
 
     std::string gender = util::AsciiLower(Field(rec, "GENDER"));
     if (gender == "male" || gender == "female") {
