@@ -184,7 +184,7 @@ bool ParseJsonBody(const http::Request& req, http::Response& res, json* out) {
   }
   try {
     *out = json::parse(req.body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e400
     // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag.
     std::string what = e.what();
     if (size_t p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
