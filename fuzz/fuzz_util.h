@@ -82,13 +82,21 @@ inline std::vector<std::string_view> SplitParts(std::string_view data, std::stri
   return parts;
 }
 
-// A loader's error must name where it happened (the file), per the project's rule.
-inline void CheckError(const Status& s, std::string_view file) {
+// A failed load or batch must say where (the project's rule): its message names `where`
+// (a file or a folder, in full or by its last component) or a file in that folder.
+inline void CheckError(const Status& s, const std::filesystem::path& where) {
   if (s.ok()) return;
-  if (s.message().empty()) Fail("load failed with an empty message");
-  if (s.ToString().find(file) == std::string::npos) {
-    Fail("load error does not name the file " + std::string(file) + ": " + s.ToString());
+  if (s.message().empty()) Fail("failed with an empty message");
+  std::string text = s.ToString();
+  std::vector<std::string> names = {where.string(), where.filename().string()};
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(where, ec)) {
+    names.push_back(e.path().filename().string());
   }
+  for (const std::string& n : names) {
+    if (!n.empty() && text.find(n) != std::string::npos) return;
+  }
+  Fail("the error does not say where (" + where.string() + "): " + text);
 }
 
 // What every loaded list promises (vigil/list.h, vigil/entity.h): ids unique within the

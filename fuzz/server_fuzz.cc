@@ -3,8 +3,8 @@
 // Attacks the whole service through its real transport (src/server/transport.cc, Boost.Beast
 // on Asio): a Server over the fixture lists listens on a loopback port; each input is
 // sent as the bytes of one connection, which is then half-closed. Whatever comes back must
-// be HTTP responses, none of them a 500, and the server must close the connection within
-// 15 seconds.
+// be HTTP responses, none of them a 500 (but a failed reload's), and the server must close the
+// connection within 15 seconds.
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -89,7 +89,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!whole && vigil::fuzz::AsView(data, size).find("HEAD") != std::string_view::npos) break;
     if (!whole)
       vigil::fuzz::Fail("the server's answer is not HTTP: " + ec.message() + "\n" + answer);
-    if (parser.get().result_int() == 500) vigil::fuzz::Fail("answered 500:\n" + answer);
+    // 500 is a handler that failed (a reload that fails answers reload_failed: no finding).
+    if (parser.get().result_int() == 500 &&
+        parser.get().body().find("reload_failed") == std::string::npos) {
+      vigil::fuzz::Fail("answered 500:\n" + answer);
+    }
   }
   return 0;
 }
