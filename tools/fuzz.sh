@@ -15,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
 shift || true
+tools/deps.sh  # clang and libclang-rt-14-dev among them
 
 echo "== fuzz build (clang, libFuzzer + ASan + UBSan, build-fuzz/) =="
 start=$(date +%s)
