@@ -4,7 +4,8 @@
 // files, splitting one input into several files, and a Screener over the test fixtures.
 //
 // A harness aborts (a finding) when the code under test breaks a contract the harness can
-// check: a loader that fails without saying where, a handler that throws or answers 500.
+// check: an error that does not say where, a loaded list that breaks the promises of
+// vigil/list.h and vigil/entity.h, a handler that throws or answers 500.
 
 #ifndef VIGIL_FUZZ_FUZZ_UTIL_H_
 #define VIGIL_FUZZ_FUZZ_UTIL_H_

@@ -12,6 +12,8 @@
 
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <thread>
 
@@ -47,17 +49,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace beast = boost::beast;
   namespace bhttp = boost::beast::http;
   static const int port = StartServer();
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) vigil::fuzz::Fail("socket()");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  // Connecting may fail for a moment when the machine runs out of ephemeral ports (other
+  // load on loopback): that is no finding, so retry for a while.
+  int fd = -1;
+  for (int attempt = 0; fd < 0; ++attempt) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) vigil::fuzz::Fail(std::string("socket(): ") + std::strerror(errno));
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) break;
+    int err = errno;
+    ::close(fd);
+    fd = -1;
+    if (attempt == 100) {
+      vigil::fuzz::Fail(std::string("connect() to the fuzzed server: ") + std::strerror(err));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   timeval timeout{15, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    vigil::fuzz::Fail("connect() to the fuzzed server");
-  }
+  linger no_time_wait{1, 0};  // closed after the server closed: reset, keep no port waiting
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &no_time_wait, sizeof no_time_wait);
   for (size_t sent = 0; sent < size;) {
     ssize_t n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
     if (n <= 0) break;  // the server answered and closed early
