@@ -2,8 +2,9 @@
 //
 // Attacks Screener::Screen (normalization, the candidate index, scoring, attributes) with
 // arbitrary queries against the fixture lists. The input's lines are the name, the type,
-// the date of birth, the country, then identifiers. The index must find what scoring every
-// name finds (ScreenOptions::exhaustive: "same results").
+// the date of birth, the country, then identifiers; the input's size picks top and
+// min_score. The index must find what scoring every name finds (ScreenOptions::exhaustive:
+// "same results").
 
 #include "fuzz_util.h"
 
@@ -25,6 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t i = 4; i < f.size(); ++i) q.identifiers.push_back(f[i]);
   const Screener& screener = fuzz::FixtureScreener();
   ScreenOptions o;
+  o.top = 1 + size % 12;  // the index's floor depends on how many matches are wanted
+  o.min_score = size % 3 == 0 ? 0.0 : size % 3 == 1 ? kDefaultMinScore : 0.8;
   std::vector<Match> fast = screener.Screen(q, o);
   o.exhaustive = true;
   std::vector<Match> all = screener.Screen(q, o);
