@@ -8,6 +8,7 @@ packages=(
   libicu-dev libpugixml-dev nlohmann-json3-dev libcli11-dev libfmt-dev libssl-dev
   libcpp-httplib-dev libboost-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format
   python3-jellyfish
+  clang libclang-rt-14-dev
   wrk chromium curl
 )
 # The browser tests (tests/web) run on Node.js with npm: Debian's packages, unless the

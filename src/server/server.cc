@@ -149,8 +149,13 @@ struct Server::Rep final : Application {
     model::AppendJsonString(req.path, &line);
     line += ",\"route\":";
     model::AppendJsonString(RouteLabel(route), &line);
-    fmt::format_to(std::back_inserter(line), ",\"status\":{},\"bytes\":{},\"ms\":", res.status,
-                   res.body.size());
+    // Not fmt::format_to(back_inserter): clang 14 mangles its buffer type differently from
+    // Debian's libfmt (built by gcc), so the fuzz build would not link.
+    line += ",\"status\":";
+    line += std::to_string(res.status);
+    line += ",\"bytes\":";
+    line += std::to_string(res.body.size());
+    line += ",\"ms\":";
     model::AppendJsonNumber(std::round(seconds * 1e6) / 1e3, &line);
     line += "}\n";
     [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <future>
+#include <unordered_set>
 #include <utility>
 
 #include "util/file.h"
@@ -251,7 +252,8 @@ bool ParseJsonBody(const http::Request& req, http::Response& res, json* out) {
   }
   // Keys seen so far in each object being parsed, to refuse a key given twice (which would
   // otherwise silently take the last value).
-  std::vector<std::vector<std::string>> keys;
+  // (A set per object: a body of many keys must not cost quadratic time.)
+  std::vector<std::unordered_set<std::string>> keys;
   std::string duplicate;
   auto check = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
     if (event == json::parse_event_t::object_start) {
@@ -260,9 +262,7 @@ bool ParseJsonBody(const http::Request& req, http::Response& res, json* out) {
       keys.pop_back();
     } else if (event == json::parse_event_t::key && !keys.empty() && duplicate.empty()) {
       const std::string& k = parsed.get_ref<const std::string&>();
-      std::vector<std::string>& seen = keys.back();
-      if (std::find(seen.begin(), seen.end(), k) != seen.end()) duplicate = k;
-      seen.push_back(k);
+      if (!keys.back().insert(k).second) duplicate = k;
     }
     return true;
   };

@@ -315,8 +315,8 @@ bool ParseExample(const std::string& key, const json& j, Example* ex, std::strin
     }
     if (vals.empty()) continue;
     echo_props[prop] = vals;
-    auto has = [&](const std::vector<std::string>& set) {
-      return std::find(set.begin(), set.end(), prop) != set.end();
+    auto has = [&p = prop](const std::vector<std::string>& set) {  // clang 14: no binding capture
+      return std::find(set.begin(), set.end(), p) != set.end();
     };
     if (prop == "firstName") {
       first = vals;
