@@ -297,7 +297,7 @@ const NameSearch::TokenPartners& NameSearch::Partners(Scratch& sc, const std::st
                                                       const std::string& qo) const {
   constexpr size_t kMaxCached = 1 << 16;
   sc.key.assign(qt);
-  sc.key += '\x1f';
+  sc.key += query_.syllabic ? '\x1e' : '\x1f';
   sc.key += qo;
   if (auto it = sc.partners.find(sc.key); it != sc.partners.end()) return it->second;
   if (sc.partners.size() >= kMaxCached) sc.partners.clear();
@@ -325,8 +325,8 @@ const NameSearch::TokenPartners& NameSearch::Partners(Scratch& sc, const std::st
       const uint32_t f = index.spelling_forms_[k];
       if (sc.form_token_stamp[f] == sc.token_epoch) continue;
       sc.form_token_stamp[f] = sc.token_epoch;
-      const double sim =
-          match::PairSimilarity(qt, qo, index.form_token_[f], index.form_original_[f]);
+      const double sim = match::PairSimilarity(qt, qo, index.form_token_[f],
+                                               index.form_original_[f], query_.syllabic);
       if (sim <= 0) continue;
       out.forms.emplace_back(f, sim);
       out.max_weight = std::max(out.max_weight, index.form_weight_[f]);
@@ -522,9 +522,9 @@ double NameSearch::ScoreWith(uint32_t name, double joined, int32_t* partner,
       }
     }
   }
-  const double token =
-      match::CombinePairs(pairs, n, query_.weights.data(), query_.total_weight, list_weights,
-                          index_.total_weight_[name], content_, partner, partner_sim);
+  const double token = match::CombinePairs(pairs, n, query_.weights.data(), query_.total_weight,
+                                           list_weights, index_.total_weight_[name], content_,
+                                           query_.syllabic, partner, partner_sim);
   return std::min(1.0, std::max(token, joined));
 }
 

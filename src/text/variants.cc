@@ -18,6 +18,7 @@ struct Suffix {
 struct Tables {
   std::unordered_map<std::string, std::string> variants;
   std::unordered_map<std::string, std::string> particles;
+  std::unordered_map<std::string, std::string> business;
   std::vector<Suffix> suffixes;
 };
 
@@ -37,12 +38,25 @@ const Tables& GetTables() {
       if (cols.size() != 2) continue;
       for (const std::string& v : util::SplitTrimmed(cols[1], "|")) t->particles[v] = cols[0];
     }
+    for (const std::vector<std::string>& cols :
+         util::DataRows("names/business_abbreviations.tsv")) {
+      if (cols.size() != 2) continue;
+      for (const std::string& v : util::SplitTrimmed(cols[1], "|")) t->business[v] = cols[0];
+    }
     return t;
   }();
   return *tables;
 }
 
 }  // namespace
+
+bool CanonicalizeBusinessWord(std::string* token) {
+  const Tables& t = GetTables();
+  auto it = t.business.find(*token);
+  if (it == t.business.end()) return false;
+  *token = it->second;
+  return true;
+}
 
 bool CanonicalizeVariant(std::string* token) {
   const Tables& t = GetTables();

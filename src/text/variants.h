@@ -4,6 +4,8 @@
 // data/names/name_variants.tsv and data/names/particles.tsv:
 //   "mohamad", "mohammed", "muhammad" -> "muhammad";   "ivanoff" -> "ivanov";
 //   "el", "ul", "al" -> "al" (a particle);              "ibn" -> "bin" (a particle).
+// Abbreviated words of organisation names, from data/names/business_abbreviations.tsv:
+//   "tech" -> "technology";  "intl" -> "international";  "mfg" -> "manufacturing".
 // Built once on first use; thread-safe.
 
 #ifndef VIGIL_TEXT_VARIANTS_H_
@@ -16,6 +18,10 @@ namespace vigil::text {
 // Rewrites a normalized token to its canonical spelling; returns true when the token is a
 // particle (low-information: al, bin, de, van ...).
 bool CanonicalizeVariant(std::string* token);
+
+// Rewrites an abbreviated word of an organisation's name to the word ("tech" ->
+// "technology"); returns whether it did. Not for persons' names.
+bool CanonicalizeBusinessWord(std::string* token);
 
 }  // namespace vigil::text
 
