@@ -93,12 +93,14 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
       key += p.original[j];
       key += p.legal_form[j] ? 'L' : '-';
       key += p.particle[j] ? 'P' : '-';
+      key += match::IsPatronymic(p, j) ? 'T' : '-';
       auto [it, inserted] = form_ids.try_emplace(key, static_cast<uint32_t>(form_weight_.size()));
       if (inserted) {
         form_token_.push_back(p.tokens[j]);
         form_original_.push_back(p.original[j]);
         form_weight_.push_back(p.weights[j]);
         form_legal_.push_back(p.legal_form[j] ? 1 : 0);
+        form_patronymic_.push_back(match::IsPatronymic(p, j) ? 1 : 0);
         if (p.legal_form[j]) max_legal_weight_ = std::max(max_legal_weight_, p.weights[j]);
       }
       name_forms_.push_back(NameForm{it->second, p.weights[j]});
@@ -294,10 +296,12 @@ struct NameSearch::Scratch {
 };
 
 const NameSearch::TokenPartners& NameSearch::Partners(Scratch& sc, const std::string& qt,
-                                                      const std::string& qo) const {
+                                                      const std::string& qo,
+                                                      bool patronymic) const {
   constexpr size_t kMaxCached = 1 << 16;
   sc.key.assign(qt);
   sc.key += query_.syllabic ? '\x1e' : '\x1f';
+  sc.key += patronymic ? 'T' : '-';
   sc.key += qo;
   if (auto it = sc.partners.find(sc.key); it != sc.partners.end()) return it->second;
   if (sc.partners.size() >= kMaxCached) sc.partners.clear();
@@ -328,6 +332,7 @@ const NameSearch::TokenPartners& NameSearch::Partners(Scratch& sc, const std::st
       const double sim = match::PairSimilarity(qt, qo, index.form_token_[f],
                                                index.form_original_[f], query_.syllabic);
       if (sim <= 0) continue;
+      if (sim < 1.0 && patronymic != (index.form_patronymic_[f] != 0)) continue;
       out.forms.emplace_back(f, sim);
       out.max_weight = std::max(out.max_weight, index.form_weight_[f]);
     }
@@ -364,7 +369,8 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
 
   const size_t n_tokens = std::min<size_t>(query.tokens.size(), 64);
   for (uint32_t i = 0; i < n_tokens; ++i) {
-    const TokenPartners& partners = Partners(sc, query.tokens[i], query.original[i]);
+    const TokenPartners& partners =
+        Partners(sc, query.tokens[i], query.original[i], match::IsPatronymic(query, i));
     Term term;
     term.q = i;
     term.bound = 0;

@@ -7,6 +7,7 @@
 
 #include "text/analyze.h"
 #include "text/korean.h"
+#include "text/variants.h"
 #include "util/strings.h"
 
 namespace vigil::index {
@@ -20,6 +21,7 @@ match::PreparedName Tokens(std::string_view name, bool person) {
   p.particle = std::move(a.particle);
   p.original = std::move(a.original);
   p.syllabic = a.syllabic;
+  for (const std::string& t : p.tokens) p.patronymic.push_back(text::IsPatronymic(t));
   for (const std::string& t : p.tokens) p.joined += t;
   for (size_t i = 1; i < p.tokens.size(); ++i) p.joined_rotated += p.tokens[i];
   if (!p.tokens.empty()) p.joined_rotated += p.tokens[0];
@@ -49,6 +51,8 @@ match::PreparedName KoreanView(const match::PreparedName& plain) {
       continue;
     }
     k.tokens.push_back(plain.tokens[i]);
+    k.patronymic.resize(k.tokens.size() - 1, false);
+    k.patronymic.push_back(match::IsPatronymic(plain, i));
     k.legal_form.push_back(plain.legal_form[i]);
     k.particle.push_back(plain.particle[i]);
     k.original.push_back(plain.original[i]);
@@ -93,7 +97,9 @@ void TokenStats::Weigh(match::PreparedName* name) const {
   name->total_weight = 0;
   for (size_t i = 0; i < name->tokens.size(); ++i) {
     float w = Weight(name->tokens[i]);
-    if (name->legal_form[i] || name->particle[i]) w *= kLegalFormWeight;
+    if (name->legal_form[i] || name->particle[i] || match::IsPatronymic(*name, i)) {
+      w *= kLegalFormWeight;
+    }
     name->weights.push_back(w);
     name->total_weight += w;
   }
@@ -180,7 +186,9 @@ match::PreparedName NameTable::PrepareCompounds(const match::PreparedName& query
   const size_t n = query.tokens.size();
   for (size_t i = 0; i < n; ++i) {
     const std::string& t = query.tokens[i];
-    if (!content(i)) {
+    if (!content(i) || match::IsPatronymic(query, i)) {
+      c.patronymic.resize(c.tokens.size(), false);
+      c.patronymic.push_back(match::IsPatronymic(query, i));
       c.tokens.push_back(t);
       c.legal_form.push_back(query.legal_form[i]);
       c.particle.push_back(query.particle[i]);

@@ -47,8 +47,8 @@ class TokenStats {
   float Weight(std::string_view token) const;
   // Whether some name has the token.
   bool Known(std::string_view token) const { return doc_freq_.find(token) != doc_freq_.end(); }
-  // Fills name->weights and total_weight; legal forms and particles weigh kLegalFormWeight
-  // of theirs.
+  // Fills name->weights and total_weight; legal forms, particles and patronymics
+  // (text::IsPatronymic) weigh kLegalFormWeight of theirs.
   void Weigh(match::PreparedName* name) const;
 
  private:

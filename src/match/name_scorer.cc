@@ -144,6 +144,7 @@ double ScoreName(const PreparedName& query, const PreparedName& candidate,
     for (uint32_t j = 0; j < ct.size(); ++j) {
       double s =
           PairSimilarity(qt[i], query.original[i], ct[j], candidate.original[j], query.syllabic);
+      if (s < 1.0 && IsPatronymic(query, i) != IsPatronymic(candidate, j)) s = 0;
       if (s == 0 && query.legal_form[i] && candidate.legal_form[j]) {
         s = kLegalFormAgreement;
       }

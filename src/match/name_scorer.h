@@ -39,6 +39,10 @@ struct PreparedName {
   std::vector<float> weights;    // parallel to tokens
   std::vector<bool> legal_form;  // parallel to tokens
   std::vector<bool> particle;    // parallel to tokens: al, bin, de, van ...
+  // Parallel to tokens (or empty: none is): a patronymic ("anatolijevitch", "nikolaevna"),
+  // which pairs with another patronymic or its own spelling only ("andreyeva", a family
+  // name, is not "andreyevna").
+  std::vector<bool> patronymic;
   // The spelling before variant canonicalization where it differs ("omar" for "umar"),
   // else empty; typos are judged against it too.
   std::vector<std::string> original;
@@ -117,6 +121,11 @@ double JoinedScore(const PreparedName& query, std::string_view list_joined,
 
 // Edits JoinedScore() tolerates for a query whose joined form has `length` bytes.
 inline size_t JoinedBudget(size_t length) { return length >= 12 ? 2 : 1; }
+
+// Whether token i of `name` is a patronymic (PreparedName::patronymic).
+inline bool IsPatronymic(const PreparedName& name, size_t i) {
+  return i < name.patronymic.size() && name.patronymic[i];
+}
 
 // Bit i set when query token i (< 64) is neither a legal form nor a particle.
 uint64_t ContentMask(const PreparedName& query);

@@ -12,12 +12,17 @@
 #define VIGIL_TEXT_VARIANTS_H_
 
 #include <string>
+#include <string_view>
 
 namespace vigil::text {
 
 // Rewrites a normalized token to its canonical spelling; returns true when the token is a
 // particle (low-information: al, bin, de, van ...).
 bool CanonicalizeVariant(std::string* token);
+
+// Whether a normalized token is a patronymic ("anatolijevitch", "nikolaevna"), by the
+// endings in name_variants.tsv.
+bool IsPatronymic(std::string_view token);
 
 // Rewrites an abbreviated word of an organisation's name to the word ("tech" ->
 // "technology"); returns whether it did. Not for persons' names.
