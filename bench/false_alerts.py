@@ -5,9 +5,9 @@
     python3 bench/false_alerts.py NAMES_CSV RESULTS_JSONL [--json]
 
 A name alerts when any of its matches is `match` or `review`; it counts once, as `match`
-when any of its matches is one. Prints the shares overall and per country (the ten
-commonest countries and every country above 1%), then the alerting names of the largest
-groups are not listed: the figures are for tuning rules, not names.
+when any of its matches is one. Prints the shares overall and for every country, highest
+first, and the highest country share. Names are not listed: the figures judge rules, they
+are not for tuning on individual names.
 """
 import csv
 import json
@@ -50,12 +50,10 @@ def main():
         return {"country": key, "names": n, "alert": alerts[key] / n, "match": matches[key] / n,
                 "review": (alerts[key] - matches[key]) / n}
 
-    countries = [c for c in total if c != "ALL"]
-    top = sorted(countries, key=lambda c: -total[c])[:10]
-    over = sorted((c for c in countries if c not in top and alerts[c] / total[c] > 0.01),
-                  key=lambda c: -alerts[c] / total[c])
-    worst = max(countries, key=lambda c: alerts[c] / total[c]) if countries else None
-    rows = [row("ALL")] + [row(c) for c in top] + [row(c) for c in over]
+    countries = sorted((c for c in total if c != "ALL"),
+                       key=lambda c: (-alerts[c] / total[c], -total[c], c))
+    worst = countries[0] if countries else None
+    rows = [row("ALL")] + [row(c) for c in countries]
     if as_json:
         print(json.dumps({"missing_results": missing, "rows": rows,
                           "worst_country": row(worst) if worst else None}, indent=1))
