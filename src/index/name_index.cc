@@ -365,6 +365,7 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
   sc.entries.clear();
   sc.legal_query.clear();
   content_ = match::ContentMask(query);
+  short_words_ = match::ShortWordMask(query);
   letters_ = CountLetters(query.joined);
 
   const size_t n_tokens = std::min<size_t>(query.tokens.size(), 64);
@@ -530,7 +531,7 @@ double NameSearch::ScoreWith(uint32_t name, double joined, int32_t* partner,
   }
   const double token = match::CombinePairs(pairs, n, query_.weights.data(), query_.total_weight,
                                            list_weights, index_.total_weight_[name], content_,
-                                           query_.syllabic, partner, partner_sim);
+                                           short_words_, query_.syllabic, partner, partner_sim);
   return std::min(1.0, std::max(token, joined));
 }
 

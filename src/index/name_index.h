@@ -201,7 +201,8 @@ class NameSearch {
   EntityKind kind_;
   Scratch* scratch_;
   uint64_t content_ = 0;
-  LetterCounts letters_{};  // of the query's joined form
+  uint64_t short_words_ = 0;  // match::ShortWordMask of the query
+  LetterCounts letters_{};    // of the query's joined form
   std::vector<Term> terms_;
   float fixed_num_ = 0;                // query weight + partner bound of non-content tokens
   float fixed_extra_ = 0;              // partner weight bound of non-content tokens

@@ -45,6 +45,14 @@ double PairSimilarity(std::string_view qt, std::string_view qo, std::string_view
   return s;
 }
 
+uint64_t ShortWordMask(const PreparedName& query) {
+  uint64_t mask = 0;
+  for (size_t i = 0; i < query.tokens.size() && i < 64; ++i) {
+    if (query.tokens[i].size() <= kShortWord) mask |= uint64_t{1} << i;
+  }
+  return mask;
+}
+
 uint64_t ContentMask(const PreparedName& query) {
   uint64_t mask = 0;
   for (size_t i = 0; i < query.tokens.size() && i < 64; ++i) {
@@ -54,8 +62,8 @@ uint64_t ContentMask(const PreparedName& query) {
 }
 
 double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, float query_total,
-                    const float* list_weights, float list_total, uint64_t content, bool syllabic,
-                    int32_t* partner, double* partner_sim) {
+                    const float* list_weights, float list_total, uint64_t content,
+                    uint64_t short_words, bool syllabic, int32_t* partner, double* partner_sim) {
   std::sort(pairs, pairs + n, [](const TokenPair& a, const TokenPair& b) {
     if (a.sim != b.sim) return a.sim > b.sim;
     if (a.q != b.q) return a.q < b.q;
@@ -65,6 +73,7 @@ double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, floa
   double num = 0;
   double exact = 0, fuzzy = 0;  // weight of the content pairs, equal and not
   int fuzzy_pairs = 0;
+  bool short_fuzzy = false;
   for (size_t k = 0; k < n; ++k) {
     const TokenPair& p = pairs[k];
     if (p.q >= 64 || p.c >= 64) continue;
@@ -78,6 +87,7 @@ double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, floa
       } else {
         fuzzy += query_weights[p.q] + list_weights[p.c];
         ++fuzzy_pairs;
+        short_fuzzy = (short_words >> p.q & 1) != 0;
       }
     }
     if (partner != nullptr) {
@@ -90,7 +100,7 @@ double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, floa
   double score = den > 0 ? num / den : 0.0;
   // One near word carrying the name ("haley" / "hanley", "baran group" / "bahman group"):
   // as likely another name as a typo, so only a very near one reaches review.
-  if (fuzzy_pairs == 1 && fuzzy > exact) score *= kSingleNearWordFactor;
+  if (fuzzy_pairs == 1 && short_fuzzy && fuzzy > exact) score *= kSingleNearWordFactor;
   // A syllabic query's unpaired syllables are missing parts of a given name, whatever
   // their weight ("tian yi xuan" is not "Tian Yi").
   if (syllabic) {
@@ -154,9 +164,10 @@ double ScoreName(const PreparedName& query, const PreparedName& candidate,
   int32_t partner[64];
   double partner_sim[64];
   std::fill(std::begin(partner), std::end(partner), -1);
-  const double token_score = CombinePairs(pairs, n, query.weights.data(), query.total_weight,
-                                          candidate.weights.data(), candidate.total_weight,
-                                          ContentMask(query), query.syllabic, partner, partner_sim);
+  const double token_score =
+      CombinePairs(pairs, n, query.weights.data(), query.total_weight, candidate.weights.data(),
+                   candidate.total_weight, ContentMask(query), ShortWordMask(query), query.syllabic,
+                   partner, partner_sim);
   const double joined_score =
       JoinedScore(query, candidate.joined, candidate.joined_rotated, ct.size());
   if (explain != nullptr) {

@@ -89,13 +89,16 @@ struct TokenPair {
   uint32_t q, c;
 };
 
-// A name whose content agreement rests on one pair of near (not equal) words, weighing more
-// than its equal content pairs, scores this share: "Haley LLC" is as likely another company
-// than HANLEY LIMITED with a typo. A one-word name with a typo still reaches review.
+// A name whose content agreement rests on one pair of near (not equal) words, the query's
+// being short (at most kShortWord bytes), weighing more than its equal content pairs, scores
+// this share: "Haley LLC" is as likely another company than HANLEY LIMITED with a typo. A
+// one-word name with a typo still reaches review; a long word with a typo is a typo.
 inline constexpr double kSingleNearWordFactor = 0.78;
+inline constexpr size_t kShortWord = 7;
 
 // Greedy one-to-one alignment of `pairs` (reordered in place), best first, and the
-// weighted token score it gives (times kSingleNearWordFactor when one near pair carries it,
+// weighted token score it gives (times kSingleNearWordFactor when one near pair of a word in
+// `short_words` carries it,
 // and for a `syllabic` query times the share of its content tokens paired). Tokens at
 // position 64 or beyond are never paired. `content` has bit i set when query token i is
 // neither a legal form nor a particle: a name that agrees with the query only on legal forms
@@ -104,8 +107,9 @@ inline constexpr double kSingleNearWordFactor = 0.78;
 // When `partner` is not null it receives, per query token below 64, the aligned list token
 // (or -1) and the pair's similarity in `partner_sim`.
 double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, float query_total,
-                    const float* list_weights, float list_total, uint64_t content, bool syllabic,
-                    int32_t* partner = nullptr, double* partner_sim = nullptr);
+                    const float* list_weights, float list_total, uint64_t content,
+                    uint64_t short_words, bool syllabic, int32_t* partner = nullptr,
+                    double* partner_sim = nullptr);
 
 // The explanation ScoreName gives: per query token its aligned list token (`partner`, -1
 // for none, as CombinePairs fills it) and similarity, then the joined forms when
@@ -129,6 +133,8 @@ inline bool IsPatronymic(const PreparedName& name, size_t i) {
 
 // Bit i set when query token i (< 64) is neither a legal form nor a particle.
 uint64_t ContentMask(const PreparedName& query);
+// Bit i set when query token i (< 64) has at most kShortWord bytes.
+uint64_t ShortWordMask(const PreparedName& query);
 
 }  // namespace vigil::match
 

@@ -148,14 +148,18 @@ TEST(CombinePairsTest, OneNearWordCarryingTheNameWeighsLess) {
   const double near = 0.95;
   TokenPair pairs[] = {{near, 0, 0}, {kLegalFormAgreement, 1, 1}};
   const double plain = (near * 16.0 + 0.5 * 0.6) / 16.6;
-  EXPECT_NEAR(CombinePairs(pairs, 2, qw, 8.3f, lw, 8.3f, /*content=*/1, false),
+  EXPECT_NEAR(CombinePairs(pairs, 2, qw, 8.3f, lw, 8.3f, /*content=*/1, /*short_words=*/1, false),
               plain * kSingleNearWordFactor, 1e-6);
   // Two near words (typos in both) or an equal word weighing more are not discounted.
   const float qw2[] = {8.0f, 6.0f}, lw2[] = {8.0f, 6.0f};
   TokenPair two[] = {{near, 0, 0}, {near, 1, 1}};
-  EXPECT_NEAR(CombinePairs(two, 2, qw2, 14.0f, lw2, 14.0f, 3, false), near, 1e-6);
+  EXPECT_NEAR(CombinePairs(two, 2, qw2, 14.0f, lw2, 14.0f, 3, 3, false), near, 1e-6);
+  // A long near word ("nazarikolehjoib") is a typo, not another name.
+  TokenPair long_near[] = {{near, 0, 0}, {kLegalFormAgreement, 1, 1}};
+  EXPECT_NEAR(CombinePairs(long_near, 2, qw, 8.3f, lw, 8.3f, 1, /*short_words=*/0, false), plain,
+              1e-6);
   TokenPair heavy_equal[] = {{near, 1, 1}, {1.0, 0, 0}};
-  EXPECT_NEAR(CombinePairs(heavy_equal, 2, qw2, 14.0f, lw2, 14.0f, 3, false),
+  EXPECT_NEAR(CombinePairs(heavy_equal, 2, qw2, 14.0f, lw2, 14.0f, 3, 3, false),
               (16.0 + near * 12.0) / 28.0, 1e-6);
 }
 
@@ -164,9 +168,9 @@ TEST(CombinePairsTest, SyllabicQueryScoresItsShareOfPairedSyllables) {
   const float qw[] = {5.0f, 2.0f, 4.0f}, lw[] = {5.0f, 2.0f};
   TokenPair pairs[] = {{1.0, 0, 0}, {1.0, 1, 1}};
   const double plain = 14.0 / 18.0;
-  EXPECT_NEAR(CombinePairs(pairs, 2, qw, 11.0f, lw, 7.0f, 7, false), plain, 1e-6);
+  EXPECT_NEAR(CombinePairs(pairs, 2, qw, 11.0f, lw, 7.0f, 7, 7, false), plain, 1e-6);
   TokenPair again[] = {{1.0, 0, 0}, {1.0, 1, 1}};
-  EXPECT_NEAR(CombinePairs(again, 2, qw, 11.0f, lw, 7.0f, 7, true), plain * 2 / 3, 1e-6);
+  EXPECT_NEAR(CombinePairs(again, 2, qw, 11.0f, lw, 7.0f, 7, 7, true), plain * 2 / 3, 1e-6);
 }
 
 }  // namespace
