@@ -161,8 +161,11 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       if (s == b.score) {
         if (b.tie == kTieUnknown) b.tie = tie_rank(b.name);
         const int tie = tie_rank(id);
+        // The same name by two views: plain, then Korean, then compound.
+        auto view = [](bool k, bool c) { return k ? 1 : c ? 2 : 0; };
         if (tie < b.tie ||
-            (tie == b.tie && (id > b.name || (id == b.name && (korean || compound))))) {
+            (tie == b.tie && (id > b.name || (id == b.name && view(korean, compound) >=
+                                                                  view(b.korean, b.compound))))) {
           return;
         }
         b = Best{s, id, tie, korean, 0, compound};
