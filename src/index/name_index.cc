@@ -93,12 +93,14 @@ void NameIndex::Build(std::vector<match::PreparedName> names, std::vector<Entity
       key += p.original[j];
       key += p.legal_form[j] ? 'L' : '-';
       key += p.particle[j] ? 'P' : '-';
+      key += match::IsPatronymic(p, j) ? 'T' : '-';
       auto [it, inserted] = form_ids.try_emplace(key, static_cast<uint32_t>(form_weight_.size()));
       if (inserted) {
         form_token_.push_back(p.tokens[j]);
         form_original_.push_back(p.original[j]);
         form_weight_.push_back(p.weights[j]);
         form_legal_.push_back(p.legal_form[j] ? 1 : 0);
+        form_patronymic_.push_back(match::IsPatronymic(p, j) ? 1 : 0);
         if (p.legal_form[j]) max_legal_weight_ = std::max(max_legal_weight_, p.weights[j]);
       }
       name_forms_.push_back(NameForm{it->second, p.weights[j]});
@@ -294,10 +296,12 @@ struct NameSearch::Scratch {
 };
 
 const NameSearch::TokenPartners& NameSearch::Partners(Scratch& sc, const std::string& qt,
-                                                      const std::string& qo) const {
+                                                      const std::string& qo,
+                                                      bool patronymic) const {
   constexpr size_t kMaxCached = 1 << 16;
   sc.key.assign(qt);
-  sc.key += '\x1f';
+  sc.key += query_.syllabic ? '\x1e' : '\x1f';
+  sc.key += patronymic ? 'T' : '-';
   sc.key += qo;
   if (auto it = sc.partners.find(sc.key); it != sc.partners.end()) return it->second;
   if (sc.partners.size() >= kMaxCached) sc.partners.clear();
@@ -325,9 +329,10 @@ const NameSearch::TokenPartners& NameSearch::Partners(Scratch& sc, const std::st
       const uint32_t f = index.spelling_forms_[k];
       if (sc.form_token_stamp[f] == sc.token_epoch) continue;
       sc.form_token_stamp[f] = sc.token_epoch;
-      const double sim =
-          match::PairSimilarity(qt, qo, index.form_token_[f], index.form_original_[f]);
+      const double sim = match::PairSimilarity(qt, qo, index.form_token_[f],
+                                               index.form_original_[f], query_.syllabic);
       if (sim <= 0) continue;
+      if (sim < 1.0 && patronymic != (index.form_patronymic_[f] != 0)) continue;
       out.forms.emplace_back(f, sim);
       out.max_weight = std::max(out.max_weight, index.form_weight_[f]);
     }
@@ -360,11 +365,13 @@ NameSearch::NameSearch(const NameIndex& index, const match::PreparedName& query,
   sc.entries.clear();
   sc.legal_query.clear();
   content_ = match::ContentMask(query);
+  short_words_ = match::ShortWordMask(query);
   letters_ = CountLetters(query.joined);
 
   const size_t n_tokens = std::min<size_t>(query.tokens.size(), 64);
   for (uint32_t i = 0; i < n_tokens; ++i) {
-    const TokenPartners& partners = Partners(sc, query.tokens[i], query.original[i]);
+    const TokenPartners& partners =
+        Partners(sc, query.tokens[i], query.original[i], match::IsPatronymic(query, i));
     Term term;
     term.q = i;
     term.bound = 0;
@@ -522,9 +529,9 @@ double NameSearch::ScoreWith(uint32_t name, double joined, int32_t* partner,
       }
     }
   }
-  const double token =
-      match::CombinePairs(pairs, n, query_.weights.data(), query_.total_weight, list_weights,
-                          index_.total_weight_[name], content_, partner, partner_sim);
+  const double token = match::CombinePairs(pairs, n, query_.weights.data(), query_.total_weight,
+                                           list_weights, index_.total_weight_[name], content_,
+                                           short_words_, query_.syllabic, partner, partner_sim);
   return std::min(1.0, std::max(token, joined));
 }
 

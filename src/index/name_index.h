@@ -101,10 +101,11 @@ class NameIndex {
   // Forms.
   std::vector<std::string> form_token_, form_original_;
   std::vector<float> form_weight_;
-  std::vector<uint8_t> form_legal_;      // 1: legal form
-  std::vector<uint32_t> posting_start_;  // per form + 1
-  std::vector<uint32_t> postings_;       // name ids, by total weight then id
-  std::vector<float> posting_weight_;    // parallel to postings_: the name's total weight
+  std::vector<uint8_t> form_legal_;       // 1: legal form
+  std::vector<uint8_t> form_patronymic_;  // 1: patronymic (match::IsPatronymic)
+  std::vector<uint32_t> posting_start_;   // per form + 1
+  std::vector<uint32_t> postings_;        // name ids, by total weight then id
+  std::vector<float> posting_weight_;     // parallel to postings_: the name's total weight
   // Parallel to postings_: the name's forms as bits (and a bit for a repeated form). A name
   // without a second partner of the query is ruled out without reading it.
   std::vector<uint64_t> posting_sig_;
@@ -183,7 +184,7 @@ class NameSearch {
     float max_weight = 0;                            // of those forms
   };
   const TokenPartners& Partners(Scratch& scratch, const std::string& token,
-                                const std::string& original) const;
+                                const std::string& original, bool patronymic) const;
   bool Compatible(uint32_t name) const;
   // An upper bound of a name's token score from its forms alone (no alignment).
   double PairBound(uint32_t name) const;
@@ -200,7 +201,8 @@ class NameSearch {
   EntityKind kind_;
   Scratch* scratch_;
   uint64_t content_ = 0;
-  LetterCounts letters_{};  // of the query's joined form
+  uint64_t short_words_ = 0;  // match::ShortWordMask of the query
+  LetterCounts letters_{};    // of the query's joined form
   std::vector<Term> terms_;
   float fixed_num_ = 0;                // query weight + partner bound of non-content tokens
   float fixed_extra_ = 0;              // partner weight bound of non-content tokens

@@ -7,6 +7,7 @@
 
 #include "text/analyze.h"
 #include "text/korean.h"
+#include "text/variants.h"
 #include "util/strings.h"
 
 namespace vigil::index {
@@ -19,34 +20,47 @@ match::PreparedName Tokens(std::string_view name, bool person) {
   p.legal_form = std::move(a.legal_form);
   p.particle = std::move(a.particle);
   p.original = std::move(a.original);
+  p.syllabic = a.syllabic;
+  for (const std::string& t : p.tokens) p.patronymic.push_back(text::IsPatronymic(t));
   for (const std::string& t : p.tokens) p.joined += t;
   for (size_t i = 1; i < p.tokens.size(); ++i) p.joined_rotated += p.tokens[i];
   if (!p.tokens.empty()) p.joined_rotated += p.tokens[0];
   return p;
 }
 
-// Each token replaced by its Korean syllable keys where it has them; empty when none has.
+// Each token replaced by its Korean syllable keys, joined, where it has them ("osong" ->
+// "OSONG", "kyongsik" -> "KYONGSIK"); empty when none has. A word stays one token, so
+// syllables pair only as whole words ("OSONG" never pairs with the "SONG" of another
+// word); given names written joined or apart ("Kyongsik" / "Kyong Sik") meet through the
+// joined comparison.
 match::PreparedName KoreanView(const match::PreparedName& plain) {
   match::PreparedName k;
+  k.syllabic = plain.syllabic;
   bool any = false;
+  std::vector<std::string> keys;
   for (size_t i = 0; i < plain.tokens.size(); ++i) {
-    size_t before = k.tokens.size();
-    if (!plain.legal_form[i] && text::KoreanSyllableKeys(plain.tokens[i], &k.tokens)) {
+    keys.clear();
+    if (!plain.legal_form[i] && text::KoreanSyllableKeys(plain.tokens[i], &keys)) {
       any = true;
-      k.legal_form.resize(k.tokens.size(), false);
-      k.particle.resize(k.tokens.size(), false);
-      k.original.resize(k.tokens.size());
+      std::string word;
+      for (const std::string& key : keys) word += key;
+      k.tokens.push_back(std::move(word));
+      k.legal_form.push_back(false);
+      k.particle.push_back(false);
+      k.original.emplace_back();
       continue;
     }
-    k.tokens.resize(before);
     k.tokens.push_back(plain.tokens[i]);
+    k.patronymic.resize(k.tokens.size() - 1, false);
+    k.patronymic.push_back(match::IsPatronymic(plain, i));
     k.legal_form.push_back(plain.legal_form[i]);
     k.particle.push_back(plain.particle[i]);
     k.original.push_back(plain.original[i]);
   }
   if (!any) return {};
   for (const std::string& t : k.tokens) k.joined += t;
-  k.joined_rotated = k.joined;
+  for (size_t i = 1; i < k.tokens.size(); ++i) k.joined_rotated += k.tokens[i];
+  k.joined_rotated += k.tokens[0];
   return k;
 }
 
@@ -83,7 +97,9 @@ void TokenStats::Weigh(match::PreparedName* name) const {
   name->total_weight = 0;
   for (size_t i = 0; i < name->tokens.size(); ++i) {
     float w = Weight(name->tokens[i]);
-    if (name->legal_form[i] || name->particle[i]) w *= kLegalFormWeight;
+    if (name->legal_form[i] || name->particle[i] || match::IsPatronymic(*name, i)) {
+      w *= kLegalFormWeight;
+    }
     name->weights.push_back(w);
     name->total_weight += w;
   }
@@ -154,6 +170,63 @@ match::PreparedName NameTable::Prepare(std::string_view name, EntityKind kind) c
   match::PreparedName p = Tokens(name, kind == EntityKind::kPerson);
   stats_.Weigh(&p);
   return p;
+}
+
+match::PreparedName NameTable::PrepareCompounds(const match::PreparedName& query) const {
+  match::PreparedName c;
+  c.syllabic = query.syllabic;
+  bool changed = false;
+  auto content = [&](size_t i) { return !query.legal_form[i] && !query.particle[i]; };
+  auto push = [&](std::string token, const std::string& original) {
+    c.tokens.push_back(std::move(token));
+    c.legal_form.push_back(false);
+    c.particle.push_back(false);
+    c.original.push_back(original);
+  };
+  const size_t n = query.tokens.size();
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& t = query.tokens[i];
+    if (!content(i) || match::IsPatronymic(query, i)) {
+      c.patronymic.resize(c.tokens.size(), false);
+      c.patronymic.push_back(match::IsPatronymic(query, i));
+      c.tokens.push_back(t);
+      c.legal_form.push_back(query.legal_form[i]);
+      c.particle.push_back(query.particle[i]);
+      c.original.push_back(query.original[i]);
+      continue;
+    }
+    if (i + 1 < n && content(i + 1) && t.size() >= kMinCompoundPart &&
+        query.tokens[i + 1].size() >= kMinCompoundPart && stats_.Known(t + query.tokens[i + 1])) {
+      push(t + query.tokens[i + 1], std::string());
+      ++i;
+      changed = true;
+      continue;
+    }
+    // The split whose shorter part is longest ("ruelas avila", not "rue lasavila").
+    size_t best = 0;
+    if (!stats_.Known(t) && t.size() >= 2 * kMinCompoundPart) {
+      for (size_t k = kMinCompoundPart; k + kMinCompoundPart <= t.size(); ++k) {
+        if (std::min(k, t.size() - k) <= std::min(best, t.size() - best)) continue;
+        if (stats_.Known(std::string_view(t).substr(0, k)) &&
+            stats_.Known(std::string_view(t).substr(k))) {
+          best = k;
+        }
+      }
+    }
+    if (best == 0) {
+      push(t, query.original[i]);
+      continue;
+    }
+    push(t.substr(0, best), std::string());
+    push(t.substr(best), std::string());
+    changed = true;
+  }
+  if (!changed) return {};
+  for (const std::string& t : c.tokens) c.joined += t;
+  for (size_t i = 1; i < c.tokens.size(); ++i) c.joined_rotated += c.tokens[i];
+  c.joined_rotated += c.tokens[0];
+  stats_.Weigh(&c);
+  return c;
 }
 
 match::PreparedName NameTable::PrepareKorean(const match::PreparedName& query) const {

@@ -45,8 +45,10 @@ class TokenStats {
   void Add(const match::PreparedName& name);
   // ln(1 + names / names with the token); the largest weight for an unseen token.
   float Weight(std::string_view token) const;
-  // Fills name->weights and total_weight; legal forms and particles weigh kLegalFormWeight
-  // of theirs.
+  // Whether some name has the token.
+  bool Known(std::string_view token) const { return doc_freq_.find(token) != doc_freq_.end(); }
+  // Fills name->weights and total_weight; legal forms, particles and patronymics
+  // (text::IsPatronymic) weigh kLegalFormWeight of theirs.
   void Weigh(match::PreparedName* name) const;
 
  private:
@@ -57,6 +59,9 @@ class TokenStats {
   std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> doc_freq_;
   double names_ = 0;
 };
+
+// The shortest part of a compound the compound view splits off or joins.
+inline constexpr size_t kMinCompoundPart = 3;
 
 // Legal-form tokens count this much of their rarity weight.
 inline constexpr float kLegalFormWeight = 0.3f;
@@ -73,6 +78,11 @@ class NameTable {
   match::PreparedName Prepare(std::string_view name, EntityKind kind) const;
   // The Korean syllable view of a prepared query (empty when no token is Korean).
   match::PreparedName PrepareKorean(const match::PreparedName& query) const;
+  // The compound view of a prepared query: adjacent content tokens joined where the joined
+  // word is a list token ("silver star" -> "silverstar"), and a token no list name has split
+  // in two where both parts of at least kMinCompoundPart bytes are list tokens
+  // ("ruelasavila" -> "ruelas avila"). Empty when nothing was joined or split.
+  match::PreparedName PrepareCompounds(const match::PreparedName& query) const;
 
   // The plain view (ids are indexes into refs()) and the Korean view (ids are indexes into
   // korean_refs(), which give the plain name id).

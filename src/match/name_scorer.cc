@@ -2,6 +2,7 @@
 #include "match/name_scorer.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "match/jaro_winkler.h"
 #include "match/levenshtein.h"
@@ -14,9 +15,9 @@ size_t TypoBudget(size_t length) {
   return 3;
 }
 
-double TokenSimilarity(std::string_view a, std::string_view b) {
+double TokenSimilarity(std::string_view a, std::string_view b, bool exact) {
   if (a == b) return 1.0;
-  if (std::min(a.size(), b.size()) < 3) return 0.0;
+  if (exact || std::min(a.size(), b.size()) < 3) return 0.0;
   const size_t budget = TypoBudget(std::max(a.size(), b.size()));
   if (budget == 0) return 0.0;
   // More edits than the budget by length alone (the edit distance is at least the length
@@ -24,16 +25,32 @@ double TokenSimilarity(std::string_view a, std::string_view b) {
   if (a.size() > b.size() + budget || b.size() > a.size() + budget) return 0.0;
   double jw = JaroWinkler(a, b);
   if (jw < kMinTokenSimilarity) return 0.0;
-  return BoundedLevenshtein(a, b, budget) <= budget ? jw : 0.0;
+  const size_t edits = BoundedLevenshtein(a, b, budget);
+  if (edits > budget) return 0.0;
+  // Names that differ in their first letter are different names far more often than
+  // typos ("kang" / "wang", "kovalenko" / "brovarenko"): they pair only as a single edit
+  // in a token of kMinFirstLetterTypo letters or more ("ruben" / "guben").
+  if (a[0] != b[0] && (edits > 1 || std::max(a.size(), b.size()) < kMinFirstLetterTypo)) {
+    return 0.0;
+  }
+  return jw;
 }
 
 double PairSimilarity(std::string_view qt, std::string_view qo, std::string_view ct,
-                      std::string_view co) {
-  double s = TokenSimilarity(qt, ct);
+                      std::string_view co, bool exact) {
+  double s = TokenSimilarity(qt, ct, exact);
   if (s < 1.0 && (!qo.empty() || !co.empty())) {
-    s = std::max(s, TokenSimilarity(qo.empty() ? qt : qo, co.empty() ? ct : co));
+    s = std::max(s, TokenSimilarity(qo.empty() ? qt : qo, co.empty() ? ct : co, exact));
   }
   return s;
+}
+
+uint64_t ShortWordMask(const PreparedName& query) {
+  uint64_t mask = 0;
+  for (size_t i = 0; i < query.tokens.size() && i < 64; ++i) {
+    if (query.tokens[i].size() <= kShortWord) mask |= uint64_t{1} << i;
+  }
+  return mask;
 }
 
 uint64_t ContentMask(const PreparedName& query) {
@@ -45,8 +62,8 @@ uint64_t ContentMask(const PreparedName& query) {
 }
 
 double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, float query_total,
-                    const float* list_weights, float list_total, uint64_t content, int32_t* partner,
-                    double* partner_sim) {
+                    const float* list_weights, float list_total, uint64_t content,
+                    uint64_t short_words, bool syllabic, int32_t* partner, double* partner_sim) {
   std::sort(pairs, pairs + n, [](const TokenPair& a, const TokenPair& b) {
     if (a.sim != b.sim) return a.sim > b.sim;
     if (a.q != b.q) return a.q < b.q;
@@ -54,6 +71,9 @@ double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, floa
   });
   uint64_t q_used = 0, c_used = 0;  // bit sets; tokens beyond 64 are never paired
   double num = 0;
+  double exact = 0, fuzzy = 0;  // weight of the content pairs, equal and not
+  int fuzzy_pairs = 0;
+  bool short_fuzzy = false;
   for (size_t k = 0; k < n; ++k) {
     const TokenPair& p = pairs[k];
     if (p.q >= 64 || p.c >= 64) continue;
@@ -61,6 +81,15 @@ double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, floa
     q_used |= uint64_t{1} << p.q;
     c_used |= uint64_t{1} << p.c;
     num += p.sim * (query_weights[p.q] + list_weights[p.c]);
+    if (content >> p.q & 1) {
+      if (p.sim >= 1.0) {
+        exact += query_weights[p.q] + list_weights[p.c];
+      } else {
+        fuzzy += query_weights[p.q] + list_weights[p.c];
+        ++fuzzy_pairs;
+        short_fuzzy = (short_words >> p.q & 1) != 0;
+      }
+    }
     if (partner != nullptr) {
       partner[p.q] = static_cast<int32_t>(p.c);
       partner_sim[p.q] = p.sim;
@@ -68,7 +97,16 @@ double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, floa
   }
   if ((q_used & content) == 0) return 0.0;
   double den = query_total + list_total;
-  return den > 0 ? num / den : 0.0;
+  double score = den > 0 ? num / den : 0.0;
+  // One near word carrying the name ("haley" / "hanley", "baran group" / "bahman group"):
+  // as likely another name as a typo, so only a very near one reaches review.
+  if (fuzzy_pairs == 1 && short_fuzzy && fuzzy > exact) score *= kSingleNearWordFactor;
+  // A syllabic query's unpaired syllables are missing parts of a given name, whatever
+  // their weight ("tian yi xuan" is not "Tian Yi").
+  if (syllabic) {
+    score *= static_cast<double>(std::popcount(q_used & content)) / std::popcount(content);
+  }
+  return score;
 }
 
 double JoinedScore(const PreparedName& query, std::string_view list_joined,
@@ -76,11 +114,22 @@ double JoinedScore(const PreparedName& query, std::string_view list_joined,
   // Re-segmented letters ("kyongsik" / "kyong sik") lose 0.05; with the same number of
   // tokens the difference is a typo in a short token that the per-token budget refused
   // ("jim" / "kim"): plausible, so it counts, but lands in review, not match.
-  const double penalty = query.tokens.size() != list_tokens ? 0.05 : 0.15;
+  const bool same_count = query.tokens.size() == list_tokens;
+  const double penalty = same_count ? 0.15 : 0.05;
+  if (query.joined.empty()) return 0.0;
   const size_t budget = JoinedBudget(query.joined.size());
   double score = 0.0;
   for (std::string_view c : {list_joined, list_joined_rotated}) {
-    if (BoundedLevenshtein(query.joined, c, budget) > budget) continue;
+    // A syllabic query has no typos: only its syllables regrouped ("xu xin" / "XUXIN").
+    if (query.syllabic ? c != query.joined : BoundedLevenshtein(query.joined, c, budget) > budget) {
+      continue;
+    }
+    // With as many tokens, the joined form stands for a typo in a token too short for a
+    // budget of its own ("jim" / "kim"), not for another first letter of a longer one
+    // ("wang min" / "kang min").
+    if (same_count && !c.empty() && c[0] != query.joined[0] && query.tokens[0].size() > 3) {
+      continue;
+    }
     score = std::max(score, JaroWinkler(query.joined, c) - penalty);
   }
   return score;
@@ -103,7 +152,9 @@ double ScoreName(const PreparedName& query, const PreparedName& candidate,
   }
   for (uint32_t i = 0; i < qt.size(); ++i) {
     for (uint32_t j = 0; j < ct.size(); ++j) {
-      double s = PairSimilarity(qt[i], query.original[i], ct[j], candidate.original[j]);
+      double s =
+          PairSimilarity(qt[i], query.original[i], ct[j], candidate.original[j], query.syllabic);
+      if (s < 1.0 && IsPatronymic(query, i) != IsPatronymic(candidate, j)) s = 0;
       if (s == 0 && query.legal_form[i] && candidate.legal_form[j]) {
         s = kLegalFormAgreement;
       }
@@ -115,7 +166,8 @@ double ScoreName(const PreparedName& query, const PreparedName& candidate,
   std::fill(std::begin(partner), std::end(partner), -1);
   const double token_score =
       CombinePairs(pairs, n, query.weights.data(), query.total_weight, candidate.weights.data(),
-                   candidate.total_weight, ContentMask(query), partner, partner_sim);
+                   candidate.total_weight, ContentMask(query), ShortWordMask(query), query.syllabic,
+                   partner, partner_sim);
   const double joined_score =
       JoinedScore(query, candidate.joined, candidate.joined_rotated, ct.size());
   if (explain != nullptr) {

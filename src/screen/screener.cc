@@ -19,6 +19,10 @@ namespace {
 // A match through Korean syllable keys is a respelling, never quite an exact match.
 constexpr double kKoreanViewScale = 0.98;
 
+// A match through the compound view ("Silver Star" as "SILVERSTAR") is a respacing: a
+// name spelled as listed still ranks first.
+constexpr double kCompoundViewScale = 0.99;
+
 // The score of an entity whose identifier equals one the query gives: above the match
 // threshold on its own.
 constexpr double kIdentifierScore = 0.97;
@@ -30,6 +34,7 @@ struct Best {
   int tie;
   bool korean;            // the Korean syllable view scored best
   double name_score = 0;  // the name alone, before attributes and identifiers
+  bool compound = false;  // the compound view scored best
 };
 
 std::atomic<uint64_t> next_generation{1};
@@ -164,6 +169,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
   const index::NameTable& table = rep_->names;
   match::PreparedName q = table.Prepare(query.name, query.kind);
   match::PreparedName qk = table.PrepareKorean(q);
+  match::PreparedName qc = table.PrepareCompounds(q);
   const match::QueryAttributes attrs = match::ParseQueryAttributes(query);
   const bool has_attrs = !attrs.dob.empty() || !attrs.country.empty();
 
@@ -184,23 +190,29 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
   // ties with it add nothing: N entities reach it already).
   std::vector<uint32_t> hot;
   double nth_name = -1;
-  auto offer = [&](uint32_t id, double s, bool korean) {
+  auto offer = [&](uint32_t id, double s, bool korean, bool compound = false) {
     // min_score applies to final scores, after attributes: drop only what cannot reach it.
     if (s <= 0 || s < min_name_score) return;
     const uint32_t entity = table.refs()[id].entity;
-    auto [slot, inserted] = best.try_emplace(entity, Best{s, id, kTieUnknown, korean});
+    auto [slot, inserted] = best.try_emplace(entity, Best{s, id, kTieUnknown, korean, 0, compound});
     Best& b = *slot;
     if (!inserted) {
       if (s < b.score) return;
       if (s == b.score) {
         if (b.tie == kTieUnknown) b.tie = tie_rank(b.name);
         const int tie = tie_rank(id);
-        if (tie < b.tie || (tie == b.tie && (id > b.name || (id == b.name && korean)))) return;
-        b = Best{s, id, tie, korean};
+        // The same name by two views: plain, then Korean, then compound.
+        auto view = [](bool k, bool c) { return k ? 1 : c ? 2 : 0; };
+        if (tie < b.tie ||
+            (tie == b.tie && (id > b.name || (id == b.name && view(korean, compound) >=
+                                                                  view(b.korean, b.compound))))) {
+          return;
+        }
+        b = Best{s, id, tie, korean, 0, compound};
         ++changes;
         return;
       }
-      b = Best{s, id, kTieUnknown, korean};
+      b = Best{s, id, kTieUnknown, korean, 0, compound};
     }
     if (s > nth_name) hot.push_back(entity);
     ++changes;
@@ -274,7 +286,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
 
   // The searches (indexed mode) live until the explanations: they hold the query's token
   // similarities.
-  std::optional<index::NameSearch> plain_search, korean_search;
+  std::optional<index::NameSearch> plain_search, korean_search, compound_search;
   if (options.exhaustive) {
     for (uint32_t id = 0; id < table.refs().size(); ++id) {
       const index::NameRef& ref = table.refs()[id];
@@ -290,13 +302,21 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
         }
       }
       offer(id, s, korean);
+      if (!qc.tokens.empty()) {
+        offer(id, kCompoundViewScale * match::ScoreName(qc, table.names()[id]), false, true);
+      }
     }
   } else {
     index::NameSearch& plain = plain_search.emplace(table.plain(), q, query.kind);
     std::optional<index::NameSearch>& korean = korean_search;
     if (!qk.tokens.empty()) korean.emplace(table.korean(), qk, query.kind);
+    std::optional<index::NameSearch>& compound = compound_search;
+    if (!qc.tokens.empty()) compound.emplace(table.plain(), qc, query.kind);
     auto offer_korean = [&](uint32_t korean_id, double s) {
       offer(table.korean_refs()[korean_id], kKoreanViewScale * s, true);
+    };
+    auto offer_compound = [&](uint32_t id, double s) {
+      offer(id, kCompoundViewScale * s, false, true);
     };
     // Identifier hits: every name of theirs is scored, whatever the floor.
     for (const auto& [entity, evidence] : id_evidence) {
@@ -305,6 +325,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
         const index::NameRef& ref = table.refs()[id];
         if (!index::KindCompatible(query.kind, ref.kind)) break;
         offer(id, plain.Score(id), false);
+        if (compound) offer_compound(id, compound->Score(id));
         if (korean && ref.korean >= 0) {
           offer_korean(static_cast<uint32_t>(ref.korean),
                        korean->Score(static_cast<uint32_t>(ref.korean)));
@@ -319,6 +340,11 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       korean->ScoreJoined(&scored);
       for (const index::ScoredName& n : scored) offer_korean(n.name, n.score);
     }
+    if (compound) {
+      scored.clear();
+      compound->ScoreJoined(&scored);
+      for (const index::ScoredName& n : scored) offer_compound(n.name, n.score);
+    }
     // The terms each view still needs for the floor (rarest first), in whichever view can
     // still score highest, until no name not met yet can reach the floor.
     for (;;) {
@@ -327,13 +353,22 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       const size_t tp = plain.NextTerm(name_floor);
       const size_t tk =
           korean ? korean->NextTerm(name_floor / kKoreanViewScale) : index::NameSearch::kNoTerm;
+      const size_t tc = compound ? compound->NextTerm(name_floor / kCompoundViewScale)
+                                 : index::NameSearch::kNoTerm;
       const bool go_plain = tp != index::NameSearch::kNoTerm;
       const bool go_korean = tk != index::NameSearch::kNoTerm;
-      if (!go_plain && !go_korean) break;
+      const bool go_compound = tc != index::NameSearch::kNoTerm;
+      if (!go_plain && !go_korean && !go_compound) break;
       scored.clear();
       // A few hundred names at a time: the floor rises as they are offered, and the rest
       // of a term's postings (by weight) is read with the higher floor.
-      if (go_plain && (!go_korean || plain.Bound() >= kKoreanViewScale * korean->Bound())) {
+      const double plain_bound = go_plain ? plain.Bound() : -1;
+      const double korean_bound = go_korean ? kKoreanViewScale * korean->Bound() : -1;
+      const double compound_bound = go_compound ? kCompoundViewScale * compound->Bound() : -1;
+      if (go_compound && compound_bound > plain_bound && compound_bound > korean_bound) {
+        compound->ScoreTerm(tc, name_floor / kCompoundViewScale, &scored, kTermBudget);
+        for (const index::ScoredName& n : scored) offer_compound(n.name, n.score);
+      } else if (go_plain && (!go_korean || plain_bound >= korean_bound)) {
         plain.ScoreTerm(tp, name_floor, &scored, kTermBudget);
         for (const index::ScoredName& n : scored) offer(n.name, n.score, false);
       } else {
@@ -441,6 +476,12 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
         korean_search->Explain(k, &m.tokens);
       } else {
         match::ScoreName(qk, table.korean_names()[k], &m.tokens);
+      }
+    } else if (options.explain && b.compound) {
+      if (compound_search) {
+        compound_search->Explain(b.name, &m.tokens);
+      } else {
+        match::ScoreName(qc, table.names()[b.name], &m.tokens);
       }
     } else if (options.explain) {
       if (plain_search) {

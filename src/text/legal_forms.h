@@ -16,8 +16,11 @@
 namespace vigil::text {
 
 // Rewrites `tokens` in place, replacing each legal-form phrase by its canonical token.
-// `is_legal_form` receives one flag per resulting token.
-void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>* is_legal_form);
+// `is_legal_form` receives one flag per resulting token; `originals`, when not null, the
+// word a one-word legal form replaced where it differs ("company" for "co"), else "", so
+// that a typo in it ("compagy") is still judged against the word as written.
+void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>* is_legal_form,
+                            std::vector<std::string>* originals = nullptr);
 
 }  // namespace vigil::text
 

@@ -288,6 +288,13 @@ std::vector<Query> Queries() {
       {"John Smith", EntityKind::kPerson, "1970-01-01", "US", {}},
       {"Korea", EntityKind::kUnknown, "", "", {}},
       {"Co Ltd", EntityKind::kUnknown, "", "", {}},
+      // The compound view, syllabic queries, patronymics, abbreviations (issue 11).
+      {"Yanbian Silver Star Network Tech Co", EntityKind::kOrganization, "", "", {}},
+      {"Korea Tangun Tradingcorporation", EntityKind::kUnknown, "", "", {}},
+      {"金正恩", EntityKind::kUnknown, "", "", {}},
+      {"김 정 은", EntityKind::kPerson, "", "", {}},
+      {"Kim Jong Un Ilsongovich", EntityKind::kPerson, "", "", {}},
+      {"Korea Intl Mining Dev Trading Corp", EntityKind::kUnknown, "", "", {}},
   };
 }
 

@@ -97,5 +97,81 @@ TEST(TokenSimilarityTest, TypoToleranceGrowsWithLength) {
   EXPECT_EQ(TokenSimilarity("alpha", "omega"), 0.0);
 }
 
+TEST(TokenSimilarityTest, AnotherFirstLetterIsAnotherName) {
+  // Within the typo budget, but different names.
+  EXPECT_EQ(TokenSimilarity("ting", "jing"), 0.0);
+  EXPECT_EQ(TokenSimilarity("wang", "kang"), 0.0);
+  EXPECT_EQ(TokenSimilarity("dung", "aung"), 0.0);
+  EXPECT_EQ(TokenSimilarity("kovalenko", "brovarenko"), 0.0);
+  // The same changes after the first letter are typos.
+  EXPECT_GT(TokenSimilarity("tinh", "ting"), 0.8);
+  EXPECT_GT(TokenSimilarity("kovalenko", "kovalenco"), 0.9);
+  // A long token whose first letter is its one edit still pairs.
+  EXPECT_GT(TokenSimilarity("frenzel", "trenzel"), 0.8);
+  EXPECT_EQ(TokenSimilarity("frenzel", "trenzal"), 0.0);
+}
+
+PreparedName Joined(std::vector<std::string> tokens, bool syllabic = false) {
+  PreparedName q;
+  q.tokens = std::move(tokens);
+  for (const std::string& t : q.tokens) q.joined += t;
+  q.syllabic = syllabic;
+  return q;
+}
+
+TEST(JoinedScoreTest, SameTokenCountIsATypoInAShortTokenOnly) {
+  // "jim" has no typo budget of its own: the joined form lets it reach review.
+  EXPECT_GT(JoinedScore(Joined({"jim", "kyong", "il"}), "kimkyongil", "kyongilkim", 3), 0.72);
+  // "wang" has one, and another first letter is another name.
+  EXPECT_EQ(JoinedScore(Joined({"wang", "min"}), "kangmin", "minkang", 2), 0.0);
+  // Re-segmented letters still meet.
+  EXPECT_GT(JoinedScore(Joined({"kyong", "sik"}), "kyongsik", "kyongsik", 1), 0.9);
+}
+
+TEST(JoinedScoreTest, SyllabicQueryOnlyRegroups) {
+  // Written in Han or Hangul: no typos, so "xu xin" is never "XU Bin"; regrouped syllables
+  // still meet.
+  EXPECT_GT(JoinedScore(Joined({"xu", "bin"}), "xubin", "binxu", 2), 0.0);
+  EXPECT_EQ(JoinedScore(Joined({"xu", "xin"}, true), "xubin", "binxu", 2), 0.0);
+  EXPECT_GT(JoinedScore(Joined({"xu", "xin"}, true), "xuxin", "xuxin", 1), 0.9);
+}
+
+TEST(TokenSimilarityTest, SyllabicQueryPairsOnlyEqualTokens) {
+  EXPECT_GT(TokenSimilarity("jiang", "jian"), 0.8);
+  EXPECT_EQ(TokenSimilarity("jiang", "jian", /*exact=*/true), 0.0);
+  EXPECT_EQ(TokenSimilarity("jiang", "jiang", /*exact=*/true), 1.0);
+}
+
+TEST(CombinePairsTest, OneNearWordCarryingTheNameWeighsLess) {
+  // "Haley LLC" / "HANLEY LIMITED": one near content word; the legal forms agree at 0.5.
+  const float qw[] = {8.0f, 0.3f}, lw[] = {8.0f, 0.3f};
+  const double near = 0.95;
+  TokenPair pairs[] = {{near, 0, 0}, {kLegalFormAgreement, 1, 1}};
+  const double plain = (near * 16.0 + 0.5 * 0.6) / 16.6;
+  EXPECT_NEAR(CombinePairs(pairs, 2, qw, 8.3f, lw, 8.3f, /*content=*/1, /*short_words=*/1, false),
+              plain * kSingleNearWordFactor, 1e-6);
+  // Two near words (typos in both) or an equal word weighing more are not discounted.
+  const float qw2[] = {8.0f, 6.0f}, lw2[] = {8.0f, 6.0f};
+  TokenPair two[] = {{near, 0, 0}, {near, 1, 1}};
+  EXPECT_NEAR(CombinePairs(two, 2, qw2, 14.0f, lw2, 14.0f, 3, 3, false), near, 1e-6);
+  // A long near word ("nazarikolehjoib") is a typo, not another name.
+  TokenPair long_near[] = {{near, 0, 0}, {kLegalFormAgreement, 1, 1}};
+  EXPECT_NEAR(CombinePairs(long_near, 2, qw, 8.3f, lw, 8.3f, 1, /*short_words=*/0, false), plain,
+              1e-6);
+  TokenPair heavy_equal[] = {{near, 1, 1}, {1.0, 0, 0}};
+  EXPECT_NEAR(CombinePairs(heavy_equal, 2, qw2, 14.0f, lw2, 14.0f, 3, 3, false),
+              (16.0 + near * 12.0) / 28.0, 1e-6);
+}
+
+TEST(CombinePairsTest, SyllabicQueryScoresItsShareOfPairedSyllables) {
+  // "tian yi xuan" / "Tian Yi": two of three syllables.
+  const float qw[] = {5.0f, 2.0f, 4.0f}, lw[] = {5.0f, 2.0f};
+  TokenPair pairs[] = {{1.0, 0, 0}, {1.0, 1, 1}};
+  const double plain = 14.0 / 18.0;
+  EXPECT_NEAR(CombinePairs(pairs, 2, qw, 11.0f, lw, 7.0f, 7, 7, false), plain, 1e-6);
+  TokenPair again[] = {{1.0, 0, 0}, {1.0, 1, 1}};
+  EXPECT_NEAR(CombinePairs(again, 2, qw, 11.0f, lw, 7.0f, 7, 7, true), plain * 2 / 3, 1e-6);
+}
+
 }  // namespace
 }  // namespace vigil::match
