@@ -239,16 +239,24 @@ std::string CsvEscape(const std::string& s) {
   return out;
 }
 
-void WriteItem(const Item& item, Format format, bool explain, std::ostream& out) {
+void WriteItem(const Item& item, Format format, const BatchOptions& options, std::ostream& out) {
+  const bool explain = options.explain;
   if (format == Format::kJsonl) {
-    // {"matches":[...],"qid":...}, written straight out (model::AppendJson).
-    std::string line = "{\"matches\":[";
+    // {"lists_version":...,"matches":[...],"qid":...[,"sample":true,"warning":...]}, keys in
+    // sorted order, written straight out (model::AppendJson).
+    std::string line = "{\"lists_version\":";
+    model::AppendJsonString(options.lists_version, &line);
+    line += ",\"matches\":[";
     for (size_t i = 0; i < item.matches.size(); ++i) {
       if (i > 0) line += ',';
       model::AppendJson(item.matches[i], explain, &line);
     }
     line += "],\"qid\":";
     model::AppendJsonString(item.id, &line);
+    if (!options.sample_warning.empty()) {
+      line += ",\"sample\":true,\"warning\":";
+      model::AppendJsonString(options.sample_warning, &line);
+    }
     line += "}\n";
     out << line;
     return;
@@ -419,7 +427,7 @@ Status ScreenBatch(const Screener& screener, std::istream& in, const std::string
       for (std::thread& th : pool) th.join();
     }
     for (const Item& item : items) {
-      WriteItem(item, out_format, options.explain, out);
+      WriteItem(item, out_format, options, out);
       ++stats->queries;
       if (!item.matches.empty()) ++stats->with_matches;
     }

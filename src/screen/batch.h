@@ -9,7 +9,9 @@
 //   CSV:   a header row naming the columns name, type, dob, country, id, identifiers
 //          (';'-separated) in any order; only name is required. One record per line.
 // Output formats:
-//   JSONL: {"qid": ..., "matches": [{"id", "name", "score", ...}, ...]} per query.
+//   JSONL: {"qid": ..., "matches": [{"id", "name", "score", ...}, ...], "lists_version": ...}
+//          per query; screened against the bundled sample, also "sample": true and
+//          "warning": "Screened against the bundled 40-entry SAMPLE list ...".
 //   CSV:   query_id, query_name, rank, match_id, match_name, matched_name, score; one row
 //          per match, one row with empty match columns when nothing matched.
 //
@@ -59,6 +61,12 @@ struct BatchOptions {
   // Called with each warning ("in.csv:12: dob '1984-02-30' is not a date ...; screened
   // without it"), in input order, from the calling thread. Null: warnings are only counted.
   std::function<void(const std::string& warning)> warning;
+  // The lists screened against, in one line (model::ListsVersionString()): every output
+  // record carries it ("lists_version").
+  std::string lists_version;
+  // Non-empty when the lists are the bundled sample: every output record says so
+  // ("sample": true, "warning": this text).
+  std::string sample_warning;
 };
 
 struct BatchStats {
