@@ -235,6 +235,16 @@ test('long ids and names stay inside their cards at a narrow width', async () =>
   const page = await browser.newPage({viewport: {width: 360, height: 740}});
   await page.goto(base + '/#/search?q=Korea+Mining+Development+Trading+Corporation');
   await page.waitForSelector('#results li.result');
+  // A card as the page draws it for an id and a name without a place to break (CSL ids
+  // are 40 hex digits), beside the real ones.
+  await page.evaluate(() => {
+    const long = 'us_csl:' + '0123456789abcdef'.repeat(3);
+    document.getElementById('results').append(resultItem({
+      id: long, name: 'SHENZHENLONGNAMEWITHOUTANYSPACEATALLTECHNOLOGYCOLTD', score: 0.8,
+      decision: 'review', kind: 'organization', list: 'us_csl', programs: ['ENTITY-LIST-' + long],
+      matched_name: 'SHENZHENLONGNAMEWITHOUTANYSPACEATALLTECHNOLOGYCOLTD', matched_name_kind: 'primary',
+      explanation: {tokens: []}}, 99));
+  });
   const overflow = await page.evaluate(() => [...document.querySelectorAll('#results li.result')]
     .filter((li) => li.scrollWidth > li.clientWidth + 1).length);
   assert.equal(overflow, 0, 'a card is wider than its box');
