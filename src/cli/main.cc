@@ -473,16 +473,23 @@ int CmdDiff(const Options& o, const std::string& old_path, const std::string& ne
   if (o.json) {
     nlohmann::json changed = nlohmann::json::array();
     for (const auto& c : d.changed) changed.push_back({{"id", c.id}, {"fields", c.fields}});
-    std::cout
-        << nlohmann::json{{"old", {{"path", old_path}, {"entities", lists[0].entities.size()}}},
-                          {"new", {{"path", new_path}, {"entities", lists[1].entities.size()}}},
-                          {"added", d.added},
-                          {"removed", d.removed},
-                          {"changed", changed},
-                          {"unchanged", d.unchanged},
-                          {"changed_by_field", d.changed_by_field}}
-               .dump(2)
-        << "\n";
+    std::cout << nlohmann::json{{"old",
+                                 {{"path", old_path},
+                                  {"entities", lists[0].entities.size()},
+                                  {"published", lists[0].info.published},
+                                  {"published_source", lists[0].info.published_source}}},
+                                {"new",
+                                 {{"path", new_path},
+                                  {"entities", lists[1].entities.size()},
+                                  {"published", lists[1].info.published},
+                                  {"published_source", lists[1].info.published_source}}},
+                                {"added", d.added},
+                                {"removed", d.removed},
+                                {"changed", changed},
+                                {"unchanged", d.unchanged},
+                                {"changed_by_field", d.changed_by_field}}
+                     .dump(2)
+              << "\n";
     return 0;
   }
   fmt::print("{} -> {}\n", old_path, new_path);
@@ -504,6 +511,12 @@ int CmdDiff(const Options& o, const std::string& old_path, const std::string& ne
     if (old_files.count(f) == 0) {
       fmt::print("  note: {} is in the new version only; fields it carries show as changed\n", f);
     }
+  }
+  // Which version is which: the dates each states (or its file's).
+  for (const auto* l : {&lists[0], &lists[1]}) {
+    fmt::print("  {} published {} ({})\n", l == &lists[0] ? "old" : "new",
+               l->info.published.empty() ? "unknown" : l->info.published,
+               l->info.published_source == "file" ? "stated in the file" : "file date");
   }
   fmt::print("  old entities  {}\n  new entities  {}\n", lists[0].entities.size(),
              lists[1].entities.size());

@@ -1058,6 +1058,13 @@ TEST(CliDiffTest, SameFolderHasNoChanges) {
   EXPECT_TRUE(j["removed"].empty());
   EXPECT_TRUE(j["changed"].empty());
   EXPECT_EQ(j["unchanged"], 4);
+  // Each version's date, and where it comes from (OFAC's files state none).
+  EXPECT_EQ(j["old"]["published_source"], "file_date");
+  EXPECT_EQ(j["new"]["published"].get<std::string>().size(), 20u) << j["new"].dump();
+  Result t = Vigil({"diff", Fixture("un").string(), Fixture("un").string()});
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_TRUE(Contains(t.out, "  old published 2026-02-27T00:00:09.554Z (stated in the file)\n"))
+      << t.out;
 }
 
 TEST(CliDiffTest, DifferentListsCannotBeDiffed) {
