@@ -467,6 +467,12 @@ TEST(CliListAgeTest, AListOlderThanTheLimitIsAWarningEverywhere) {
   EXPECT_EQ(ParseJson(ok.out)["warnings"], json::array());
   EXPECT_EQ(ParseJson(ok.out)["lists"][0]["stale"], false);
   EXPECT_FALSE(Contains(ok.err, "warning")) << ok.err;
+  // The config file's max_list_age does the same.
+  WriteFile(dir / "cfg.toml",
+            "lists = [\"" + (data / "us_ofac_sdn").string() + "\"]\nmax_list_age = 365\n");
+  Result c = Vigil({"--config", (dir / "cfg.toml").string(), "screen", "PAK Chol Su", "--json"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_EQ(ParseJson(c.out)["warnings"], json::array());
 }
 
 TEST(CliIncompleteTest, OfacWithoutAltCsvSaysAliasesAreNotLoaded) {
