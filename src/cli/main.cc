@@ -265,7 +265,7 @@ int CmdShow(const Options& o, const std::string& id) {
         PrintEntity(e);
         // What this entry may lack because its list was loaded without a companion file.
         for (const auto& m : ls.incomplete) {
-          fmt::print("  NOT LOADED    {} (for every entry of this list)\n", m);
+          fmt::print("  NOT LOADED    {}\n", m);
         }
         fmt::print("list: {}\n", vigil::model::DescribeList(ls));
       }
