@@ -6,6 +6,8 @@
 #include <charconv>
 #include <ctime>
 
+#include "util/file.h"
+
 namespace vigil::model {
 namespace {
 
@@ -99,6 +101,13 @@ ListsStatus GetListsStatus(const std::vector<LoadedList>& lists, long max_age_da
     for (const std::string& w : st.warnings) list_warnings.push_back(st.source + ": " + w);
     out.lists.push_back(std::move(st));
   }
+  std::string hashes;  // as the server's Snapshot::version
+  for (const LoadedList& l : lists) {
+    hashes += l.info.source;
+    for (const SourceFile& f : l.info.files) hashes += ":" + f.sha256;
+    hashes += "\n";
+  }
+  out.files_version = util::Sha256Hex(hashes).substr(0, 12);
   if (out.sample) out.warnings.push_back(SampleWarning(sample_entities));
   for (std::string& w : list_warnings) out.warnings.push_back(std::move(w));
   return out;
@@ -141,6 +150,7 @@ std::string ListsVersionString(const ListsStatus& status) {
       }
     }
   }
+  if (!status.files_version.empty()) out += " [" + status.files_version + "]";
   return out;
 }
 

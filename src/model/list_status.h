@@ -50,6 +50,9 @@ struct ListsStatus {
   std::vector<ListStatus> lists;
   bool sample = false;    // any list is the sample
   long max_age_days = 0;  // the limit the ages were checked against
+  // The exact files: the first 12 hex digits of SHA-256 over every list's source and file
+  // hashes, as the API's `lists_version`.
+  std::string files_version;
   // Every warning in words, the sample's first, then each list's (source-prefixed).
   std::vector<std::string> warnings;
 };
@@ -72,9 +75,10 @@ nlohmann::json ToJson(const ListStatus& list);
 
 // The lists' version in one line, for a batch output column or field (`lists_version`):
 // per list "source YYYY-MM-DD", "(file date)" when the date is the file's, and markers for
-// what to distrust: "STALE n days", "INCOMPLETE: alt.csv missing"; lists joined by "; ".
-// Starts with "SAMPLE, not the official lists: " when the sample was screened.
-//   "us_ofac_sdn 2024-05-03 (file date); un_sc 2026-02-27 STALE 275 days"
+// what to distrust: "STALE n days", "INCOMPLETE: alt.csv missing"; lists joined by "; ";
+// then the files' version in brackets. Starts with "SAMPLE, not the official lists: " when
+// the sample was screened.
+//   "us_ofac_sdn 2024-05-03 (file date); un_sc 2026-02-27 STALE 275 days [5cf33ca59f75]"
 std::string ListsVersionString(const ListsStatus& status);
 
 // One line per list for people: "us_ofac_sdn — version 2024-05-03, published

@@ -459,6 +459,11 @@ TEST(CliListAgeTest, AListOlderThanTheLimitIsAWarningEverywhere) {
   json line = ParseJson(ReadAll(dir / "out.jsonl"));
   EXPECT_TRUE(Contains(line["lists_version"], "us_ofac_sdn ")) << line.dump();
   EXPECT_TRUE(Contains(line["lists_version"], "(file date) STALE 100 days")) << line.dump();
+  // ... and the files' version, as the API's lists_version: " [12 hex digits]".
+  std::string version = line["lists_version"];
+  ASSERT_GE(version.size(), 15u);
+  EXPECT_EQ(version.substr(version.size() - 15, 2), " [") << version;
+  EXPECT_EQ(version.back(), ']') << version;
   EXPECT_FALSE(line.contains("sample")) << line.dump();
 
   // A larger limit: no warning, and the list is as current as it is.

@@ -99,9 +99,11 @@ TEST(ListStatusTest, IncompleteListIsAWarningAndInTheVersionString) {
   EXPECT_EQ(st.warnings,
             (std::vector<std::string>{"us_ofac_sdn: alt.csv missing: aliases not loaded",
                                       "us_ofac_sdn: add.csv missing: addresses not loaded"}));
+  EXPECT_EQ(st.files_version.size(), 12u);
   EXPECT_EQ(ListsVersionString(st),
             "us_ofac_sdn 2024-05-03 (file date) INCOMPLETE: alt.csv missing, add.csv missing; "
-            "un_sc 2024-05-01");
+            "un_sc 2024-05-01 [" +
+                st.files_version + "]");
   nlohmann::json j = ToJson(st.lists[0]);
   EXPECT_EQ(j["incomplete"].size(), 2u);
   EXPECT_EQ(j["age_days"], 0);
@@ -118,7 +120,7 @@ TEST(ListStatusTest, UnknownDateIsSaid) {
   EXPECT_TRUE(ToJson(st.lists[0])["age_days"].is_null());
   ASSERT_EQ(st.warnings.size(), 1u);
   EXPECT_TRUE(Contains(st.warnings[0], "publication date unknown")) << st.warnings[0];
-  EXPECT_EQ(ListsVersionString(st), "us_csl undated");
+  EXPECT_EQ(ListsVersionString(st), "us_csl undated [" + st.files_version + "]");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 // on every answer), each list's version, publication date, its source and age, a list over
 // the age limit, a list loaded without a companion file.
 
+#include "model/list_status.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -62,6 +64,16 @@ TEST(ServerListStatusTest, TheSampleIsSaidInEveryAnswer) {
     EXPECT_TRUE(Contains(j["warnings"][0], "vigil fetch")) << route;
   }
   EXPECT_TRUE(Contains(s.server().ListWarnings().at(0), "SAMPLE"));
+}
+
+// The batch output's lists_version ends with the files' version, the same the API answers.
+TEST(ServerListStatusTest, FilesVersionIsTheApisListsVersion) {
+  RunningServer s;
+  std::vector<LoadedList> lists;
+  ASSERT_TRUE(LoadLists({testing::SampleDir()}, LoadOptions(), &lists).ok());
+  model::ListsStatus st = model::GetListsStatus(lists, 45, std::chrono::system_clock::now());
+  EXPECT_EQ(st.files_version, Get(s, "/readyz")["lists_version"]);
+  EXPECT_TRUE(model::ListsVersionString(st).ends_with(" [" + st.files_version + "]"));
 }
 
 TEST(ServerListStatusTest, OfficialListsCarryVersionPublicationAndAgeWithoutSampleWarning) {
