@@ -78,7 +78,8 @@ function published(l) {
   if (l.age_days === null || l.age_days === undefined) return 'publication date unknown';
   return 'published ' + l.version +
     (l.published_source === 'file_date' ? ' (date of the file: it states none)' : '') +
-    ', ' + l.age_days + ' day' + (l.age_days === 1 ? '' : 's') + ' old';
+    ', ' + l.age_days + ' day' + (l.age_days === 1 ? '' : 's') + ' old' +
+    (l.published_source === 'file_date' && l.newest_entry ? ', newest entry ' + l.newest_entry : '');
 }
 
 // The lists an answer was screened against, as the analyst reads them: "OFAC SDN as of

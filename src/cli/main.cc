@@ -157,6 +157,10 @@ int CmdLists(const Options& o) {
     } else {
       fmt::print("  published   unknown\n");
     }
+    if (!ls.newest_entry.empty()) {
+      fmt::print("  newest entry {} (the latest listing or update date in the list)\n",
+                 ls.newest_entry);
+    }
     for (const auto& m : i.incomplete) fmt::print("  INCOMPLETE  {}\n", m);
     for (const auto& f : i.files) {
       fmt::print("  file        {} ({} bytes)\n              sha256 {}\n", f.path, f.bytes,

@@ -22,6 +22,15 @@ bool Digits(const std::string& s, size_t* i, size_t n, int* v) {
   return true;
 }
 
+std::string IsoDate(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
 }  // namespace
 
 std::string SampleWarning(size_t entities) {
@@ -82,6 +91,16 @@ ListsStatus GetListsStatus(const std::vector<LoadedList>& lists, long max_age_da
     st.age_days = AgeDays(info.published, now);
     if (st.age_days >= 0) st.version = info.published.substr(0, 10);
     st.sample = info.sample;
+    const std::string today = IsoDate(now);
+    for (const Entity& e : l.entities) {
+      for (const std::string* d : {&e.listed_on, &e.updated_on}) {
+        // ISO dates sort as text; one that does not parse or lies ahead is left out.
+        if (d->size() < 10 || d->compare(0, 10, st.newest_entry) <= 0) continue;
+        std::string day = d->substr(0, 10);
+        if (AgeDays(day, now) < 0 || day > today) continue;
+        st.newest_entry = std::move(day);
+      }
+    }
     st.incomplete = info.incomplete;
     if (st.sample) {
       out.sample = true;
@@ -121,6 +140,7 @@ json ToJson(const ListStatus& l) {
          {"published_source", l.published_source},
          {"sample", l.sample},
          {"stale", l.stale},
+         {"newest_entry", l.newest_entry},
          {"incomplete", l.incomplete},
          {"warnings", l.warnings}};
   j["age_days"] = l.age_days >= 0 ? json(l.age_days) : json(nullptr);

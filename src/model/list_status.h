@@ -36,10 +36,13 @@ std::string SampleWarning(size_t entities);
 struct ListStatus {
   std::string source;
   std::string title;
-  std::string version;                  // the publication date, YYYY-MM-DD (empty when unknown)
-  std::string published;                // ListInfo::published
-  std::string published_source;         // "file" or "file_date" (ListInfo::published_source)
-  long age_days = -1;                   // whole days from `published` to now; -1 when unknown
+  std::string version;           // the publication date, YYYY-MM-DD (empty when unknown)
+  std::string published;         // ListInfo::published
+  std::string published_source;  // "file" or "file_date" (ListInfo::published_source)
+  long age_days = -1;            // whole days from `published` to now; -1 when unknown
+  // The latest listing or update date of any entry (YYYY-MM-DD, not after now), empty when
+  // the list has none: a list dated by its file ("file_date") holds nothing newer than this.
+  std::string newest_entry;
   bool sample = false;                  // the bundled sample, not an official list
   bool stale = false;                   // age_days > the age limit
   std::vector<std::string> incomplete;  // ListInfo::incomplete

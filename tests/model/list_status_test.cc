@@ -51,8 +51,13 @@ TEST(ListStatusTest, OldListIsStaleWithAWarningNamingTheLimit) {
   std::vector<LoadedList> lists;
   lists.push_back(List("un_sc", "2026-02-27T00:00:09.554Z", "file"));
   lists.push_back(List("us_ofac_sdn", "2026-11-20T10:00:00Z", "file_date"));
+  lists[1].entities[0].listed_on = "2023-11-02";
+  lists[1].entities[1].updated_on = "2024-01-15";
+  lists[1].entities[2].updated_on = "3017-08-22";  // impossible, as the DPL has: left out
   ListsStatus st = GetListsStatus(lists, 45, At(2026, 11, 29, 7));
   ASSERT_EQ(st.lists.size(), 2u);
+  EXPECT_EQ(st.lists[1].newest_entry, "2024-01-15");
+  EXPECT_EQ(st.lists[0].newest_entry, "");
   EXPECT_FALSE(st.sample);
   EXPECT_TRUE(st.lists[0].stale);
   EXPECT_EQ(st.lists[0].age_days, 275);
