@@ -73,6 +73,46 @@ function highlighted(name, tokens) {
   return out;
 }
 
+// "published 2024-05-03 (date of the file), 3 days old" for a list's status.
+function published(l) {
+  if (l.age_days === null || l.age_days === undefined) return 'publication date unknown';
+  return 'published ' + l.version +
+    (l.published_source === 'file_date' ? ' (date of the file: it states none)' : '') +
+    ', ' + l.age_days + ' day' + (l.age_days === 1 ? '' : 's') + ' old' +
+    (l.published_source === 'file_date' && l.newest_entry ? ', newest entry ' + l.newest_entry : '');
+}
+
+// The lists an answer was screened against, as the analyst reads them: "OFAC SDN as of
+// 2024-05-03, UN as of 2026-02-27".
+function asOf(lists) {
+  return (lists || []).map((l) => (l.title || l.source) + (l.sample ? ' (SAMPLE)' : '') +
+    (l.version ? ' as of ' + l.version : '')).join(', ');
+}
+
+// The banners every answer feeds: the sample (red, never to be missed) and the other
+// warnings about the lists (out of date, loaded without a companion file).
+function showListStatus(body) {
+  if (!body || !Array.isArray(body.warnings)) return;
+  const sample = $('sample');
+  const rest = body.sample ? body.warnings.slice(1) : body.warnings;
+  sample.hidden = !body.sample;
+  if (body.sample) {
+    const parts = body.warnings[0].split('`');
+    sample.replaceChildren('SAMPLE LIST, NOT THE OFFICIAL LISTS. ',
+      ...parts.map((p, i) => (i % 2 ? h('code', {}, p) : p)));
+  }
+  const box = $('warnings');
+  box.hidden = rest.length === 0;
+  box.replaceChildren(h('ul', {}, rest.map((w) => h('li', {}, w))));
+}
+
+// A relation as words: "linked to", and seen from the other side "linked from".
+function relationLabel(relation, incoming) {
+  const words = relation.replace(/_/g, ' ');
+  if (!incoming) return words;
+  return / to$/.test(words) ? words.replace(/ to$/, ' from') : words + ' (from the other side)';
+}
+
 function badge(decision) {
   return h('span', {class: 'badge ' + (decision || 'none')}, decision === 'none' ? 'no alert' : decision);
 }
@@ -125,6 +165,7 @@ function formParams() {
 
 async function runSearch(params) {
   $('entity').hidden = true;
+  $('noalert').hidden = true;
   $('results').hidden = false;
   for (const id of ['q', 'kind', 'dob', 'country']) $(id).value = params.get(id) || '';
   const q = params.get('q') || '';
@@ -141,14 +182,30 @@ async function runSearch(params) {
   try {
     const body = await api('/v1/search?limit=20&' + params.toString());
     if (seq !== searchSeq) return;  // a newer search is under way
-    lastResults = body.matches;
-    $('results').replaceChildren(...body.matches.map(resultItem));
+    showListStatus(body);
     const ms = Math.round(performance.now() - started);
     const alerts = body.matches.filter((m) => m.decision !== 'none').length;
-    setStatus(body.matches.length
-      ? `${body.matches.length} result${body.matches.length > 1 ? 's' : ''}, ${alerts} alerting, for “${q}” (${ms} ms, lists ${body.lists_version})`
-      : `No list entry scores 0.5 or more for “${q}” (lists ${body.lists_version}).`);
     selected = -1;
+    if (alerts === 0) {
+      // No alert: said in words, with the lists and their dates; the weaker results only
+      // when asked for, so that unrelated cards do not read as hits.
+      const weak = body.matches;
+      lastResults = [];
+      $('results').replaceChildren();
+      const note = $('noalert');
+      note.hidden = false;
+      note.replaceChildren(`No alert for “${q}” on ${asOf(body.lists)}.`,
+        weak.length ? h('button', {type: 'button', class: 'more', onclick: () => {
+          lastResults = weak;
+          $('results').replaceChildren(...weak.map(resultItem));
+          note.querySelector('button.more').remove();
+        }}, ` Show ${weak.length} weaker result${weak.length > 1 ? 's' : ''} (below review)`) : '');
+      setStatus(`${ms} ms, lists ${body.lists_version}`);
+      return;
+    }
+    lastResults = body.matches;
+    $('results').replaceChildren(...body.matches.map(resultItem));
+    setStatus(`${body.matches.length} result${body.matches.length > 1 ? 's' : ''}, ${alerts} alerting, for “${q}” on ${asOf(body.lists)} (${ms} ms, lists ${body.lists_version})`);
   } catch (e) {
     if (seq === searchSeq) setStatus(e.message, true);
   }
@@ -161,17 +218,23 @@ function row(label, ...value) {
 async function showEntity(id) {
   $('help').hidden = true;
   $('results').hidden = true;
+  $('noalert').hidden = true;
+  // The header's search belongs to the results, not to this page (opened by its address).
+  for (const f of ['q', 'kind', 'dob', 'country']) $(f).value = '';
   const box = $('entity');
   box.hidden = false;
   box.replaceChildren(h('p', {class: 'muted'}, 'Loading…'));
   setStatus('');
   try {
     const body = await api('/v1/entities/' + encodeURIComponent(id));
+    showListStatus(body);
     const e = body.entity;
     const rows = [
       row('id', e.id), row('kind', e.kind),
-      row('list', body.list.title || e.source, body.list.version ? ' (version ' + body.list.version + ')' : ''),
+      row('list', body.list.title || e.source, h('span', {class: 'muted'}, ' (' + published(body.list) + ')')),
     ];
+    // What this entry may lack: its list was loaded without a companion file.
+    for (const m of body.list.incomplete || []) rows.push(row('not loaded', h('strong', {}, m)));
     if (e.programs) rows.push(row('programs', e.programs.join(', ')));
     if (e.listed_on) rows.push(row('listed on', e.listed_on));
     if (e.gender) rows.push(row('gender', e.gender));
@@ -184,7 +247,7 @@ async function showEntity(id) {
     for (const p of e.properties || []) rows.push(row(p.key, p.value));
     const names = h('table', {}, e.names.map((n) => row(n.kind.replace('_', ' '), n.name)));
     const related = body.related.length ? h('table', {class: 'related'}, body.related.map((r) =>
-      row(r.direction === 'incoming' ? r.relation + ' (from)' : r.relation,
+      row(relationLabel(r.relation, r.direction === 'incoming'),
         r.id ? h('a', {href: '#/entity/' + encodeURIComponent(r.id)}, r.name) : r.name,
         r.id ? h('span', {class: 'muted'}, ' ' + r.id + (r.kind ? ' · ' + r.kind : '')) : ''))) : h('p', {class: 'muted'}, 'None listed.');
     box.replaceChildren(...[
@@ -216,8 +279,13 @@ function route() {
 async function showLists() {
   try {
     const body = await api('/v1/lists');
-    const parts = body.lists.map((l) => `${l.title || l.source} — version ${l.version}, ${l.entities} entities`);
-    $('lists').textContent = `Lists in use (${body.lists_version}, loaded ${body.loaded_at}): ` + parts.join(' · ');
+    showListStatus(body);
+    // Each list's publication date and age (not when the server loaded it), and what to
+    // distrust: out of date, loaded without a companion file.
+    const parts = body.lists.map((l) => `${l.title || l.source}${l.sample ? ' (SAMPLE)' : ''} — version ${l.version}, ${published(l)}, ${l.entities} entities` +
+      (l.stale ? ' — OUT OF DATE' : '') +
+      (l.incomplete && l.incomplete.length ? ' — INCOMPLETE: ' + l.incomplete.join('; ') : ''));
+    $('lists').textContent = `Lists in use (${body.lists_version}): ` + parts.join(' · ');
   } catch (e) {
     $('lists').textContent = 'Lists: ' + e.message;
   }

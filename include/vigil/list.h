@@ -38,10 +38,15 @@ struct SourceFile {
 };
 
 struct ListInfo {
-  std::string source;     // "us_ofac_sdn", "un_sc", "us_csl", "us_bis_dpl"
-  std::string title;      // a human title, e.g. "OFAC Specially Designated Nationals"
-  std::string format;     // "ofac_csv", "un_xml", "csl_csv", "dpl_tsv"
-  std::string published;  // publication date/time where the file has one, else empty
+  std::string source;  // "us_ofac_sdn", "un_sc", "us_csl", "us_bis_dpl"
+  std::string title;   // a human title, e.g. "OFAC Specially Designated Nationals"
+  std::string format;  // "ofac_csv", "un_xml", "csl_csv", "dpl_tsv"
+  // When the list was published: as the file states it (the UN's dateGenerated,
+  // "2026-02-27T00:00:09.554Z"; published_source "file"), else the main file's modification
+  // time ("2026-05-03T14:02:11Z"; published_source "file_date", which `vigil fetch` sets
+  // from the server's Last-Modified). Empty only when neither is known.
+  std::string published;
+  std::string published_source;  // "file", "file_date" or empty
   std::vector<SourceFile> files;
   std::vector<LoadWarning> warnings;
   // Signs that the list is incomplete (see LoadOptions::accept_truncated): a missing
@@ -49,6 +54,11 @@ struct ListInfo {
   // the version serving. Each names the file and line (0 when not tied to one). A list with
   // any is refused unless the caller accepted truncation; then each is also a warning.
   std::vector<LoadWarning> truncation;
+  // What the list lacks because a companion file is missing, one line each, as the
+  // warning says it ("alt.csv missing: aliases not loaded ..."). Also in `warnings`.
+  std::vector<std::string> incomplete;
+  // The bundled 40-entry sample (LoadOptions::sample_path), not an official list.
+  bool sample = false;
   size_t rows_read = 0;         // data records read from the main file
   size_t unparsed_remarks = 0;  // remark segments kept as text (see Entity::unparsed_remarks)
   double load_seconds = 0;
@@ -73,6 +83,9 @@ struct LoadOptions {
   // Entities per source in the version now serving (or already on disk), to compare with;
   // empty for a first load.
   std::map<std::string, size_t> previous_entities;
+  // The bundled sample's folder: a list loaded from it (by any path to it) is marked
+  // ListInfo::sample. Empty: none is.
+  std::string sample_path;
 };
 
 // Loads the list at `path`: a folder (recognised by its files: sdn.csv / cons_prim.csv for

@@ -3,7 +3,9 @@
 // The `vigil` command line: lists, show, screen (one name or a batch file), diff, fetch,
 // serve (src/cli/serve.cc).
 // Every command loads its lists from --lists PATH... or a config file (--config, TOML:
-// lists = ["path", ...]); with neither, the bundled sample list.
+// lists = ["path", ...]); with neither, from the data folder `vigil fetch` fills
+// (sources/fetch.h: DefaultDataDir()), and only when that holds no list, the bundled
+// sample, which every answer then names as such (model/list_status.h).
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
@@ -23,6 +25,7 @@
 #include "model/date.h"
 #include "model/diff.h"
 #include "model/json.h"
+#include "model/list_status.h"
 #include "screen/batch.h"
 #include "screen/query.h"
 #include "sources/fetch.h"
@@ -42,6 +45,7 @@ struct Options {
   bool strict = false;            // a list that loads with warnings is an error
   bool accept_truncated = false;  // load a list that shows signs of truncation
   double max_entity_drop = 0.2;   // fetch: a new version this much smaller is refused
+  long max_list_age = vigil::model::kDefaultMaxListAgeDays;  // older lists are a warning
 };
 
 std::string SampleDir() {
@@ -54,16 +58,55 @@ int Fail(const Status& s) {
   return 1;
 }
 
+// The lists to use when neither --lists nor a config file names any: the data folder's
+// (vigil fetch), else the bundled sample. A data folder that holds lists never falls back
+// to the sample, even when they fail to load.
+Status DefaultLists(std::vector<std::string>* paths) {
+  paths->clear();
+  std::filesystem::path dir = vigil::sources::DefaultDataDir();
+  if (!dir.empty()) {
+    if (Status s = vigil::sources::ListsInDataDir(dir, paths); !s.ok()) return s;
+  }
+  if (paths->empty()) paths->push_back(SampleDir());
+  return Status::Ok();
+}
+
 // Loads every list (vigil::LoadLists: in parallel, all or nothing, strict and truncation
-// checks as the options say).
+// checks as the options say); `paths` empty: DefaultLists().
 Status LoadAll(const Options& o, const std::vector<std::string>& paths,
                std::vector<vigil::LoadedList>* out) {
   std::vector<std::string> use = paths;
-  if (use.empty()) use.push_back(SampleDir());
+  if (use.empty()) {
+    if (Status s = DefaultLists(&use); !s.ok()) return s;
+  }
   vigil::LoadOptions opt;
   opt.strict = o.strict;
   opt.accept_truncated = o.accept_truncated;
+  opt.sample_path = SampleDir();
   return vigil::LoadLists(use, opt, out);
+}
+
+// The status of the lists now (versions, ages, what is missing), with every warning in it
+// written on standard error: the sample, a list over the age limit, a missing companion.
+vigil::model::ListsStatus ReportLists(const Options& o, const std::vector<vigil::LoadedList>& l) {
+  vigil::model::ListsStatus st =
+      vigil::model::GetListsStatus(l, o.max_list_age, std::chrono::system_clock::now());
+  for (const std::string& w : st.warnings) fmt::print(stderr, "vigil: warning: {}\n", w);
+  return st;
+}
+
+// The warnings at the top of a text answer, and the lists at its foot.
+void PrintWarnings(const vigil::model::ListsStatus& st) {
+  for (const std::string& w : st.warnings) fmt::print("WARNING: {}\n", w);
+}
+void PrintListsFooter(const vigil::model::ListsStatus& st) {
+  for (const auto& l : st.lists) fmt::print("list: {}\n", vigil::model::DescribeList(l));
+}
+
+// `j` (an object) with the lists' status: "lists", "sample", "warnings".
+void AddStatus(const vigil::model::ListsStatus& st, nlohmann::json* j) {
+  nlohmann::json status = vigil::model::ToJson(st);
+  for (auto& [k, v] : status.items()) (*j)[k] = v;
 }
 
 Status MakeScreener(const Options& o, std::unique_ptr<vigil::Screener>* out) {
@@ -75,10 +118,19 @@ Status MakeScreener(const Options& o, std::unique_ptr<vigil::Screener>* out) {
 int CmdLists(const Options& o) {
   std::vector<vigil::LoadedList> lists;
   if (Status s = LoadAll(o, o.lists, &lists); !s.ok()) return Fail(s);
+  vigil::model::ListsStatus st = ReportLists(o, lists);
   if (o.json) {
     nlohmann::json arr = nlohmann::json::array();
-    for (const auto& l : lists) {
+    for (size_t k = 0; k < lists.size(); ++k) {
+      const auto& l = lists[k];
       nlohmann::json j = vigil::model::ToJson(l.info);
+      // The status keys besides the load warnings ("warnings", objects naming file and line):
+      // version, age_days, sample, stale, incomplete, and its warnings in words.
+      nlohmann::json status = vigil::model::ToJson(st.lists[k]);
+      status["list_warnings"] = std::move(status["warnings"]);
+      status.erase("warnings");
+      for (auto& [key, v] : status.items()) j[key] = v;
+      if (l.info.sample) j["sample_warning"] = st.warnings.front();
       j["entities"] = l.entities.size();
       j["by_kind"] = vigil::CountByKind(l);
       j["by_program"] = vigil::CountByProgram(l);
@@ -87,11 +139,30 @@ int CmdLists(const Options& o) {
     std::cout << arr.dump(2) << "\n";
     return 0;
   }
-  for (const auto& l : lists) {
+  PrintWarnings(st);
+  for (size_t k = 0; k < lists.size(); ++k) {
+    const auto& l = lists[k];
     const vigil::ListInfo& i = l.info;
-    fmt::print("{} — {}\n", i.source, i.title);
+    const vigil::model::ListStatus& ls = st.lists[k];
+    fmt::print("{} — {}{}\n", i.source, i.title,
+               i.sample ? " — the bundled SAMPLE, not the official list" : "");
     fmt::print("  format      {}\n", i.format);
-    if (!i.published.empty()) fmt::print("  published   {}\n", i.published);
+    if (ls.age_days >= 0) {
+      fmt::print("  version     {}\n", ls.version);
+      fmt::print(
+          "  published   {} ({}), {} days old{}\n", i.published,
+          i.published_source == "file" ? "stated in the file"
+                                       : "the file's date: the file states none",
+          ls.age_days,
+          ls.stale ? fmt::format(": STALE, over the limit of {} days", st.max_age_days) : "");
+    } else {
+      fmt::print("  published   unknown\n");
+    }
+    if (!ls.newest_entry.empty()) {
+      fmt::print("  newest entry {} (the latest listing or update date in the list)\n",
+                 ls.newest_entry);
+    }
+    for (const auto& m : i.incomplete) fmt::print("  INCOMPLETE  {}\n", m);
     for (const auto& f : i.files) {
       fmt::print("  file        {} ({} bytes)\n              sha256 {}\n", f.path, f.bytes,
                  f.sha256);
@@ -181,17 +252,31 @@ void PrintEntity(const vigil::Entity& e) {
 int CmdShow(const Options& o, const std::string& id) {
   std::vector<vigil::LoadedList> lists;
   if (Status s = LoadAll(o, o.lists, &lists); !s.ok()) return Fail(s);
-  for (const auto& l : lists) {
-    for (const auto& e : l.entities) {
+  vigil::model::ListsStatus st = ReportLists(o, lists);
+  for (size_t k = 0; k < lists.size(); ++k) {
+    for (const auto& e : lists[k].entities) {
       // A CSL row is also found under its former id, "us_csl:<the file's _id>".
       bool former = std::any_of(e.properties.begin(), e.properties.end(), [&](const auto& p) {
         return p.key == "csl_id" && e.source + ":" + p.value == id;
       });
       if (e.id != id && !former) continue;
+      const vigil::model::ListStatus& ls = st.lists[k];
       if (o.json) {
-        std::cout << vigil::model::ToJson(e).dump(2) << "\n";
+        // The entity, with its list's status ("list") and every warning ("sample",
+        // "warnings").
+        nlohmann::json j = vigil::model::ToJson(e);
+        j["list"] = vigil::model::ToJson(ls);
+        j["sample"] = st.sample;
+        j["warnings"] = st.warnings;
+        std::cout << j.dump(2) << "\n";
       } else {
+        PrintWarnings(st);
         PrintEntity(e);
+        // What this entry may lack because its list was loaded without a companion file.
+        for (const auto& m : ls.incomplete) {
+          fmt::print("  NOT LOADED    {}\n", m);
+        }
+        fmt::print("list: {}\n", vigil::model::DescribeList(ls));
       }
       return 0;
     }
@@ -260,6 +345,7 @@ int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
   in.seekg(0);
   std::unique_ptr<vigil::Screener> screener;
   if (Status s = MakeScreener(o, &screener); !s.ok()) return Fail(s);
+  vigil::model::ListsStatus st = ReportLists(o, screener->lists());
   // A file is written whole or not at all (util/output_file.h); standard output streams.
   vigil::util::OutputFile file_out;
   std::ostream* out = &std::cout;
@@ -276,7 +362,10 @@ int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
   opt.strict = o.strict;
   opt.all = a.all;
   opt.excel = a.excel;
-  opt.lists_version = vigil::screen::ListsVersion(screener->lists());
+  // The lists' dates and markers (SAMPLE, STALE, INCOMPLETE) and, in brackets, the version
+  // the API calls lists_version.
+  opt.lists_version = vigil::model::ListsVersionString(st);
+  if (st.sample) opt.sample_warning = st.warnings.front();
   opt.threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
   auto start = std::chrono::steady_clock::now();
   bool tty = isatty(STDERR_FILENO) != 0;
@@ -333,6 +422,8 @@ int CmdScreenBatch(const Options& o, const ScreenArgs& a) {
                stats.warnings);
   }
   fmt::print(stderr, "\n");
+  // Said again at the end, where a user looks once the run is over.
+  for (const std::string& w : st.warnings) fmt::print(stderr, "vigil: warning: {}\n", w);
   return 0;
 }
 
@@ -347,14 +438,20 @@ int CmdScreen(const Options& o, const ScreenArgs& a) {
   so.min_score = a.min_score;
   so.exhaustive = a.exhaustive;
   auto matches = screener->Screen(q, so);
+  vigil::model::ListsStatus st = ReportLists(o, screener->lists());
   if (o.json) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& m : matches) arr.push_back(vigil::model::ToJson(m, a.explain));
-    std::cout << nlohmann::json{{"query", a.name}, {"matches", arr}}.dump(2) << "\n";
+    nlohmann::json j{{"query", a.name}, {"matches", arr}};
+    AddStatus(st, &j);
+    std::cout << j.dump(2) << "\n";
     return 0;
   }
+  PrintWarnings(st);
   if (matches.empty()) {
-    fmt::print("no matches for '{}'\n", a.name);
+    fmt::print("no matches for '{}'{}\n", a.name,
+               st.sample ? " in the bundled SAMPLE list (not the official lists)" : "");
+    PrintListsFooter(st);
     return 0;
   }
   fmt::print("{:>4}  {:>6}  {:<8} {:<22} {:<13} {}\n", "rank", "score", "decision", "id", "kind",
@@ -381,6 +478,7 @@ int CmdScreen(const Options& o, const ScreenArgs& a) {
       }
     }
   }
+  PrintListsFooter(st);
   return 0;
 }
 
@@ -396,16 +494,23 @@ int CmdDiff(const Options& o, const std::string& old_path, const std::string& ne
   if (o.json) {
     nlohmann::json changed = nlohmann::json::array();
     for (const auto& c : d.changed) changed.push_back({{"id", c.id}, {"fields", c.fields}});
-    std::cout
-        << nlohmann::json{{"old", {{"path", old_path}, {"entities", lists[0].entities.size()}}},
-                          {"new", {{"path", new_path}, {"entities", lists[1].entities.size()}}},
-                          {"added", d.added},
-                          {"removed", d.removed},
-                          {"changed", changed},
-                          {"unchanged", d.unchanged},
-                          {"changed_by_field", d.changed_by_field}}
-               .dump(2)
-        << "\n";
+    std::cout << nlohmann::json{{"old",
+                                 {{"path", old_path},
+                                  {"entities", lists[0].entities.size()},
+                                  {"published", lists[0].info.published},
+                                  {"published_source", lists[0].info.published_source}}},
+                                {"new",
+                                 {{"path", new_path},
+                                  {"entities", lists[1].entities.size()},
+                                  {"published", lists[1].info.published},
+                                  {"published_source", lists[1].info.published_source}}},
+                                {"added", d.added},
+                                {"removed", d.removed},
+                                {"changed", changed},
+                                {"unchanged", d.unchanged},
+                                {"changed_by_field", d.changed_by_field}}
+                     .dump(2)
+              << "\n";
     return 0;
   }
   fmt::print("{} -> {}\n", old_path, new_path);
@@ -428,6 +533,12 @@ int CmdDiff(const Options& o, const std::string& old_path, const std::string& ne
       fmt::print("  note: {} is in the new version only; fields it carries show as changed\n", f);
     }
   }
+  // Which version is which: the dates each states (or its file's).
+  for (const auto* l : {&lists[0], &lists[1]}) {
+    fmt::print("  {} published {} ({})\n", l == &lists[0] ? "old" : "new",
+               l->info.published.empty() ? "unknown" : l->info.published,
+               l->info.published_source == "file" ? "stated in the file" : "file date");
+  }
   fmt::print("  old entities  {}\n  new entities  {}\n", lists[0].entities.size(),
              lists[1].entities.size());
   fmt::print("  added         {}\n  removed       {}\n  changed       {}\n  unchanged     {}\n",
@@ -444,36 +555,67 @@ int CmdDiff(const Options& o, const std::string& old_path, const std::string& ne
   return 0;
 }
 
-// Downloads a list's official files into `dest` (see sources/fetch.h).
+// Downloads a list's official files into `dest` (see sources/fetch.h); with no `list`,
+// every list Vigil can fetch, each into its folder in the data folder. One that fails is
+// reported and the others go on (exit 1 when any failed).
 int CmdFetch(const Options& o, const std::string& list, const std::string& dest,
              const std::string& base_url) {
-  vigil::sources::FetchReport rep;
+  namespace fs = std::filesystem;
+  std::vector<std::string> wanted = {list};
+  if (list.empty()) {
+    if (!dest.empty() || !base_url.empty()) {
+      return Fail(Status::InvalidArgument(
+          "--dest and --base-url name one list's folder and address: give the LIST too"));
+    }
+    wanted = vigil::sources::FetchableLists();
+  }
+  const fs::path data_dir = vigil::sources::DefaultDataDir();
+  if (dest.empty() && data_dir.empty()) {
+    return Fail(
+        Status::InvalidArgument("no data folder: set VIGIL_DATA_DIR (or HOME), or give --dest"));
+  }
   vigil::sources::FetchOptions fo;
   fo.accept_truncated = o.accept_truncated;
   fo.max_entity_drop = o.max_entity_drop;
-  if (Status s = vigil::sources::FetchList(list, base_url, dest, &rep, fo); !s.ok()) {
-    return Fail(s);
+  nlohmann::json reports = nlohmann::json::array();
+  int rc = 0;
+  for (const std::string& name : wanted) {
+    vigil::sources::FetchReport rep;
+    fs::path to = dest.empty() ? data_dir / name : fs::path(dest);
+    if (Status s = vigil::sources::FetchList(name, base_url, to, &rep, fo); !s.ok()) {
+      rc = Fail(s);
+      continue;
+    }
+    if (o.json) {
+      nlohmann::json files = nlohmann::json::array();
+      for (const auto& f : rep.files) {
+        files.push_back(
+            {{"name", f.name}, {"url", f.url}, {"bytes", f.bytes}, {"sha256", f.sha256}});
+      }
+      reports.push_back(nlohmann::json{{"list", rep.list},
+                                       {"dest", rep.dest.string()},
+                                       {"entities", rep.entities},
+                                       {"files", files}});
+      continue;
+    }
+    for (const auto& f : rep.files) {
+      fmt::print("{} ({} bytes)\n  from   {}\n  sha256 {}\n", (rep.dest / f.name).string(), f.bytes,
+                 f.url, f.sha256);
+    }
+    fmt::print("fetched {}: {} files, {} entities, into {}\n", rep.list, rep.files.size(),
+               rep.entities, rep.dest.string());
   }
   if (o.json) {
-    nlohmann::json files = nlohmann::json::array();
-    for (const auto& f : rep.files) {
-      files.push_back({{"name", f.name}, {"url", f.url}, {"bytes", f.bytes}, {"sha256", f.sha256}});
+    if (!list.empty() && reports.size() == 1) {
+      std::cout << reports[0].dump(2) << "\n";
+    } else if (list.empty()) {
+      std::cout << reports.dump(2) << "\n";
     }
-    std::cout << nlohmann::json{{"list", rep.list},
-                                {"dest", rep.dest.string()},
-                                {"entities", rep.entities},
-                                {"files", files}}
-                     .dump(2)
-              << "\n";
-    return 0;
+  } else if (dest.empty() && rc == 0) {
+    fmt::print("every command now uses the lists in {} when no --lists or --config is given\n",
+               data_dir.string());
   }
-  for (const auto& f : rep.files) {
-    fmt::print("{} ({} bytes)\n  from   {}\n  sha256 {}\n", (rep.dest / f.name).string(), f.bytes,
-               f.url, f.sha256);
-  }
-  fmt::print("fetched {}: {} files, {} entities, into {}\n", rep.list, rep.files.size(),
-             rep.entities, rep.dest.string());
-  return 0;
+  return rc;
 }
 
 }  // namespace
@@ -488,7 +630,8 @@ int main(int argc, char** argv) {
   Options o;
   app.add_option("--lists", o.lists,
                  "list folders or files (OFAC CSV set, UN XML, CSL CSV, DPL text); default: the "
-                 "bundled sample")
+                 "lists `vigil fetch` put in the data folder, else the bundled sample (every "
+                 "answer then says so)")
       ->expected(1, -1);
   app.add_flag("--json", o.json, "machine-readable output");
   app.add_flag("--strict", o.strict,
@@ -503,6 +646,12 @@ int main(int argc, char** argv) {
                  "this share is refused (serve reloads, fetch); 1 turns the check off")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--max-list-age,--max_list_age", o.max_list_age,
+                 "a list published more than DAYS days ago is a warning in every answer (0: "
+                 "no limit)")
+      ->type_name("DAYS")
+      ->capture_default_str()
+      ->check(CLI::Range(0L, 100000L));
 
   auto* lists = app.add_subcommand("lists", "what is loaded: files, sha256, counts, warnings");
 
@@ -550,10 +699,14 @@ int main(int argc, char** argv) {
   std::string fetch_list, fetch_dest, fetch_base;
   auto* fetch = app.add_subcommand(
       "fetch", "download a list's official files; a failed download changes nothing");
-  fetch->add_option("LIST", fetch_list, "us_ofac_sdn, us_ofac_cons, un_sc or us_csl")
-      ->required()
+  fetch
+      ->add_option("LIST", fetch_list,
+                   "us_ofac_sdn, us_ofac_cons, un_sc or us_csl (default: all of them)")
       ->check(CLI::IsMember(vigil::sources::FetchableLists()));
-  fetch->add_option("--dest", fetch_dest, "folder to put the files in")->required();
+  fetch->add_option("--dest", fetch_dest,
+                    "folder to put the files in (default: LIST's folder in the data folder: "
+                    "$VIGIL_DATA_DIR, else $XDG_DATA_HOME/vigil/lists, else "
+                    "~/.local/share/vigil/lists)");
   fetch->add_option("--base-url", fetch_base,
                     "fetch from here instead (a mirror): the file names are appended to it");
 
@@ -582,7 +735,7 @@ int main(int argc, char** argv) {
     if (fetch->parsed()) return CmdFetch(o, fetch_list, fetch_dest, fetch_base);
     if (serve->parsed())
       return vigil::cli::RunServe(app, serve_args, o.lists, o.strict, argc, argv,
-                                  o.accept_truncated, o.max_entity_drop);
+                                  o.accept_truncated, o.max_entity_drop, o.max_list_age);
   } catch (const std::exception& e) {
     std::cerr << "vigil: internal error: " << e.what() << "\n";
     return 2;

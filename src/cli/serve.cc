@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "server/server.h"
+#include "sources/fetch.h"
 #include "util/file.h"
 #include "util/strings.h"
 #include "vigil/status.h"
@@ -229,7 +230,8 @@ void AddServeOptions(CLI::App* serve, ServeArgs* a) {
 }
 
 int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::string>& lists,
-             bool strict, int argc, char** argv, bool accept_truncated, double max_entity_drop) {
+             bool strict, int argc, char** argv, bool accept_truncated, double max_entity_drop,
+             long max_list_age) {
   std::string config;
   if (const CLI::Option* c = app.get_config_ptr(); c != nullptr && c->count() > 0) {
     config = c->as<std::string>();
@@ -241,7 +243,6 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
     }
   }
   std::vector<std::string> fixed = lists;
-  if (fixed.empty()) fixed.push_back(SampleDir());
 
   server::ServerOptions o;
   o.host = a.host;
@@ -256,21 +257,37 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
   o.strict = strict;
   o.accept_truncated = accept_truncated;
   o.max_entity_drop = max_entity_drop;
+  o.max_list_age_days = max_list_age;
+  o.sample_path = SampleDir();
   o.allowed_hosts = a.allowed_hosts;
   o.metrics_public = a.metrics_public;
   // With a config file (and no --lists), every load reads its `lists` again; a config that
   // cannot be read, does not parse or names no lists fails the load (it never falls back to
-  // the lists serving or the sample).
+  // the lists serving or the sample). With neither, the data folder's lists (looked for
+  // again at every load), and only when it has none, the bundled sample.
   o.list_paths = [config, fixed, lists_on_command_line](std::vector<std::string>* out) {
     if (!config.empty() && !lists_on_command_line) return ConfigLists(config, out);
-    *out = fixed;
+    if (!fixed.empty()) {
+      *out = fixed;
+      return Status::Ok();
+    }
+    out->clear();
+    if (std::filesystem::path dir = sources::DefaultDataDir(); !dir.empty()) {
+      if (Status s = sources::ListsInDataDir(dir, out); !s.ok()) return s;
+    }
+    if (out->empty()) out->push_back(SampleDir());
     return Status::Ok();
   };
-  o.reload_done = [](const Status& s, const std::string& summary,
-                     const std::vector<std::string>& truncated) {
+  server::Server* serving = nullptr;  // set once the server exists, before any reload
+  auto log_warnings = [&serving] {
+    for (const std::string& w : serving->ListWarnings()) Log("warning", w);
+  };
+  o.reload_done = [log_warnings](const Status& s, const std::string& summary,
+                                 const std::vector<std::string>& truncated) {
     if (s.ok()) {
       LogTruncation(truncated);
       Log("info", "reloaded", {{"lists", summary}, {"via", "SIGHUP"}});
+      log_warnings();
     } else {
       Log("error", "reload failed; the previous lists still serve: " + s.ToString(),
           {{"via", "SIGHUP"}});
@@ -287,6 +304,7 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
   signal(SIGPIPE, SIG_IGN);
 
   server::Server server(o);
+  serving = &server;
   int port = 0;
   if (Status s = server.Bind(&port); !s.ok()) {
     Log("error", "vigil serve: " + s.ToString());
@@ -313,6 +331,7 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
     }
     LogTruncation(truncated);
     Log("info", "ready", {{"lists", summary}});
+    log_warnings();
   });
   std::thread signal_thread([&] {
     while (true) {

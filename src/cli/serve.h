@@ -4,6 +4,7 @@
 // command line or the config file's [serve] section (TOML, the same file as --config):
 //
 //   lists = ["../shared/lists/us_ofac_sdn/2024-05"]
+//   max_list_age = 45
 //   [serve]
 //   host = "127.0.0.1"
 //   port = 8000
@@ -12,7 +13,9 @@
 //   metrics_public = true
 //
 // SIGHUP or POST /v1/lists/reload reloads the lists (reading the config file's `lists`
-// again when the lists came from it); SIGINT or SIGTERM stops the server.
+// again when the lists came from it; with neither --lists nor a config file, looking in the
+// data folder again, so that a reload after `vigil fetch` serves the fetched lists); SIGINT
+// or SIGTERM stops the server.
 
 #ifndef VIGIL_CLI_SERVE_H_
 #define VIGIL_CLI_SERVE_H_
@@ -44,10 +47,11 @@ void AddServeOptions(CLI::App* serve, ServeArgs* args);
 // Runs the server until SIGINT/SIGTERM. `app` is the parsed top-level app (for --config);
 // `lists`, `strict`, `accept_truncated` and `max_entity_drop` are the global options;
 // `argc`/`argv` tell whether --lists was given on the command line (then reloads read those
-// paths again, not the config file).
+// paths again, not the config file). `max_list_age`: days after publication from which a
+// list is a warning in every answer (0: no limit).
 int RunServe(const CLI::App& app, const ServeArgs& args, const std::vector<std::string>& lists,
              bool strict, int argc, char** argv, bool accept_truncated = false,
-             double max_entity_drop = 0.2);
+             double max_entity_drop = 0.2, long max_list_age = 45);
 
 }  // namespace vigil::cli
 

@@ -232,14 +232,21 @@ namespace {
 void WriteItem(const Item& item, Format format, const BatchOptions& options, std::ostream& out) {
   const bool explain = options.explain;
   if (format == Format::kJsonl) {
-    // {"matches":[...],"qid":...}, written straight out (model::AppendJson).
-    std::string line = "{\"matches\":[";
+    // {"lists_version":...,"matches":[...],"qid":...[,"sample":true,"warning":...]}, keys in
+    // sorted order, written straight out (model::AppendJson).
+    std::string line = "{\"lists_version\":";
+    model::AppendJsonString(options.lists_version, &line);
+    line += ",\"matches\":[";
     for (size_t i = 0; i < item.matches.size(); ++i) {
       if (i > 0) line += ',';
       model::AppendJson(item.matches[i], explain, &line);
     }
     line += "],\"qid\":";
     model::AppendJsonString(item.id, &line);
+    if (!options.sample_warning.empty()) {
+      line += ",\"sample\":true,\"warning\":";
+      model::AppendJsonString(options.sample_warning, &line);
+    }
     line += "}\n";
     out << line;
     return;

@@ -9,13 +9,16 @@
 //   CSV:   a header row naming the columns name, type, dob, country, id, identifiers
 //          (';'-separated) in any order; only name is required. One record per line.
 // Output formats:
-//   JSONL: {"qid": ..., "matches": [{"id", "name", "score", ...}, ...]} per query.
+//   JSONL: {"qid": ..., "matches": [{"id", "name", "score", ...}, ...], "lists_version": ...}
+//          per query; screened against the bundled sample, also "sample": true and
+//          "warning": "Screened against the bundled 40-entry SAMPLE list ...".
 //   CSV:   query_id, query_name, rank, match_id, match_name, matched_name, score, decision,
 //          list, kind, lists_version, evidence; one row per match at or above the review
 //          threshold (every match with BatchOptions::all), one row with decision "none" and
 //          empty match columns when there is none. A text cell starting with = + - @, a tab
 //          or a carriage return is written with a leading ' (CSV injection: spreadsheets
 //          would run it as a formula). BatchOptions::excel adds a byte order mark and CRLF.
+//          lists_version names each list's date and markers (SAMPLE, STALE, INCOMPLETE).
 //
 // Queries are read in chunks, screened on `threads` threads and written in input order,
 // so memory depends on the chunk size, not on the input size.
@@ -64,13 +67,18 @@ struct BatchOptions {
   // CSV output for Excel: a UTF-8 byte order mark first (without it Excel reads the file
   // in the machine's code page and garbles Chinese, Cyrillic, Hangul) and CRLF line ends.
   bool excel = false;
-  // Written in every CSV row's lists_version column: ListsVersion() of the lists screened.
-  std::string lists_version;
   // Called after each chunk with bytes of input consumed and queries done.
   std::function<void(uint64_t bytes, uint64_t queries)> progress;
   // Called with each warning ("in.csv:12: dob '1984-02-30' is not a date ...; screened
   // without it"), in input order, from the calling thread. Null: warnings are only counted.
   std::function<void(const std::string& warning)> warning;
+  // The lists screened against, in one line (model::ListsVersionString(), or ListsVersion()
+  // where no list status is at hand): every JSONL record and CSV row carries it
+  // ("lists_version").
+  std::string lists_version;
+  // Non-empty when the lists are the bundled sample: every output record says so
+  // ("sample": true, "warning": this text).
+  std::string sample_warning;
 };
 
 struct BatchStats {

@@ -160,11 +160,12 @@ void Screen(Service& svc, const http::Request& req, http::Response& res) {
       model::AppendJsonString(qid, &out);
       out += ',';
     }
-    out += "\"lists_version\":";
+    auto status = ListsStatusText(*snap, opt.max_list_age_days);
+    out += "\"lists\":" + status->lists + ",\"lists_version\":";
     model::AppendJsonString(snap->version, &out);
     out += ",\"matches\":";
     AppendMatches(matches, o.explain, &out);
-    out += '}';
+    out += ",\"sample\":" + status->sample + ",\"warnings\":" + status->warnings + '}';
     SendJsonText(res, 200, std::move(out));
     return;
   }
@@ -200,7 +201,8 @@ void Screen(Service& svc, const http::Request& req, http::Response& res) {
       return;
     }
   }
-  std::string out = "{\"lists_version\":";
+  auto status = ListsStatusText(*snap, opt.max_list_age_days);
+  std::string out = "{\"lists\":" + status->lists + ",\"lists_version\":";
   model::AppendJsonString(snap->version, &out);
   out += ",\"results\":[";
   for (size_t i = 0; i < qs.size(); ++i) {
@@ -215,7 +217,7 @@ void Screen(Service& svc, const http::Request& req, http::Response& res) {
     AppendMatches(snap->screener->Screen(qs[i], o.screen), o.explain, &out);
     out += '}';
   }
-  out += "]}";
+  out += "],\"sample\":" + status->sample + ",\"warnings\":" + status->warnings + '}';
   svc.metrics().CountQueries(qs.size());
   SendJsonText(res, 200, std::move(out));
 }
@@ -253,15 +255,23 @@ void Search(Service& svc, const http::Request& req, http::Response& res) {
   so.min_score = min_score;
   auto matches = snap->screener->Screen(q, so);
   svc.metrics().CountQueries(1);
-  SendJson(res, 200,
-           json{{"query", q.name},
-                {"lists_version", snap->version},
-                {"matches", MatchesJson(matches, true, true)}});
+  json j{{"query", q.name},
+         {"lists_version", snap->version},
+         {"matches", MatchesJson(matches, true, true)}};
+  AddListsStatus(*snap, opt.max_list_age_days, &j);
+  SendJson(res, 200, j);
 }
 
-json ListJson(const Snapshot& snap, const LoadedList& l) {
+json ListJson(const Snapshot& snap, const LoadedList& l, const model::ListStatus& status) {
   json j = model::ToJson(l.info);
   j["version"] = ListVersion(l.info);
+  // The status besides the load warnings ("warnings", objects naming file and line): age,
+  // sample, stale, incomplete, and this list's warnings in words ("list_warnings").
+  json st = model::ToJson(status);
+  st["list_warnings"] = std::move(st["warnings"]);
+  st.erase("warnings");
+  st.erase("version");
+  for (auto& [key, v] : st.items()) j[key] = v;
   j["entities"] = l.entities.size();
   j["by_kind"] = CountByKind(l);
   size_t warnings = l.info.warnings.size();
@@ -283,15 +293,23 @@ json ListJson(const Snapshot& snap, const LoadedList& l) {
 void Lists(Service& svc, const http::Request& req, http::Response& res) {
   auto snap = svc.Begin(req, res, Role::kScreen);
   if (!snap) return;
+  model::ListsStatus status = ListsStatusNow(*snap, svc.options().max_list_age_days);
   json lists = json::array();
-  for (const LoadedList& l : snap->screener->lists()) lists.push_back(ListJson(*snap, l));
+  for (size_t i = 0; i < status.lists.size(); ++i) {
+    lists.push_back(ListJson(*snap, snap->screener->lists()[i], status.lists[i]));
+  }
+  json warnings = json::array();
+  for (const std::string& w : status.warnings) warnings.push_back(RedactPaths(w));
   SendJson(res, 200,
            json{{"lists_version", snap->version},
                 {"generation", snap->generation},
                 {"loaded_at", IsoTime(snap->loaded_at)},
                 {"load_seconds", std::round(snap->load_seconds * 1000) / 1000},
                 {"entities", snap->entities},
-                {"lists", std::move(lists)}});
+                {"lists", std::move(lists)},
+                {"max_list_age_days", status.max_age_days},
+                {"sample", status.sample},
+                {"warnings", std::move(warnings)}});
 }
 
 void EntityRoute(Service& svc, const http::Request& req, http::Response& res) {
@@ -327,17 +345,19 @@ void EntityRoute(Service& svc, const http::Request& req, http::Response& res) {
       }
     }
   }
+  // The entity's list with its status (publication date, age, what it lacks), and every
+  // warning about the lists serving.
+  json answer{{"lists_version", snap->version},
+              {"entity", model::ToJson(*e)},
+              {"related", std::move(related)}};
+  AddListsStatus(*snap, svc.options().max_list_age_days, &answer);
   json list = json::object();
-  for (const LoadedList& l : snap->screener->lists()) {
-    if (l.info.source == e->source) {
-      list = {{"source", l.info.source}, {"title", l.info.title}, {"version", ListVersion(l.info)}};
-    }
+  for (const json& l : answer["lists"]) {
+    if (l["source"] == e->source) list = l;
   }
-  SendJson(res, 200,
-           json{{"lists_version", snap->version},
-                {"entity", model::ToJson(*e)},
-                {"list", std::move(list)},
-                {"related", std::move(related)}});
+  answer["list"] = std::move(list);
+  answer.erase("lists");
+  SendJson(res, 200, answer);
 }
 
 // A line on standard error for a reload asked over HTTP, as `vigil serve` writes for SIGHUP.

@@ -3,6 +3,7 @@
 
 #include <fmt/core.h>
 
+#include "model/list_status.h"
 #include "server/service.h"
 
 namespace vigil::server {
@@ -205,6 +206,16 @@ std::string Metrics::Render(const Snapshot* snap, std::chrono::system_clock::tim
   for (const LoadedList& l : snap->screener->lists()) {
     out += fmt::format("vigil_list_truncation_signs{{source=\"{}\"}} {}\n", Label(l.info.source),
                        l.info.truncation.size());
+  }
+  Family(&out, "vigil_list_publication_age_days", "gauge",
+         "Whole days since each serving list was published (the date the file states, else "
+         "its modification time; -1: unknown). Alert on it beside max_list_age.");
+  for (const LoadedList& l : snap->screener->lists()) {
+    out += fmt::format(
+        "vigil_list_publication_age_days{{source=\"{}\",published_source=\"{}\"}} "
+        "{}\n",
+        Label(l.info.source), Label(l.info.published_source),
+        model::AgeDays(l.info.published, now));
   }
   return out;
 }

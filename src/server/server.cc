@@ -235,6 +235,12 @@ void Server::RequestReload() {
 
 bool Server::ready() const { return rep_->svc.Current() != nullptr; }
 
+std::vector<std::string> Server::ListWarnings() const {
+  auto snap = rep_->svc.Current();
+  if (snap == nullptr) return {};
+  return ListsStatusNow(*snap, rep_->svc.options().max_list_age_days).warnings;
+}
+
 size_t Server::threads() const { return rep_->transport.threads(); }
 
 Status Server::Reload(std::string* summary, std::vector<std::string>* truncated) {
@@ -268,12 +274,15 @@ Status Server::Bind(int* port) {
       SendJson(res, 503, json{{"status", "loading"}});
       return;
     }
-    SendJson(res, 200,
-             json{{"status", "ready"},
-                  {"lists_version", snap->version},
-                  {"generation", snap->generation},
-                  {"entities", snap->entities},
-                  {"truncated", TruncatedJson(*snap)}});
+    // Ready, with what is serving: each list's version, publication date and age, and the
+    // warnings (the sample, a list over the age limit, a missing companion file).
+    json j{{"status", "ready"},
+           {"lists_version", snap->version},
+           {"generation", snap->generation},
+           {"entities", snap->entities},
+           {"truncated", TruncatedJson(*snap)}};
+    AddListsStatus(*snap, svc.options().max_list_age_days, &j);
+    SendJson(res, 200, j);
   });
   Transport& transport = rep_->transport;
   router.Add("GET", "/metrics", [&svc, &transport](const http::Request& req, http::Response& res) {

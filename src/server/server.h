@@ -52,6 +52,12 @@ struct ServerOptions {
   // A reload whose list has fewer entities than the same list serving by more than this
   // share shows a sign of truncation (refused unless accept_truncated).
   double max_entity_drop = 0.2;
+  // A list published more than this many days ago is a warning in every answer (0: no
+  // limit; model/list_status.h).
+  long max_list_age_days = 45;
+  // The bundled sample's folder: lists loaded from it are marked as the sample, and every
+  // answer says that the sample, not the official lists, was screened.
+  std::string sample_path;
 
   size_t threads = 0;               // event loops, each serving many connections; 0: one per core
   size_t max_connections = 4096;    // open at once; more get 503
@@ -115,6 +121,10 @@ class Server {
 
   // True once a snapshot is serving.
   bool ready() const;
+
+  // The warnings about the lists serving, in words (the sample, a list over the age limit,
+  // a missing companion file), as every answer carries them; empty when none or not ready.
+  std::vector<std::string> ListWarnings() const;
 
   // The event loops serving (ServerOptions::threads, or one per core when that is 0).
   size_t threads() const;

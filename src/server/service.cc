@@ -20,6 +20,9 @@ using nlohmann::json;
 ReleaseMemoryWhenDestroyed::~ReleaseMemoryWhenDestroyed() { util::ReleaseFreeMemory(); }
 
 std::string ListVersion(const ListInfo& info) {
+  if (model::AgeDays(info.published, std::chrono::system_clock::now()) >= 0) {
+    return info.published.substr(0, 10);
+  }
   if (!info.published.empty()) return info.published;
   if (!info.files.empty()) return info.files.front().sha256.substr(0, 12);
   return "";
@@ -56,6 +59,45 @@ Status LoadSnapshot(const std::vector<std::string>& paths, const LoadOptions& op
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   *out = std::move(snap);
   return Status::Ok();
+}
+
+model::ListsStatus ListsStatusNow(const Snapshot& snap, long max_age_days) {
+  return model::GetListsStatus(snap.screener->lists(), max_age_days,
+                               std::chrono::system_clock::now());
+}
+
+std::shared_ptr<const Snapshot::StatusText> ListsStatusText(const Snapshot& snap,
+                                                            long max_age_days) {
+  const auto now = std::chrono::system_clock::now();
+  std::vector<long> ages;
+  for (const LoadedList& l : snap.screener->lists()) {
+    ages.push_back(model::AgeDays(l.info.published, now));
+  }
+  {
+    std::lock_guard<std::mutex> lock(snap.status_mu);
+    if (snap.status_text != nullptr && snap.status_text->ages == ages) return snap.status_text;
+  }
+  json j = model::ToJson(model::GetListsStatus(snap.screener->lists(), max_age_days, now));
+  for (json& l : j["lists"]) {
+    for (json& w : l["warnings"]) w = RedactPaths(w.get<std::string>());
+  }
+  for (json& w : j["warnings"]) w = RedactPaths(w.get<std::string>());
+  auto text = std::make_shared<Snapshot::StatusText>();
+  text->ages = std::move(ages);
+  auto dump = [](const json& x) { return x.dump(-1, ' ', false, json::error_handler_t::replace); };
+  text->lists = dump(j["lists"]);
+  text->sample = dump(j["sample"]);
+  text->warnings = dump(j["warnings"]);
+  std::lock_guard<std::mutex> lock(snap.status_mu);
+  snap.status_text = text;
+  return text;
+}
+
+void AddListsStatus(const Snapshot& snap, long max_age_days, json* j) {
+  auto text = ListsStatusText(snap, max_age_days);
+  (*j)["lists"] = json::parse(text->lists);
+  (*j)["sample"] = json::parse(text->sample);
+  (*j)["warnings"] = json::parse(text->warnings);
 }
 
 Service::Service(ServerOptions options)
@@ -130,6 +172,7 @@ Status Service::Reload(std::string* summary, bool* busy, std::vector<std::string
     load.strict = options_.strict;
     load.accept_truncated = options_.accept_truncated;
     load.max_entity_drop = options_.max_entity_drop;
+    load.sample_path = options_.sample_path;
     if (std::shared_ptr<const Snapshot> serving = Current()) {
       for (const LoadedList& l : serving->screener->lists()) {
         load.previous_entities[l.info.source] = l.entities.size();

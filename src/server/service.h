@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/list_status.h"
 #include "server/auth.h"
 #include "server/http.h"
 #include "server/metrics.h"
@@ -53,7 +54,26 @@ struct Snapshot {
   std::unordered_map<std::string, std::vector<const Entity*>> referenced_by;
   // Per list: source -> "version" shown to people (publication date, else file hash prefix).
   std::unordered_map<std::string, std::string> list_versions;
+
+  // The status of the lists (model::ListsStatus) as JSON member values, for answers to
+  // carry; ages are counted when asked, the text is kept while they stay the same.
+  struct StatusText {
+    std::vector<long> ages;
+    std::string lists;     // [{"source", "version", "published", ...}, ...]
+    std::string sample;    // true / false
+    std::string warnings;  // ["...", ...]
+  };
+  mutable std::mutex status_mu;
+  mutable std::shared_ptr<const StatusText> status_text;  // guarded by status_mu
 };
+
+// The status of the lists of `snap` now (ages against `max_age_days`).
+model::ListsStatus ListsStatusNow(const Snapshot& snap, long max_age_days);
+// The same as JSON text (cached in the snapshot while the ages stay the same).
+std::shared_ptr<const Snapshot::StatusText> ListsStatusText(const Snapshot& snap,
+                                                            long max_age_days);
+// Adds "lists", "sample" and "warnings" (the status now) to the object `j`.
+void AddListsStatus(const Snapshot& snap, long max_age_days, nlohmann::json* j);
 
 // Loads `paths` (vigil::LoadLists: in parallel, all or nothing) and prepares a Screener.
 Status LoadSnapshot(const std::vector<std::string>& paths, const LoadOptions& options,
@@ -63,8 +83,8 @@ Status LoadSnapshot(const std::vector<std::string>& paths, const LoadOptions& op
 // [{"source", "truncation": [{"file", "line", "message"}]}]; empty when none.
 nlohmann::json TruncatedJson(const Snapshot& snap);
 
-// The version shown for one list: its publication date where the file has one, else the
-// first 12 hex digits of its main file's SHA-256.
+// The version shown for one list: its publication date (stated in the file, else the file's
+// date), else the first 12 hex digits of its main file's SHA-256.
 std::string ListVersion(const ListInfo& info);
 
 class Service {

@@ -487,11 +487,13 @@ void MatchRoute(Service& svc, const http::Request& req, http::Response& res) {
   }
   svc.metrics().CountQueries(screened);
   res.SetHeader("x-batch-size", std::to_string(examples.size()));
-  SendJson(res, 200,
-           json{{"responses", std::move(responses)},
-                {"matcher", MatcherDocs()},
-                {"limit", limit},
-                {"lists_version", snap->version}});
+  // Beyond yente's answer: the lists' status ("lists", "sample", "warnings").
+  json answer{{"responses", std::move(responses)},
+              {"matcher", MatcherDocs()},
+              {"limit", limit},
+              {"lists_version", snap->version}};
+  AddListsStatus(*snap, opt.max_list_age_days, &answer);
+  SendJson(res, 200, answer);
 }
 
 void SearchRoute(Service& svc, const http::Request& req, http::Response& res) {

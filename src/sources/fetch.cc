@@ -6,8 +6,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <utility>
 
@@ -100,6 +103,7 @@ Status Download(const std::string& url, const fs::path& file, const FetchOptions
       [&](const httplib::Response& r) {
         status = r.status;
         if (status != 200) return false;
+        got->last_modified = r.get_header_value("Last-Modified");
         if (r.has_header("Content-Length")) {
           uint64_t len = 0;
           try {
@@ -151,6 +155,17 @@ Status Download(const std::string& url, const fs::path& file, const FetchOptions
   got->bytes = bytes.size();
   got->sha256 = util::Sha256Hex(bytes);
   return Status::Ok();
+}
+
+// Sets `file`'s modification time to an HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT"). One
+// that does not parse is ignored: the file keeps the download time.
+void SetModifiedTime(const fs::path& file, const std::string& http_date) {
+  std::tm tm{};
+  const char* end = strptime(http_date.c_str(), "%a, %d %b %Y %H:%M:%S", &tm);
+  if (end == nullptr) return;
+  auto sys = std::chrono::system_clock::from_time_t(timegm(&tm));
+  std::error_code ec;
+  fs::last_write_time(file, std::chrono::file_clock::from_sys(sys), ec);
 }
 
 // A staging folder inside the destination (same file system, so moving a file out of it is
@@ -283,6 +298,7 @@ Status FetchList(const std::string& list, const std::string& base_url_override,
         return Status::IoError((dest_dir / f.name).string() + ": cannot move the downloaded file " +
                                "into place: " + ec.message());
       }
+      if (!f.last_modified.empty()) SetModifiedTime(dest_dir / f.name, f.last_modified);
     }
     return Status::Ok();
   }();
@@ -292,6 +308,50 @@ Status FetchList(const std::string& list, const std::string& base_url_override,
     return result;
   }
   *report = std::move(rep);
+  return Status::Ok();
+}
+
+fs::path DefaultDataDir() {
+  auto env = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v != nullptr ? v : "";
+  };
+  if (std::string d = env("VIGIL_DATA_DIR"); !d.empty()) return d;
+  if (std::string d = env("XDG_DATA_HOME"); !d.empty()) return fs::path(d) / "vigil" / "lists";
+  if (std::string d = env("HOME"); !d.empty()) {
+    return fs::path(d) / ".local" / "share" / "vigil" / "lists";
+  }
+  return {};
+}
+
+Status ListsInDataDir(const fs::path& dir, std::vector<std::string>* paths) {
+  paths->clear();
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    if (ec) return Status::IoError(dir.string() + ": cannot read the data folder: " + ec.message());
+    return Status::Ok();
+  }
+  if (!fs::is_directory(dir, ec)) {
+    return Status::InvalidArgument(dir.string() + ": the data folder is not a folder");
+  }
+  auto has_files = [](const fs::path& sub) {
+    std::error_code e;
+    for (fs::directory_iterator it(sub, e); !e && it != fs::directory_iterator(); it.increment(e)) {
+      if (!it->path().filename().string().starts_with('.')) return true;
+    }
+    return false;
+  };
+  std::vector<std::string> found;
+  fs::directory_iterator it(dir, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path& p = it->path();
+    std::error_code e;
+    if (p.filename().string().starts_with('.') || !fs::is_directory(p, e)) continue;
+    if (has_files(p)) found.push_back(p.string());
+  }
+  if (ec) return Status::IoError(dir.string() + ": cannot list the data folder: " + ec.message());
+  std::sort(found.begin(), found.end());
+  *paths = std::move(found);
   return Status::Ok();
 }
 

@@ -50,6 +50,10 @@ struct FetchedFile {
   std::string url;   // where it was downloaded from
   uint64_t bytes = 0;
   std::string sha256;  // lower-case hex
+  // The server's Last-Modified header, when it sent one: the file's modification time is
+  // set to it, so that a list whose file states no date is dated by its publication, not by
+  // the download (ListInfo::published_source "file_date").
+  std::string last_modified;
 };
 
 struct FetchReport {
@@ -70,6 +74,18 @@ struct FetchReport {
 Status FetchList(const std::string& list, const std::string& base_url_override,
                  const std::filesystem::path& dest_dir, FetchReport* report,
                  const FetchOptions& options = FetchOptions());
+
+// The data folder: where `vigil fetch` puts the lists when no --dest is given (one
+// subfolder per list: us_ofac_sdn, un_sc, ...) and where every command looks for them when
+// neither --lists nor a config file names any. $VIGIL_DATA_DIR when set, else
+// $XDG_DATA_HOME/vigil/lists, else $HOME/.local/share/vigil/lists (for root as for anyone
+// else). Empty when none of these variables is set.
+std::filesystem::path DefaultDataDir();
+
+// The list folders in data folder `dir`, sorted: every subfolder whose name does not start
+// with '.' (a fetch's staging folder) and that holds at least one file. A missing `dir` has
+// none (OK, *paths empty); one that cannot be read is an error naming it.
+Status ListsInDataDir(const std::filesystem::path& dir, std::vector<std::string>* paths);
 
 }  // namespace vigil::sources
 

@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <ctime>
 #include <exception>
 #include <fstream>
 #include <future>
@@ -113,6 +114,34 @@ void CheckEntityDrop(const LoadOptions& options, LoadedList* list) {
                   100 * options.max_entity_drop)});
 }
 
+// A list whose file states no publication date is dated by its main file's modification
+// time, marked as such.
+void DateFromFile(LoadedList* list) {
+  if (!list->info.published.empty()) {
+    if (list->info.published_source.empty()) list->info.published_source = "file";
+    return;
+  }
+  if (list->info.files.empty()) return;
+  std::error_code ec;
+  fs::file_time_type t = fs::last_write_time(list->info.files.front().path, ec);
+  if (ec) return;
+  auto sys = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+      std::chrono::file_clock::to_sys(t));
+  std::time_t tt = std::chrono::system_clock::to_time_t(sys);
+  std::tm tm{};
+  if (gmtime_r(&tt, &tm) == nullptr) return;
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  list->info.published = buf;
+  list->info.published_source = "file_date";
+}
+
+bool SamePath(const fs::path& a, const std::string& b) {
+  if (b.empty()) return false;
+  std::error_code ec;
+  return fs::equivalent(a, b, ec) && !ec;
+}
+
 }  // namespace
 
 Status LoadList(const fs::path& path, LoadedList* out) { return LoadList(path, {}, out); }
@@ -127,6 +156,8 @@ Status LoadList(const fs::path& path, const LoadOptions& options, LoadedList* ou
     s = Status::IoError(path.string() + ": " + e.what());
   }
   if (!s.ok()) return s;
+  DateFromFile(&list);
+  list.info.sample = SamePath(path, options.sample_path);
   CheckEntityDrop(options, &list);
   if (!list.info.truncation.empty()) {
     if (!options.accept_truncated) {

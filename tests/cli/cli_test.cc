@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -42,8 +43,17 @@ struct Result {
   std::string err;
 };
 
-// Runs `vigil args...` with stdout and stderr sent to files in a scratch folder.
-Result Vigil(const std::vector<std::string>& args) {
+// An empty data folder: what `vigil` sees on a machine where nothing was fetched.
+std::string EmptyDataDir() {
+  static const std::string dir = ScratchDir("empty_data_dir").string();
+  return dir;
+}
+
+// Runs `vigil args...` with stdout and stderr sent to files in a scratch folder, in the
+// environment of the tests without VIGIL_SAMPLE_DIR, VIGIL_DATA_DIR or XDG_DATA_HOME, plus
+// `env` ("NAME=value" each). The data folder is EmptyDataDir() unless `env` names one, so
+// that lists fetched on the machine running the tests change no result.
+Result Vigil(const std::vector<std::string>& args, std::vector<std::string> env = {}) {
   static int counter = 0;
   fs::path dir = fs::path(::testing::TempDir()) / "vigil" / "cli_runs";
   fs::create_directories(dir);
@@ -56,11 +66,19 @@ Result Vigil(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (std::string& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
-  // The environment, without an override of the bundled sample's location.
   std::vector<char*> envp;
   for (char** e = environ; *e != nullptr; ++e) {
-    if (std::strncmp(*e, "VIGIL_SAMPLE_DIR=", 17) != 0) envp.push_back(*e);
+    std::string_view v(*e);
+    if (!v.starts_with("VIGIL_SAMPLE_DIR=") && !v.starts_with("VIGIL_DATA_DIR=") &&
+        !v.starts_with("XDG_DATA_HOME=")) {
+      envp.push_back(*e);
+    }
   }
+  if (std::none_of(env.begin(), env.end(),
+                   [](const std::string& e) { return e.starts_with("VIGIL_DATA_DIR="); })) {
+    env.push_back("VIGIL_DATA_DIR=" + EmptyDataDir());
+  }
+  for (std::string& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
 
   posix_spawn_file_actions_t actions;
@@ -105,6 +123,15 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
+// The lines of a text answer without its WARNING lines (the bundled sample, old lists),
+// which come first.
+std::vector<std::string> BodyLines(const std::string& text) {
+  std::vector<std::string> lines = Lines(text);
+  size_t k = 0;
+  while (k < lines.size() && lines[k].starts_with("WARNING: ")) ++k;
+  return std::vector<std::string>(lines.begin() + static_cast<long>(k), lines.end());
+}
+
 json ParseJson(const std::string& text) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   EXPECT_FALSE(j.is_discarded()) << "not JSON:\n" << text;
@@ -135,7 +162,7 @@ fs::path CopyFixture(std::string_view name) {
 TEST(CliScreenTest, TextOutputRanksKimJongUnFirst) {
   Result r = Vigil({"screen", "Kim Jong Un"});
   ASSERT_EQ(r.code, 0) << r.err;
-  std::vector<std::string> lines = Lines(r.out);
+  std::vector<std::string> lines = BodyLines(r.out);
   ASSERT_GE(lines.size(), 2u) << r.out;
   EXPECT_TRUE(Contains(lines[0], "rank")) << lines[0];
   EXPECT_TRUE(Contains(lines[0], "score")) << lines[0];
@@ -213,7 +240,7 @@ TEST(CliScreenTest, BadArgumentsFailCleanly) {
 TEST(CliShowTest, ShowsOrganizationWithAliasesProgramAndRemarks) {
   Result r = Vigil({"show", "us_ofac_sdn:22323"});
   ASSERT_EQ(r.code, 0) << r.err;
-  std::vector<std::string> lines = Lines(r.out);
+  std::vector<std::string> lines = BodyLines(r.out);
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines[0], "us_ofac_sdn:22323  KOREA COMPUTER CENTER");
   for (const char* alias :
@@ -287,6 +314,200 @@ TEST(CliListsTest, ConfigFileNamesTheLists) {
   Result t = Vigil({"--config", (dir / "cfg.toml").string(), "lists"});
   ASSERT_EQ(t.code, 0) << t.err;
   EXPECT_TRUE(Contains(t.out, "  entities    4 (from 4 records)")) << t.out;
+}
+
+// ---- where the lists come from, and what every answer says about them -------------------
+
+// A data folder holding a copy of the OFAC fixture as its us_ofac_sdn list, its file dated
+// `days_old` days ago.
+fs::path DataDirWithFixture(std::string_view name, int days_old = 0) {
+  fs::path data = ScratchDir(name);
+  fs::path dir = data / "us_ofac_sdn";
+  fs::create_directories(dir);
+  for (const auto& f : fs::directory_iterator(Fixture("ofac"))) {
+    fs::copy_file(f.path(), dir / f.path().filename());
+  }
+  fs::last_write_time(dir / "sdn.csv",
+                      fs::file_time_type::clock::now() - std::chrono::hours(24 * days_old + 1));
+  return data;
+}
+
+TEST(CliSampleTest, WithNothingFetchedEveryAnswerSaysItScreenedTheSample) {
+  // The case: Viktor Bout is not in the 40-entry sample.
+  Result r = Vigil({"screen", "Viktor Bout"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.err,
+                       "vigil: warning: Screened against the bundled 40-entry SAMPLE list, "
+                       "not the official sanctions lists"))
+      << r.err;
+  EXPECT_TRUE(Contains(r.err, "vigil fetch")) << r.err;
+  EXPECT_TRUE(r.out.starts_with("WARNING: Screened against the bundled 40-entry SAMPLE")) << r.out;
+  EXPECT_TRUE(Contains(r.out,
+                       "no matches for 'Viktor Bout' in the bundled SAMPLE list (not the "
+                       "official lists)"))
+      << r.out;
+
+  Result j = Vigil({"screen", "Viktor Bout", "--json"});
+  ASSERT_EQ(j.code, 0) << j.err;
+  json a = ParseJson(j.out);
+  EXPECT_EQ(a["sample"], true);
+  ASSERT_FALSE(a["warnings"].empty());
+  EXPECT_TRUE(Contains(a["warnings"][0], "SAMPLE")) << a.dump(2);
+  EXPECT_TRUE(Contains(a["warnings"][0], "vigil fetch")) << a.dump(2);
+  EXPECT_EQ(a["lists"][0]["sample"], true);
+
+  Result l = Vigil({"lists", "--json"});
+  ASSERT_EQ(l.code, 0) << l.err;
+  EXPECT_EQ(ParseJson(l.out)[0]["sample"], true);
+  EXPECT_TRUE(Contains(ParseJson(l.out)[0]["sample_warning"], "vigil fetch"));
+  Result lt = Vigil({"lists"});
+  EXPECT_TRUE(Contains(lt.out, "the bundled SAMPLE, not the official list")) << lt.out;
+
+  Result s = Vigil({"show", "us_ofac_sdn:22323", "--json"});
+  ASSERT_EQ(s.code, 0) << s.err;
+  EXPECT_EQ(ParseJson(s.out)["sample"], true);
+}
+
+TEST(CliSampleTest, BatchOutputSaysItOnEveryRecord) {
+  fs::path dir = ScratchDir("sample_batch");
+  WriteFile(dir / "in.jsonl",
+            "{\"qid\":\"a\",\"name\":\"Viktor Bout\"}\n"
+            "{\"qid\":\"b\",\"name\":\"Kim Jong Un\"}\n");
+  Result r = Vigil(
+      {"screen", "--input", (dir / "in.jsonl").string(), "--output", (dir / "out.jsonl").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.err, "40-entry SAMPLE")) << r.err;
+  std::vector<std::string> lines = Lines(ReadAll(dir / "out.jsonl"));
+  ASSERT_EQ(lines.size(), 2u);
+  for (const std::string& line : lines) {
+    json j = ParseJson(line);
+    EXPECT_EQ(j["sample"], true) << line;
+    EXPECT_TRUE(Contains(j["warning"], "SAMPLE")) << line;
+    EXPECT_TRUE(j["lists_version"].get<std::string>().starts_with("SAMPLE, not the official"))
+        << line;
+  }
+}
+
+TEST(CliDataDirTest, FetchedListsAreUsedByDefaultWithoutTheSampleWarning) {
+  fs::path data = DataDirWithFixture("data_dir");
+  const std::string env = "VIGIL_DATA_DIR=" + data.string();
+  Result r = Vigil({"screen", "PAK Chol Su", "--json"}, {env});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = ParseJson(r.out);
+  EXPECT_EQ(j["matches"][0]["id"], "us_ofac_sdn:101");  // the fixture's, not the sample's
+  EXPECT_EQ(j["sample"], false);
+  EXPECT_EQ(j["warnings"], json::array()) << j.dump(2);
+  ASSERT_EQ(j["lists"].size(), 1u);
+  EXPECT_EQ(j["lists"][0]["source"], "us_ofac_sdn");
+  EXPECT_EQ(j["lists"][0]["published_source"], "file_date");
+  EXPECT_EQ(j["lists"][0]["age_days"], 0);
+  EXPECT_FALSE(Contains(r.err, "warning")) << r.err;
+
+  Result t = Vigil({"screen", "Viktor Bout"}, {env});
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_FALSE(Contains(t.out, "SAMPLE")) << t.out;
+  EXPECT_FALSE(Contains(t.out, "WARNING")) << t.out;
+  EXPECT_FALSE(Contains(t.err, "SAMPLE")) << t.err;
+  EXPECT_TRUE(Contains(t.out, "list: us_ofac_sdn — version ")) << t.out;
+  EXPECT_TRUE(Contains(t.out, "(file date), 0 days old")) << t.out;
+
+  // XDG_DATA_HOME/vigil/lists when VIGIL_DATA_DIR is not set.
+  fs::path xdg = ScratchDir("xdg");
+  fs::create_directories(xdg / "vigil");
+  fs::rename(data, xdg / "vigil" / "lists");
+  Result x = Vigil({"screen", "PAK Chol Su", "--json"},
+                   {"VIGIL_DATA_DIR=", "XDG_DATA_HOME=" + xdg.string()});
+  ASSERT_EQ(x.code, 0) << x.err;
+  EXPECT_EQ(ParseJson(x.out)["matches"][0]["id"], "us_ofac_sdn:101");
+  EXPECT_EQ(ParseJson(x.out)["sample"], false);
+}
+
+TEST(CliDataDirTest, ABrokenListInTheDataFolderFailsInsteadOfFallingBackToTheSample) {
+  fs::path data = DataDirWithFixture("broken_data_dir");
+  WriteFile(data / "us_ofac_sdn" / "sdn.csv", "");
+  Result r = Vigil({"screen", "Kim Jong Un"}, {"VIGIL_DATA_DIR=" + data.string()});
+  ExpectCleanFailure(r);
+  EXPECT_TRUE(Contains(r.err, "sdn.csv")) << r.err;
+  EXPECT_FALSE(Contains(r.err, "SAMPLE")) << r.err;
+}
+
+TEST(CliListAgeTest, AListOlderThanTheLimitIsAWarningEverywhere) {
+  fs::path data = DataDirWithFixture("old_data_dir", 100);
+  const std::string env = "VIGIL_DATA_DIR=" + data.string();
+  Result r = Vigil({"screen", "PAK Chol Su"}, {env});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.err, "vigil: warning: us_ofac_sdn: published ")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "100 days ago: older than the limit of 45 days")) << r.err;
+  EXPECT_TRUE(Contains(r.out, "WARNING: us_ofac_sdn: published ")) << r.out;
+
+  Result j = Vigil({"screen", "PAK Chol Su", "--json"}, {env});
+  json a = ParseJson(j.out);
+  EXPECT_EQ(a["lists"][0]["stale"], true);
+  EXPECT_EQ(a["lists"][0]["age_days"], 100);
+  ASSERT_EQ(a["warnings"].size(), 1u) << a.dump(2);
+
+  Result l = Vigil({"lists"}, {env});
+  EXPECT_TRUE(Contains(l.out, "100 days old: STALE, over the limit of 45 days")) << l.out;
+
+  fs::path dir = ScratchDir("old_batch");
+  WriteFile(dir / "in.jsonl", "{\"qid\":\"a\",\"name\":\"PAK Chol Su\"}\n");
+  Result b = Vigil(
+      {"screen", "--input", (dir / "in.jsonl").string(), "--output", (dir / "out.jsonl").string()},
+      {env});
+  ASSERT_EQ(b.code, 0) << b.err;
+  EXPECT_TRUE(Contains(b.err, "older than the limit")) << b.err;
+  json line = ParseJson(ReadAll(dir / "out.jsonl"));
+  EXPECT_TRUE(Contains(line["lists_version"], "us_ofac_sdn ")) << line.dump();
+  EXPECT_TRUE(Contains(line["lists_version"], "(file date) STALE 100 days")) << line.dump();
+  // ... and the files' version, as the API's lists_version: " [12 hex digits]".
+  std::string version = line["lists_version"];
+  ASSERT_GE(version.size(), 15u);
+  EXPECT_EQ(version.substr(version.size() - 15, 2), " [") << version;
+  EXPECT_EQ(version.back(), ']') << version;
+  EXPECT_FALSE(line.contains("sample")) << line.dump();
+
+  // A larger limit: no warning, and the list is as current as it is.
+  Result ok = Vigil({"--max-list-age", "365", "screen", "PAK Chol Su", "--json"}, {env});
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_EQ(ParseJson(ok.out)["warnings"], json::array());
+  EXPECT_EQ(ParseJson(ok.out)["lists"][0]["stale"], false);
+  EXPECT_FALSE(Contains(ok.err, "warning")) << ok.err;
+  // The config file's max_list_age does the same.
+  WriteFile(dir / "cfg.toml",
+            "lists = [\"" + (data / "us_ofac_sdn").string() + "\"]\nmax_list_age = 365\n");
+  Result c = Vigil({"--config", (dir / "cfg.toml").string(), "screen", "PAK Chol Su", "--json"});
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_EQ(ParseJson(c.out)["warnings"], json::array());
+}
+
+TEST(CliIncompleteTest, OfacWithoutAltCsvSaysAliasesAreNotLoaded) {
+  fs::path dir = CopyFixture("no_alt");
+  fs::remove(dir / "alt.csv");
+  Result l = Vigil({"lists", "--lists", dir.string()});
+  ASSERT_EQ(l.code, 0) << l.err;
+  EXPECT_TRUE(Contains(l.out, "  INCOMPLETE  alt.csv missing: aliases not loaded")) << l.out;
+  EXPECT_TRUE(Contains(l.out, "  warnings    2\n")) << l.out;  // + the fixture's orphan address
+  EXPECT_TRUE(Contains(l.err, "vigil: warning: us_ofac_sdn: alt.csv missing")) << l.err;
+
+  Result s = Vigil({"show", "us_ofac_sdn:100", "--lists", dir.string()});
+  ASSERT_EQ(s.code, 0) << s.err;
+  EXPECT_TRUE(Contains(s.out, "NOT LOADED    alt.csv missing: aliases not loaded")) << s.out;
+  Result sj = Vigil({"show", "us_ofac_sdn:100", "--lists", dir.string(), "--json"});
+  json j = ParseJson(sj.out);
+  ASSERT_EQ(j["list"]["incomplete"].size(), 1u) << j.dump(2);
+  EXPECT_TRUE(Contains(j["list"]["incomplete"][0], "aliases not loaded"));
+}
+
+TEST(CliIncompleteTest, Ofac2024ShowsWhatItLacks) {
+  VIGIL_REQUIRE_SHARED(sdn2024, "us_ofac_sdn/2024-05");
+  Result s = Vigil({"show", "us_ofac_sdn:24918", "--lists", sdn2024.string()});
+  ASSERT_EQ(s.code, 0) << s.err;
+  EXPECT_TRUE(Contains(s.out, "PARK, Jin Hyok")) << s.out;
+  EXPECT_TRUE(Contains(s.out, "NOT LOADED    alt.csv missing: aliases not loaded")) << s.out;
+  EXPECT_TRUE(Contains(s.out, "NOT LOADED    add.csv missing: addresses not loaded")) << s.out;
+  Result l = Vigil({"lists", "--lists", sdn2024.string()});
+  ASSERT_EQ(l.code, 0) << l.err;
+  EXPECT_TRUE(Contains(l.out, "  warnings    3\n")) << l.out;
 }
 
 // ---- --strict ---------------------------------------------------------------------------
@@ -871,6 +1092,13 @@ TEST(CliDiffTest, SameFolderHasNoChanges) {
   EXPECT_TRUE(j["removed"].empty());
   EXPECT_TRUE(j["changed"].empty());
   EXPECT_EQ(j["unchanged"], 4);
+  // Each version's date, and where it comes from (OFAC's files state none).
+  EXPECT_EQ(j["old"]["published_source"], "file_date");
+  EXPECT_EQ(j["new"]["published"].get<std::string>().size(), 20u) << j["new"].dump();
+  Result t = Vigil({"diff", Fixture("un").string(), Fixture("un").string()});
+  ASSERT_EQ(t.code, 0) << t.err;
+  EXPECT_TRUE(Contains(t.out, "  old published 2026-02-27T00:00:09.554Z (stated in the file)\n"))
+      << t.out;
 }
 
 TEST(CliDiffTest, DifferentListsCannotBeDiffed) {

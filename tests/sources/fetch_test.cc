@@ -424,5 +424,126 @@ TEST(FetchCli, FetchesAndPrintsHashes) {
   EXPECT_NE(text.find("could not connect"), std::string::npos) << text;
 }
 
+// The server's Last-Modified dates the files, so that a list whose files state no date is
+// dated by its publication, not by the download.
+TEST(FetchList, LastModifiedDatesTheFiles) {
+  TestServer srv;
+  srv.server().Get("/ofac/(.*)", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(ReadAll(::vigil::testing::Fixture("ofac") / req.matches[1].str()), "text/csv");
+    res.set_header("Last-Modified", "Fri, 03 May 2024 14:02:11 GMT");
+  });
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path dest = ScratchDir("dest");
+  FetchReport rep;
+  Status s = FetchList("us_ofac_sdn", srv.Url("/ofac/"), dest, &rep);
+  srv.Stop();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(rep.files[0].last_modified, "Fri, 03 May 2024 14:02:11 GMT");
+  LoadedList list;
+  ASSERT_TRUE(LoadList(dest, &list).ok());
+  EXPECT_EQ(list.info.published, "2024-05-03T14:02:11Z");
+  EXPECT_EQ(list.info.published_source, "file_date");
+}
+
+// Sets an environment variable for the life of the object (unset: nullptr).
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    had_ = std::getenv(name) != nullptr;
+    if (value == nullptr) {
+      unsetenv(name);
+    } else {
+      setenv(name, value, 1);
+    }
+  }
+  ~ScopedEnv() {
+    if (had_) {
+      setenv(name_, old_.c_str(), 1);
+    } else {
+      unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::string old_;
+  bool had_ = false;
+};
+
+TEST(DataDir, VigilDataDirThenXdgDataHomeThenHome) {
+  ScopedEnv home("HOME", "/home/analyst");
+  {
+    ScopedEnv a("VIGIL_DATA_DIR", "/srv/vigil");
+    ScopedEnv b("XDG_DATA_HOME", "/xdg");
+    EXPECT_EQ(DefaultDataDir(), fs::path("/srv/vigil"));
+  }
+  {
+    ScopedEnv a("VIGIL_DATA_DIR", nullptr);
+    ScopedEnv b("XDG_DATA_HOME", "/xdg");
+    EXPECT_EQ(DefaultDataDir(), fs::path("/xdg/vigil/lists"));
+  }
+  {
+    ScopedEnv a("VIGIL_DATA_DIR", "");
+    ScopedEnv b("XDG_DATA_HOME", nullptr);
+    EXPECT_EQ(DefaultDataDir(), fs::path("/home/analyst/.local/share/vigil/lists"));
+    ScopedEnv c("HOME", nullptr);
+    EXPECT_EQ(DefaultDataDir(), fs::path());
+  }
+}
+
+TEST(DataDir, ListFoldersAreTheSubfoldersWithFiles) {
+  fs::path data = ScratchDir("data");
+  std::vector<std::string> paths;
+  ASSERT_TRUE(ListsInDataDir(data / "absent", &paths).ok());
+  EXPECT_TRUE(paths.empty());
+  fs::create_directories(data / "un_sc");
+  fs::create_directories(data / "us_ofac_sdn");
+  fs::create_directories(data / "empty");
+  fs::create_directories(data / "us_ofac_sdn" / ".vigil-fetch-1-2-3");  // a fetch's staging
+  fs::create_directories(data / ".vigil-fetch-9");
+  WriteFile(data / "un_sc" / "consolidated.xml", "<x/>");
+  WriteFile(data / "us_ofac_sdn" / "sdn.csv", "1");
+  WriteFile(data / ".vigil-fetch-9" / "sdn.csv", "1");
+  WriteFile(data / "README", "not a folder");
+  ASSERT_TRUE(ListsInDataDir(data, &paths).ok());
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{(data / "un_sc").string(), (data / "us_ofac_sdn").string()}));
+  Status s = ListsInDataDir(data / "README", &paths);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+}
+
+TEST(FetchCli, WithoutDestFetchesIntoTheDataFolderThatEveryCommandThenUses) {
+  TestServer srv;
+  ASSERT_TRUE(srv.server().set_mount_point("/fixtures", VIGIL_FIXTURES));
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+  fs::path data = ScratchDir("data");
+  fs::path out = ScratchDir("out") / "stdout.txt";
+  const std::string env = "VIGIL_DATA_DIR='" + data.string() + "' ";
+  std::string cmd = env + "'" + VIGIL_BINARY + "' fetch us_ofac_sdn --base-url '" +
+                    srv.Url("/fixtures/ofac/") + "' > '" + out.string() + "' 2>&1";
+  int rc = std::system(cmd.c_str());
+  srv.Stop();
+  std::string text = ReadAll(out);
+  ASSERT_EQ(rc, 0) << text;
+  EXPECT_TRUE(fs::exists(data / "us_ofac_sdn" / "sdn.csv")) << text;
+  EXPECT_NE(text.find("every command now uses the lists in " + data.string()), std::string::npos)
+      << text;
+
+  cmd = env + "'" + VIGIL_BINARY + "' screen 'PAK Chol Su' > '" + out.string() + "' 2>&1";
+  rc = std::system(cmd.c_str());
+  text = ReadAll(out);
+  ASSERT_EQ(rc, 0) << text;
+  EXPECT_NE(text.find("us_ofac_sdn:101"), std::string::npos) << text;  // the fixture's entity
+  EXPECT_EQ(text.find("SAMPLE"), std::string::npos) << text;
+
+  // Without a LIST, --dest is refused (it names one list's folder).
+  cmd = env + "'" + VIGIL_BINARY + "' fetch --dest '" + data.string() + "' > '" + out.string() +
+        "' 2>&1";
+  rc = std::system(cmd.c_str());
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(ReadAll(out).find("give the LIST"), std::string::npos) << ReadAll(out);
+}
+
 }  // namespace
 }  // namespace vigil::sources

@@ -195,6 +195,53 @@ TEST(OfacCsvTest, EmptyFileIsAnError) {
   ExpectFailsNaming(FixtureWith("sdn.csv", "\r\n\x1a"), "sdn.csv", 0);
 }
 
+TEST(OfacCsvTest, MissingCompanionIsAWarningSayingWhatIsNotLoaded) {
+  fs::path dir = FixtureWith("sdn.csv", ReadAll(Fixture("ofac/sdn.csv")));
+  fs::remove(dir / "alt.csv");
+  LoadedList l;
+  ASSERT_TRUE(LoadList(dir, &l).ok());
+  // The fixture's add.csv has one orphan row (a warning of its own); the missing file is
+  // the other.
+  ASSERT_EQ(l.info.warnings.size(), 2u);
+  const LoadWarning& w = l.info.warnings[0];
+  EXPECT_EQ(w.file, (dir / "alt.csv").string());
+  EXPECT_EQ(w.line, 0u);
+  EXPECT_TRUE(w.message.starts_with("alt.csv missing: aliases not loaded")) << w.message;
+  EXPECT_NE(l.info.warnings[1].message.find("998"), std::string::npos);
+  ASSERT_EQ(l.info.incomplete.size(), 1u);
+  EXPECT_EQ(l.info.incomplete[0], w.message);
+  // --strict refuses it, naming what is missing.
+  LoadOptions strict;
+  strict.strict = true;
+  Status s = LoadList(dir, strict, &l);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("alt.csv missing"), std::string::npos) << s.ToString();
+
+  // The whole set lacks nothing.
+  ASSERT_TRUE(LoadList(Fixture("ofac"), &l).ok());
+  EXPECT_TRUE(l.info.incomplete.empty());
+  for (const LoadWarning& x : l.info.warnings) {
+    EXPECT_EQ(x.message.find("missing"), std::string::npos) << x.message;
+  }
+}
+
+TEST(OfacCsvTest, UndatedListIsDatedByItsFileAndMarkedSo) {
+  fs::path dir = FixtureWith("sdn.csv", ReadAll(Fixture("ofac/sdn.csv")));
+  // 2024-05-03 14:02:11 UTC
+  fs::last_write_time(dir / "sdn.csv", std::chrono::file_clock::from_sys(std::chrono::sys_seconds{
+                                           std::chrono::seconds{1714744931}}));
+  LoadedList l;
+  ASSERT_TRUE(LoadList(dir, &l).ok());
+  EXPECT_EQ(l.info.published, "2024-05-03T14:02:11Z");
+  EXPECT_EQ(l.info.published_source, "file_date");
+  EXPECT_FALSE(l.info.sample);
+  // The bundled sample is marked as such when LoadOptions names it, by any path.
+  LoadOptions o;
+  o.sample_path = (dir / ".." / dir.filename()).string();
+  ASSERT_TRUE(LoadList(dir, o, &l).ok());
+  EXPECT_TRUE(l.info.sample);
+}
+
 TEST(OfacCsvTest, EmptyCompanionFilesAreFine) {
   // A release with no remarks overflow or no aliases ships the file holding only 0x1A.
   fs::path dir = FixtureWith("sdn_comments.csv", "\x1a");
@@ -284,7 +331,17 @@ TEST(OfacRealTest, Snapshot2024ReadsAliasesFromRemarks) {
   LoadedList l;
   ASSERT_TRUE(LoadList(dir, &l).ok());
   EXPECT_EQ(l.entities.size(), 14965u);
-  EXPECT_TRUE(l.info.warnings.empty());
+  // The folder has sdn.csv only: each missing companion is a warning saying what is lost.
+  std::vector<std::string> warned;
+  for (const LoadWarning& w : l.info.warnings) warned.push_back(w.message);
+  ASSERT_EQ(warned.size(), 3u) << ::testing::PrintToString(warned);
+  EXPECT_TRUE(warned[0].starts_with("sdn_comments.csv missing: remarks")) << warned[0];
+  EXPECT_TRUE(warned[1].starts_with("alt.csv missing: aliases not loaded")) << warned[1];
+  EXPECT_EQ(warned[2], "add.csv missing: addresses not loaded");
+  EXPECT_EQ(l.info.incomplete, warned);
+  // PARK Jin Hyok: 8 aliases in 2021-07 (alt.csv), none here.
+  ASSERT_NE(Find(l, "us_ofac_sdn:24918"), nullptr);
+  EXPECT_EQ(Find(l, "us_ofac_sdn:24918")->names.size(), 1u);
   const Entity* bnc = Find(l, "us_ofac_sdn:306");
   ASSERT_NE(bnc, nullptr);
   bool alias = false;

@@ -64,6 +64,7 @@ TEST(UnXmlTest, ReadsListInfo) {
   EXPECT_EQ(list.info.title, "UN Security Council Consolidated List");
   EXPECT_EQ(list.info.format, "un_xml");
   EXPECT_EQ(list.info.published, "2026-02-27T00:00:09.554Z");
+  EXPECT_EQ(list.info.published_source, "file");  // stated in the file, not its date
   EXPECT_EQ(list.info.rows_read, 3u);
   ASSERT_EQ(list.info.files.size(), 1u);
   EXPECT_EQ(list.info.files[0].path, kFixture.string());

@@ -1,11 +1,12 @@
 // End-to-end tests of the analysts' web page: the real `vigil serve` on a free loopback
-// port with the bundled sample list, driven in Debian's headless Chromium by playwright-core.
+// port with the bundled sample list (an empty data folder: nothing fetched), driven in
+// Debian's headless Chromium by playwright-core.
 // VIGIL_BINARY names the program (default: build/vigil); SCREENSHOT_DIR (default: the
 // system's temp folder) receives results.png and entity.png.
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
-import {existsSync, mkdirSync, statSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -23,7 +24,10 @@ let browser;
 // Starts `vigil serve --port 0` and resolves with its URL from the "listening" log line.
 function startServer() {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--port', '0'], {stdio: ['ignore', 'ignore', 'pipe']});
+    // An empty data folder: the lists fetched on this machine, if any, are not used.
+    const env = {...process.env, VIGIL_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'vigil-data-'))};
+    delete env.VIGIL_SAMPLE_DIR;
+    const child = spawn(binary, ['serve', '--port', '0'], {stdio: ['ignore', 'ignore', 'pipe'], env});
     let buffered = '';
     const timer = setTimeout(() => reject(new Error('vigil serve did not start: ' + buffered)), 30000);
     child.on('error', reject);
@@ -152,7 +156,8 @@ test('entity page shows all its data and related entities', async () => {
   await page.waitForFunction(() => document.querySelector('#entity h1') &&
     document.querySelector('#entity h1').textContent.includes('JINMYONG'));
   const related = await page.textContent('#entity');
-  assert.match(related, /\(from\)/);  // JONG links to it
+  assert.match(related, /linked from/);  // JONG links to it, said in words
+  assert.doesNotMatch(related, /linked_to/);
   assert.doesNotMatch(related, /\[object|undefined|null/);
   await page.screenshot({path: path.join(shots, 'entity.png')});
   await page.close();
@@ -161,9 +166,89 @@ test('entity page shows all its data and related entities', async () => {
 test('a query with no hit and a bad date say so plainly', async () => {
   const page = await browser.newPage();
   await page.goto(base + '/#/search?q=Quentin+Obscurename');
-  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('No list entry'));
+  await page.waitForFunction(() => !document.getElementById('noalert').hidden);
+  assert.match(await page.textContent('#noalert'), /No alert for “Quentin Obscurename” on .* as of \d{4}-\d\d-\d\d/);
   await page.goto(base + '/#/search?q=Kim&dob=yesterday');
   await page.waitForFunction(() => document.getElementById('status').classList.contains('error'));
   assert.match(await page.textContent('#status'), /not a date/);
+  await page.close();
+});
+
+test('the sample is a banner no one can miss, and the footer dates each list', async () => {
+  const page = await browser.newPage({viewport: {width: 1280, height: 800}});
+  await page.goto(base + '/');
+  await page.waitForFunction(() => !document.getElementById('sample').hidden);
+  const banner = await page.textContent('#sample');
+  assert.match(banner, /SAMPLE LIST, NOT THE OFFICIAL LISTS/);
+  assert.match(banner, /40-entry SAMPLE/);
+  assert.match(banner, /vigil fetch/);
+  assert.ok(await page.locator('#sample').isVisible());
+  const box = await page.locator('#sample').boundingBox();
+  assert.ok(box && box.y < 200 && box.height > 10, 'the banner is at the top: ' + JSON.stringify(box));
+  // The footer gives each list's publication date and age, not when the server loaded it.
+  await page.waitForFunction(() => document.getElementById('lists').textContent.includes('days old'));
+  const footer = await page.textContent('#lists');
+  assert.match(footer, /published \d{4}-\d\d-\d\d \(date of the file: it states none\), \d+ days? old/);
+  assert.match(footer, /\(SAMPLE\)/);
+  assert.doesNotMatch(footer, /loaded/);
+  // Results say which lists they were screened against.
+  await page.fill('#q', 'Kim Jong Un');
+  await page.press('#q', 'Enter');
+  await page.waitForSelector('#results li.result');
+  assert.match(await page.textContent('#status'), /\(SAMPLE\) as of \d{4}-/);
+  assert.ok(await page.locator('#sample').isVisible(), 'the banner stays');
+  await page.close();
+});
+
+test('a search without alert says so with the lists and their dates, weaker results on demand', async () => {
+  const page = await browser.newPage({viewport: {width: 1280, height: 800}});
+  await page.goto(base + '/#/search?q=Viktor+Bout');
+  await page.waitForFunction(() => !document.getElementById('noalert').hidden);
+  assert.match(await page.textContent('#noalert'), /^No alert for “Viktor Bout” on OFAC Specially Designated Nationals \(SDN\) List \(SAMPLE\) as of \d{4}-\d\d-\d\d\./);
+  assert.equal(await page.locator('#results li.result').count(), 0, 'no unrelated cards');
+  const more = page.locator('#noalert button');
+  if (await more.count()) {
+    await more.click();
+    assert.ok(await page.locator('#results li.result').count() > 0);
+    for (const b of await page.locator('#results .badge').allTextContents()) assert.equal(b, 'no alert');
+  }
+  await page.close();
+});
+
+test('an entity opened by its address clears the previous query from the header', async () => {
+  const page = await browser.newPage({viewport: {width: 1280, height: 800}});
+  await page.goto(base + '/#/search?q=Kim+Jong+Un');
+  await page.waitForSelector('#results li.result');
+  assert.equal(await page.inputValue('#q'), 'Kim Jong Un');
+  await page.goto(base + '/#/entity/' + encodeURIComponent('us_ofac_sdn:48269'));
+  await page.waitForFunction(() => document.querySelector('#entity h1') &&
+    document.querySelector('#entity h1').textContent.includes('JONG'));
+  assert.equal(await page.inputValue('#q'), '');
+  // Back to the results brings the query back.
+  await page.goBack();
+  await page.waitForSelector('#results li.result');
+  assert.equal(await page.inputValue('#q'), 'Kim Jong Un');
+  await page.close();
+});
+
+test('long ids and names stay inside their cards at a narrow width', async () => {
+  const page = await browser.newPage({viewport: {width: 360, height: 740}});
+  await page.goto(base + '/#/search?q=Korea+Mining+Development+Trading+Corporation');
+  await page.waitForSelector('#results li.result');
+  // A card as the page draws it for an id and a name without a place to break (CSL ids
+  // are 40 hex digits), beside the real ones.
+  await page.evaluate(() => {
+    const long = 'us_csl:' + '0123456789abcdef'.repeat(3);
+    document.getElementById('results').append(resultItem({
+      id: long, name: 'SHENZHENLONGNAMEWITHOUTANYSPACEATALLTECHNOLOGYCOLTD', score: 0.8,
+      decision: 'review', kind: 'organization', list: 'us_csl', programs: ['ENTITY-LIST-' + long],
+      matched_name: 'SHENZHENLONGNAMEWITHOUTANYSPACEATALLTECHNOLOGYCOLTD', matched_name_kind: 'primary',
+      explanation: {tokens: []}}, 99));
+  });
+  const overflow = await page.evaluate(() => [...document.querySelectorAll('#results li.result')]
+    .filter((li) => li.scrollWidth > li.clientWidth + 1).length);
+  assert.equal(overflow, 0, 'a card is wider than its box');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
+    'the page scrolls sideways');
   await page.close();
 });

@@ -12,6 +12,8 @@
 // inside a quoted field (the cut record is skipped). A record with the wrong number of
 // fields fails the load.
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <charconv>
 #include <string>
@@ -192,9 +194,21 @@ Status LoadOfacCsv(const fs::path& main_file, LoadedList* out) {
              " does not have; row skipped");
   };
 
+  // A companion that is not there leaves part of every entity out: a warning, and noted in
+  // ListInfo::incomplete, so that every answer can say what is missing.
+  auto missing = [&](const std::string& file, std::string_view what, std::string_view detail) {
+    std::string message = fmt::format("{} missing: {} not loaded{}", file, what, detail);
+    Warn(&list, (dir / file).string(), 0, message);
+    list.info.incomplete.push_back(std::move(message));
+  };
+
   // Remarks overflow: appended to the entity's remarks before they are parsed.
   bool present = false;
   if (s = Present(dir / set.comments, &present); !s.ok()) return s;
+  if (!present) {
+    missing(set.comments, "remarks",
+            fmt::format(" (the part of a long remark that does not fit in {})", set.main));
+  }
   if (fs::path p = dir / set.comments; present) {
     if (s = ReadText(p, &list, &text, true, /*eof_line=*/false); !s.ok()) return s;
     s = ForEachRecord(text, p, 2, &list, [&](const util::CsvRecord& rec, long ent) {
@@ -211,6 +225,11 @@ Status LoadOfacCsv(const fs::path& main_file, LoadedList* out) {
   }
 
   if (s = Present(dir / set.alt, &present); !s.ok()) return s;
+  if (!present) {
+    missing(
+        set.alt, "aliases",
+        fmt::format(" (only the a.k.a. names written in the remarks of {} are known)", set.main));
+  }
   if (fs::path p = dir / set.alt; present) {
     if (s = ReadText(p, &list, &text, true); !s.ok()) return s;
     s = ForEachRecord(text, p, 5, &list, [&](const util::CsvRecord& rec, long ent) {
@@ -236,6 +255,7 @@ Status LoadOfacCsv(const fs::path& main_file, LoadedList* out) {
   }
 
   if (s = Present(dir / set.add, &present); !s.ok()) return s;
+  if (!present) missing(set.add, "addresses", "");
   if (fs::path p = dir / set.add; present) {
     if (s = ReadText(p, &list, &text, true); !s.ok()) return s;
     s = ForEachRecord(text, p, 6, &list, [&](const util::CsvRecord& rec, long ent) {

@@ -435,6 +435,7 @@ Status LoadUnXml(const std::filesystem::path& file, LoadedList* out) {
   list.info.title = "UN Security Council Consolidated List";
   list.info.format = "un_xml";
   list.info.published = util::CollapseSpaces(root.attribute("dateGenerated").value());
+  if (!list.info.published.empty()) list.info.published_source = "file";
 
   RecordMapper mapper(&list, name, &lines);
   std::unordered_set<std::string> seen;
