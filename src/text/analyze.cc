@@ -7,11 +7,21 @@
 
 namespace vigil::text {
 
-AnalyzedName Analyze(std::string_view name, bool person) {
+AnalyzedName Analyze(std::string_view name, bool person, bool spans) {
   AnalyzedName a;
-  a.tokens = Tokenize(name);
+  a.tokens = spans ? TokenizeWithSpans(name, &a.spans) : Tokenize(name);
   if (person) {
     a.legal_form.assign(a.tokens.size(), false);
+  } else if (spans) {
+    std::vector<uint32_t> consumed;
+    CanonicalizeLegalForms(&a.tokens, &a.legal_form, &consumed);
+    std::vector<Span> merged;
+    size_t k = 0;
+    for (uint32_t c : consumed) {
+      merged.push_back(Span{a.spans[k].begin, a.spans[k + c - 1].end});
+      k += c;
+    }
+    a.spans = std::move(merged);
   } else {
     CanonicalizeLegalForms(&a.tokens, &a.legal_form);
   }

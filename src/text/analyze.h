@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "text/normalize.h"
+
 namespace vigil::text {
 
 struct AnalyzedName {
@@ -20,10 +22,14 @@ struct AnalyzedName {
   std::vector<bool> legal_form;       // parallel to tokens
   std::vector<bool> particle;         // parallel to tokens: al, bin, de, van ...
   std::vector<std::string> original;  // parallel: spelling before variants, "" if unchanged
+  // Parallel: where in the name each token came from (a legal form: from its first word to
+  // its last). Filled only when Analyze() is asked for spans.
+  std::vector<Span> spans;
 };
 
-// `person`: the name is known to be a person's (no legal-form rewriting).
-AnalyzedName Analyze(std::string_view name, bool person);
+// `person`: the name is known to be a person's (no legal-form rewriting). `spans`: also
+// record where each token came from (TokenizeWithSpans; slower, for explanations).
+AnalyzedName Analyze(std::string_view name, bool person, bool spans = false);
 
 }  // namespace vigil::text
 

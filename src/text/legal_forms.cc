@@ -40,10 +40,12 @@ const Table& GetTable() {
 
 }  // namespace
 
-void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>* is_legal_form) {
+void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>* is_legal_form,
+                            std::vector<uint32_t>* consumed) {
   const Table& table = GetTable();
   std::vector<std::string> out;
   is_legal_form->clear();
+  if (consumed != nullptr) consumed->clear();
   out.reserve(tokens->size());
   for (size_t i = 0; i < tokens->size();) {
     auto it = table.by_first.find((*tokens)[i]);
@@ -56,6 +58,7 @@ void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>*
         }
         out.push_back(canonical);
         is_legal_form->push_back(true);
+        if (consumed != nullptr) consumed->push_back(static_cast<uint32_t>(variant.size()));
         i += variant.size();
         replaced = true;
         break;
@@ -64,6 +67,7 @@ void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>*
     if (!replaced) {
       out.push_back(std::move((*tokens)[i]));
       is_legal_form->push_back(false);
+      if (consumed != nullptr) consumed->push_back(1);
       ++i;
     }
   }

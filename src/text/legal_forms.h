@@ -10,14 +10,17 @@
 #ifndef VIGIL_TEXT_LEGAL_FORMS_H_
 #define VIGIL_TEXT_LEGAL_FORMS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace vigil::text {
 
 // Rewrites `tokens` in place, replacing each legal-form phrase by its canonical token.
-// `is_legal_form` receives one flag per resulting token.
-void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>* is_legal_form);
+// `is_legal_form` receives one flag per resulting token, and `consumed` (when not null) how
+// many of the given tokens each resulting token stands for ("co ltd" -> "coltd": 2).
+void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>* is_legal_form,
+                            std::vector<uint32_t>* consumed = nullptr);
 
 }  // namespace vigil::text
 
