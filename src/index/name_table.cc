@@ -36,6 +36,7 @@ match::PreparedName KoreanView(const match::PreparedName& plain) {
       k.legal_form.resize(k.tokens.size(), false);
       k.particle.resize(k.tokens.size(), false);
       k.original.resize(k.tokens.size());
+      k.from.resize(k.tokens.size(), static_cast<uint32_t>(i));
       continue;
     }
     k.tokens.resize(before);
@@ -43,6 +44,7 @@ match::PreparedName KoreanView(const match::PreparedName& plain) {
     k.legal_form.push_back(plain.legal_form[i]);
     k.particle.push_back(plain.particle[i]);
     k.original.push_back(plain.original[i]);
+    k.from.push_back(static_cast<uint32_t>(i));
   }
   if (!any) return {};
   for (const std::string& t : k.tokens) k.joined += t;

@@ -46,6 +46,9 @@ struct PreparedName {
   std::string joined_rotated;  // the same with the first token moved last ("hlaingkhin" ->
                                // "khinhlaing": OFAC's "LAST, First" read given names first)
   float total_weight = 0;
+  // The Korean syllable view (index/name_table.h) only: per token, the plain-view token it
+  // came from (explanations show the words a syllable key was read from). Else empty.
+  std::vector<uint32_t> from;
 };
 
 // Edits (Levenshtein) tolerated between two tokens whose shorter one has `length` bytes.
