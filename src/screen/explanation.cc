@@ -53,9 +53,11 @@ int FindJamo(const Jamo (&table)[N], std::string_view s) {
 }
 
 std::string Utf8(UChar32 c) {
-  std::string out;
-  icu::UnicodeString(c).toUTF8String(out);
-  return out;
+  char buf[U8_MAX_LENGTH];
+  int32_t n = 0;
+  UBool error = false;
+  U8_APPEND(buf, n, U8_MAX_LENGTH, c, error);
+  return error ? std::string() : std::string(buf, static_cast<size_t>(n));
 }
 
 std::string Syllable(int initial, int vowel, int final) {
@@ -145,6 +147,17 @@ std::string OtherScript(std::string_view s) {
 
 // Case-folded letters and digits: words written alike fold alike.
 std::string Fold(std::string_view s) {
+  std::string out;
+  bool ascii = true;
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
+  }
+  if (ascii) return out;
   icu::UnicodeString u =
       icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
   u.foldCase();
@@ -154,7 +167,7 @@ std::string Fold(std::string_view s) {
     i += U16_LENGTH(c);
     if (u_isalnum(c)) kept.append(c);
   }
-  std::string out;
+  out.clear();
   kept.toUTF8String(out);
   return out;
 }
@@ -228,13 +241,13 @@ struct Entry {
   double num = 0, den = 0, plain_sim = 0;
   size_t tokens = 0;
   bool paired = false;
-  std::vector<std::string> same_syllables, similar_syllables, rules;
+  std::vector<std::string> same_syllables, similar_syllables;
+  std::vector<std::string_view> rules;  // literals
 };
 
-void AddRule(std::vector<std::string>* rules, std::string rule) {
-  if (std::find(rules->begin(), rules->end(), rule) == rules->end()) {
-    rules->push_back(std::move(rule));
-  }
+template <typename T, typename R>
+void AddRule(std::vector<T>* rules, R rule) {
+  if (std::find(rules->begin(), rules->end(), rule) == rules->end()) rules->push_back(T(rule));
 }
 
 // The Hangul syllable that view token `k` of side `n` was read from when the side is
@@ -285,8 +298,24 @@ std::string KeyHangul(std::string_view key, std::string_view spelling) {
 
 std::vector<text::Span> Origins(std::string_view name, bool person,
                                 const match::PreparedName& prepared) {
-  text::AnalyzedName a = text::Analyze(name, person, /*spans=*/true);
-  if (a.tokens != prepared.tokens || a.spans.size() != a.tokens.size()) return {};
+  // text::Analyze(name, person, spans) less the work spans do not need: legal forms only
+  // when the name has one, variants never (one token stays one token; the spelling before
+  // them, PreparedName::original, is checked instead).
+  const bool legal = !person && std::find(prepared.legal_form.begin(), prepared.legal_form.end(),
+                                          true) != prepared.legal_form.end();
+  text::AnalyzedName a;
+  if (legal) {
+    a = text::Analyze(name, person, /*spans=*/true);
+  } else {
+    a.tokens = text::TokenizeWithSpans(name, &a.spans);
+  }
+  const size_t n = prepared.tokens.size();
+  if (a.tokens.size() != n || a.spans.size() != n || prepared.original.size() != n) return {};
+  for (size_t k = 0; k < n; ++k) {
+    const std::string& before =
+        prepared.original[k].empty() ? prepared.tokens[k] : prepared.original[k];
+    if (a.tokens[k] != before && a.tokens[k] != prepared.tokens[k]) return {};
+  }
   return std::move(a.spans);
 }
 
@@ -353,19 +382,20 @@ void ExplainInWords(const ExplainedName& query, const ExplainedName& list,
       continue;
     }
     if (qv.legal_form[i] && lv.legal_form[j]) {
-      AddRule(&e.rules, a == b ? "same legal form" : "both legal forms");
+      AddRule(&e.rules, std::string_view(a == b ? "same legal form" : "both legal forms"));
       continue;
     }
     if (a == b) {
       const std::string& qa = qv.original[i].empty() ? a : qv.original[i];
       const std::string& lb = lv.original[j].empty() ? b : lv.original[j];
       if (qa != lb) {
-        AddRule(&e.rules, qv.particle[i] ? "same particle" : "name variant");
+        AddRule(&e.rules, std::string_view(qv.particle[i] ? "same particle" : "name variant"));
       } else {
-        AddRule(&e.rules, "same letters");
+        AddRule(&e.rules, std::string_view("same letters"));
       }
     } else {
-      AddRule(&e.rules, t.similarity >= 1.0 ? "name variant" : "similar spelling");
+      AddRule(&e.rules,
+              std::string_view(t.similarity >= 1.0 ? "name variant" : "similar spelling"));
     }
   }
 
@@ -386,8 +416,8 @@ void ExplainInWords(const ExplainedName& query, const ExplainedName& list,
     if (alike &&
         std::count(qsel.begin(), qsel.end(), true) != std::count(lsel.begin(), lsel.end(), true)) {
       // The same letters in a different number of words: "Wonhong" ~ "Won Hong".
-      const bool legal =
-          std::find(e.rules.begin(), e.rules.end(), "same legal form") != e.rules.end();
+      const bool legal = std::find(e.rules.begin(), e.rules.end(),
+                                   std::string_view("same legal form")) != e.rules.end();
       m.rule = legal ? "same legal form" : "spaced differently";
     } else if (e.paired && !alike) {
       std::vector<std::string> rules;
@@ -404,7 +434,7 @@ void ExplainInWords(const ExplainedName& query, const ExplainedName& list,
       if (!e.similar_syllables.empty()) {
         AddRule(&rules, "similar Korean syllables " + Joined(e.similar_syllables, ", "));
       }
-      for (const std::string& r : e.rules) {
+      for (std::string_view r : e.rules) {
         if (r == "same letters" && !rules.empty()) continue;  // said by the others
         AddRule(&rules, r);
       }

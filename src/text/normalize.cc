@@ -220,6 +220,18 @@ bool WordChar(UChar32 c) {
 // The pieces of name[begin, end) between separators (runs of WordChar).
 std::vector<Span> Pieces(std::string_view name, uint32_t begin, uint32_t end) {
   std::vector<Span> out;
+  if (IsAscii(name.substr(begin, end - begin))) {
+    bool in = false;
+    for (uint32_t i = begin; i < end; ++i) {
+      const char c = name[i];
+      const bool word =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || IsJoiner(c);
+      if (word && !in) out.push_back(Span{i, i});
+      if (word) out.back().end = i + 1;
+      in = word;
+    }
+    return out;
+  }
   const auto* p = reinterpret_cast<const uint8_t*>(name.data());
   bool in = false;
   for (int32_t i = static_cast<int32_t>(begin); i < static_cast<int32_t>(end);) {
