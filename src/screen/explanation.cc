@@ -175,7 +175,9 @@ std::string Fold(std::string_view s) {
 // One side: its words, and per view token the words it was read from.
 struct Side {
   std::string_view text;
-  std::vector<text::Span> words;
+  std::vector<text::Span> own_words;
+  const std::vector<text::Span>* words_ptr = nullptr;
+  const std::vector<text::Span>& words() const { return *words_ptr; }
   std::vector<std::pair<uint32_t, uint32_t>> token_words;  // per view token: first, last word
   std::vector<uint32_t> plain_of;                          // per view token: its plain token
   bool known = false;                                      // spans were available
@@ -184,13 +186,20 @@ struct Side {
 Side MakeSide(const ExplainedName& n) {
   Side s;
   s.text = n.text;
-  s.words = text::Words(n.text);
-  if (s.words.empty()) s.words.push_back(text::Span{0, static_cast<uint32_t>(n.text.size())});
+  s.words_ptr = &n.words;
+  if (n.words.empty()) {
+    s.own_words = text::Words(n.text);
+    if (s.own_words.empty()) {
+      s.own_words.push_back(text::Span{0, static_cast<uint32_t>(n.text.size())});
+    }
+    s.words_ptr = &s.own_words;
+  }
+  const std::vector<text::Span>& words = s.words();
   const match::PreparedName& view = *n.view;
   const bool korean = n.view != n.plain;
   s.known = n.spans.size() == n.plain->tokens.size() &&
             (!korean || view.from.size() == view.tokens.size());
-  const uint32_t last = static_cast<uint32_t>(s.words.size() - 1);
+  const uint32_t last = static_cast<uint32_t>(words.size() - 1);
   for (uint32_t k = 0; k < view.tokens.size(); ++k) {
     const uint32_t plain = korean && k < view.from.size() ? view.from[k] : k;
     s.plain_of.push_back(plain);
@@ -200,26 +209,30 @@ Side MakeSide(const ExplainedName& n) {
     }
     const text::Span span = n.spans[plain];
     uint32_t first = 0, end = last;
-    while (first < last && s.words[first].end <= span.begin) ++first;
-    while (end > first && s.words[end].begin >= span.end) --end;
+    while (first < last && words[first].end <= span.begin) ++first;
+    while (end > first && words[end].begin >= span.end) --end;
     s.token_words.emplace_back(first, end);
   }
   return s;
 }
 
-// The selected words as written: runs of neighbouring words as they stand in the text
-// ("Co., Ltd."), runs apart joined by a space.
-std::string WordsText(const Side& s, const std::vector<bool>& selected) {
+// The words of `s` whose root (roots[w]) is `root`, as written: runs of neighbouring words
+// as they stand in the text ("Co., Ltd."), runs apart joined by a space. *count receives
+// how many words.
+std::string WordsText(const Side& s, const uint32_t* roots, uint32_t root, size_t* count) {
   std::string out;
-  for (size_t w = 0; w < s.words.size();) {
-    if (!selected[w]) {
+  const std::vector<text::Span>& words = s.words();
+  *count = 0;
+  for (size_t w = 0; w < words.size();) {
+    if (roots[w] != root) {
       ++w;
       continue;
     }
     size_t last = w;
-    while (last + 1 < s.words.size() && selected[last + 1]) ++last;
+    while (last + 1 < words.size() && roots[last + 1] == root) ++last;
     if (!out.empty()) out += ' ';
-    out.append(s.text.substr(s.words[w].begin, s.words[last].end - s.words[w].begin));
+    out.append(s.text.substr(words[w].begin, words[last].end - words[w].begin));
+    *count += last - w + 1;
     w = last + 1;
   }
   return out;
@@ -242,12 +255,51 @@ struct Entry {
   size_t tokens = 0;
   bool paired = false;
   std::vector<std::string> same_syllables, similar_syllables;
-  std::vector<std::string_view> rules;  // literals
+  uint32_t rules = 0;  // bits of kRules
 };
 
-template <typename T, typename R>
-void AddRule(std::vector<T>* rules, R rule) {
-  if (std::find(rules->begin(), rules->end(), rule) == rules->end()) rules->push_back(T(rule));
+// Rules of token pairs other than Korean syllables, in the order they are written.
+constexpr std::string_view kRules[] = {"same legal form", "both legal forms", "name variant",
+                                       "same particle",   "similar spelling", "same letters"};
+enum RuleBit : uint32_t {
+  kSameLegalForm = 1,
+  kBothLegalForms = 2,
+  kNameVariant = 4,
+  kSameParticle = 8,
+  kSimilarSpelling = 16,
+  kSameLetters = 32
+};
+
+void AddRule(std::vector<std::string>* rules, std::string_view rule) {
+  if (std::find(rules->begin(), rules->end(), rule) == rules->end()) rules->emplace_back(rule);
+}
+
+// Fold(a) == Fold(b), without building them for ASCII.
+bool FoldEqual(std::string_view a, std::string_view b) {
+  auto ascii = [](std::string_view s) {
+    for (char c : s) {
+      if (static_cast<unsigned char>(c) >= 0x80) return false;
+    }
+    return true;
+  };
+  if (!ascii(a) || !ascii(b)) return Fold(a) == Fold(b);
+  auto next = [](std::string_view s, size_t* i) -> int {
+    for (; *i < s.size(); ++*i) {
+      char c = s[*i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        ++*i;
+        return c;
+      }
+    }
+    return -1;
+  };
+  size_t i = 0, j = 0;
+  for (;;) {
+    const int x = next(a, &i), y = next(b, &j);
+    if (x != y) return false;
+    if (x < 0) return true;
+  }
 }
 
 // The Hangul syllable that view token `k` of side `n` was read from when the side is
@@ -303,14 +355,53 @@ std::vector<text::Span> Origins(std::string_view name, bool person,
   // them, PreparedName::original, is checked instead).
   const bool legal = !person && std::find(prepared.legal_form.begin(), prepared.legal_form.end(),
                                           true) != prepared.legal_form.end();
+  const size_t n = prepared.tokens.size();
+  if (prepared.original.size() != n) return {};
+  if (!legal && std::all_of(name.begin(), name.end(),
+                            [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    // ASCII (most names): tokens as text::TokenizeWithSpans reads them, checked against
+    // the prepared ones in place.
+    std::vector<text::Span> spans;
+    spans.reserve(n);
+    auto alnum = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    };
+    const uint32_t size = static_cast<uint32_t>(name.size());
+    for (uint32_t i = 0; i < size;) {
+      if (!alnum(name[i])) {
+        ++i;
+        continue;
+      }
+      if (spans.size() == n) return {};
+      const std::string& want = prepared.original[spans.size()].empty()
+                                    ? prepared.tokens[spans.size()]
+                                    : prepared.original[spans.size()];
+      text::Span span{i, i};
+      size_t m = 0;
+      for (; i < size; ++i) {
+        char c = name[i];
+        if (alnum(c)) {
+          if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+          if (m >= want.size() || want[m] != c) return {};
+          ++m;
+          span.end = i + 1;
+        } else if (c != '\'' && c != '`' && c != '.') {
+          break;
+        }
+      }
+      if (m != want.size()) return {};
+      spans.push_back(span);
+    }
+    if (spans.size() != n) return {};
+    return spans;
+  }
   text::AnalyzedName a;
   if (legal) {
     a = text::Analyze(name, person, /*spans=*/true);
   } else {
     a.tokens = text::TokenizeWithSpans(name, &a.spans);
   }
-  const size_t n = prepared.tokens.size();
-  if (a.tokens.size() != n || a.spans.size() != n || prepared.original.size() != n) return {};
+  if (a.tokens.size() != n || a.spans.size() != n) return {};
   for (size_t k = 0; k < n; ++k) {
     const std::string& before =
         prepared.original[k].empty() ? prepared.tokens[k] : prepared.original[k];
@@ -326,8 +417,9 @@ void ExplainInWords(const ExplainedName& query, const ExplainedName& list,
   const size_t nq = std::min(qv.tokens.size(), tokens->size());
   if (nq == 0 && tokens->empty()) return;
   const Side qs = MakeSide(query), ls = MakeSide(list);
-  const uint32_t qw = static_cast<uint32_t>(qs.words.size());
-  UnionFind uf(qs.words.size() + ls.words.size());
+  const uint32_t qw = static_cast<uint32_t>(qs.words().size());
+  const uint32_t lw = static_cast<uint32_t>(ls.words().size());
+  UnionFind uf(qw + lw);
 
   // Each query token's partner among the list tokens (the alignment names the token; among
   // equal ones, the first not taken: the same words either way).
@@ -382,43 +474,37 @@ void ExplainInWords(const ExplainedName& query, const ExplainedName& list,
       continue;
     }
     if (qv.legal_form[i] && lv.legal_form[j]) {
-      AddRule(&e.rules, std::string_view(a == b ? "same legal form" : "both legal forms"));
+      e.rules |= a == b ? kSameLegalForm : kBothLegalForms;
       continue;
     }
     if (a == b) {
       const std::string& qa = qv.original[i].empty() ? a : qv.original[i];
       const std::string& lb = lv.original[j].empty() ? b : lv.original[j];
       if (qa != lb) {
-        AddRule(&e.rules, std::string_view(qv.particle[i] ? "same particle" : "name variant"));
+        e.rules |= qv.particle[i] ? kSameParticle : kNameVariant;
       } else {
-        AddRule(&e.rules, std::string_view("same letters"));
+        e.rules |= kSameLetters;
       }
     } else {
-      AddRule(&e.rules,
-              std::string_view(t.similarity >= 1.0 ? "name variant" : "similar spelling"));
+      e.rules |= t.similarity >= 1.0 ? kNameVariant : kSimilarSpelling;
     }
   }
 
+  std::vector<uint32_t> roots(qw + lw);
+  for (uint32_t w = 0; w < qw + lw; ++w) roots[w] = uf.Find(w);
   std::vector<TokenMatch> out;
   out.reserve(entries.size() + 1);
   for (const Entry& e : entries) {
-    std::vector<bool> qsel(qs.words.size(), false), lsel(ls.words.size(), false);
-    for (uint32_t w = 0; w < qs.words.size(); ++w) qsel[w] = uf.Find(w) == e.root;
-    if (e.paired) {
-      for (uint32_t w = 0; w < ls.words.size(); ++w) lsel[w] = uf.Find(qw + w) == e.root;
-    }
     TokenMatch m;
-    m.query_token = WordsText(qs, qsel);
-    m.list_token = e.paired ? WordsText(ls, lsel) : std::string();
+    size_t qn = 0, ln = 0;
+    m.query_token = WordsText(qs, roots.data(), e.root, &qn);
+    if (e.paired) m.list_token = WordsText(ls, roots.data() + qw, e.root, &ln);
     m.weight = e.den;
     m.similarity = e.den > 0 ? e.num / e.den : e.plain_sim / static_cast<double>(e.tokens);
-    const bool alike = e.paired && Fold(m.query_token) == Fold(m.list_token);
-    if (alike &&
-        std::count(qsel.begin(), qsel.end(), true) != std::count(lsel.begin(), lsel.end(), true)) {
+    const bool alike = e.paired && FoldEqual(m.query_token, m.list_token);
+    if (alike && qn != ln) {
       // The same letters in a different number of words: "Wonhong" ~ "Won Hong".
-      const bool legal = std::find(e.rules.begin(), e.rules.end(),
-                                   std::string_view("same legal form")) != e.rules.end();
-      m.rule = legal ? "same legal form" : "spaced differently";
+      m.rule = (e.rules & kSameLegalForm) != 0 ? "same legal form" : "spaced differently";
     } else if (e.paired && !alike) {
       std::vector<std::string> rules;
       for (const std::string_view side :
@@ -434,9 +520,10 @@ void ExplainInWords(const ExplainedName& query, const ExplainedName& list,
       if (!e.similar_syllables.empty()) {
         AddRule(&rules, "similar Korean syllables " + Joined(e.similar_syllables, ", "));
       }
-      for (std::string_view r : e.rules) {
-        if (r == "same letters" && !rules.empty()) continue;  // said by the others
-        AddRule(&rules, r);
+      for (size_t r = 0; r < std::size(kRules); ++r) {
+        if ((e.rules >> r & 1) == 0) continue;
+        if (kRules[r] == "same letters" && !rules.empty()) continue;  // said by the others
+        AddRule(&rules, kRules[r]);
       }
       m.rule = Joined(rules, "; ");
     }
@@ -446,8 +533,10 @@ void ExplainInWords(const ExplainedName& query, const ExplainedName& list,
   if (tokens->size() > qv.tokens.size()) {
     const TokenMatch& joined = tokens->back();
     TokenMatch m;
-    m.query_token = WordsText(qs, std::vector<bool>(qs.words.size(), true));
-    m.list_token = WordsText(ls, std::vector<bool>(ls.words.size(), true));
+    size_t count = 0;
+    const std::vector<uint32_t> all(std::max(qw, lw), 0);
+    m.query_token = WordsText(qs, all.data(), 0, &count);
+    m.list_token = WordsText(ls, all.data(), 0, &count);
     m.similarity = joined.similarity;
     m.weight = joined.weight;
     m.rule = "compared without spaces";

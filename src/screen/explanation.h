@@ -44,6 +44,9 @@ struct ExplainedName {
   const match::PreparedName* plain = nullptr;  // prepared from `text` (NameTable::Prepare)
   const match::PreparedName* view = nullptr;   // what was aligned: *plain or its Korean view
   std::vector<text::Span> spans;               // per plain token: Origins(); empty: unknown
+  // text::Words(text), when the caller keeps them (a query explained against each of its
+  // matches); empty: found on each call.
+  std::vector<text::Span> words;
 };
 
 // Where each token of `prepared` (prepared from `text`, `person` as NameTable::Prepare was

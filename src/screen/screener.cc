@@ -377,6 +377,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
         query_words.text = query.name;
         query_words.plain = &q;
         query_words.spans = screen::Origins(query.name, query.kind == EntityKind::kPerson, q);
+        query_words.words = text::Words(query.name);
       }
       query_words.view = b.korean ? &qk : &q;
       const match::PreparedName& plain = table.names()[b.name];

@@ -18,6 +18,7 @@
 
 #include "screen/query.h"
 #include "test_util.h"
+#include "text/analyze.h"
 #include "vigil/screen.h"
 
 namespace vigil {
@@ -259,6 +260,37 @@ TEST_F(ExplanationTest, LegalFormsAndVariantsAreNamed) {
   ASSERT_NE(mohammed, nullptr) << Describe(*a);
   EXPECT_EQ(mohammed->list_token, "MUHAMMAD");
   EXPECT_EQ(mohammed->rule, "name variant");
+}
+
+// Origins() (with its fast path for ASCII names) finds what text::Analyze() with spans
+// finds, on every name of the sample list, as persons and as organizations.
+TEST(OriginsTest, AgreeWithAnalyzeOnTheSample) {
+  LoadedList l;
+  ASSERT_TRUE(LoadList(VIGIL_SAMPLE_DIR, &l).ok());
+  std::vector<std::string> names = {"김정은", "Société Générale Co., Ltd.", "O'Brien-Smith  Jr.",
+                                    "Mohammed al-Bashir", "EXAMPLE S.A. DE C.V."};
+  for (const Entity& e : l.entities) {
+    for (const Name& n : e.names) names.push_back(n.full);
+  }
+  size_t compared = 0;
+  for (const std::string& name : names) {
+    for (bool person : {true, false}) {
+      text::AnalyzedName a = text::Analyze(name, person, /*spans=*/true);
+      match::PreparedName p;
+      p.tokens = a.tokens;
+      p.legal_form = a.legal_form;
+      p.particle = a.particle;
+      p.original = a.original;
+      EXPECT_EQ(screen::Origins(name, person, p), a.spans) << name;
+      ++compared;
+      // Tokens that are not the name's: no origins (the name is explained as a whole).
+      p.tokens.push_back("zzz");
+      p.original.emplace_back();
+      p.legal_form.push_back(false);
+      EXPECT_TRUE(screen::Origins(name, person, p).empty()) << name;
+    }
+  }
+  EXPECT_GT(compared, 100u);
 }
 
 TEST(KeyHangulTest, SpellingThenKey) {
