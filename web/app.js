@@ -51,13 +51,16 @@ function fold(s) {
   return s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 }
 
-// The matched name with each word the matcher paired highlighted (full or partial).
+// The matched name with each word the matcher paired highlighted (full or partial). An
+// explanation entry's list side is one or more words of the matched name as written.
 function highlighted(name, tokens) {
   const sims = new Map();
   for (const t of tokens || []) {
     if (!t.list) continue;
-    const k = fold(t.list);
-    sims.set(k, Math.max(sims.get(k) || 0, t.similarity));
+    for (const word of t.list.split(/(?:\s+|[,;()/-])/)) {
+      const k = fold(word);
+      if (k) sims.set(k, Math.max(sims.get(k) || 0, t.similarity));
+    }
   }
   const out = [];
   for (const part of name.split(/(\s+|[,;()/-])/)) {
@@ -117,6 +120,16 @@ function badge(decision) {
   return h('span', {class: 'badge ' + (decision || 'none')}, decision === 'none' ? 'no alert' : decision);
 }
 
+// One explanation entry: the query's words and the list name's words as written, and the
+// rule that related them when they are not written alike ("same Korean syllable 박").
+function tokenChip(t) {
+  const same = t.list && t.similarity >= 0.999 && !t.rule;
+  return h('span', {class: 'tok' + (t.list ? '' : ' miss'),
+                    title: 'similarity ' + t.similarity.toFixed(2) + ', weight ' + t.weight.toFixed(2)},
+    t.query + (t.list ? (same ? ' = ' : ' ≈ ') + t.list : ' — no partner'),
+    t.rule ? h('span', {class: 'rule'}, ': ' + t.rule) : null);
+}
+
 function resultItem(m, i) {
   const tokens = (m.explanation && m.explanation.tokens) || [];
   const bar = h('span');
@@ -133,10 +146,7 @@ function resultItem(m, i) {
     h('div', {class: 'why'}, 'matched ', h('span', {class: 'matched'}, highlighted(m.matched_name, tokens)),
       h('span', {class: 'muted'}, ' (' + m.matched_name_kind.replace('_', ' ') +
         (m.name_score !== undefined ? ', name alone ' + m.name_score.toFixed(3) : '') + ')'),
-      h('div', {class: 'tokens'}, tokens.map((t) =>
-        h('span', {class: 'tok' + (t.list ? '' : ' miss'),
-                   title: 'similarity ' + t.similarity.toFixed(2) + ', weight ' + t.weight.toFixed(2)},
-          t.query + (t.list ? (t.similarity >= 0.999 ? ' = ' : ' ≈ ') + t.list : ' — no partner'))))),
+      h('div', {class: 'tokens'}, tokens.map(tokenChip))),
     m.evidence ? h('ul', {class: 'evidence'}, m.evidence.map((e) =>
       h('li', {}, h('span', {class: e.effect >= 0 ? 'up' : 'down'},
         (e.effect >= 0 ? '+' : '') + e.effect.toFixed(3)), ' ', e.attribute.replace('_', ' '), ': ',

@@ -67,12 +67,19 @@ struct ScreenOptions {
   bool explain = true;
 };
 
-// One token of the query and the list-name token it was aligned with.
+// A word (or words) of the query and the words of the list name they were aligned with,
+// as written: "Park" ~ "PAK", "Co., Ltd." ~ "Company Limited", "김정은" ~ "Kim Jong Un".
+// The matcher compares normalized tokens (and Korean syllable keys); a Match's tokens give
+// one entry per query word, or per group of words whose tokens were paired across words.
 struct TokenMatch {
-  std::string query_token;  // normalized
-  std::string list_token;   // normalized; empty when the query token found no partner
-  double similarity = 0;    // 0..1
-  double weight = 0;        // how much this token counts (rarer tokens count more)
+  std::string query_token;  // the query's word(s) as written
+  std::string list_token;   // the list name's word(s) as written; empty: no partner
+  double similarity = 0;    // 0..1 (the weighted mean over the entry's tokens)
+  double weight = 0;        // how much this entry counts (rarer tokens count more)
+  // What related the words when they are not written alike, in words: "same Korean
+  // syllable 박", "same legal form", "name variant", "Hangul transliterated", "similar
+  // spelling", "compared without spaces" (several joined by "; "); empty when they are.
+  std::string rule;
 };
 
 // A secondary attribute that raised or lowered a match's score.

@@ -472,9 +472,11 @@ int CmdScreen(const Options& o, const ScreenArgs& a) {
       fmt::print("{:>50}also on {}: {}\n", "", l.list_name, l.entity->id);
     }
     if (a.explain) {
+      // In the words as written; the rule says what related words not written alike.
       for (const auto& t : m.tokens) {
-        fmt::print("{:>50}{:<16} ~ {:<16} similarity {:.3f}  weight {:.2f}\n", "", t.query_token,
-                   t.list_token.empty() ? "(none)" : t.list_token, t.similarity, t.weight);
+        fmt::print("{:>50}{:<16} ~ {:<16} similarity {:.3f}  weight {:.2f}{}{}\n", "",
+                   t.query_token, t.list_token.empty() ? "(no partner)" : t.list_token,
+                   t.similarity, t.weight, t.rule.empty() ? "" : "  ", t.rule);
       }
     }
   }

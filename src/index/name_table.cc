@@ -48,6 +48,7 @@ match::PreparedName KoreanView(const match::PreparedName& plain) {
       k.legal_form.push_back(false);
       k.particle.push_back(false);
       k.original.emplace_back();
+      k.from.push_back(static_cast<uint32_t>(i));
       continue;
     }
     k.tokens.push_back(plain.tokens[i]);
@@ -56,6 +57,7 @@ match::PreparedName KoreanView(const match::PreparedName& plain) {
     k.legal_form.push_back(plain.legal_form[i]);
     k.particle.push_back(plain.particle[i]);
     k.original.push_back(plain.original[i]);
+    k.from.push_back(static_cast<uint32_t>(i));
   }
   if (!any) return {};
   for (const std::string& t : k.tokens) k.joined += t;

@@ -191,7 +191,7 @@ void Explain(const PreparedName& query, const PreparedName& candidate, const int
     explain->push_back(std::move(m));
   }
   if (joined_score > token_score) {
-    explain->push_back(TokenMatch{query.joined, candidate.joined, joined_score + 0.05, 0});
+    explain->push_back(TokenMatch{query.joined, candidate.joined, joined_score + 0.05, 0, {}});
   }
 }
 

@@ -54,6 +54,9 @@ struct PreparedName {
   // transliteration of whole syllables, so a query so written has no typos and its tokens
   // pair only with tokens spelled alike ("xin" is never "bin").
   bool syllabic = false;
+  // The Korean syllable view (index/name_table.h) only: per token, the plain-view token it
+  // came from (explanations show the words a syllable key was read from). Else empty.
+  std::vector<uint32_t> from;
 };
 
 // Edits (Levenshtein) tolerated between two tokens whose shorter one has `length` bytes.

@@ -166,6 +166,7 @@ json ToJson(const Match& m, bool explain) {
     for (const TokenMatch& t : m.tokens) {
       tokens.push_back({{"query", t.query_token},
                         {"list", t.list_token},
+                        {"rule", t.rule},
                         {"similarity", Round(t.similarity)},
                         {"weight", Round(t.weight)}});
     }
@@ -275,6 +276,8 @@ void AppendJson(const Match& m, bool explain, std::string* out) {
       AppendJsonString(t.list_token, out);
       out->append(",\"query\":");
       AppendJsonString(t.query_token, out);
+      out->append(",\"rule\":");
+      AppendJsonString(t.rule, out);
       out->append(",\"similarity\":");
       AppendJsonNumber(Round(t.similarity), out);
       out->append(",\"weight\":");

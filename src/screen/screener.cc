@@ -10,6 +10,7 @@
 #include "index/name_table.h"
 #include "match/attributes.h"
 #include "match/name_scorer.h"
+#include "screen/explanation.h"
 #include "screen/groups.h"
 #include "vigil/screen.h"
 
@@ -445,6 +446,10 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
 
   std::vector<Match> out;
   out.reserve(keep);
+  // Explanations speak in the words as written (screen/explanation.h): where the query's
+  // tokens came from, found once.
+  screen::ExplainedName query_words;
+  bool query_origins = false;
   for (const auto& [entity, b] : ranked) {
     const index::NameRef& ref = table.refs()[b.name];
     Match m;
@@ -489,6 +494,25 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
       } else {
         match::ScoreName(q, table.names()[b.name], &m.tokens);
       }
+    }
+    if (options.explain && !m.tokens.empty()) {
+      if (!query_origins) {
+        query_origins = true;
+        query_words.text = query.name;
+        query_words.plain = &q;
+        query_words.spans = screen::Origins(query.name, query.kind == EntityKind::kPerson, q);
+        query_words.words = text::Words(query.name);
+      }
+      query_words.view = b.korean ? &qk : &q;
+      const match::PreparedName& plain = table.names()[b.name];
+      screen::ExplainedName list_words;
+      list_words.text = m.matched_name;
+      list_words.plain = &plain;
+      list_words.view =
+          b.korean ? &table.korean_names()[static_cast<uint32_t>(ref.korean)] : &plain;
+      list_words.spans =
+          screen::Origins(m.matched_name, m.entity->kind == EntityKind::kPerson, plain);
+      screen::ExplainInWords(query_words, list_words, &m.tokens);
     }
     out.push_back(std::move(m));
   }

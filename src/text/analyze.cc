@@ -37,13 +37,23 @@ bool IsSyllabicScript(std::string_view name) {
   return false;
 }
 
-AnalyzedName Analyze(std::string_view name, bool person) {
+AnalyzedName Analyze(std::string_view name, bool person, bool spans) {
   AnalyzedName a;
   a.syllabic = IsSyllabicScript(name);
-  a.tokens = Tokenize(name);
+  a.tokens = spans ? TokenizeWithSpans(name, &a.spans) : Tokenize(name);
   if (person) {
     a.legal_form.assign(a.tokens.size(), false);
     a.original.assign(a.tokens.size(), std::string());
+  } else if (spans) {
+    std::vector<uint32_t> consumed;
+    CanonicalizeLegalForms(&a.tokens, &a.legal_form, &a.original, &consumed);
+    std::vector<Span> merged;
+    size_t k = 0;
+    for (uint32_t c : consumed) {
+      merged.push_back(Span{a.spans[k].begin, a.spans[k + c - 1].end});
+      k += c;
+    }
+    a.spans = std::move(merged);
   } else {
     CanonicalizeLegalForms(&a.tokens, &a.legal_form, &a.original);
   }

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "text/normalize.h"
+
 namespace vigil::text {
 
 struct AnalyzedName {
@@ -22,6 +24,9 @@ struct AnalyzedName {
   std::vector<bool> particle;         // parallel to tokens: al, bin, de, van ...
   std::vector<std::string> original;  // parallel: spelling before variants, "" if unchanged
   bool syllabic = false;  // the name has Han, Hangul or Kana letters (see IsSyllabicScript)
+  // Parallel: where in the name each token came from (a legal form: from its first word to
+  // its last). Filled only when Analyze() is asked for spans.
+  std::vector<Span> spans;
 };
 
 // Whether `name` (UTF-8) has a letter of a syllabic or logographic script: Han (Chinese
@@ -29,8 +34,9 @@ struct AnalyzedName {
 // spells whole syllables, without typos.
 bool IsSyllabicScript(std::string_view name);
 
-// `person`: the name is known to be a person's (no legal-form rewriting).
-AnalyzedName Analyze(std::string_view name, bool person);
+// `person`: the name is known to be a person's (no legal-form rewriting). `spans`: also
+// record where each token came from (TokenizeWithSpans; slower, for explanations).
+AnalyzedName Analyze(std::string_view name, bool person, bool spans = false);
 
 }  // namespace vigil::text
 

@@ -41,11 +41,12 @@ const Table& GetTable() {
 }  // namespace
 
 void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>* is_legal_form,
-                            std::vector<std::string>* originals) {
+                            std::vector<std::string>* originals, std::vector<uint32_t>* consumed) {
   const Table& table = GetTable();
   std::vector<std::string> out;
   is_legal_form->clear();
   if (originals != nullptr) originals->clear();
+  if (consumed != nullptr) consumed->clear();
   out.reserve(tokens->size());
   for (size_t i = 0; i < tokens->size();) {
     auto it = table.by_first.find((*tokens)[i]);
@@ -62,6 +63,7 @@ void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>*
           originals->push_back(variant.size() == 1 && variant[0] != canonical ? variant[0]
                                                                               : std::string());
         }
+        if (consumed != nullptr) consumed->push_back(static_cast<uint32_t>(variant.size()));
         i += variant.size();
         replaced = true;
         break;
@@ -71,6 +73,7 @@ void CanonicalizeLegalForms(std::vector<std::string>* tokens, std::vector<bool>*
       out.push_back(std::move((*tokens)[i]));
       is_legal_form->push_back(false);
       if (originals != nullptr) originals->emplace_back();
+      if (consumed != nullptr) consumed->push_back(1);
       ++i;
     }
   }

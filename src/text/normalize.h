@@ -21,6 +21,7 @@
 #ifndef VIGIL_TEXT_NORMALIZE_H_
 #define VIGIL_TEXT_NORMALIZE_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,23 @@ std::string NormalizeWhole(std::string_view name);
 
 // Normalize(name) split into tokens.
 std::vector<std::string> Tokenize(std::string_view name);
+
+// Where a token came from: the bytes [begin, end) of the name as given.
+struct Span {
+  uint32_t begin = 0, end = 0;
+  bool operator==(const Span&) const = default;
+};
+
+// Tokenize(name), and in *spans (parallel to the tokens) where each token is in `name`: the
+// letters it was made of ("Jong" of "KIM, Jong-Un"), a Hangul syllable of its own ("정" of
+// "김정은"), or the whole word when transliteration split a word into a number of tokens
+// that its own punctuation does not explain. For explanations; Tokenize() is the fast path.
+std::vector<std::string> TokenizeWithSpans(std::string_view name, std::vector<Span>* spans);
+
+// The words of a name as written: runs of letters, digits, marks and joiners (' ` . and the
+// typographic apostrophes) between spaces and other punctuation. "KIM, Jong-Un" has three;
+// "김정은" and "Co." one each.
+std::vector<Span> Words(std::string_view name);
 
 }  // namespace vigil::text
 

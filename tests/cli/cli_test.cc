@@ -197,14 +197,26 @@ TEST(CliScreenTest, ExplainJsonAlignsTokens) {
   EXPECT_EQ(top["id"], "us_ofac_sdn:20157");
   ASSERT_TRUE(top["explanation"]["tokens"].is_array()) << top.dump(2);
   const json& tokens = top["explanation"]["tokens"];
+  // The words as written on both sides, not the normalized tokens.
   auto kim =
-      std::find_if(tokens.begin(), tokens.end(), [](const json& t) { return t["query"] == "kim"; });
+      std::find_if(tokens.begin(), tokens.end(), [](const json& t) { return t["query"] == "Kim"; });
   ASSERT_NE(kim, tokens.end()) << tokens.dump(2);
-  EXPECT_EQ((*kim)["list"], "kim");
+  EXPECT_EQ((*kim)["list"], "KIM");
+  EXPECT_EQ((*kim)["rule"], "");
   EXPECT_GE((*kim)["similarity"].get<double>(), 0.99);
   std::vector<std::string> query_tokens;
   for (const json& t : tokens) query_tokens.push_back(t["query"]);
-  EXPECT_EQ(query_tokens, (std::vector<std::string>{"kim", "jong", "un"}));
+  EXPECT_EQ(query_tokens, (std::vector<std::string>{"Kim", "Jong", "Un"}));
+}
+
+TEST(CliScreenTest, ExplainTextShowsWordsAndRules) {
+  // The sample lists PARK, Jin Hyok: "Hyuk" and "Hyok" romanize one Korean syllable.
+  Result r = Vigil({"screen", "Park Jin Hyuk", "--explain"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "PARK, Jin Hyok")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "same Korean syllable 혁")) << r.out;
+  EXPECT_FALSE(Contains(r.out, "HYOK")) << r.out;  // the key the matcher compared
+  EXPECT_FALSE(Contains(r.out, " PAK ")) << r.out;
 }
 
 TEST(CliScreenTest, TypeOrganizationNeverReturnsPeople) {

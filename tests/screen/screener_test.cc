@@ -81,8 +81,8 @@ TEST_F(ScreenerTest, RareTokensOutweighCommonOnes) {
   // "korea" is on many sample names, "computer" on one entity only.
   std::vector<TokenMatch> tokens = Top("Korea Computer Center")[0].tokens;
   ASSERT_EQ(tokens.size(), 3u);
-  EXPECT_EQ(tokens[0].query_token, "korea");
-  EXPECT_EQ(tokens[1].query_token, "computer");
+  EXPECT_EQ(tokens[0].query_token, "Korea");  // as the query writes it
+  EXPECT_EQ(tokens[1].query_token, "Computer");
   EXPECT_LT(tokens[0].weight, tokens[1].weight);
   // A shared common token alone scores low: under the default minimum score, so nothing
   // is reported unless asked for everything.

@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "text/analyze.h"
+
 namespace vigil::text {
 namespace {
 
@@ -126,6 +128,80 @@ TEST(NormalizeTest, WordCacheAgreesOnTheSharedNameStream) {
     ++compared;
   }
   EXPECT_GT(compared, 1000u);
+}
+
+// The words each token came from, as written.
+std::vector<std::string> SpanTexts(std::string_view name, const std::vector<Span>& spans) {
+  std::vector<std::string> out;
+  for (const Span& s : spans) out.emplace_back(name.substr(s.begin, s.end - s.begin));
+  return out;
+}
+
+TEST(NormalizeTest, SpansGiveTheLettersEachTokenCameFrom) {
+  std::vector<Span> spans;
+  std::string name = "KIM, Jong-Un";
+  EXPECT_EQ(TokenizeWithSpans(name, &spans), (std::vector<std::string>{"kim", "jong", "un"}));
+  EXPECT_EQ(SpanTexts(name, spans), (std::vector<std::string>{"KIM", "Jong", "Un"}));
+  name = "Ch'ol  O'Brien";
+  EXPECT_EQ(TokenizeWithSpans(name, &spans), (std::vector<std::string>{"chol", "obrien"}));
+  EXPECT_EQ(SpanTexts(name, spans), (std::vector<std::string>{"Ch'ol", "O'Brien"}));
+  name = "김정은";  // a token per Hangul syllable, each from its syllable
+  EXPECT_EQ(TokenizeWithSpans(name, &spans), (std::vector<std::string>{"gim", "jeong", "eun"}));
+  EXPECT_EQ(SpanTexts(name, spans), (std::vector<std::string>{"김", "정", "은"}));
+  name = "Société Générale-Ré";
+  EXPECT_EQ(TokenizeWithSpans(name, &spans),
+            (std::vector<std::string>{"societe", "generale", "re"}));
+  EXPECT_EQ(SpanTexts(name, spans), (std::vector<std::string>{"Société", "Générale", "Ré"}));
+  name = "Владимир Путин";
+  TokenizeWithSpans(name, &spans);
+  EXPECT_EQ(SpanTexts(name, spans), (std::vector<std::string>{"Владимир", "Путин"}));
+}
+
+TEST(NormalizeTest, TokenizeWithSpansAgreesWithTokenize) {
+  const std::vector<std::string> names = {
+      "Ельцин Борис Николаевич",
+      "Σωκράτης Παπαδόπουλος",
+      "ソニー・ミュージック",
+      "山东省艳印刷无限公司",
+      "김 정 은",
+      "محمد بن سلمان",
+      "עבד אל כרים",
+      "Nguyễn Văn Anh",
+      "Ри Су Ён  Ким",
+      "Мухаммад\u3000Али",
+      "ＫＩＭ，Ｊｏｎｇ",
+      "A/S (Denmark) Ltd.",
+      "\xff\xfe broken",
+      "",
+      " - ",
+  };
+  for (const std::string& name : names) {
+    std::vector<Span> spans;
+    std::vector<std::string> tokens = TokenizeWithSpans(name, &spans);
+    EXPECT_EQ(tokens, Tokenize(name)) << name;
+    ASSERT_EQ(spans.size(), tokens.size()) << name;
+    for (const Span& s : spans) {
+      EXPECT_LT(s.begin, s.end) << name;
+      EXPECT_LE(s.end, name.size()) << name;
+    }
+  }
+}
+
+TEST(NormalizeTest, WordsAreWhatAnAnalystReads) {
+  const std::string name = "KIM, Jong-Un Co., Ltd. 김정은";
+  std::vector<std::string> words;
+  for (const Span& s : Words(name)) words.emplace_back(name.substr(s.begin, s.end - s.begin));
+  EXPECT_EQ(words, (std::vector<std::string>{"KIM", "Jong", "Un", "Co.", "Ltd.", "김정은"}));
+}
+
+TEST(AnalyzeTest, LegalFormSpansCoverTheirWords) {
+  const std::string name = "Example Trading Co., Ltd.";
+  AnalyzedName a = Analyze(name, /*person=*/false, /*spans=*/true);
+  EXPECT_EQ(a.tokens, Analyze(name, false).tokens);
+  ASSERT_EQ(a.spans.size(), a.tokens.size());
+  EXPECT_EQ(SpanTexts(name, a.spans),
+            (std::vector<std::string>{"Example", "Trading", "Co., Ltd"}));  // the letters
+  EXPECT_TRUE(a.legal_form.back());
 }
 
 }  // namespace

@@ -115,6 +115,32 @@ test('search shows ranked results with the matched name highlighted', async () =
   await page.close();
 });
 
+test('token chips speak in the words as written, with the rule that related them', async () => {
+  const page = await browser.newPage({viewport: {width: 1280, height: 800}});
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The sample lists PARK, Jin Hyok; "Hyuk" is another romanization of its last syllable.
+  await page.goto(base + '/#/search?q=Park+Jin+Hyuk');
+  await page.waitForSelector('#results li.result');
+  const first = page.locator('#results li.result').first();
+  assert.equal(await first.getAttribute('data-id'), 'us_ofac_sdn:24918');
+  const chips = await first.locator('.tok').allTextContents();
+  assert.ok(chips.includes('Park = PARK'), JSON.stringify(chips));
+  assert.ok(chips.includes('Hyuk ≈ Hyok: same Korean syllable 혁'), JSON.stringify(chips));
+  // Never the matcher's own forms: syllable keys (PAK, HYOK) or normalized tokens.
+  for (const c of chips) assert.doesNotMatch(c, /\bPAK\b|\bHYOK\b|\bpark\b/, c);
+  assert.deepEqual((await first.locator('.matched mark').allTextContents()).sort(), ['Hyok', 'Jin', 'PARK']);
+
+  // Hangul: one chip for the word, naming the transliteration and the syllables.
+  await page.goto(base + '/#/search?q=' + encodeURIComponent('김정은'));
+  await page.waitForFunction(() => document.querySelector('#results li.result .tok') &&
+    document.querySelector('#results li.result .tok').textContent.startsWith('김정은'));
+  const hangul = await page.locator('#results li.result').first().locator('.tok').allTextContents();
+  assert.deepEqual(hangul, ['김정은 ≈ KIM, Jong Un: Hangul transliterated; same Korean syllables 김 정 은']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('keyboard: / focuses search, arrows select, Enter opens the entity, Esc goes back', async () => {
   const page = await browser.newPage({viewport: {width: 1280, height: 800}});
   await page.goto(base + '/');
