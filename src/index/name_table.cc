@@ -179,11 +179,14 @@ match::PreparedName NameTable::PrepareCompounds(const match::PreparedName& query
   c.syllabic = query.syllabic;
   bool changed = false;
   auto content = [&](size_t i) { return !query.legal_form[i] && !query.particle[i]; };
-  auto push = [&](std::string token, const std::string& original) {
+  // Each token keeps the query tokens it came from (first, last), for explanations.
+  auto push = [&](std::string token, const std::string& original, size_t first, size_t last) {
     c.tokens.push_back(std::move(token));
     c.legal_form.push_back(false);
     c.particle.push_back(false);
     c.original.push_back(original);
+    c.from.push_back(static_cast<uint32_t>(first));
+    c.from_last.push_back(static_cast<uint32_t>(last));
   };
   const size_t n = query.tokens.size();
   for (size_t i = 0; i < n; ++i) {
@@ -195,11 +198,13 @@ match::PreparedName NameTable::PrepareCompounds(const match::PreparedName& query
       c.legal_form.push_back(query.legal_form[i]);
       c.particle.push_back(query.particle[i]);
       c.original.push_back(query.original[i]);
+      c.from.push_back(static_cast<uint32_t>(i));
+      c.from_last.push_back(static_cast<uint32_t>(i));
       continue;
     }
     if (i + 1 < n && content(i + 1) && t.size() >= kMinCompoundPart &&
         query.tokens[i + 1].size() >= kMinCompoundPart && stats_.Known(t + query.tokens[i + 1])) {
-      push(t + query.tokens[i + 1], std::string());
+      push(t + query.tokens[i + 1], std::string(), i, i + 1);
       ++i;
       changed = true;
       continue;
@@ -216,11 +221,11 @@ match::PreparedName NameTable::PrepareCompounds(const match::PreparedName& query
       }
     }
     if (best == 0) {
-      push(t, query.original[i]);
+      push(t, query.original[i], i, i);
       continue;
     }
-    push(t.substr(0, best), std::string());
-    push(t.substr(best), std::string());
+    push(t.substr(0, best), std::string(), i, i);
+    push(t.substr(best), std::string(), i, i);
     changed = true;
   }
   if (!changed) return {};

@@ -54,9 +54,12 @@ struct PreparedName {
   // transliteration of whole syllables, so a query so written has no typos and its tokens
   // pair only with tokens spelled alike ("xin" is never "bin").
   bool syllabic = false;
-  // The Korean syllable view (index/name_table.h) only: per token, the plain-view token it
-  // came from (explanations show the words a syllable key was read from). Else empty.
+  // The Korean syllable and compound views (index/name_table.h) only: per token, the
+  // plain-view token it came from (explanations show the words a syllable key was read
+  // from), and in `from_last` the last one when it came from several ("silver star" ->
+  // "silverstar"; empty when each came from one). Else both empty.
   std::vector<uint32_t> from;
+  std::vector<uint32_t> from_last;
 };
 
 // Edits (Levenshtein) tolerated between two tokens whose shorter one has `length` bytes.

@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "text/analyze.h"
+#include "text/variants.h"
 
 namespace vigil::screen {
 namespace {
@@ -196,18 +197,23 @@ Side MakeSide(const ExplainedName& n) {
   }
   const std::vector<text::Span>& words = s.words();
   const match::PreparedName& view = *n.view;
-  const bool korean = n.view != n.plain;
+  // A view other than the plain one (Korean keys, compounds) says per token which plain
+  // token(s) it came from.
+  const bool mapped = n.view != n.plain;
   s.known = n.spans.size() == n.plain->tokens.size() &&
-            (!korean || view.from.size() == view.tokens.size());
+            (!mapped || view.from.size() == view.tokens.size()) &&
+            (view.from_last.empty() || view.from_last.size() == view.tokens.size());
   const uint32_t last = static_cast<uint32_t>(words.size() - 1);
   for (uint32_t k = 0; k < view.tokens.size(); ++k) {
-    const uint32_t plain = korean && k < view.from.size() ? view.from[k] : k;
+    const uint32_t plain = mapped && k < view.from.size() ? view.from[k] : k;
+    const uint32_t plain_last =
+        mapped && k < view.from_last.size() ? std::max(plain, view.from_last[k]) : plain;
     s.plain_of.push_back(plain);
-    if (!s.known || plain >= n.spans.size()) {
+    if (!s.known || plain_last >= n.spans.size()) {
       s.token_words.emplace_back(0, last);
       continue;
     }
-    const text::Span span = n.spans[plain];
+    const text::Span span{n.spans[plain].begin, n.spans[plain_last].end};
     uint32_t first = 0, end = last;
     while (first < last && words[first].end <= span.begin) ++first;
     while (end > first && words[end].begin >= span.end) --end;
@@ -260,14 +266,16 @@ struct Entry {
 
 // Rules of token pairs other than Korean syllables, in the order they are written.
 constexpr std::string_view kRules[] = {"same legal form", "both legal forms", "name variant",
-                                       "same particle",   "similar spelling", "same letters"};
+                                       "same particle",   "similar spelling", "same letters",
+                                       "abbreviation"};
 enum RuleBit : uint32_t {
   kSameLegalForm = 1,
   kBothLegalForms = 2,
   kNameVariant = 4,
   kSameParticle = 8,
   kSimilarSpelling = 16,
-  kSameLetters = 32
+  kSameLetters = 32,
+  kAbbreviation = 64
 };
 
 void AddRule(std::vector<std::string>* rules, std::string_view rule) {
@@ -480,8 +488,15 @@ void ExplainInWords(const ExplainedName& query, const ExplainedName& list,
     if (a == b) {
       const std::string& qa = qv.original[i].empty() ? a : qv.original[i];
       const std::string& lb = lv.original[j].empty() ? b : lv.original[j];
+      // A business word written short ("Tech", data/names/business_abbreviations.tsv).
+      auto abbreviation = [](const std::string& original) {
+        std::string t = original;
+        return !original.empty() && text::CanonicalizeBusinessWord(&t);
+      };
       if (qa != lb) {
-        e.rules |= qv.particle[i] ? kSameParticle : kNameVariant;
+        e.rules |= qv.particle[i]                                                 ? kSameParticle
+                   : abbreviation(qv.original[i]) || abbreviation(lv.original[j]) ? kAbbreviation
+                                                                                  : kNameVariant;
       } else {
         e.rules |= kSameLetters;
       }

@@ -20,10 +20,12 @@
 // Rules, in the order given: "<Script> transliterated" (a side written in another script),
 // "same Korean syllable(s) <Hangul>" / "similar Korean syllables <Hangul> ~ <Hangul>" (the
 // Hangul as written when a side is Hangul, else read from the romanization), "same legal
-// form", "both legal forms", "name variant", "same particle", "same letters" (accents,
-// apostrophes), "similar spelling" (within the typo budget), "spaced differently" (the same
-// letters in another number of words: "Wonhong" ~ "Won Hong"), "compared without spaces"
-// (the joined forms scored best).
+// form", "both legal forms", "name variant", "same particle", "similar spelling" (within
+// the typo budget), "same letters" (accents, apostrophes), "abbreviation" ("Tech" ~
+// "TECHNOLOGY"), "spaced differently" (the same letters in another number of words:
+// "Wonhong" ~ "Won Hong"), "compared without spaces" (the joined forms scored best). A
+// match through the compound view ("Silver Star" read as "SILVERSTAR") is explained through
+// PreparedName::from / from_last, so the words after a joined pair keep their partners.
 
 #ifndef VIGIL_SCREEN_EXPLANATION_H_
 #define VIGIL_SCREEN_EXPLANATION_H_

@@ -503,7 +503,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
         query_words.spans = screen::Origins(query.name, query.kind == EntityKind::kPerson, q);
         query_words.words = text::Words(query.name);
       }
-      query_words.view = b.korean ? &qk : &q;
+      query_words.view = b.korean ? &qk : b.compound ? &qc : &q;
       const match::PreparedName& plain = table.names()[b.name];
       screen::ExplainedName list_words;
       list_words.text = m.matched_name;

@@ -351,5 +351,49 @@ TEST(ExplanationDevSetTest, EveryWordIsTheQuerysOrTheMatchedNames) {
               queries, explained, with_rule, failures);
 }
 
+// A match through the compound view ("Silver Star" read as "SILVERSTAR") is explained word
+// by word as written: the two query words against the one listed word, and every later word
+// against its own partner (the view's tokens are not the query's tokens one for one).
+TEST(CompoundExplanationTest, JoinedWordsKeepTheWordsAfterThemInPlace) {
+  LoadedList l;
+  l.info.source = "us_ofac_sdn";
+  l.entities.push_back(
+      Listed("1", EntityKind::kOrganization, {"YANBIAN SILVERSTAR NETWORK TECHNOLOGY CO., LTD."}));
+  l.entities.push_back(Listed("2", EntityKind::kOrganization, {"SILVER BIRCH TRADING"}));
+  l.entities.push_back(Listed("3", EntityKind::kOrganization, {"NORTH STAR SHIPPING"}));
+  std::vector<LoadedList> lists;
+  lists.push_back(std::move(l));
+  std::unique_ptr<Screener> screener;
+  ASSERT_TRUE(Screener::Create(std::move(lists), &screener).ok());
+  ScreenOptions o;
+  o.explain = true;
+  const std::string name = "Yanbian Silver Star Network Technology Co";
+  auto ms = screener->Screen(Query{name, EntityKind::kOrganization, "", "", {}}, o);
+  ASSERT_FALSE(ms.empty());
+  const Match& m = ms[0];
+  ASSERT_EQ(m.entity->id, "us_ofac_sdn:1");
+  EXPECT_EQ(CheckExplanation(name, m), "") << Describe(m);
+  const TokenMatch* silver = EntryFor(m, "Silver Star");
+  ASSERT_NE(silver, nullptr) << Describe(m);
+  EXPECT_EQ(silver->list_token, "SILVERSTAR");
+  for (const char* word : {"Network", "Technology", "Yanbian"}) {
+    const TokenMatch* t = EntryFor(m, word);
+    ASSERT_NE(t, nullptr) << word << ": " << Describe(m);
+    std::string upper(word);
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    EXPECT_EQ(t->list_token, upper) << Describe(m);
+  }
+
+  // A business word written short is named as such (business_abbreviations.tsv).
+  const std::string short_name = "Yanbian Silverstar Network Tech";
+  auto ab = screener->Screen(Query{short_name, EntityKind::kOrganization, "", "", {}}, o);
+  ASSERT_FALSE(ab.empty());
+  EXPECT_EQ(CheckExplanation(short_name, ab[0]), "") << Describe(ab[0]);
+  const TokenMatch* tech = EntryFor(ab[0], "Tech");
+  ASSERT_NE(tech, nullptr) << Describe(ab[0]);
+  EXPECT_EQ(tech->list_token, "TECHNOLOGY");
+  EXPECT_EQ(tech->rule, "abbreviation");
+}
+
 }  // namespace
 }  // namespace vigil
