@@ -143,6 +143,12 @@ function resultItem(m, i) {
       m.programs ? ' · ' + m.programs.join(', ') : '',
       m.birth_dates ? ' · born ' + m.birth_dates.join('; ') : '',
       m.countries ? ' · ' + m.countries.join(', ') : ''),
+    // One party, one card: the same party's records on other lists.
+    m.also_on ? h('div', {class: 'also-on'}, 'also on ', ...m.also_on.flatMap((o, k) => [
+      k ? ' · ' : '',
+      h('a', {href: '#/entity/' + encodeURIComponent(o.id), onclick: (ev) => ev.stopPropagation()},
+        o.list_name || o.list),
+      h('span', {class: 'muted'}, ' ' + o.id)])) : null,
     h('div', {class: 'why'}, 'matched ', h('span', {class: 'matched'}, highlighted(m.matched_name, tokens)),
       h('span', {class: 'muted'}, ' (' + m.matched_name_kind.replace('_', ' ') +
         (m.name_score !== undefined ? ', name alone ' + m.name_score.toFixed(3) : '') + ')'),

@@ -6,7 +6,7 @@
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, statSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -15,6 +15,8 @@ import {chromium} from 'playwright-core';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binary = process.env.VIGIL_BINARY || path.join(here, '..', '..', 'build', 'vigil');
 const shots = process.env.SCREENSHOT_DIR || tmpdir();
+const fixtures = path.join(here, '..', 'fixtures');
+const sampleDir = path.join(here, '..', '..', 'data', 'sample');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 let server;
@@ -22,12 +24,14 @@ let base;
 let browser;
 
 // Starts `vigil serve --port 0` and resolves with its URL from the "listening" log line.
-function startServer() {
+// `extra`: more arguments (e.g. --lists ...).
+function startServer(extra = []) {
   return new Promise((resolve, reject) => {
     // An empty data folder: the lists fetched on this machine, if any, are not used.
     const env = {...process.env, VIGIL_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'vigil-data-'))};
     delete env.VIGIL_SAMPLE_DIR;
-    const child = spawn(binary, ['serve', '--port', '0'], {stdio: ['ignore', 'ignore', 'pipe'], env});
+    const child = spawn(binary, ['serve', '--port', '0', ...extra],
+                        {stdio: ['ignore', 'ignore', 'pipe'], env});
     let buffered = '';
     const timer = setTimeout(() => reject(new Error('vigil serve did not start: ' + buffered)), 30000);
     child.on('error', reject);
@@ -277,4 +281,35 @@ test('long ids and names stay inside their cards at a narrow width', async () =>
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
     'the page scrolls sideways');
   await page.close();
+});
+
+test('a party on two lists is one card that names the other list', async () => {
+  // The sample plus a one-row Consolidated Screening List whose Treasury row is the
+  // sample's KIM, Jong Un (the CSL carries OFAC's entry number): one party, one card.
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-csl-'));
+  const header = readFileSync(path.join(fixtures, 'csl', 'consolidated.csv'), 'utf8').split('\n')[0];
+  const row = ['20157', 'Specially Designated Nationals (SDN) - Treasury Department', '20157',
+               'Individual', 'DPRK3', '"KIM, Jong Un"'];
+  while (row.length < header.split(',').length) row.push('');
+  writeFileSync(path.join(dir, 'consolidated.csv'), header + '\n' + row.join(',') + '\n');
+  const s = await startServer(['--lists', sampleDir, path.join(dir, 'consolidated.csv')]);
+  try {
+    await waitReady(s.url);
+    const page = await browser.newPage({viewport: {width: 1280, height: 800}});
+    await page.goto(s.url + '/#/search?q=Kim+Jong+Un');
+    await page.waitForSelector('#results li.result');
+    const cards = page.locator('#results li.result');
+    const ids = await cards.evaluateAll((els) => els.map((e) => e.dataset.id));
+    assert.equal(ids.filter((id) => id === 'us_ofac_sdn:20157' || id === 'us_csl:20157').length, 1,
+                 JSON.stringify(ids));
+    const first = cards.first();
+    assert.equal(await first.getAttribute('data-id'), 'us_ofac_sdn:20157');
+    const also = await first.locator('.also-on').textContent();
+    assert.match(also, /also on/);
+    assert.match(also, /us_csl:20157/);
+    await page.close();
+  } finally {
+    s.child.removeAllListeners('exit');
+    s.child.kill('SIGTERM');
+  }
 });
