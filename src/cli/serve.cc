@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "server/log.h"
 #include "server/server.h"
 #include "sources/fetch.h"
 #include "util/file.h"
@@ -25,14 +26,7 @@ namespace {
 using nlohmann::json;
 
 void Log(const char* level, const std::string& msg, json extra = json::object()) {
-  extra["ts"] = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count()) /
-                1e3;
-  extra["level"] = level;
-  extra["msg"] = msg;
-  std::string line = extra.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+  server::LogLine(level, msg, std::move(extra));
 }
 
 std::string SampleDir() {

@@ -14,6 +14,7 @@
 #include "model/date.h"
 #include "model/json.h"
 #include "screen/query.h"
+#include "server/log.h"
 #include "server/service.h"
 #include "util/strings.h"
 
@@ -362,16 +363,9 @@ void EntityRoute(Service& svc, const http::Request& req, http::Response& res) {
 
 // A line on standard error for a reload asked over HTTP, as `vigil serve` writes for SIGHUP.
 void LogReload(const http::Request& req, const char* level, std::string_view msg, json extra) {
-  extra["ts"] = static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count()) /
-                1e3;
-  extra["level"] = level;
-  extra["msg"] = msg;
   extra["via"] = "POST /v1/lists/reload";
   extra["remote"] = req.remote_addr;
-  std::string line = extra.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+  LogLine(level, msg, std::move(extra));
 }
 
 }  // namespace
