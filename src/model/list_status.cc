@@ -69,10 +69,13 @@ long AgeDays(const std::string& published, std::chrono::system_clock::time_point
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;
-  std::time_t t = timegm(&tm);
-  auto then = std::chrono::system_clock::from_time_t(t);
-  if (then >= now) return 0;
-  return static_cast<long>(std::chrono::duration_cast<std::chrono::hours>(now - then).count() / 24);
+  // In seconds (time_t): a date centuries ahead ("3017-08-22", as the DPL has) must not
+  // overflow the clock's nanoseconds.
+  const std::time_t then = timegm(&tm);
+  const std::time_t at = std::chrono::system_clock::to_time_t(now);
+  if (then == static_cast<std::time_t>(-1)) return -1;
+  if (then >= at) return 0;
+  return static_cast<long>((at - then) / 86400);
 }
 
 ListsStatus GetListsStatus(const std::vector<LoadedList>& lists, long max_age_days,
