@@ -21,7 +21,9 @@ cmake --build build
 ctest --test-dir build --output-on-failure -j "$jobs"
 
 echo "== browser tests of the web page (headless Chromium, tests/web) =="
-tests/web/run.sh build/vigil
+web_log=$(mktemp)
+trap 'rm -f "$web_log"' EXIT
+tests/web/run.sh build/vigil | tee "$web_log"
 
 echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer =="
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVIGIL_SANITIZE=ON -DVIGIL_WERROR=ON \
@@ -30,7 +32,16 @@ cmake --build build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
 
+fuzz_targets=0
 if [ "${VIGIL_FUZZ_SECONDS:-20}" != 0 ]; then
   echo "== fuzzing under AddressSanitizer + UndefinedBehaviorSanitizer (tools/fuzz.sh) =="
   tools/fuzz.sh "${VIGIL_FUZZ_SECONDS:-20}"
+  fuzz_targets=$(ls fuzz/*_fuzz.cc | wc -l)
 fi
+
+# Every stage above stops the script on a failure, so reaching here means all passed: one
+# closing line that counts them (ctest twice, the browser tests, the fuzz targets).
+tests=$(ctest --test-dir build -N | sed -n 's/^Total Tests: //p')
+asan=$(ctest --test-dir build-asan -N | sed -n 's/^Total Tests: //p')
+web=$(sed -n 's/^# pass //p' "$web_log" | tail -1)
+echo "all stages: $((tests + asan + ${web:-0} + fuzz_targets)) passed, 0 failed"
