@@ -78,6 +78,16 @@ long AgeDays(const std::string& published, std::chrono::system_clock::time_point
   return static_cast<long>((at - then) / 86400);
 }
 
+std::string ListsVersion(const std::vector<LoadedList>& lists) {
+  std::string hashes;
+  for (const LoadedList& l : lists) {
+    hashes += l.info.source;
+    for (const SourceFile& f : l.info.files) hashes += ":" + f.sha256;
+    hashes += "\n";
+  }
+  return util::Sha256Hex(hashes).substr(0, 12);
+}
+
 ListsStatus GetListsStatus(const std::vector<LoadedList>& lists, long max_age_days,
                            std::chrono::system_clock::time_point now) {
   ListsStatus out;
@@ -123,13 +133,7 @@ ListsStatus GetListsStatus(const std::vector<LoadedList>& lists, long max_age_da
     for (const std::string& w : st.warnings) list_warnings.push_back(st.source + ": " + w);
     out.lists.push_back(std::move(st));
   }
-  std::string hashes;  // as the server's Snapshot::version
-  for (const LoadedList& l : lists) {
-    hashes += l.info.source;
-    for (const SourceFile& f : l.info.files) hashes += ":" + f.sha256;
-    hashes += "\n";
-  }
-  out.files_version = util::Sha256Hex(hashes).substr(0, 12);
+  out.files_version = ListsVersion(lists);
   if (out.sample) out.warnings.push_back(SampleWarning(sample_entities));
   for (std::string& w : list_warnings) out.warnings.push_back(std::move(w));
   return out;

@@ -49,6 +49,11 @@ struct ListStatus {
   std::vector<std::string> warnings;    // this list's warnings in words (age, missing parts)
 };
 
+// The version of a set of loaded lists that every answer carries (the API's
+// `lists_version`): the first 12 hex digits of SHA-256 over each list's source and file
+// hashes.
+std::string ListsVersion(const std::vector<LoadedList>& lists);
+
 struct ListsStatus {
   std::vector<ListStatus> lists;
   bool sample = false;    // any list is the sample

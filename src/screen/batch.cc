@@ -375,16 +375,6 @@ class QueryReader {
 
 }  // namespace
 
-std::string ListsVersion(const std::vector<LoadedList>& lists) {
-  std::string hashes;
-  for (const LoadedList& l : lists) {
-    hashes += l.info.source;
-    for (const SourceFile& f : l.info.files) hashes += ":" + f.sha256;
-    hashes += "\n";
-  }
-  return util::Sha256Hex(hashes).substr(0, 12);
-}
-
 std::string EvidenceSummary(const Match& m) {
   std::string out =
       fmt::format("name '{}' ({}) {:.3f}", m.matched_name, ToString(m.matched_kind), m.name_score);

@@ -127,10 +127,6 @@ Status ParseBatchCsvLine(std::string_view text, std::string_view file, size_t li
                          const BatchCsvColumns& columns, BatchRecord* rec,
                          std::vector<BatchWarning>* warnings);
 
-// The version of a set of loaded lists that every answer carries (the API's lists_version):
-// the first 12 hex digits of SHA-256 over each list's source and file hashes.
-std::string ListsVersion(const std::vector<LoadedList>& lists);
-
 // One line of evidence for a spreadsheet: the name matched and the effect of each
 // attribute and identifier, e.g. "name 'BOUT, Viktor' (primary) 0.912; birth_date 1967 ~
 // 1967-01-13: same year +0.020; also listed as us_csl:8279".

@@ -35,14 +35,8 @@ Status LoadSnapshot(const std::vector<std::string>& paths, const LoadOptions& op
   if (Status s = LoadLists(paths, options, &lists); !s.ok()) return s;
 
   auto snap = std::make_shared<Snapshot>();
-  std::string hashes;
-  for (const LoadedList& l : lists) {
-    hashes += l.info.source;
-    for (const SourceFile& f : l.info.files) hashes += ":" + f.sha256;
-    hashes += "\n";
-    snap->list_versions[l.info.source] = ListVersion(l.info);
-  }
-  snap->version = util::Sha256Hex(hashes).substr(0, 12);
+  for (const LoadedList& l : lists) snap->list_versions[l.info.source] = ListVersion(l.info);
+  snap->version = model::ListsVersion(lists);
   if (Status s = Screener::Create(std::move(lists), &snap->screener); !s.ok()) return s;
   for (const LoadedList& l : snap->screener->lists()) {
     snap->entities += l.entities.size();

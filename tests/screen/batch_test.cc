@@ -263,7 +263,7 @@ TEST_F(BatchTest, CsvOutputHasDecisionListKindVersionEvidence) {
   const std::string input =
       "id,name,dob,country\nk,Kim Jong Un,1984-01-08,KP\nz,Zqxwv Jjkq,,\nw,Kim,,\n";
   BatchOptions opt;
-  opt.lists_version = ListsVersion(screener_->lists());
+  opt.lists_version = model::ListsVersion(screener_->lists());
   ASSERT_EQ(opt.lists_version.size(), 12u);
   Run r = ScreenToCsv(*screener_, input, opt);
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
@@ -385,8 +385,8 @@ TEST_F(BatchTest, ExcelCsvStartsWithBomAndEndsLinesWithCrLf) {
 TEST_F(BatchTest, ListsVersionIsTheApiVersion) {
   std::shared_ptr<const server::Snapshot> snap;
   ASSERT_TRUE(server::LoadSnapshot({VIGIL_SAMPLE_DIR}, LoadOptions{}, 1, &snap).ok());
-  EXPECT_EQ(ListsVersion(snap->screener->lists()), snap->version);
-  EXPECT_EQ(ListsVersion(screener_->lists()), snap->version);  // the same files
+  EXPECT_EQ(model::ListsVersion(snap->screener->lists()), snap->version);
+  EXPECT_EQ(model::ListsVersion(screener_->lists()), snap->version);  // the same files
 }
 
 // The input examples, in one file: an unknown country, an ambiguous date and an
