@@ -7,6 +7,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "index/identifier_index.h"
 #include "util/strings.h"
 
 namespace vigil::screen {
@@ -14,17 +15,6 @@ namespace {
 
 bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// Upper-case letters and digits only: "ab 123-4" -> "AB1234".
-std::string Alnum(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c >= '0' && c <= '9') out.push_back(c);
-    if (c >= 'a' && c <= 'z') out.push_back(static_cast<char>(c - 'a' + 'A'));
-    if (c >= 'A' && c <= 'Z') out.push_back(c);
-  }
-  return out;
 }
 
 // Upper case, single spaces, trimmed: "AL-NASER  Airlines " -> "AL-NASER AIRLINES".
@@ -130,8 +120,9 @@ std::vector<uint32_t> GroupEntities(const std::vector<const Entity*>& entities) 
     for (const Identifier& id : e.identifiers) {
       if (std::string number = ImoNumber(id); !number.empty()) imo[number].push_back(i);
       if (id.kind == IdKind::kPassport && e.kind == EntityKind::kPerson) {
-        std::string number = Alnum(id.value);
-        if (number.size() < 5) continue;  // too short to name one document
+        // As the identifier index compares them; empty when too short to name one document.
+        std::string number = index::CanonicalIdentifier(id.value);
+        if (number.empty()) continue;
         for (const BirthDate& b : e.birth_dates) {
           if (b.from.day == 0 || !b.to.empty() || b.circa) continue;
           passport[number + "\n" + b.from.ToString()].push_back(i);

@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "index/identifier_index.h"
 #include "index/name_index.h"
@@ -394,7 +395,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
   });
   std::vector<std::pair<uint32_t, Best>> ranked;
   std::vector<double> finals;  // min-heap of the best `top` final scores so far, one a party
-  std::unordered_map<uint32_t, double> party_final;  // grouped parties ranked so far
+  std::unordered_set<uint32_t> party_final;  // grouped parties ranked so far
   for (const auto& [bound, entity] : order) {
     if (options.top == 0) break;
     if (bound < options.min_score) break;
@@ -409,7 +410,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     ranked.emplace_back(entity, b);
     // A party already in `finals` keeps its first score there: a lower bound of its best,
     // which can only keep the loop going longer.
-    if (rep_->in_party[entity] && !party_final.emplace(rep_->group[entity], b.score).second) {
+    if (rep_->in_party[entity] && !party_final.insert(rep_->group[entity]).second) {
       continue;
     }
     finals.push_back(b.score);
@@ -427,25 +428,25 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
     if (a.second.tie != b.second.tie) return a.second.tie > b.second.tie;
     return a.first < b.first;
   };
-  size_t keep = std::min(options.top, ranked.size());
   if (!party_final.empty()) {
-    // One match a party: its best record.
+    // One match a party: its best record (ranked, so the parties come out in order).
     std::sort(ranked.begin(), ranked.end(), better);
     std::vector<std::pair<uint32_t, Best>> parties;
-    std::unordered_map<uint32_t, bool> seen;
+    std::unordered_set<uint32_t> seen;
     for (const auto& r : ranked) {
       if (parties.size() == options.top) break;
-      if (seen.emplace(rep_->group[r.first], true).second) parties.push_back(r);
+      if (seen.insert(rep_->group[r.first]).second) parties.push_back(r);
     }
     ranked = std::move(parties);
-    keep = ranked.size();
+  } else {
+    const size_t keep = std::min(options.top, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
+                      ranked.end(), better);
+    ranked.resize(keep);
   }
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
-                    ranked.end(), better);
-  ranked.resize(keep);
 
   std::vector<Match> out;
-  out.reserve(keep);
+  out.reserve(ranked.size());
   // Explanations speak in the words as written (screen/explanation.h): where the query's
   // tokens came from, found once.
   screen::ExplainedName query_words;

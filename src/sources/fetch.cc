@@ -341,12 +341,16 @@ Status ListsInDataDir(const fs::path& dir, std::vector<std::string>* paths) {
     }
     return false;
   };
+  const std::vector<std::string> fetchable = FetchableLists();
+  const std::set<std::string> known(fetchable.begin(), fetchable.end());
   std::vector<std::string> found;
   fs::directory_iterator it(dir, ec);
   for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
     const fs::path& p = it->path();
     std::error_code e;
-    if (p.filename().string().starts_with('.') || !fs::is_directory(p, e)) continue;
+    // Only the lists `vigil fetch` stores: a backup or notes folder beside them
+    // ("us_ofac_sdn.old") is not a list and must not stop every command.
+    if (!known.contains(p.filename().string()) || !fs::is_directory(p, e)) continue;
     if (has_files(p)) found.push_back(p.string());
   }
   if (ec) return Status::IoError(dir.string() + ": cannot list the data folder: " + ec.message());

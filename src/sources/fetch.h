@@ -82,8 +82,9 @@ Status FetchList(const std::string& list, const std::string& base_url_override,
 // else). Empty when none of these variables is set.
 std::filesystem::path DefaultDataDir();
 
-// The list folders in data folder `dir`, sorted: every subfolder whose name does not start
-// with '.' (a fetch's staging folder) and that holds at least one file. A missing `dir` has
+// The list folders in data folder `dir`, sorted: every subfolder named as a list `vigil fetch`
+// stores (FetchableLists(); not a fetch's staging folder, a backup or notes beside them) that
+// holds at least one file. A missing `dir` has
 // none (OK, *paths empty); one that cannot be read is an error naming it.
 Status ListsInDataDir(const std::filesystem::path& dir, std::vector<std::string>* paths);
 

@@ -492,7 +492,7 @@ TEST(DataDir, VigilDataDirThenXdgDataHomeThenHome) {
   }
 }
 
-TEST(DataDir, ListFoldersAreTheSubfoldersWithFiles) {
+TEST(DataDir, ListFoldersAreTheFetchedListsWithFiles) {
   fs::path data = ScratchDir("data");
   std::vector<std::string> paths;
   ASSERT_TRUE(ListsInDataDir(data / "absent", &paths).ok());
@@ -506,6 +506,9 @@ TEST(DataDir, ListFoldersAreTheSubfoldersWithFiles) {
   WriteFile(data / "us_ofac_sdn" / "sdn.csv", "1");
   WriteFile(data / ".vigil-fetch-9" / "sdn.csv", "1");
   WriteFile(data / "README", "not a folder");
+  // A folder that is not one of the lists fetch stores (a backup, notes) is not a list.
+  fs::create_directories(data / "us_ofac_sdn.old");
+  WriteFile(data / "us_ofac_sdn.old" / "sdn.csv", "1");
   ASSERT_TRUE(ListsInDataDir(data, &paths).ok());
   EXPECT_EQ(paths,
             (std::vector<std::string>{(data / "un_sc").string(), (data / "us_ofac_sdn").string()}));

@@ -385,8 +385,11 @@ Status CheckEntities(std::string_view bytes, const std::string& file, const Line
   }
   size_t warned = 0;
   for (size_t at = bytes.find('&'); at != std::string_view::npos; at = bytes.find('&', at + 1)) {
-    size_t end = bytes.find(';', at);
-    if (end == std::string_view::npos || end - at > 64) continue;
+    // Only the next 65 bytes: a name is short, and a file of '&' without ';' must not cost
+    // a scan to its end per '&'.
+    const size_t semi = bytes.substr(at, 66).find(';');
+    if (semi == std::string_view::npos) continue;
+    const size_t end = at + semi;
     std::string_view ref = bytes.substr(at + 1, end - at - 1);
     bool is_name = !ref.empty() && std::all_of(ref.begin(), ref.end(), [](char c) {
       return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
