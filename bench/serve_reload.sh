@@ -38,7 +38,8 @@ log=$work/server.log
 printf 'lists = ["%s"]\n' "$old" >"$config"
 timeout $((seconds + 120)) "$vigil" --config "$config" serve --port 0 --no-access-log 2>"$log" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+load=""
+trap 'kill $load $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 port=""
 for _ in $(seq 1 300); do
   port=$(sed -n 's/.*"msg":"listening".*"port":\([0-9]*\).*/\1/p' "$log" | head -1)

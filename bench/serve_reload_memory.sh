@@ -38,7 +38,7 @@ for _ in $(seq 1 600); do
 done
 [ -n "$port" ] || { echo "server did not start:"; cat "$log"; exit 1; }
 url=http://127.0.0.1:$port
-pid=$(pgrep -P $server)  # vigil under timeout
+pid=$(cat "/proc/$server/task/$server/children" 2>/dev/null | awk '{print $1}')  # vigil under timeout
 rss() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
 generation() { curl -s "$url/readyz" | sed -n 's/.*"generation":\([0-9]*\).*/\1/p'; }
 

@@ -250,12 +250,10 @@ TEST(ServerTest, BadInputGetsClearErrors) {
 TEST(ServerTest, PostWithoutLengthIsAnsweredAtOnce) {
   RunningServer s;
   httplib::Client raw("127.0.0.1", s.port());
-  raw.set_read_timeout(3, 0);
-  auto start = std::chrono::steady_clock::now();
+  raw.set_read_timeout(3, 0);       // an answer, not a wait for a body that never comes
   auto r = raw.Post("/v1/screen");  // no body: httplib's client sends no Content-Length
   ASSERT_TRUE(r);
-  EXPECT_TRUE(r->status == 415 || r->status == 400) << r->status;
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_EQ(r->status, 415) << r->body;  // nor a Content-Type: not JSON
 }
 
 TEST(ServerTest, SearchEntityAndLists) {
