@@ -82,6 +82,7 @@ std::shared_ptr<const Snapshot::StatusText> ListsStatusText(const Snapshot& snap
   text->lists = dump(j["lists"]);
   text->sample = dump(j["sample"]);
   text->warnings = dump(j["warnings"]);
+  text->json = {{"lists", j["lists"]}, {"sample", j["sample"]}, {"warnings", j["warnings"]}};
   std::lock_guard<std::mutex> lock(snap.status_mu);
   snap.status_text = text;
   return text;
@@ -89,9 +90,7 @@ std::shared_ptr<const Snapshot::StatusText> ListsStatusText(const Snapshot& snap
 
 void AddListsStatus(const Snapshot& snap, long max_age_days, json* j) {
   auto text = ListsStatusText(snap, max_age_days);
-  (*j)["lists"] = json::parse(text->lists);
-  (*j)["sample"] = json::parse(text->sample);
-  (*j)["warnings"] = json::parse(text->warnings);
+  for (const auto& [key, value] : text->json.items()) (*j)[key] = value;
 }
 
 Service::Service(ServerOptions options)

@@ -62,6 +62,7 @@ struct Snapshot {
     std::string lists;     // [{"source", "version", "published", ...}, ...]
     std::string sample;    // true / false
     std::string warnings;  // ["...", ...]
+    nlohmann::json json;   // {"lists", "sample", "warnings"}: the same, for answers built as JSON
   };
   mutable std::mutex status_mu;
   mutable std::shared_ptr<const StatusText> status_text;  // guarded by status_mu
