@@ -10,6 +10,7 @@ packages=(
   python3-jellyfish
   clang libclang-rt-14-dev
   wrk chromium curl
+  libsqlite3-dev sqlite3 libpq-dev postgresql
 )
 # The browser tests (tests/web) run on Node.js with npm: Debian's packages, unless the
 # machine already has both.

@@ -17,7 +17,7 @@ namespace vigil {
 
 class Status {
  public:
-  enum class Code { kOk = 0, kNotFound, kInvalidArgument, kCorruption, kIoError };
+  enum class Code { kOk = 0, kNotFound, kInvalidArgument, kCorruption, kIoError, kConflict, kUnavailable };
 
   // An OK status.
   Status() = default;
@@ -30,6 +30,13 @@ class Status {
   // The input exists but is not what its format promises (bad encoding, truncated, malformed).
   static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
   static Status IoError(std::string msg) { return Status(Code::kIoError, std::move(msg)); }
+  // The change was made against a version that is no longer current (a stale If-Match).
+  static Status Conflict(std::string msg) { return Status(Code::kConflict, std::move(msg)); }
+  // A resource the operation needs cannot be used now (a read-only or full database, a
+  // database server gone); trying again later may succeed.
+  static Status Unavailable(std::string msg) {
+    return Status(Code::kUnavailable, std::move(msg));
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

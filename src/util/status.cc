@@ -15,6 +15,10 @@ std::string Status::ToString() const {
       return "bad input: " + message_;
     case Code::kIoError:
       return "I/O error: " + message_;
+    case Code::kConflict:
+      return "conflict: " + message_;
+    case Code::kUnavailable:
+      return "unavailable: " + message_;
   }
   return message_;
 }

@@ -1,0 +1,43 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// Screening a stored party (model::Party): every name and alias is screened, with the
+// party's date of birth, countries and identifiers, and the results are merged into one
+// hit per listed party (the best score over the party's names).
+//
+// Thread safety: ScreenParty() may run on any number of threads at once (the Screener is
+// immutable).
+
+#ifndef VIGIL_SCREEN_PARTY_H_
+#define VIGIL_SCREEN_PARTY_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "model/party.h"
+#include "vigil/screen.h"
+
+namespace vigil::screen {
+
+struct PartyHit {
+  const Entity* entity = nullptr;  // the listed record that scored best
+  double score = 0;
+  Decision decision = Decision::kNone;  // from the options' thresholds
+  std::string party_name;               // the party's name or alias that scored best
+  // model::ToJson(match, /*explain=*/true) of the best match, with "party_name" added: the
+  // explanation an alert keeps.
+  nlohmann::json match;
+  // model::ToJson(*entity): what the alert keeps of the listed side, and hashes
+  // (model::JsonHash) to notice a later change of the listing.
+  nlohmann::json entity_record;
+};
+
+// The party's hits scoring at or above options.min_score, best first, one per listed party
+// (Screener groups a party's records on several lists into one Match). options.top bounds
+// the hits per name screened.
+std::vector<PartyHit> ScreenParty(const Screener& screener, const model::Party& party,
+                                  const ScreenOptions& options);
+
+}  // namespace vigil::screen
+
+#endif  // VIGIL_SCREEN_PARTY_H_

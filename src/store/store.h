@@ -1,0 +1,295 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// The case store: the parties a business screens, every screening and what it found, the
+// alerts, the analysts' decisions, and a hash-chained audit trail of all of it.
+//
+//   std::unique_ptr<store::Store> db;
+//   Status s = store::Store::Open("vigil.db", {}, &db);            // SQLite, one file
+//   Status s = store::Store::Open("postgresql:///vigil?host=/run/pg", {}, &db);  // PostgreSQL
+//
+// Two backends, one schema, one implementation of the logic above SQL (src/store/sql.h):
+// SQLite (the embedded default: WAL, synchronous=FULL) and PostgreSQL (several `vigil
+// serve` replicas on one database). Schema migrations are versioned and run on Open();
+// opening a database written by a newer schema fails with a clear message.
+//
+// Every method that writes runs in one transaction, serialized with every other writer of
+// the same database, in whatever process (SQLite: BEGIN IMMEDIATE; PostgreSQL: a
+// transaction-level advisory lock), and appends its audit record(s) in that transaction: a
+// change is there with its audit record or not at all.
+//
+// Errors: Status::Conflict (a decision against a stale alert version), NotFound,
+// InvalidArgument (bad input, named), Unavailable (the database cannot be written: read-only
+// file, full disk, server gone; the service answers 503), Corruption (the schema is newer
+// than this program, or the database is not Vigil's).
+//
+// Thread safety: a Store may be used from any number of threads at once (it keeps a small
+// pool of connections).
+
+#ifndef VIGIL_STORE_STORE_H_
+#define VIGIL_STORE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/party.h"
+#include "vigil/status.h"
+
+namespace vigil::store {
+
+// Who did it: the API key's principal, the CLI's --by (default: the login name), or
+// "system" for what the program does on its own. Every audit record names one.
+struct Actor {
+  std::string principal;
+};
+
+// Times are ISO 8601 UTC with milliseconds: "2026-11-29T09:17:59.123Z".
+using Clock = std::function<std::string()>;
+
+struct OpenOptions {
+  // For tests: the time every record is stamped with (default: the system clock).
+  Clock clock;
+  // Connections kept for concurrent readers (SQLite: writers still go one at a time).
+  int pool_size = 4;
+};
+
+// ---- Parties ----
+
+struct PartyVersion {
+  int64_t version = 0;  // 1, 2, ... per party
+  std::string recorded_at;
+  std::string recorded_by;
+  nlohmann::json record;      // model::ToJson(party) as imported
+  std::string screened_hash;  // model::JsonHash(model::ScreenedFields(party))
+};
+
+struct ImportSummary {
+  int64_t added = 0;      // new party ids
+  int64_t changed = 0;    // a new version of an existing party
+  int64_t unchanged = 0;  // same record as the latest version: nothing written
+  std::vector<std::string> changed_screened;  // ids whose screened fields changed (to screen)
+};
+
+// ---- Lists, screenings, alerts ----
+
+// One list file a screening used.
+struct ListFile {
+  std::string source;     // "us_ofac_sdn"
+  std::string file;       // "sdn.csv"
+  std::string sha256;     // of the file
+  std::string published;  // the list's publication date, when known
+  int64_t entities = 0;
+};
+
+// A (party, listed entity) pair scoring at or above the review threshold in a screening.
+struct Hit {
+  std::string entity_id;  // "us_ofac_sdn:22323"
+  std::string list;       // the entity's source: "us_ofac_sdn"
+  std::string entity_name;
+  double score = 0;
+  std::string band;                // "match" or "review"
+  nlohmann::json explanation;      // screen::PartyHit::match
+  nlohmann::json entity_record;    // screen::PartyHit::entity_record
+};
+
+struct ScreeningInput {
+  std::string party_id;
+  int64_t party_version = 0;  // the version screened (its record gives the screened fields)
+  std::vector<ListFile> lists;
+  std::string lists_version;  // model::ListsVersion: one short name for all the files
+  std::vector<Hit> hits;      // every hit at or above the review threshold
+};
+
+// What became of each hit of a screening.
+enum class HitOutcome {
+  kNewAlert,      // no alert for the pair before: a new one
+  kReAlert,       // suppressed or closed before, but the entity or the party changed: a new
+                  // alert with the field diff
+  kExisting,      // the pair has an open (or escalated) alert: not duplicated (its score,
+                  // explanation and hashes are refreshed when they changed)
+  kSuppressed,    // decided false_positive and neither side changed: no alert, recorded
+  kConfirmed,     // decided true_match and neither side changed: no new alert, recorded
+};
+std::string_view ToString(HitOutcome o);  // "new_alert", "re_alert", "existing", ...
+
+struct ScreeningResult {
+  int64_t screening_id = 0;
+  std::vector<std::pair<HitOutcome, int64_t>> outcomes;  // per input hit: (outcome, alert id)
+  int64_t new_alerts = 0;  // kNewAlert + kReAlert
+};
+
+struct Screening {
+  int64_t id = 0;
+  std::string party_id;
+  int64_t party_version = 0;
+  std::string at, by, lists_version;
+  std::vector<ListFile> lists;
+  // Every hit with its outcome: {"entity_id", "entity_name", "list", "score", "band",
+  // "outcome", "alert_id"}.
+  nlohmann::json hits = nlohmann::json::array();
+};
+
+// Alert states. An alert is open until decided; `escalate` keeps it open as "escalated".
+enum class AlertState { kOpen, kEscalated, kTrueMatch, kFalsePositive, kClosed };
+std::string_view ToString(AlertState s);  // "open", "escalated", "true_match", ...
+std::optional<AlertState> ParseAlertState(std::string_view s);
+
+enum class DecisionKind { kTrueMatch, kFalsePositive, kEscalate, kClose };
+std::string_view ToString(DecisionKind d);  // "true_match", "false_positive", "escalate",
+                                            // "close" (system only: a delisting)
+std::optional<DecisionKind> ParseDecisionKind(std::string_view s);
+
+struct DecisionRecord {
+  int64_t id = 0;
+  int64_t alert_id = 0;
+  DecisionKind decision = DecisionKind::kEscalate;
+  std::string reason;
+  std::string by;
+  std::string at;
+  int64_t alert_version = 0;  // the alert version it was made against
+};
+
+struct Alert {
+  int64_t id = 0;
+  std::string party_id;
+  int64_t party_version = 0;
+  std::string entity_id, entity_name, list;
+  double score = 0;
+  std::string band;  // "match" or "review"
+  AlertState state = AlertState::kOpen;
+  int64_t version = 1;  // +1 per decision or refresh: the If-Match of a decision
+  std::string created_at, updated_at;
+  int64_t screening_id = 0;
+  std::string lists_version;
+  nlohmann::json explanation;
+  std::string party_hash, entity_hash;
+  nlohmann::json party_fields;   // the party's screened fields when raised
+  nlohmann::json entity_record;  // the listed record when raised
+  // When it re-opens a suppressed or decided pair: the earlier alert and what changed,
+  // {"party": FieldDiff, "entity": FieldDiff}; null otherwise.
+  int64_t previous_alert_id = 0;
+  nlohmann::json changes;
+  std::vector<std::string> party_tags;
+  std::vector<DecisionRecord> history;  // oldest first (filled by GetAlert only)
+};
+
+struct AlertQuery {
+  std::string status = "open";  // "open" (open + escalated), "decided", "all", or one state
+  std::string band;             // "", "match", "review"
+  std::string list;             // "" or a source
+  std::string tag;              // "" or a party tag
+  std::string party_id;         // "" or one party
+  std::string sort = "score";   // "score" (best first) or "age" (oldest first)
+  int64_t limit = 50;           // at most 500
+  int64_t offset = 0;
+};
+
+struct AlertPage {
+  std::vector<Alert> alerts;  // without history
+  int64_t total = 0;          // matching the query, all pages
+  // Alerts per state, over the whole store (the queue's counters).
+  std::map<std::string, int64_t> counts;
+};
+
+struct PartyDetail {
+  std::string id;
+  std::vector<PartyVersion> versions;  // oldest first
+  std::vector<Screening> screenings;   // newest first
+  std::vector<Alert> alerts;           // newest first, with history
+};
+
+// ---- Audit ----
+
+struct AuditRecord {
+  int64_t seq = 0;  // 1, 2, ... without gaps (a purge keeps an anchor)
+  std::string at;
+  std::string principal;
+  std::string action;  // "party.import", "party.update", "screening", "alert.raise",
+                       // "alert.decide", "lists.reload", "config.change", "audit.purge", ...
+  std::string object;  // "party:P-1", "alert:17", ...
+  nlohmann::json detail;  // what, with "before"/"after" where it applies
+  std::string prev_hash;  // the previous record's hash (the anchor's for the first)
+  std::string hash;       // SHA-256 over this record's content and prev_hash
+};
+
+struct AuditVerify {
+  bool ok = true;
+  int64_t records = 0;  // records checked
+  int64_t first_bad_seq = 0;  // 0 when ok
+  std::string problem;  // "record 17 was altered (its hash does not match its content)",
+                        // "record 18 is missing", "record 20 is out of order", ...
+};
+
+class Store {
+ public:
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  ~Store();
+
+  // `db`: a file path (SQLite, created when absent) or a "postgresql://" / "postgres://"
+  // URL (libpq's syntax). Runs pending migrations.
+  static Status Open(std::string_view db, const OpenOptions& options,
+                     std::unique_ptr<Store>* out);
+
+  std::string_view backend() const;  // "sqlite" or "postgresql"
+  int schema_version() const;
+
+  // Adds or updates parties by id, in one transaction: a record equal to the latest version
+  // writes nothing; a different one adds a version. One audit record per party added or
+  // changed ("party.import" / "party.update", with the field diff).
+  Status PutParties(const std::vector<model::Party>& parties, const Actor& by,
+                    ImportSummary* summary);
+
+  // The latest version of a party (NotFound when unknown).
+  Status GetParty(std::string_view id, PartyVersion* out);
+  // Versions, screenings and alerts of one party.
+  Status GetPartyDetail(std::string_view id, PartyDetail* out);
+  // Calls `fn` with the latest version of every party, in id order, `batch` at a time
+  // (stops early when fn returns false).
+  Status ForEachParty(size_t batch,
+                      const std::function<bool(const std::vector<model::Party>&)>& fn);
+  int64_t CountParties();
+
+  // Records screenings (one per input, in one transaction): the screening row whatever
+  // it found, new alerts, suppressed and confirmed pairs, and the audit records
+  // ("screening" per party, "alert.raise" per new alert). results->size() == inputs.size().
+  Status RecordScreenings(const std::vector<ScreeningInput>& inputs, const Actor& by,
+                          std::vector<ScreeningResult>* results);
+
+  Status GetAlert(int64_t id, Alert* out);  // with history
+  Status ListAlerts(const AlertQuery& query, AlertPage* out);
+
+  // Appends a decision. `expected_version`, when given, must equal the alert's version
+  // (else Conflict, nothing written). false_positive needs a non-empty reason. Decisions are
+  // never changed or removed; the alert's state follows the latest.
+  Status Decide(int64_t alert_id, DecisionKind decision, std::string_view reason,
+                std::optional<int64_t> expected_version, const Actor& by, Alert* updated);
+
+  // Appends one audit record of the caller's own ("lists.reload", "config.change", ...).
+  Status Audit(std::string_view action, std::string_view object, const nlohmann::json& detail,
+               const Actor& by);
+  // Checks the whole chain; Ok() even when it is broken (see out->ok).
+  Status VerifyAudit(AuditVerify* out);
+  // Records with from <= at < to (ISO dates or times; empty: open), in order.
+  Status ExportAudit(std::string_view from, std::string_view to,
+                     const std::function<void(const AuditRecord&)>& fn);
+  // Deletes records older than `before`, which must be at least ten years before now
+  // (InvalidArgument otherwise), keeping the chain verifiable (an anchor) and auditing the
+  // purge itself. *removed: how many.
+  Status PurgeAudit(std::string_view before, const Actor& by, int64_t* removed);
+
+ private:
+  struct Rep;
+  explicit Store(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace vigil::store
+
+#endif  // VIGIL_STORE_STORE_H_
