@@ -22,6 +22,7 @@
 #define VIGIL_MODEL_PARTY_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -67,6 +68,9 @@ struct Party {
   // The whole record as read, unknown fields included (nested ones too), as a JSON object.
   // ToJson() returns it; the typed fields above are read from it.
   nlohmann::json record = nlohmann::json::object();
+  // The store's version number of this record when it was read from the case store
+  // (store::Store::ForEachParty); 0 otherwise. Not part of the record.
+  int64_t stored_version = 0;
 };
 
 // Reads a party from a JSON object. An error names the field ("dob: '1984-02-30' is not a
