@@ -375,9 +375,20 @@ TEST(CliCasesTest, ItWorkersAgainstTheSharedLists) {
       if (c.value("code", "") == "KP") dprk = true;
     }
   }
+  // Their names, for the message.
+  std::string names;
+  {
+    std::ifstream in(eval / "dev.parties.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      json j = json::parse(line, nullptr, false);
+      if (j.is_object() && named_after_listed.count(j.value("id", ""))) {
+        names += " " + j.value("id", "") + " '" + j.value("name", "") + "'";
+      }
+    }
+  }
   EXPECT_TRUE(dprk) << "no alert on a DPRK listing for the " << named_after_listed.size()
                     << " records named after listed DPRK individuals (" << alerts.size()
-                    << " alerts on them); screening said: " << scr.out;
+                    << " alerts on them):" << names << "; screening said: " << scr.out;
 }
 
 }  // namespace
