@@ -35,6 +35,11 @@ struct PartyHit {
 // The party's hits scoring at or above options.min_score, best first, one per listed party
 // (Screener groups a party's records on several lists into one Match). options.top bounds
 // the hits per name screened.
+//
+// One exception to min_score: a person's name of one word ("Ri", "Kwak": a family name
+// alone) cannot be cleared by name screening. The (at most three) best-scoring listed
+// persons whose family name is that word are hits with decision kReview whatever their
+// score, and their `match` says so in "one_word_name".
 std::vector<PartyHit> ScreenParty(const Screener& screener, const model::Party& party,
                                   const ScreenOptions& options);
 
