@@ -118,5 +118,34 @@ TEST_F(PartyScreenTest, DateOfBirthAndCountryWeigh) {
   EXPECT_GT(score(near), score(far));
 }
 
+// A person named with a family name alone cannot be cleared: the listed persons of that
+// family name (at most three) are review hits that say why; two words, another family name
+// or an organization of that name are screened as usual.
+TEST_F(PartyScreenTest, OneWordPersonNameIsReviewedAgainstThatFamilyName) {
+  std::vector<PartyHit> hits =
+      ScreenParty(*screener_, Party(R"({"id":"P-1","kind":"person","name":"Ri"})"), Review());
+  ASSERT_FALSE(hits.empty());
+  EXPECT_LE(hits.size(), 3u);
+  for (const PartyHit& h : hits) {
+    EXPECT_EQ(h.decision, Decision::kReview);
+    EXPECT_LT(h.score, kReviewThreshold) << h.entity->id;
+    EXPECT_EQ(h.entity->kind, EntityKind::kPerson);
+    EXPECT_TRUE(h.entity_record.dump().find("RI, ") != std::string::npos) << h.entity->id;
+    ASSERT_TRUE(h.match.contains("one_word_name"));
+    EXPECT_NE(h.match["one_word_name"].get<std::string>().find("'Ri' is one word"),
+              std::string::npos);
+    EXPECT_EQ(h.match["decision"], "review");
+  }
+  EXPECT_TRUE(
+      ScreenParty(*screener_, Party(R"({"id":"P-2","kind":"person","name":"Ri Yumiko"})"), Review())
+          .empty());
+  EXPECT_TRUE(
+      ScreenParty(*screener_, Party(R"({"id":"P-3","kind":"person","name":"Lindqvist"})"), Review())
+          .empty());
+  EXPECT_TRUE(
+      ScreenParty(*screener_, Party(R"({"id":"P-4","kind":"organization","name":"Ri"})"), Review())
+          .empty());
+}
+
 }  // namespace
 }  // namespace vigil::screen
