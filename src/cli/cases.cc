@@ -48,6 +48,7 @@ struct CaseArgs {
   CLI::App* audit_export = nullptr;
   CLI::App* purge = nullptr;
   std::string from, to, output, before;
+  std::string head;  // audit verify --head SEQ:SHA256
 };
 
 namespace {
@@ -469,6 +470,9 @@ int CmdAlertShow(const CaseArgs& a, const CaseContext& ctx) {
                    tok.value("rule", "").empty() ? "" : "  (" + tok.value("rule", "") + ")");
       }
     }
+    if (auto w = ex.find("one_word_name"); w != ex.end() && w->is_string()) {
+      fmt::print("  review: {}\n", w->get<std::string>());
+    }
     if (auto e = ex.find("evidence"); e != ex.end()) {
       for (const json& ev : *e) {
         fmt::print("  {} {:+.3f}: {} (party {}, list {})\n", ev.value("attribute", ""),
@@ -531,12 +535,29 @@ int CmdDecide(const CaseArgs& a, const CaseContext& ctx) {
 int CmdVerify(const CaseArgs& a, const CaseContext& ctx) {
   std::unique_ptr<store::Store> db;
   if (Status s = OpenStore(a, &db); !s.ok()) return Fail(s);
+  store::AuditCheckpoint known;
+  if (!a.head.empty()) {
+    size_t colon = a.head.find(':');
+    char* end = nullptr;
+    known.seq = colon == std::string::npos ? 0 : std::strtoll(a.head.c_str(), &end, 10);
+    known.hash = colon == std::string::npos ? "" : a.head.substr(colon + 1);
+    if (known.seq <= 0 || end != a.head.c_str() + colon || known.hash.size() != 64) {
+      return Fail(
+          Status::InvalidArgument("--head must be SEQ:SHA256 as `vigil audit verify` "
+                                  "printed it, not '" +
+                                  a.head + "'"));
+    }
+  }
   store::AuditVerify v;
-  if (Status s = db->VerifyAudit(&v); !s.ok()) return Fail(s);
+  if (Status s = db->VerifyAudit(known, &v); !s.ok()) return Fail(s);
   if (ctx.json) {
     std::cout << store::ToJson(v).dump(2) << "\n";
   } else if (v.ok) {
     fmt::print("audit trail verified: {} records, chain intact\n", Thousands(v.records));
+    if (v.head_seq != 0) {
+      fmt::print("head: {}:{} (keep it outside the database; --head checks it later)\n", v.head_seq,
+                 v.head_hash);
+    }
   } else {
     fmt::print("audit trail BROKEN at record {}: {} ({} records checked)\n", v.first_bad_seq,
                v.problem, Thousands(v.records));
@@ -666,6 +687,9 @@ std::shared_ptr<CaseArgs> AddCaseCommands(CLI::App* app) {
       "check the whole chain; exit 1 naming the first record altered, removed or "
       "reordered");
   AddDb(p->verify, p);
+  p->verify->add_option("--head", p->head,
+                        "SEQ:SHA256, a head printed by an earlier verify: it must still be in "
+                        "the chain (detects records removed from the end)");
   p->audit_export = audit->add_subcommand("export", "audit records as JSONL");
   AddDb(p->audit_export, p);
   p->audit_export->add_option("--from", p->from, "from this date or time (inclusive)");

@@ -100,7 +100,9 @@ AuditRecord ReadRecord(const sql::Row& r, std::string* detail_text) {
 
 }  // namespace
 
-Status Store::VerifyAudit(AuditVerify* out) {
+Status Store::VerifyAudit(AuditVerify* out) { return VerifyAudit(AuditCheckpoint(), out); }
+
+Status Store::VerifyAudit(const AuditCheckpoint& known, AuditVerify* out) {
   return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
     AuditVerify v;
     sql::Rows rows;
@@ -156,11 +158,27 @@ Status Store::VerifyAudit(AuditVerify* out) {
                          " was altered (its hash does not match its content)");
           break;
         }
+        if (known.seq != 0 && a.seq == known.seq && a.hash != known.hash) {
+          bad(a.seq, "record " + std::to_string(a.seq) +
+                         " is not the record recorded as the head earlier (its hash differs: "
+                         "the chain was rewritten from there)");
+          break;
+        }
         ++v.records;
         ++expect_seq;
         expect_prev = a.hash;
       }
       if (static_cast<int64_t>(rows.size()) < kPage) break;
+    }
+    if (v.ok && expect_seq > 1) {
+      v.head_seq = expect_seq - 1;
+      v.head_hash = expect_prev;
+    }
+    if (v.ok && known.seq > v.head_seq) {
+      bad(v.head_seq + 1,
+          "record " + std::to_string(v.head_seq + 1) + " is missing: the chain ends at record " +
+              std::to_string(v.head_seq) + " but record " + std::to_string(known.seq) +
+              " was its head earlier (records were removed from its end)");
     }
     if (v.ok) v.problem.clear();
     *out = std::move(v);

@@ -112,7 +112,8 @@ json ToJson(const AuditVerify& v) {
   return {{"ok", v.ok},
           {"records", v.records},
           {"first_bad_seq", v.first_bad_seq},
-          {"problem", v.problem}};
+          {"problem", v.problem},
+          {"head", {{"seq", v.head_seq}, {"hash", v.head_hash}}}};
 }
 
 }  // namespace vigil::store

@@ -226,6 +226,17 @@ struct AuditVerify {
   int64_t first_bad_seq = 0;  // 0 when ok
   std::string problem;        // "record 17 was altered (its hash does not match its content)",
                               // "record 18 is missing", "record 20 is out of order", ...
+  // The newest record of the chain (0 and "" when empty). The chain alone cannot show that
+  // its newest records were removed: keep the head somewhere else (a ticket, a signed log)
+  // and give it back to VerifyAudit as `known` later.
+  int64_t head_seq = 0;
+  std::string head_hash;
+};
+
+// A head recorded earlier (AuditVerify::head_seq/head_hash).
+struct AuditCheckpoint {
+  int64_t seq = 0;
+  std::string hash;
 };
 
 class Store {
@@ -277,6 +288,10 @@ class Store {
                const Actor& by);
   // Checks the whole chain; Ok() even when it is broken (see out->ok).
   Status VerifyAudit(AuditVerify* out);
+  // The same, and the record `known.seq` must still be in the chain with `known.hash`: fails
+  // (out->ok false) when the chain now ends before it (records removed from its end) or
+  // that record differs (the chain was rewritten from there).
+  Status VerifyAudit(const AuditCheckpoint& known, AuditVerify* out);
   // Records with from <= at < to (ISO dates or times; empty: open), in order.
   Status ExportAudit(std::string_view from, std::string_view to,
                      const std::function<void(const AuditRecord&)>& fn);

@@ -491,6 +491,38 @@ TEST_P(StoreTest, AuditVerifyNamesAMissingRecord) {
   EXPECT_NE(v.problem.find("record 3 is missing"), std::string::npos) << v.problem;
 }
 
+// The chain alone cannot show that its newest records were removed; a head kept outside
+// the database can (vigil audit verify --head SEQ:HASH).
+TEST_P(StoreTest, AuditVerifyWithAKnownHeadNamesRecordsRemovedFromTheEnd) {
+  MakeHistory(this, store_.get());
+  AuditVerify v = Verify();
+  ASSERT_TRUE(v.ok) << v.problem;
+  EXPECT_EQ(v.head_seq, 5);
+  EXPECT_EQ(v.head_hash, AuditLog().back().hash);
+  AuditCheckpoint head{v.head_seq, v.head_hash};
+  ASSERT_TRUE(store_->VerifyAudit(head, &v).ok());
+  EXPECT_TRUE(v.ok) << v.problem;
+
+  ASSERT_TRUE(Sql()->Exec("DELETE FROM audit WHERE seq >= 4").ok());
+  ASSERT_TRUE(store_->VerifyAudit(&v).ok());
+  EXPECT_TRUE(v.ok) << "without the head the shorter chain is intact";
+  EXPECT_EQ(v.head_seq, 3);
+  ASSERT_TRUE(store_->VerifyAudit(head, &v).ok());
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_seq, 4);
+  EXPECT_NE(v.problem.find("record 4 is missing: the chain ends at record 3"), std::string::npos)
+      << v.problem;
+
+  // A different record under the known sequence number: rewritten from there.
+  ASSERT_TRUE(store_->Audit("config.change", "config", {{"x", 1}}, {"admin"}).ok());
+  ASSERT_TRUE(store_->Audit("config.change", "config", {{"x", 2}}, {"admin"}).ok());
+  ASSERT_TRUE(store_->VerifyAudit(head, &v).ok());
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_seq, 5);
+  EXPECT_NE(v.problem.find("record 5 is not the record recorded as the head"), std::string::npos)
+      << v.problem;
+}
+
 TEST_P(StoreTest, AuditVerifyNamesReorderedRecords) {
   MakeHistory(this, store_.get());
   ASSERT_TRUE(Sql()
