@@ -40,6 +40,7 @@
 #include "server/http.h"
 #include "server_test_util.h"
 #include "sources/httplib.h"
+#include "store/postgres_server.h"
 #include "test_util.h"
 #include "util/file.h"
 
@@ -669,6 +670,53 @@ TEST(CasesServeTest, SigkillLosesNothingAcknowledged) {
     Client::Answer v = c2.Get("/v1/audit/verify");
     EXPECT_TRUE(v.body["ok"].get<bool>()) << v.raw;
   }
+}
+
+TEST(CasesServeTest, TwoReplicasOnOnePostgresSeeEachOther) {
+  VIGIL_REQUIRE_POSTGRES(url);
+  fs::path dir = testing::ScratchDir("replicas");
+  Serve a(dir, url, Keys().args, "a");
+  int port_a = a.Ready();
+  ASSERT_GT(port_a, 0) << a.Log();
+  Serve b(dir, url, Keys().args, "b");
+  int port_b = b.Ready();
+  ASSERT_GT(port_b, 0) << b.Log();
+  Client alice(port_a, "alice-key"), bob(port_b, "bob-key");
+
+  ASSERT_EQ(
+      alice.Post("/v1/parties", PartyLine("P-1", "KOREA DAESONG BANK", "organization")).status,
+      201);
+  ASSERT_EQ(alice.Post("/v1/parties/P-1/screen", "").status, 200);
+  // B sees A's party and alert, and reads its version before A decides.
+  EXPECT_EQ(bob.Get("/v1/parties/P-1").status, 200);
+  json alert = FirstAlert(bob, "P-1");
+  ASSERT_TRUE(alert.is_object());
+  std::string path = fmt::format("/v1/alerts/{}/decisions", alert["id"].get<int64_t>());
+  Client::Answer read_by_b = bob.Get(fmt::format("/v1/alerts/{}", alert["id"].get<int64_t>()));
+  ASSERT_EQ(read_by_b.status, 200);
+  Client::Answer d = alice.Post(path, R"({"decision": "escalate", "reason": "ask for the ID"})",
+                                "application/json", {{"If-Match", read_by_b.etag}});
+  ASSERT_EQ(d.status, 201) << d.raw;
+  // B sees the decision; B's decision against the version it read is a conflict.
+  Client::Answer h = bob.Get(path);
+  ASSERT_EQ(h.status, 200) << h.raw;
+  ASSERT_EQ(h.body["decisions"].size(), 1u) << h.raw;
+  EXPECT_EQ(h.body["decisions"][0]["by"], "alice");
+  d = bob.Post(path, R"({"decision": "true_match", "reason": "same bank"})", "application/json",
+               {{"If-Match", read_by_b.etag}});
+  ASSERT_EQ(d.status, 409) << d.raw;
+  EXPECT_EQ(d.body["current_version"], h.body["version"]);
+  // With the current version it goes through, and A sees it.
+  d = bob.Post(path, R"({"decision": "true_match", "reason": "same bank"})", "application/json",
+               {{"If-Match", fmt::format("\"{}\"", h.body["version"].get<int64_t>())}});
+  ASSERT_EQ(d.status, 201) << d.raw;
+  h = alice.Get(path);
+  ASSERT_EQ(h.body["decisions"].size(), 2u) << h.raw;
+  EXPECT_EQ(h.body["decisions"][1]["by"], "bob");
+  EXPECT_EQ(h.body["state"], "true_match");
+  Client admin(port_b, "admin-key");
+  EXPECT_TRUE(admin.Get("/v1/audit/verify").body["ok"].get<bool>());
+  EXPECT_EQ(WithAction(Audit(admin), "service.start").size(), 2u);
 }
 
 }  // namespace
