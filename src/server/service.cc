@@ -285,15 +285,14 @@ Status Service::Reload(std::string* summary, bool* busy, std::vector<std::string
   }
   std::shared_ptr<const Snapshot> before = Current();
   // The audit record of this reload, once it is over (success or failure).
-  auto audit = [&](const Status& outcome) {
+  auto audit = [&](const Status& outcome, const Snapshot* after) {
     if (store_ == nullptr) return;
     json detail{{"via", std::string(via)}, {"ok", outcome.ok()}};
     detail["before"] = before ? json{{"lists_version", before->version},
                                      {"generation", before->generation},
                                      {"lists", SnapshotListsJson(*before)}}
                               : json(nullptr);
-    if (outcome.ok()) {
-      std::shared_ptr<const Snapshot> after = Current();
+    if (after != nullptr) {
       detail["after"] = {{"lists_version", after->version},
                          {"generation", after->generation},
                          {"lists", SnapshotListsJson(*after)}};
@@ -332,13 +331,14 @@ Status Service::Reload(std::string* summary, bool* busy, std::vector<std::string
   if (!s.ok()) {
     metrics_.CountReload(false, seconds());
     util::ReleaseFreeMemory();  // what the failed load freed goes back to the system
-    audit(s);
+    audit(s, nullptr);
     return s;
   }
   ++generation_;
+  // Recorded before it serves: whatever a client sees serving is in the audit trail.
+  audit(s, next.get());
   snapshot_.store(next, std::memory_order_release);
   metrics_.CountReload(true, seconds());
-  audit(s);
   if (truncated != nullptr) {
     truncated->clear();
     for (const LoadedList& l : next->screener->lists()) {

@@ -538,8 +538,11 @@ TEST(CasesServeTest, AStoreThatCannotBeWrittenAnswers503AndRecovers) {
   std::string decisions = fmt::format("/v1/alerts/{}/decisions", alert["id"].get<int64_t>());
 
   // The disk is full: no write may grow a file (RLIMIT_FSIZE on the server process).
-  rlimit full{1, 1}, old{};
-  ASSERT_EQ(::prlimit(s.pid(), RLIMIT_FSIZE, &full, &old), 0) << std::strerror(errno);
+  // (Only the soft limit: lowering the hard one could not be undone without privileges.)
+  rlimit old{};
+  ASSERT_EQ(::prlimit(s.pid(), RLIMIT_FSIZE, nullptr, &old), 0) << std::strerror(errno);
+  rlimit full{1, old.rlim_max};
+  ASSERT_EQ(::prlimit(s.pid(), RLIMIT_FSIZE, &full, nullptr), 0) << std::strerror(errno);
   for (int i = 0; i < 3; ++i) {
     Client::Answer a =
         c.Post(decisions, R"({"decision": "escalate", "reason": "x", "version": 1})");
