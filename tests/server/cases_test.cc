@@ -24,6 +24,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -672,6 +673,11 @@ TEST(CasesServeTest, SigkillLosesNothingAcknowledged) {
     EXPECT_EQ(static_cast<int64_t>(WithAction(records, "alert.decide").size()), total_decisions);
     Client::Answer v = c2.Get("/v1/audit/verify");
     EXPECT_TRUE(v.body["ok"].get<bool>()) << v.raw;
+    // And so says the command line, on the same file.
+    std::string cmd = std::string(VIGIL_BINARY) + " audit verify --db '" + db + "' > '" +
+                      (dir / "verify.out").string() + "' 2>&1";
+    int rc = std::system(cmd.c_str());
+    EXPECT_TRUE(WIFEXITED(rc) && WEXITSTATUS(rc) == 0) << testing::ReadAll(dir / "verify.out");
   }
 }
 
