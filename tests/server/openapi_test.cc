@@ -117,10 +117,10 @@ ServerOptions WithStore() {
 // Stores the examples' party P-000123 (named as a listed bank) and screens it, so that
 // alert 1 exists for the alert routes' examples.
 void Seed(RunningServer& s, const httplib::Headers& headers = {}) {
-  auto put = s.client().Post(
-      "/v1/parties", headers,
-      R"({"id": "P-000123", "kind": "organization", "name": "Korea Daesong Bank"})",
-      "application/json");
+  auto put =
+      s.client().Post("/v1/parties", headers,
+                      R"({"id": "P-000123", "kind": "organization", "name": "Korea Daesong Bank"})",
+                      "application/json");
   ASSERT_TRUE(put);
   ASSERT_EQ(put->status, 201) << put->body;
   auto screen = s.client().Post("/v1/parties/P-000123/screen", headers, "", "application/json");
