@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
 #include <mutex>
 #include <random>
@@ -507,6 +508,83 @@ TEST(TransportTest, BindFailsClearlyOnABusyPort) {
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find(std::to_string(s.port())), std::string::npos) << st.ToString();
   EXPECT_FALSE(second.Run());
+}
+
+// /write runs in Lane::kStoreWrite and waits until released; /read runs in kStoreRead.
+class LaneApp : public Application {
+ public:
+  bool IsBlocking(const http::Request& /*req*/) const override { return false; }
+  http::Lane LaneOf(const http::Request& req) const override {
+    if (req.path == "/write") return http::Lane::kStoreWrite;
+    if (req.path == "/read") return http::Lane::kStoreRead;
+    return http::Lane::kInline;
+  }
+  void Handle(http::Request& req, http::Response& res) override {
+    if (req.path == "/write") {
+      std::unique_lock<std::mutex> lock(mu_);
+      ++writing_;
+      cv_.notify_all();
+      cv_.wait(lock, [this] { return released_; });
+      ++written_;
+    }
+    res.body = req.path;
+  }
+  void Refuse(const http::Request& /*req*/, http::Response& /*res*/) override {}
+  void Answered(const http::Request&, const http::Response&, double) override {}
+
+  // Waits until `n` writes are running (blocked).
+  void AwaitWriting(int n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return writing_ >= n; });
+  }
+  int written() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return written_;
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int writing_ = 0, written_ = 0;
+  bool released_ = false;
+};
+
+TEST(TransportTest, AQueueOfStoreWritesDoesNotHoldUpReadsOrScreening) {
+  LaneApp app;
+  TransportOptions o;
+  o.host = "127.0.0.1";
+  o.port = 0;
+  o.threads = 1;
+  Transport t(o, &app);
+  int port = 0;
+  ASSERT_TRUE(t.Bind(&port).ok());
+  auto done = std::async(std::launch::async, [&t] { return t.Run(); });
+  // More writes than the write pool has threads: every thread blocked, the rest queued.
+  std::vector<std::unique_ptr<Conn>> writers;
+  for (int i = 0; i < 6; ++i) {
+    writers.push_back(std::make_unique<Conn>(port));
+    ASSERT_TRUE(writers.back()->Send("GET /write HTTP/1.1\r\nHost: x\r\n\r\n"));
+  }
+  app.AwaitWriting(2);
+  // A read and an inline request are answered while every write still waits.
+  Conn reader(port), inline_conn(port);
+  ASSERT_TRUE(reader.Send("GET /read HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(inline_conn.Send("GET /screen HTTP/1.1\r\nHost: x\r\n\r\n"));
+  Reply r = reader.Read(milliseconds(30000));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "/read");
+  EXPECT_EQ(inline_conn.Read(milliseconds(30000)).status, 200);
+  EXPECT_EQ(app.written(), 0);
+  app.Release();
+  for (auto& w : writers) EXPECT_EQ(w->Read(milliseconds(30000)).status, 200);
+  EXPECT_EQ(app.written(), 6);
+  t.Stop();
+  EXPECT_TRUE(done.get());
 }
 
 }  // namespace
