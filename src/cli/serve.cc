@@ -212,8 +212,13 @@ void AddServeOptions(CLI::App* serve, ServeArgs* a) {
                    "most matches one query may ask for")
       ->check(CLI::Range(1, 10000));
   serve->add_option("--api-key,--api_keys", a->api_keys,
-                    "an API key as ROLE:SHA256HEX (role screen or admin; the hash of the key, "
-                    "printf %s KEY | sha256sum); repeatable. None: every route is open");
+                    "an API key as ROLE:SHA256HEX or ROLE:SHA256HEX:PRINCIPAL (role screen, "
+                    "analyst or admin; the hash of the key, printf %s KEY | sha256sum; the "
+                    "principal names the key's holder in the audit trail); repeatable. None: "
+                    "every route is open");
+  serve->add_option("--db", a->db,
+                    "the case store (a SQLite file, created when absent, or a postgresql:// "
+                    "URL): serves /v1/parties, /v1/alerts and /v1/audit");
   serve->add_flag("--no-access-log,--no_access_log", a->no_access_log,
                   "do not write a JSON line per request on standard error");
   serve->add_option("--allowed-host,--allowed_hosts", a->allowed_hosts,
@@ -255,6 +260,7 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
   o.sample_path = SampleDir();
   o.allowed_hosts = a.allowed_hosts;
   o.metrics_public = a.metrics_public;
+  o.db = a.db;
   // With a config file (and no --lists), every load reads its `lists` again; a config that
   // cannot be read, does not parse or names no lists fails the load (it never falls back to
   // the lists serving or the sample). With neither, the data folder's lists (looked for
@@ -296,6 +302,9 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // A write past the file size limit (RLIMIT_FSIZE) fails with EFBIG, which the case store
+  // answers as a full disk (503), instead of the signal ending the service.
+  signal(SIGXFSZ, SIG_IGN);
 
   server::Server server(o);
   serving = &server;

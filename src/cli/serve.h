@@ -8,7 +8,9 @@
 //   [serve]
 //   host = "127.0.0.1"
 //   port = 8000
-//   api_keys = ["screen:<sha256 hex of the key>", "admin:<sha256 hex>"]
+//   api_keys = ["screen:<sha256 hex of the key>", "analyst:<sha256 hex>:alice",
+//               "admin:<sha256 hex>"]
+//   db = "vigil.db"   # the case store: a SQLite file or a postgresql:// URL
 //   allowed_hosts = ["vigil.internal"]
 //   metrics_public = true
 //
@@ -39,6 +41,8 @@ struct ServeArgs {
   bool no_access_log = false;
   std::vector<std::string> allowed_hosts;  // Host names served besides the localhost names
   bool metrics_public = false;             // /metrics without a key even with keys
+  // The case store (a SQLite file or a postgresql:// URL); empty: none.
+  std::string db;
 };
 
 // Adds the serve options to `serve`.

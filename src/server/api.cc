@@ -371,12 +371,20 @@ void LogReload(const http::Request& req, const char* level, std::string_view msg
 }  // namespace
 
 void HandleReload(Service& svc, const http::Request& req, http::Response& res) {
-  if (!svc.Authorize(req, res, Role::kAdmin)) return;
+  Principal who;
+  if (!svc.Authorize(req, res, Role::kAdmin, &who)) return;
   if (!JsonContentType(req, res, /*empty_body_ok=*/true)) return;
   std::string summary;
   bool busy = false;
   auto start = std::chrono::steady_clock::now();
-  Status s = svc.Reload(&summary, &busy);
+  Status audit_error;
+  Status s = svc.Reload(&summary, &busy, nullptr, who.name, "POST /v1/lists/reload", &audit_error);
+  if (!audit_error.ok()) {
+    LogReload(req, "error",
+              "the reload could not be recorded in the case store's audit trail: " +
+                  audit_error.ToString(),
+              json::object());
+  }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (busy) {
     SendError(res, 409, "reload_running", "a reload is already running; try again when it ends");

@@ -105,10 +105,15 @@ void ParseTarget(std::string_view target, std::string* path, Fields* params) {
 }
 
 void Router::Add(std::string method, std::string_view pattern, Handler handler, bool blocking) {
+  Add(std::move(method), pattern, std::move(handler), blocking ? Lane::kSlow : Lane::kInline);
+}
+
+void Router::Add(std::string method, std::string_view pattern, Handler handler, Lane lane) {
   Route r;
   r.method = std::move(method);
   r.handler = std::move(handler);
-  r.blocking = blocking;
+  r.lane = lane;
+  r.blocking = lane != Lane::kInline;
   if (pattern.ends_with("{*}")) {
     r.capture = Route::Capture::kRest;
     pattern.remove_suffix(3);

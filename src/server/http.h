@@ -55,6 +55,17 @@ struct Response {
 
 using Handler = std::function<void(const Request&, Response&)>;
 
+// Where the transport runs a route's handler. kInline: on the event loop that read the
+// request (fast handlers: screening, lists). The others run off the event loops, each on a
+// pool of its own, so that a queue of requests in one lane never holds up another:
+//   kSlow       reloads (seconds of work);
+//   kStoreWrite case store writes that an analyst or a client makes one after another
+//               (parties, imports, decisions): they queue at the database's write lock;
+//   kStoreRead  case store reads and party screening (the alert queue, an alert, a party,
+//               POST /v1/parties/{id}/screen, the audit trail): never behind kStoreWrite's
+//               queue, so many concurrent decisions cannot starve screening.
+enum class Lane : int { kInline = 0, kSlow = 1, kStoreWrite = 2, kStoreRead = 3 };
+
 // Percent-decodes `s`; with `plus_is_space` (query strings) '+' becomes ' '. A '%' not
 // followed by two hex digits is kept as it is.
 std::string Decode(std::string_view s, bool plus_is_space);
@@ -72,10 +83,13 @@ class Router {
     std::string prefix;
     enum class Capture { kNone, kSegment, kRest } capture = Capture::kNone;
     Handler handler;
-    bool blocking = false;  // runs for long (a reload): the transport keeps it off its threads
+    bool blocking = false;  // lane != kInline: the transport keeps it off its threads
+    Lane lane = Lane::kInline;
   };
 
+  // `blocking`: Lane::kSlow (runs for long, a reload), else Lane::kInline.
   void Add(std::string method, std::string_view pattern, Handler handler, bool blocking = false);
+  void Add(std::string method, std::string_view pattern, Handler handler, Lane lane);
 
   // The route for `method` and decoded `path`, with the captured part in *capture. When no
   // route has that method but some route matches the path, *allow receives the methods that

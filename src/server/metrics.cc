@@ -30,6 +30,17 @@ constexpr RouteInfo kRouteInfo[] = {
     {Route::kMetrics, "/metrics", "GET"},
     {Route::kOpenApi, "/openapi.json", "GET"},
     {Route::kWeb, "/ (web page)", "GET"},
+    {Route::kPartyCreate, "/v1/parties", "POST"},
+    {Route::kPartyImport, "/v1/parties/import", "POST"},
+    {Route::kPartyGet, "/v1/parties/{id}", "GET"},
+    {Route::kPartyPut, "/v1/parties/{id} (PUT)", "PUT"},
+    {Route::kPartyScreen, "/v1/parties/{id}/screen", "POST"},
+    {Route::kAlerts, "/v1/alerts", "GET"},
+    {Route::kAlert, "/v1/alerts/{id}", "GET"},
+    {Route::kDecisions, "/v1/alerts/{id}/decisions", "GET"},
+    {Route::kDecide, "/v1/alerts/{id}/decisions (POST)", "POST"},
+    {Route::kAudit, "/v1/audit", "GET"},
+    {Route::kAuditVerify, "/v1/audit/verify", "GET"},
     {Route::kOther, "other", ""},
 };
 
@@ -61,7 +72,30 @@ void Family(std::string* out, const char* name, const char* type, const char* he
 
 }  // namespace
 
-Route ClassifyRoute(std::string_view path) {
+Route ClassifyRoute(std::string_view path, std::string_view method) {
+  if (path == "/v1/parties") return Route::kPartyCreate;
+  if (path == "/v1/parties/import") return Route::kPartyImport;
+  if (HasSegmentAfter(path, "/v1/parties/")) {
+    std::string_view rest = path.substr(12);
+    if (rest.find('/') == std::string_view::npos) {
+      return method == "PUT" ? Route::kPartyPut : Route::kPartyGet;
+    }
+    if (rest.ends_with("/screen") && rest.size() > 7 && rest.find('/') == rest.size() - 7) {
+      return Route::kPartyScreen;
+    }
+    return Route::kOther;
+  }
+  if (path == "/v1/alerts") return Route::kAlerts;
+  if (HasSegmentAfter(path, "/v1/alerts/")) {
+    std::string_view rest = path.substr(11);
+    if (rest.find('/') == std::string_view::npos) return Route::kAlert;
+    if (rest.ends_with("/decisions") && rest.size() > 10 && rest.find('/') == rest.size() - 10) {
+      return method == "POST" ? Route::kDecide : Route::kDecisions;
+    }
+    return Route::kOther;
+  }
+  if (path == "/v1/audit") return Route::kAudit;
+  if (path == "/v1/audit/verify") return Route::kAuditVerify;
   if (path == "/v1/screen") return Route::kScreen;
   if (path == "/v1/search") return Route::kSearch;
   if (path == "/v1/lists") return Route::kLists;

@@ -38,13 +38,27 @@ enum class Route : int {
   kMetrics,       // GET /metrics
   kOpenApi,       // GET /openapi.json
   kWeb,           // GET /, /app.js, /style.css
+  kPartyCreate,   // POST /v1/parties
+  kPartyImport,   // POST /v1/parties/import
+  kPartyGet,      // GET /v1/parties/{id}
+  kPartyPut,      // PUT /v1/parties/{id}
+  kPartyScreen,   // POST /v1/parties/{id}/screen
+  kAlerts,        // GET /v1/alerts
+  kAlert,         // GET /v1/alerts/{id}
+  kDecisions,     // GET /v1/alerts/{id}/decisions
+  kDecide,        // POST /v1/alerts/{id}/decisions
+  kAudit,         // GET /v1/audit
+  kAuditVerify,   // GET /v1/audit/verify
   kOther,         // anything else (answered 404 or 405)
   kCount,
 };
 
-// The route a path belongs to, whatever the method; kOther when none.
-Route ClassifyRoute(std::string_view path);
-std::string_view RouteLabel(Route route);   // "/v1/screen", "/match/{dataset}", ...
+// The route a path belongs to; kOther when none. `method` tells apart the routes that
+// share a path (GET and PUT /v1/parties/{id}); when empty, the path's first route.
+Route ClassifyRoute(std::string_view path, std::string_view method = "");
+// "/v1/screen", "/match/{dataset}", ...; a second method on a path is named after it:
+// "/v1/parties/{id} (PUT)". The path is the label up to " (".
+std::string_view RouteLabel(Route route);
 std::string_view RouteMethod(Route route);  // the method the route answers: "GET" or "POST"
 
 class Metrics {
@@ -63,8 +77,8 @@ class Metrics {
                      size_t open_connections) const;
 
  private:
-  static constexpr std::array<int, 16> kStatuses = {200, 400, 401, 403, 404, 405, 409, 413,
-                                                    414, 415, 421, 429, 431, 500, 503, 0};
+  static constexpr std::array<int, 19> kStatuses = {
+      200, 201, 400, 401, 403, 404, 405, 409, 413, 414, 415, 421, 422, 428, 429, 431, 500, 503, 0};
   static constexpr std::array<double, 14> kBuckets = {
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
   static constexpr size_t kRoutes = static_cast<size_t>(Route::kCount);

@@ -15,6 +15,7 @@
 
 #include "model/json.h"
 #include "server/assets.h"
+#include "server/log.h"
 #include "server/origin.h"
 #include "server/service.h"
 #include "server/transport.h"
@@ -77,6 +78,12 @@ struct Server::Rep final : Application {
     return r != nullptr && r->blocking;
   }
 
+  http::Lane LaneOf(const http::Request& req) const override {
+    std::string capture, allow;
+    const http::Router::Route* r = router.Find(req.method, req.path, &capture, &allow);
+    return r != nullptr ? r->lane : http::Lane::kInline;
+  }
+
   void Handle(http::Request& req, http::Response& res) override {
     if (!hosts.Allows(req.Header("Host"))) {
       SendError(res, 421, "host_not_allowed",
@@ -131,7 +138,7 @@ struct Server::Rep final : Application {
   }
 
   void Answered(const http::Request& req, const http::Response& res, double seconds) override {
-    Route route = ClassifyRoute(req.path);
+    Route route = ClassifyRoute(req.path, req.method);
     svc.metrics().Observe(route, res.status, seconds);
     if (!svc.options().access_log) return;
     // No query string and no body: names screened are personal data. Written field by
@@ -215,7 +222,14 @@ void Server::RequestReload() {
         std::string summary;
         std::vector<std::string> truncated;
         bool busy = false;
-        Status s = r.svc.Reload(&summary, &busy, &truncated);
+        Status audit_error;
+        Status s = r.svc.Reload(&summary, &busy, &truncated, "system", "SIGHUP", &audit_error);
+        if (!audit_error.ok()) {
+          LogLine("error",
+                  "the reload could not be recorded in the case store's audit trail: " +
+                      audit_error.ToString(),
+                  json{{"via", "SIGHUP"}});
+        }
         lock.lock();
         if (!busy) {
           if (r.svc.options().reload_done) {
@@ -243,9 +257,18 @@ std::vector<std::string> Server::ListWarnings() const {
 
 size_t Server::threads() const { return rep_->transport.threads(); }
 
-Status Server::Reload(std::string* summary, std::vector<std::string>* truncated) {
+Status Server::Reload(std::string* summary, std::vector<std::string>* truncated,
+                      std::string_view via) {
   bool busy = false;
-  return rep_->svc.Reload(summary, &busy, truncated);
+  Status audit_error;
+  Status s = rep_->svc.Reload(summary, &busy, truncated, "system", via, &audit_error);
+  if (!audit_error.ok()) {
+    LogLine("error",
+            "the reload could not be recorded in the case store's audit trail: " +
+                audit_error.ToString(),
+            json{{"via", std::string(via)}});
+  }
+  return s;
 }
 
 void Server::Stop() { rep_->transport.Stop(); }
@@ -302,6 +325,7 @@ Status Server::Bind(int* port) {
   RegisterApi(router, svc);
   RegisterYente(router, svc);
   RegisterWeb(router, svc);
+  RegisterCases(router, svc);
 
   return rep_->transport.Bind(port);
 }

@@ -32,6 +32,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vigil/status.h"
@@ -66,9 +67,17 @@ struct ServerOptions {
   size_t max_results = 100;         // the most matches one query may ask for
   int keep_alive_seconds = 5;       // an idle keep-alive connection is closed after this
 
-  // API keys as "role:sha256hex" with role `screen` (read and screen) or `admin` (also
-  // reload). With none, every route is open (fine on loopback; see docs/api.md).
+  // API keys as "role:sha256hex" or "role:sha256hex:principal" with role `screen` (read
+  // and screen), `analyst` (also the case store's parties, alerts and decisions) or `admin`
+  // (also reloads and the audit trail); server/auth.h. With none, every route is open as
+  // the admin "anonymous" (fine on loopback; see docs/api.md).
   std::vector<std::string> api_keys;
+
+  // The case store (store::Store::Open: a SQLite file path or a postgresql:// URL), opened
+  // by Bind(); empty: no store, and its routes (/v1/parties, /v1/alerts, /v1/audit) answer
+  // 404 no_store. With a store, Bind() appends "service.start" (and "config.change" when
+  // the configuration differs from the one last recorded) and every reload "lists.reload".
+  std::string db;
 
   bool access_log = true;  // one JSON line per request on standard error
 
@@ -94,8 +103,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Checks the options (API keys, limits) and binds host:port. With port 0 the system picks
-  // a free port; *port receives the one bound.
+  // Checks the options (API keys, limits), opens the case store when ServerOptions::db
+  // names one (and records the start in its audit trail), and binds host:port. With port 0
+  // the system picks a free port; *port receives the one bound.
   Status Bind(int* port);
 
   // Serves until Stop(), on this thread and threads - 1 more. Returns false when Bind() did
@@ -111,7 +121,10 @@ class Server {
   // null) receives a one-line description of what is now serving; *truncated (may be
   // null) one line per sign of truncation accepted (accept_truncated). Never throws: any
   // failure while loading is a non-OK Status.
-  Status Reload(std::string* summary, std::vector<std::string>* truncated = nullptr);
+  // With a case store, the reload is audited ("lists.reload", principal "system", `via`
+  // saying what asked for it).
+  Status Reload(std::string* summary, std::vector<std::string>* truncated = nullptr,
+                std::string_view via = "start");
 
   // Asks for a reload and returns at once (for SIGHUP): it runs on a thread of the server's
   // own as soon as no other reload runs, and ServerOptions::reload_done hears how it went.

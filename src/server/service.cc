@@ -2,9 +2,11 @@
 #include "server/service.h"
 
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
+#include <ctime>
 #include <future>
 #include <unordered_set>
 #include <utility>
@@ -96,12 +98,140 @@ void AddListsStatus(const Snapshot& snap, long max_age_days, json* j) {
 Service::Service(ServerOptions options)
     : options_(std::move(options)), started_(std::chrono::system_clock::now()) {}
 
-Status Service::Init() { return ApiKeys::Parse(options_.api_keys, &keys_); }
+json SnapshotListsJson(const Snapshot& snap) {
+  json lists = json::array();
+  for (const LoadedList& l : snap.screener->lists()) {
+    json files = json::array();
+    for (const SourceFile& f : l.info.files) {
+      files.push_back({{"file", ShowPath(f.path)}, {"sha256", f.sha256}});
+    }
+    lists.push_back({{"source", l.info.source},
+                     {"version", ListVersion(l.info)},
+                     {"entities", l.entities.size()},
+                     {"files", std::move(files)}});
+  }
+  return lists;
+}
 
-bool Service::Authorize(const http::Request& req, http::Response& res, Role role) {
-  if (!keys_.enabled()) return true;
+json Service::ConfigJson() const {
+  const ServerOptions& o = options_;
+  json keys = json::array();
+  for (const ApiKeys::Key& k : keys_.keys()) {
+    keys.push_back({{"role", std::string(ToString(k.role))}, {"principal", k.principal}});
+  }
+  json lists = json::array();
+  if (o.list_paths) {
+    std::vector<std::string> paths;
+    if (o.list_paths(&paths).ok()) lists = paths;
+  }
+  json j{{"host", o.host},
+         {"port", o.port},
+         {"lists", std::move(lists)},
+         {"strict", o.strict},
+         {"accept_truncated", o.accept_truncated},
+         {"max_entity_drop", o.max_entity_drop},
+         {"max_list_age_days", o.max_list_age_days},
+         {"max_connections", o.max_connections},
+         {"max_body_bytes", o.max_body_bytes},
+         {"max_batch", o.max_batch},
+         {"max_results", o.max_results},
+         {"api_keys", std::move(keys)},
+         {"allowed_hosts", o.allowed_hosts},
+         {"metrics_public", o.metrics_public}};
+  if (store_ != nullptr) j["store"] = {{"backend", std::string(store_->backend())}};
+  return j;
+}
+
+namespace {
+
+// The configuration the last "service.start" (or "config.change") record holds, looking
+// back over growing windows (a day, a month, a year, everything) so that a service that
+// restarts often reads little of the trail. Null when none is recorded.
+Status LastConfig(store::Store& db, json* out) {
+  *out = nullptr;
+  const auto now = std::chrono::system_clock::now();
+  auto day = [](std::chrono::system_clock::time_point t) {
+    std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return std::string(buf);
+  };
+  using std::chrono::hours;
+  for (auto back : {hours(24), hours(24 * 31), hours(24 * 366), hours(0)}) {
+    std::string from = back.count() == 0 ? "" : day(now - back);
+    Status s = db.ExportAudit(from, "", [&](const store::AuditRecord& r) {
+      if (r.action == "service.start" && r.detail.contains("config")) {
+        *out = r.detail["config"];
+      } else if (r.action == "config.change" && r.detail.contains("after")) {
+        *out = r.detail["after"];
+      }
+    });
+    if (!s.ok()) return s;
+    if (!out->is_null()) return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+// `s` with `prefix` before its message, same code.
+Status Prefixed(const Status& s, const std::string& prefix) {
+  std::string m = prefix + s.message();
+  switch (s.code()) {
+    case Status::Code::kOk:
+      return s;
+    case Status::Code::kNotFound:
+      return Status::NotFound(m);
+    case Status::Code::kInvalidArgument:
+      return Status::InvalidArgument(m);
+    case Status::Code::kCorruption:
+      return Status::Corruption(m);
+    case Status::Code::kConflict:
+      return Status::Conflict(m);
+    case Status::Code::kUnavailable:
+      return Status::Unavailable(m);
+    case Status::Code::kIoError:
+      break;
+  }
+  return Status::IoError(m);
+}
+
+}  // namespace
+
+Status Service::Init() {
+  if (Status s = ApiKeys::Parse(options_.api_keys, &keys_); !s.ok()) return s;
+  if (options_.db.empty()) return Status::Ok();
+  std::unique_ptr<store::Store> db;
+  if (Status s = store::Store::Open(options_.db, {}, &db); !s.ok()) {
+    return Prefixed(s, "cannot open the case store: ");
+  }
+  json config = ConfigJson();
+  config["store"] = {{"backend", std::string(db->backend())}};
+  json before;
+  if (Status s = LastConfig(*db, &before); !s.ok()) {
+    return Prefixed(s, "cannot read the case store's audit trail: ");
+  }
+  store::Actor system{"system"};
+  json start{{"config", config}, {"pid", static_cast<long>(::getpid())}};
+  if (Status s = db->Audit("service.start", "service", start, system); !s.ok()) {
+    return Prefixed(s, "cannot write to the case store: ");
+  }
+  if (!before.is_null() && before != config) {
+    json change{{"before", before}, {"after", config}};
+    if (Status s = db->Audit("config.change", "service", change, system); !s.ok()) {
+      return Prefixed(s, "cannot write to the case store: ");
+    }
+  }
+  store_ = std::move(db);
+  return Status::Ok();
+}
+
+bool Service::Authorize(const http::Request& req, http::Response& res, Role role, Principal* who) {
   bool presented = false;
-  Role have = keys_.Check(req, &presented);
+  Principal p = keys_.Check(req, &presented);
+  if (who != nullptr) *who = p;
+  if (!keys_.enabled()) return true;
+  Role have = p.role;
   if (have == Role::kNone) {
     res.SetHeader("WWW-Authenticate", "Bearer");
     SendError(res, 401, "unauthorized",
@@ -120,8 +250,8 @@ bool Service::Authorize(const http::Request& req, http::Response& res, Role role
 }
 
 std::shared_ptr<const Snapshot> Service::Begin(const http::Request& req, http::Response& res,
-                                               Role role) {
-  if (!Authorize(req, res, role)) return nullptr;
+                                               Role role, Principal* who) {
+  if (!Authorize(req, res, role, who)) return nullptr;
   std::shared_ptr<const Snapshot> snap = Current();
   if (snap == nullptr) {
     res.SetHeader("Retry-After", "1");
@@ -144,13 +274,35 @@ json TruncatedJson(const Snapshot& snap) {
   return out;
 }
 
-Status Service::Reload(std::string* summary, bool* busy, std::vector<std::string>* truncated) {
+Status Service::Reload(std::string* summary, bool* busy, std::vector<std::string>* truncated,
+                       std::string_view principal, std::string_view via, Status* audit_error) {
   *busy = false;
+  if (audit_error != nullptr) *audit_error = Status::Ok();
   std::unique_lock<std::mutex> lock(reload_mu_, std::try_to_lock);
   if (!lock.owns_lock()) {
     *busy = true;
     return Status::InvalidArgument("a reload is already running");
   }
+  std::shared_ptr<const Snapshot> before = Current();
+  // The audit record of this reload, once it is over (success or failure).
+  auto audit = [&](const Status& outcome) {
+    if (store_ == nullptr) return;
+    json detail{{"via", std::string(via)}, {"ok", outcome.ok()}};
+    detail["before"] = before ? json{{"lists_version", before->version},
+                                     {"generation", before->generation},
+                                     {"lists", SnapshotListsJson(*before)}}
+                              : json(nullptr);
+    if (outcome.ok()) {
+      std::shared_ptr<const Snapshot> after = Current();
+      detail["after"] = {{"lists_version", after->version},
+                         {"generation", after->generation},
+                         {"lists", SnapshotListsJson(*after)}};
+    } else {
+      detail["error"] = outcome.ToString();
+    }
+    Status s = store_->Audit("lists.reload", "lists", detail, store::Actor{std::string(principal)});
+    if (audit_error != nullptr) *audit_error = s;
+  };
   auto start = std::chrono::steady_clock::now();
   auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -180,11 +332,13 @@ Status Service::Reload(std::string* summary, bool* busy, std::vector<std::string
   if (!s.ok()) {
     metrics_.CountReload(false, seconds());
     util::ReleaseFreeMemory();  // what the failed load freed goes back to the system
+    audit(s);
     return s;
   }
   ++generation_;
   snapshot_.store(next, std::memory_order_release);
   metrics_.CountReload(true, seconds());
+  audit(s);
   if (truncated != nullptr) {
     truncated->clear();
     for (const LoadedList& l : next->screener->lists()) {

@@ -28,6 +28,7 @@
 #include "server/http.h"
 #include "server/metrics.h"
 #include "server/server.h"
+#include "store/store.h"
 #include "vigil/screen.h"
 
 namespace vigil::server {
@@ -95,7 +96,17 @@ class Service {
   const ServerOptions& options() const { return options_; }
   Metrics& metrics() { return metrics_; }
   const ApiKeys& keys() const { return keys_; }
-  Status Init();  // parses the API keys
+  // Parses the API keys; with options().db opens the case store and appends
+  // "service.start" (and "config.change" when the configuration differs from the last one
+  // recorded) to its audit trail.
+  Status Init();
+
+  // The case store; null without --db.
+  store::Store* store() const { return store_.get(); }
+
+  // The configuration as recorded in the audit trail: what the options say, the keys'
+  // roles and principals (never their hashes), and the store's backend.
+  nlohmann::json ConfigJson() const;
 
   std::shared_ptr<const Snapshot> Current() const {
     return snapshot_.load(std::memory_order_acquire);
@@ -104,14 +115,23 @@ class Service {
   // The guard at the top of every data handler: checks that the request's API key has at
   // least `role` (401/403 otherwise) and that lists are loaded (503 otherwise). Returns the
   // snapshot to answer from, or nullptr after writing the error.
-  std::shared_ptr<const Snapshot> Begin(const http::Request& req, http::Response& res, Role role);
+  // *who (may be null) receives the request's principal.
+  std::shared_ptr<const Snapshot> Begin(const http::Request& req, http::Response& res, Role role,
+                                        Principal* who = nullptr);
   // Only the API key check (for routes that need no lists). False after writing the error.
-  bool Authorize(const http::Request& req, http::Response& res, Role role);
+  bool Authorize(const http::Request& req, http::Response& res, Role role,
+                 Principal* who = nullptr);
 
   // See Server::Reload. Fails with kInvalidArgument ("busy") while another reload runs.
   // Compares each list's entity count with the same source serving (max_entity_drop).
   // Never throws: an exception while loading is a failed reload, counted as one.
-  Status Reload(std::string* summary, bool* busy, std::vector<std::string>* truncated = nullptr);
+  // With a case store, a reload that ran (not a busy one) appends "lists.reload" naming
+  // `principal` and `via` ("start", "SIGHUP", "POST /v1/lists/reload"), with the lists
+  // serving before and after, or the error; *audit_error (may be null) receives why that
+  // record could not be written (the reload itself stands).
+  Status Reload(std::string* summary, bool* busy, std::vector<std::string>* truncated = nullptr,
+                std::string_view principal = "system", std::string_view via = "start",
+                Status* audit_error = nullptr);
 
   std::chrono::system_clock::time_point started() const { return started_; }
 
@@ -123,7 +143,12 @@ class Service {
   std::mutex reload_mu_;
   uint64_t generation_ = 0;  // guarded by reload_mu_
   std::chrono::system_clock::time_point started_;
+  std::unique_ptr<store::Store> store_;
 };
+
+// The lists of a snapshot as the audit trail records them: [{"source", "version",
+// "entities", "files": [{"file", "sha256"}]}].
+nlohmann::json SnapshotListsJson(const Snapshot& snap);
 
 // ---- answers ----
 
@@ -171,6 +196,11 @@ void HandleReload(Service& svc, const http::Request& req, http::Response& res);
 void RegisterApi(http::Router& router, Service& svc);    // api.cc: /v1/...
 void RegisterYente(http::Router& router, Service& svc);  // yente.cc: /match, /search, ...
 void RegisterWeb(http::Router& router, Service& svc);    // web.cc: /, /app.js, ...
+// cases.cc: the case store, /v1/parties, /v1/alerts, /v1/audit.
+void RegisterCases(http::Router& router, Service& svc);
+// The answer for a store error: NotFound 404, Conflict 409, Unavailable 503
+// (store_unavailable), InvalidArgument 400, anything else 500.
+void SendStoreError(http::Response& res, const Status& s);
 
 }  // namespace vigil::server
 

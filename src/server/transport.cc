@@ -92,8 +92,15 @@ struct Shared {
   Shared(TransportOptions o, Application* a) : opt(std::move(o)), app(a) {}
   TransportOptions opt;
   Application* app;
-  std::atomic<size_t> open{0};  // connections open, over all workers
-  asio::thread_pool blocking{4};
+  std::atomic<size_t> open{0};       // connections open, over all workers
+  asio::thread_pool blocking{4};     // Lane::kSlow
+  asio::thread_pool store_write{2};  // Lane::kStoreWrite: writes queue at the database anyway
+  asio::thread_pool store_read{4};   // Lane::kStoreRead
+  asio::thread_pool& Pool(http::Lane lane) {
+    if (lane == http::Lane::kStoreWrite) return store_write;
+    if (lane == http::Lane::kStoreRead) return store_read;
+    return blocking;
+  }
 };
 
 // One connection: reads a request, answers it, and again while the client keeps it alive.
@@ -215,12 +222,13 @@ class Session : public std::enable_shared_from_this<Session> {
     TakeRequest(true);
     close_after_ = false;
     state_ = State::kHandling;
-    if (!t_->app->IsBlocking(req_)) {
+    http::Lane lane = t_->app->LaneOf(req_);
+    if (lane == http::Lane::kInline) {
       Answer();
       return Write();
     }
     // Off the event loop; the work guard keeps the loop running until the answer is back.
-    asio::post(t_->blocking,
+    asio::post(t_->Pool(lane),
                [self = shared_from_this(), work = asio::make_work_guard(w_->ioc)]() mutable {
                  self->Answer();
                  Worker* w = self->w_;
@@ -424,6 +432,8 @@ Transport::Transport(TransportOptions options, Application* app)
 Transport::~Transport() {
   Stop();
   rep_->shared.blocking.join();
+  rep_->shared.store_write.join();
+  rep_->shared.store_read.join();
 }
 
 Status Transport::Bind(int* port) {

@@ -4,8 +4,9 @@
 // the messages, Boost.Asio runs the sockets. Each of `threads` threads runs its own event
 // loop and serves many keep-alive connections; a new connection goes to the thread with the
 // fewest. A request is answered on the thread that read it, except one the application
-// calls blocking (a reload), which runs on a small separate pool so that the connections
-// sharing its thread are not held up.
+// calls blocking (a reload, a case store call), which runs on a small separate pool per
+// lane (http::Lane) so that the connections sharing its thread are not held up, and a queue
+// in one lane does not hold up another.
 //
 // Limits: a body over max_body_bytes gets 413 as soon as its Content-Length (or the chunks
 // read so far) says so; a header block over max_header_bytes 431; a request target over
@@ -51,6 +52,11 @@ class Application {
 
   // True when answering `req` may take long (seconds): it then runs off the event loops.
   virtual bool IsBlocking(const http::Request& req) const = 0;
+
+  // The lane `req` runs in (http::Lane); by default kSlow when IsBlocking(), else kInline.
+  virtual http::Lane LaneOf(const http::Request& req) const {
+    return IsBlocking(req) ? http::Lane::kSlow : http::Lane::kInline;
+  }
 
   // Answers a request that parsed (and may fill req.capture while routing it). `res`
   // arrives with status 200 and nothing else. Must not throw.
