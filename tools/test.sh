@@ -10,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
+# The store tests run on SQLite and on a throwaway PostgreSQL 15 (tests/store/postgres_server.h):
+# here a missing PostgreSQL is a failure, not a skip.
+export VIGIL_REQUIRE_POSTGRES=1
 
 if [ ! -d ../shared/lists ]; then
   echo "note: ../shared/lists not found: tests on the real list snapshots will be skipped"

@@ -1,7 +1,7 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 //
 // The `vigil` command line: lists, show, screen (one name or a batch file), diff, fetch,
-// serve (src/cli/serve.cc).
+// serve (src/cli/serve.cc), and the case store's parties, alerts and audit (src/cli/cases.cc).
 // Every command loads its lists from --lists PATH... or a config file (--config, TOML:
 // lists = ["path", ...]); with neither, from the data folder `vigil fetch` fills
 // (sources/fetch.h: DefaultDataDir()), and only when that holds no list, the bundled
@@ -20,6 +20,7 @@
 #include <iostream>
 #include <set>
 
+#include "cli/cases.h"
 #include "cli/serve.h"
 #include "model/country.h"
 #include "model/date.h"
@@ -718,6 +719,9 @@ int main(int argc, char** argv) {
                                    "API and web page over HTTP");
   vigil::cli::AddServeOptions(serve, &serve_args);
 
+  // parties, alerts, audit: the case store (src/cli/cases.cc).
+  std::shared_ptr<vigil::cli::CaseArgs> case_args = vigil::cli::AddCaseCommands(&app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -735,6 +739,16 @@ int main(int argc, char** argv) {
     if (screen->parsed()) return CmdScreen(o, sa);
     if (diff->parsed()) return CmdDiff(o, old_path, new_path, details);
     if (fetch->parsed()) return CmdFetch(o, fetch_list, fetch_dest, fetch_base);
+    vigil::cli::CaseContext case_ctx;
+    case_ctx.json = o.json;
+    case_ctx.strict = o.strict;
+    case_ctx.make_screener = [&](std::unique_ptr<vigil::Screener>* out) {
+      std::vector<vigil::LoadedList> loaded;
+      if (Status s = LoadAll(o, o.lists, &loaded); !s.ok()) return s;
+      ReportLists(o, loaded);
+      return vigil::Screener::Create(std::move(loaded), out);
+    };
+    if (int rc = 0; vigil::cli::RunCaseCommand(*case_args, case_ctx, &rc)) return rc;
     if (serve->parsed())
       return vigil::cli::RunServe(app, serve_args, o.lists, o.strict, argc, argv,
                                   o.accept_truncated, o.max_entity_drop, o.max_list_age);

@@ -21,6 +21,8 @@
 #ifndef VIGIL_MODEL_PARTY_H_
 #define VIGIL_MODEL_PARTY_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -66,6 +68,9 @@ struct Party {
   // The whole record as read, unknown fields included (nested ones too), as a JSON object.
   // ToJson() returns it; the typed fields above are read from it.
   nlohmann::json record = nlohmann::json::object();
+  // The store's version number of this record when it was read from the case store
+  // (store::Store::ForEachParty); 0 otherwise. Not part of the record.
+  int64_t stored_version = 0;
 };
 
 // Reads a party from a JSON object. An error names the field ("dob: '1984-02-30' is not a
@@ -93,6 +98,32 @@ std::string JsonHash(const nlohmann::json& j);
 // "1991-01-01"}, {"field": "aliases", "added": ["X"], "removed": []}, ...]. Empty array
 // when equal. Shown in alerts that re-open a suppressed pair.
 nlohmann::json FieldDiff(const nlohmann::json& before, const nlohmann::json& after);
+
+// One record of a party file, as ReadParties() hands it over.
+struct PartyLine {
+  size_t line = 0;                    // 1-based line the record starts on
+  Status status;                      // not OK: the record is unusable; the message names the field
+  Party party;                        // when status is OK
+  std::vector<std::string> warnings;  // naming the field, like errors
+};
+
+// Reads JSONL (one party a line; blank lines skipped) into *out, one PartyLine per record,
+// good or bad. The caller reports "FILE:LINE: message" for each bad one.
+void ReadPartiesJsonl(std::string_view text, std::vector<PartyLine>* out);
+
+// Reads CSV with a header row. Columns (header names case-insensitive, in any order):
+//   id, kind, name, dob, nationality, country: as in the JSONL record;
+//   aliases, tags, remote_access: values separated by ';';
+//   one column per identifier type (email, phone, website, wallet, bank_account,
+//   payment_account, passport, national_id, registration, imo, photo_hash, device):
+//   ';'-separated values;
+//   street, city, postal_code, address_country, address_kind: one address.
+// Any other column is kept in the record as a string (empty cells are left out). Fails
+// (naming `file_name` and the line) only when the file itself is unusable: no header, a
+// header without id or name, a column named twice, a quote left open; a bad row is a bad
+// PartyLine.
+Status ReadPartiesCsv(std::string_view text, std::string_view file_name,
+                      std::vector<PartyLine>* out);
 
 }  // namespace vigil::model
 

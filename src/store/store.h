@@ -70,9 +70,9 @@ struct PartyVersion {
 };
 
 struct ImportSummary {
-  int64_t added = 0;      // new party ids
-  int64_t changed = 0;    // a new version of an existing party
-  int64_t unchanged = 0;  // same record as the latest version: nothing written
+  int64_t added = 0;                          // new party ids
+  int64_t changed = 0;                        // a new version of an existing party
+  int64_t unchanged = 0;                      // same record as the latest version: nothing written
   std::vector<std::string> changed_screened;  // ids whose screened fields changed (to screen)
 };
 
@@ -93,9 +93,9 @@ struct Hit {
   std::string list;       // the entity's source: "us_ofac_sdn"
   std::string entity_name;
   double score = 0;
-  std::string band;                // "match" or "review"
-  nlohmann::json explanation;      // screen::PartyHit::match
-  nlohmann::json entity_record;    // screen::PartyHit::entity_record
+  std::string band;              // "match" or "review"
+  nlohmann::json explanation;    // screen::PartyHit::match
+  nlohmann::json entity_record;  // screen::PartyHit::entity_record
 };
 
 struct ScreeningInput {
@@ -108,20 +108,20 @@ struct ScreeningInput {
 
 // What became of each hit of a screening.
 enum class HitOutcome {
-  kNewAlert,      // no alert for the pair before: a new one
-  kReAlert,       // suppressed or closed before, but the entity or the party changed: a new
-                  // alert with the field diff
-  kExisting,      // the pair has an open (or escalated) alert: not duplicated (its score,
-                  // explanation and hashes are refreshed when they changed)
-  kSuppressed,    // decided false_positive and neither side changed: no alert, recorded
-  kConfirmed,     // decided true_match and neither side changed: no new alert, recorded
+  kNewAlert,    // no alert for the pair before: a new one
+  kReAlert,     // suppressed or closed before, but the entity or the party changed: a new
+                // alert with the field diff
+  kExisting,    // the pair has an open (or escalated) alert: not duplicated (its score,
+                // explanation and hashes are refreshed when they changed)
+  kSuppressed,  // decided false_positive and neither side changed: no alert, recorded
+  kConfirmed,   // decided true_match and neither side changed: no new alert, recorded
 };
 std::string_view ToString(HitOutcome o);  // "new_alert", "re_alert", "existing", ...
 
 struct ScreeningResult {
   int64_t screening_id = 0;
   std::vector<std::pair<HitOutcome, int64_t>> outcomes;  // per input hit: (outcome, alert id)
-  int64_t new_alerts = 0;  // kNewAlert + kReAlert
+  int64_t new_alerts = 0;                                // kNewAlert + kReAlert
 };
 
 struct Screening {
@@ -210,9 +210,9 @@ struct AuditRecord {
   int64_t seq = 0;  // 1, 2, ... without gaps (a purge keeps an anchor)
   std::string at;
   std::string principal;
-  std::string action;  // "party.import", "party.update", "screening", "alert.raise",
-                       // "alert.decide", "lists.reload", "config.change", "audit.purge", ...
-  std::string object;  // "party:P-1", "alert:17", ...
+  std::string action;     // "party.import", "party.update", "screening", "alert.raise",
+                          // "alert.decide", "lists.reload", "config.change", "audit.purge", ...
+  std::string object;     // "party:P-1", "alert:17", ...
   nlohmann::json detail;  // what, with "before"/"after" where it applies
   std::string prev_hash;  // the previous record's hash (the anchor's for the first)
   std::string hash;       // SHA-256 over this record's content and prev_hash
@@ -220,10 +220,10 @@ struct AuditRecord {
 
 struct AuditVerify {
   bool ok = true;
-  int64_t records = 0;  // records checked
+  int64_t records = 0;        // records checked
   int64_t first_bad_seq = 0;  // 0 when ok
-  std::string problem;  // "record 17 was altered (its hash does not match its content)",
-                        // "record 18 is missing", "record 20 is out of order", ...
+  std::string problem;        // "record 17 was altered (its hash does not match its content)",
+                              // "record 18 is missing", "record 20 is out of order", ...
 };
 
 class Store {
@@ -234,8 +234,7 @@ class Store {
 
   // `db`: a file path (SQLite, created when absent) or a "postgresql://" / "postgres://"
   // URL (libpq's syntax). Runs pending migrations.
-  static Status Open(std::string_view db, const OpenOptions& options,
-                     std::unique_ptr<Store>* out);
+  static Status Open(std::string_view db, const OpenOptions& options, std::unique_ptr<Store>* out);
 
   std::string_view backend() const;  // "sqlite" or "postgresql"
   int schema_version() const;

@@ -1,0 +1,52 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// The case store's commands (src/store): parties, alerts and audit.
+//
+//   vigil parties import FILE --db DB [--strict] [--by NAME]   (JSONL, or CSV by .csv)
+//   vigil parties show ID --db DB [--json]
+//   vigil parties screen --db DB [--lists PATH...] [--threads N] [--party ID] [--by NAME]
+//   vigil alerts list --db DB [--status S] [--band B] [--list L] [--tag T] [--party ID]
+//                     [--sort score|age] [--limit N] [--offset N] [--json]
+//   vigil alerts show ID --db DB [--json]
+//   vigil alerts decide ID --decision D --reason TEXT --db DB [--by NAME] [--version N]
+//   vigil audit verify --db DB            (exit 1 when the chain is broken)
+//   vigil audit export --db DB [--from DATE] [--to DATE] [--output FILE]
+//   vigil audit purge --db DB --before DATE [--by NAME]
+//
+// --db is a SQLite file or a postgresql:// URL (default: $VIGIL_DB). --by defaults to the
+// login name ($USER, else the password database's).
+
+#ifndef VIGIL_CLI_CASES_H_
+#define VIGIL_CLI_CASES_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "vigil/screen.h"
+#include "vigil/status.h"
+
+namespace vigil::cli {
+
+struct CaseArgs;  // the parsed options (cases.cc)
+
+// What the case commands take from the top-level options.
+struct CaseContext {
+  bool json = false;    // --json
+  bool strict = false;  // --strict: an import with a bad line imports nothing
+  // Loads the lists (--lists, config, data folder), reporting their warnings, and builds
+  // the screener. Only `parties screen` calls it.
+  std::function<Status(std::unique_ptr<Screener>*)> make_screener;
+};
+
+// Adds the parties, alerts and audit commands to `app`. The returned object holds their
+// options; it must outlive the parse.
+std::shared_ptr<CaseArgs> AddCaseCommands(CLI::App* app);
+
+// Runs the case command that was parsed. Returns false (and leaves *rc alone) when none was.
+bool RunCaseCommand(const CaseArgs& args, const CaseContext& ctx, int* rc);
+
+}  // namespace vigil::cli
+
+#endif  // VIGIL_CLI_CASES_H_

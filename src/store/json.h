@@ -1,0 +1,44 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// JSON forms of the case store's records, shared by the CLI (--json), the HTTP API and the
+// web page. Field names are snake_case and stable:
+//
+//   PartyVersion  {"version","recorded_at","recorded_by","record","screened_hash"}
+//   Screening     {"id","party_id","party_version","at","by","lists_version",
+//                  "lists":[{"source","file","sha256","published","entities"}],
+//                  "hits":[{"entity_id","entity_name","list","score","band","outcome",
+//                           "alert_id"}]}
+//   DecisionRecord {"id","alert_id","decision","reason","by","at","alert_version"}
+//   Alert (summary) {"id","party_id","party_version","entity_id","entity_name","list","score",
+//                  "band","state","version","created_at","updated_at","lists_version",
+//                  "party_tags","previous_alert_id" (when there is one),"changed"}
+//         (full) adds "screening_id","explanation","party_hash","entity_hash",
+//                  "party_fields","entity_record","changes","history":[decision...]
+//   AlertPage     {"alerts":[summary...],"total","counts":{"open":n,"escalated":n,...}}
+//   PartyDetail   {"id","current":PartyVersion,"versions":[...],"screenings":[...],
+//                  "alerts":[full...]}
+//   AuditRecord   {"seq","at","principal","action","object","detail","prev_hash","hash"}
+//   AuditVerify   {"ok","records","first_bad_seq","problem"}
+
+#ifndef VIGIL_STORE_JSON_H_
+#define VIGIL_STORE_JSON_H_
+
+#include <nlohmann/json.hpp>
+
+#include "store/store.h"
+
+namespace vigil::store {
+
+nlohmann::json ToJson(const ListFile& f);
+nlohmann::json ToJson(const PartyVersion& v);
+nlohmann::json ToJson(const Screening& s);
+nlohmann::json ToJson(const DecisionRecord& d);
+nlohmann::json ToJson(const Alert& a, bool full);
+nlohmann::json ToJson(const AlertPage& p);
+nlohmann::json ToJson(const PartyDetail& d);
+nlohmann::json ToJson(const AuditRecord& r);
+nlohmann::json ToJson(const AuditVerify& v);
+
+}  // namespace vigil::store
+
+#endif  // VIGIL_STORE_JSON_H_

@@ -1,0 +1,222 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// Migrations: numbered, each a list of statements written once with a placeholder for what
+// differs between the dialects: {ID} (an integer primary key the database assigns). Every
+// other type is spelled so that both accept it (BIGINT, TEXT, DOUBLE
+// PRECISION). Never edit a released migration; add the next one.
+
+#include "store/schema.h"
+
+#include <string>
+#include <vector>
+
+// GCC 12 reports a false "may be used uninitialized" inside std::variant's string member
+// when an sql::Params is built from an initializer list.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+namespace vigil::store {
+namespace {
+
+struct Migration {
+  int version;
+  std::vector<const char*> statements;
+};
+
+// The alert queue (ListAlerts) asks "open alerts, best score first, 50 at a time" and
+// "oldest first": is_open (1 for open and escalated) leads the two queue indexes so that
+// either order is an index range scan, never a sort of every open alert; the per-state
+// indexes serve a single-state filter. The counters per state are kept in alert_counts,
+// updated in the same transactions, so the queue's counts are not a count of 100,000 rows.
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1,
+       {
+           "CREATE TABLE parties ("
+           " id TEXT PRIMARY KEY,"
+           " version BIGINT NOT NULL,"
+           " record TEXT NOT NULL,"
+           " screened_hash TEXT NOT NULL,"
+           " created_at TEXT NOT NULL,"
+           " updated_at TEXT NOT NULL)",
+           "CREATE TABLE party_versions ("
+           " party_id TEXT NOT NULL REFERENCES parties(id),"
+           " version BIGINT NOT NULL,"
+           " recorded_at TEXT NOT NULL,"
+           " recorded_by TEXT NOT NULL,"
+           " record TEXT NOT NULL,"
+           " screened TEXT NOT NULL,"
+           " screened_hash TEXT NOT NULL,"
+           " PRIMARY KEY (party_id, version))",
+           "CREATE TABLE party_tags ("
+           " party_id TEXT NOT NULL REFERENCES parties(id),"
+           " tag TEXT NOT NULL,"
+           " PRIMARY KEY (party_id, tag))",
+           "CREATE INDEX party_tags_tag ON party_tags (tag, party_id)",
+           "CREATE TABLE screenings ("
+           " id {ID},"
+           " party_id TEXT NOT NULL REFERENCES parties(id),"
+           " party_version BIGINT NOT NULL,"
+           " at TEXT NOT NULL,"
+           " by_principal TEXT NOT NULL,"
+           " lists_version TEXT NOT NULL,"
+           " lists TEXT NOT NULL,"
+           " hits TEXT NOT NULL)",
+           "CREATE INDEX screenings_party ON screenings (party_id, id)",
+           "CREATE TABLE alerts ("
+           " id {ID},"
+           " party_id TEXT NOT NULL REFERENCES parties(id),"
+           " party_version BIGINT NOT NULL,"
+           " entity_id TEXT NOT NULL,"
+           " entity_name TEXT NOT NULL,"
+           " list TEXT NOT NULL,"
+           " score DOUBLE PRECISION NOT NULL,"
+           " band TEXT NOT NULL,"
+           " state TEXT NOT NULL,"
+           " is_open BIGINT NOT NULL,"
+           " version BIGINT NOT NULL,"
+           " created_at TEXT NOT NULL,"
+           " updated_at TEXT NOT NULL,"
+           " screening_id BIGINT NOT NULL,"
+           " lists_version TEXT NOT NULL,"
+           " explanation TEXT NOT NULL,"
+           " party_hash TEXT NOT NULL,"
+           " entity_hash TEXT NOT NULL,"
+           " party_fields TEXT NOT NULL,"
+           " entity_record TEXT NOT NULL,"
+           " previous_alert_id BIGINT,"
+           " changes TEXT)",
+           "CREATE INDEX alerts_queue_score ON alerts (is_open, score DESC, id)",
+           "CREATE INDEX alerts_queue_age ON alerts (is_open, created_at, id)",
+           "CREATE INDEX alerts_state_score ON alerts (state, score DESC, id)",
+           "CREATE INDEX alerts_state_age ON alerts (state, created_at, id)",
+           "CREATE INDEX alerts_all_score ON alerts (score DESC, id)",
+           "CREATE INDEX alerts_all_age ON alerts (created_at, id)",
+           "CREATE INDEX alerts_pair ON alerts (party_id, entity_id, id)",
+           "CREATE TABLE alert_counts (state TEXT PRIMARY KEY, n BIGINT NOT NULL)",
+           "INSERT INTO alert_counts (state, n) VALUES ('open', 0), ('escalated', 0),"
+           " ('true_match', 0), ('false_positive', 0), ('closed', 0)",
+           "CREATE TABLE decisions ("
+           " id {ID},"
+           " alert_id BIGINT NOT NULL REFERENCES alerts(id),"
+           " decision TEXT NOT NULL,"
+           " reason TEXT NOT NULL,"
+           " by_principal TEXT NOT NULL,"
+           " at TEXT NOT NULL,"
+           " alert_version BIGINT NOT NULL)",
+           "CREATE INDEX decisions_alert ON decisions (alert_id, id)",
+           "CREATE TABLE audit ("
+           " seq BIGINT PRIMARY KEY,"
+           " at TEXT NOT NULL,"
+           " principal TEXT NOT NULL,"
+           " action TEXT NOT NULL,"
+           " object TEXT NOT NULL,"
+           " detail TEXT NOT NULL,"
+           " prev_hash TEXT NOT NULL,"
+           " hash TEXT NOT NULL)",
+           "CREATE INDEX audit_at ON audit (at, seq)",
+           // After a purge: the last removed record, which the first kept one links to.
+           "CREATE TABLE audit_anchor ("
+           " id BIGINT PRIMARY KEY,"
+           " seq BIGINT NOT NULL,"
+           " hash TEXT NOT NULL,"
+           " at TEXT NOT NULL)",
+       }},
+  };
+  return kMigrations;
+}
+
+std::string ForDialect(std::string sql, sql::Dialect d) {
+  auto replace = [&](std::string_view from, std::string_view to) {
+    for (size_t p = sql.find(from); p != std::string::npos; p = sql.find(from, p + to.size())) {
+      sql.replace(p, from.size(), to);
+    }
+  };
+  replace("{ID}", d == sql::Dialect::kSqlite
+                      ? "INTEGER PRIMARY KEY"
+                      : "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+  return sql;
+}
+
+Status CurrentVersion(sql::Connection& c, int* version) {
+  sql::Rows rows;
+  Status s = c.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}, &rows);
+  if (!s.ok()) return s;
+  *version = rows.empty() ? 0 : static_cast<int>(rows[0].Int(0));
+  return Status::Ok();
+}
+
+Status TooNew(const sql::Connection& c, int version) {
+  return Status::Corruption(c.name() + ": written by a newer Vigil (schema " +
+                            std::to_string(version) + "; this program knows up to " +
+                            std::to_string(LatestSchemaVersion()) + "): upgrade Vigil to open it");
+}
+
+Status HasMigrationsTable(sql::Connection& c, bool* has) {
+  sql::Rows rows;
+  Status s = c.dialect() == sql::Dialect::kSqlite
+                 ? c.Query(
+                       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                       "'schema_migrations'",
+                       {}, &rows)
+                 : c.Query(
+                       "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                       "current_schema() AND table_name = 'schema_migrations'",
+                       {}, &rows);
+  if (!s.ok()) return s;
+  *has = !rows.empty() && rows[0].Int(0) > 0;
+  return Status::Ok();
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+Status Migrate(sql::Connection& c, const std::string& now, int* version) {
+  // Look first without writing: an up-to-date database opens even when it is read-only.
+  Status s = c.BeginRead();
+  if (!s.ok()) return s;
+  bool has = false;
+  s = HasMigrationsTable(c, &has);
+  int current = 0;
+  if (s.ok() && has) s = CurrentVersion(c, &current);
+  c.Rollback();
+  if (!s.ok()) return s;
+  if (current > LatestSchemaVersion()) return TooNew(c, current);
+  if (has && current == LatestSchemaVersion()) {
+    *version = current;
+    return Status::Ok();
+  }
+
+  s = c.BeginWrite();
+  if (!s.ok()) return s;
+  auto fail = [&](Status st) {
+    c.Rollback();
+    return st;
+  };
+  s = c.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at "
+      "TEXT NOT NULL)");
+  if (!s.ok()) return fail(s);
+  s = CurrentVersion(c, &current);  // again, under the write lock
+  if (!s.ok()) return fail(s);
+  if (current > LatestSchemaVersion()) return fail(TooNew(c, current));
+  for (const Migration& m : Migrations()) {
+    if (m.version <= current) continue;
+    for (const char* stmt : m.statements) {
+      s = c.Exec(ForDialect(stmt, c.dialect()));
+      if (!s.ok()) return fail(s);
+    }
+    s = c.Query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                {static_cast<int64_t>(m.version), now}, nullptr);
+    if (!s.ok()) return fail(s);
+    current = m.version;
+  }
+  s = c.Commit();
+  if (!s.ok()) return s;
+  *version = current;
+  return Status::Ok();
+}
+
+}  // namespace vigil::store

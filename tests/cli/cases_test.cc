@@ -1,0 +1,384 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// End-to-end tests of the case store's commands (parties, alerts, audit): each runs the
+// built binary (VIGIL_BINARY) on a SQLite store in a scratch folder, as a user would.
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+extern char** environ;
+
+namespace vigil {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::ReadAll;
+using testing::ScratchDir;
+using testing::WriteFile;
+
+struct Result {
+  int code = -1;  // exit status, or 128 + signal number
+  std::string out;
+  std::string err;
+};
+
+// Runs `program args...` (stdin /dev/null), with the data folder pointed at an empty one
+// and no VIGIL_SAMPLE_DIR, so that the machine's fetched lists change nothing.
+Result Run(const std::string& program, const std::vector<std::string>& args) {
+  static int counter = 0;
+  fs::path dir = fs::path(::testing::TempDir()) / "vigil" / "cases_runs";
+  fs::create_directories(dir);
+  static const fs::path empty_data = [] {
+    fs::path p = fs::path(::testing::TempDir()) / "vigil" / "cases_empty_data";
+    fs::create_directories(p);
+    return p;
+  }();
+  std::string stem = std::to_string(getpid()) + "." + std::to_string(counter++);
+  fs::path out_path = dir / (stem + ".out");
+  fs::path err_path = dir / (stem + ".err");
+  std::vector<std::string> argv_s = {program};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string_view v(*e);
+    if (!v.starts_with("VIGIL_SAMPLE_DIR=") && !v.starts_with("VIGIL_DATA_DIR=") &&
+        !v.starts_with("XDG_DATA_HOME=") && !v.starts_with("VIGIL_DB=") &&
+        !v.starts_with("USER=")) {
+      env_s.emplace_back(v);
+    }
+  }
+  env_s.push_back("VIGIL_DATA_DIR=" + empty_data.string());
+  env_s.push_back("USER=tester");
+  std::vector<char*> envp;
+  for (std::string& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  Result r;
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    ADD_FAILURE() << "cannot start " << program << ": " << std::strerror(rc);
+    return r;
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      ADD_FAILURE() << "waitpid: " << std::strerror(errno);
+      return r;
+    }
+  }
+  if (WIFEXITED(status)) r.code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) r.code = 128 + WTERMSIG(status);
+  r.out = ReadAll(out_path);
+  r.err = ReadAll(err_path);
+  fs::remove(out_path);
+  fs::remove(err_path);
+  return r;
+}
+
+Result Vigil(const std::vector<std::string>& args) { return Run(VIGIL_BINARY, args); }
+
+bool Contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
+
+json ParseJson(const std::string& text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(j.is_discarded()) << "not JSON:\n" << text;
+  return j;
+}
+
+// The alerts of the store (all states), as `alerts list --json` gives them.
+json AllAlerts(const std::string& db) {
+  Result r = Vigil({"alerts", "list", "--db", db, "--status", "all", "--limit", "500", "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  json j = ParseJson(r.out);
+  return j.is_object() ? j.value("alerts", json::array()) : json::array();
+}
+
+// The alerts of one (party, entity) pair, newest first (highest id).
+std::vector<json> PairAlerts(const std::string& db, const std::string& party,
+                             const std::string& entity) {
+  std::vector<json> out;
+  for (const json& a : AllAlerts(db)) {
+    if (a.value("party_id", "") == party && a.value("entity_id", "") == entity) out.push_back(a);
+  }
+  std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
+    return a.value("id", int64_t{0}) > b.value("id", int64_t{0});
+  });
+  return out;
+}
+
+constexpr const char* kKim = "us_ofac_sdn:20157";  // KIM, Jong Un on the bundled sample
+
+const char* kParties =
+    R"({"id": "P-1", "kind": "person", "name": "Kim Jong Un", "dob": "1984-01-08", "nationality": "KP", "tags": ["contractor"]}
+{"id": "P-2", "kind": "person", "name": "Johanna Lindqvist", "country": "SE", "employer": {"name": "Acme"}}
+{"id": "P-3", "kind": "person", "name": "Bad Date", "dob": "1984-02-30"}
+{"id": "P-4", "kind": "organization", "name": "Acme Widgets Ltd", "country": "US"}
+)";
+
+TEST(CliCasesTest, ImportScreenDecideReAlertAndAudit) {
+  fs::path dir = ScratchDir("store");
+  const std::string db = (dir / "t.db").string();
+  const std::string parties = (dir / "parties.jsonl").string();
+  WriteFile(parties, kParties);
+
+  // --strict: the bad line is named, nothing is imported.
+  Result strict = Vigil({"--strict", "parties", "import", parties, "--db", db});
+  EXPECT_EQ(strict.code, 1);
+  EXPECT_TRUE(Contains(strict.err, parties + ":3: dob: '1984-02-30' is not a date")) << strict.err;
+  EXPECT_TRUE(Contains(strict.err, "nothing imported")) << strict.err;
+  Result none = Vigil({"parties", "show", "P-1", "--db", db});
+  EXPECT_EQ(none.code, 1) << none.out;
+
+  // Without --strict: the bad line is named, the three good ones are imported.
+  Result imp = Vigil({"parties", "import", parties, "--db", db});
+  ASSERT_EQ(imp.code, 0) << imp.err;
+  EXPECT_TRUE(Contains(imp.err, parties + ":3: dob: '1984-02-30' is not a date")) << imp.err;
+  EXPECT_TRUE(Contains(imp.out, "3 added, 0 changed, 0 unchanged; 1 bad line skipped")) << imp.out;
+  Result show = Vigil({"parties", "show", "P-2", "--db", db, "--json"});
+  ASSERT_EQ(show.code, 0) << show.err;
+  EXPECT_EQ(ParseJson(show.out)["current"]["record"]["employer"]["name"], "Acme")
+      << "an unknown field is kept";
+  // The same file again changes nothing.
+  Result again = Vigil({"parties", "import", parties, "--db", db});
+  EXPECT_TRUE(Contains(again.out, "0 added, 0 changed, 3 unchanged")) << again.out;
+
+  // Screening against the bundled sample raises an alert for Kim Jong Un.
+  Result scr = Vigil({"parties", "screen", "--db", db, "--lists", VIGIL_SAMPLE_DIR, "--by", "ci"});
+  ASSERT_EQ(scr.code, 0) << scr.err;
+  EXPECT_TRUE(Contains(scr.out, "screened 3 parties against 1 list")) << scr.out;
+  EXPECT_FALSE(Contains(scr.out, " 0 new alerts")) << scr.out;
+  std::vector<json> kim = PairAlerts(db, "P-1", kKim);
+  ASSERT_EQ(kim.size(), 1u);
+  const int64_t first = kim[0]["id"];
+  EXPECT_EQ(kim[0]["state"], "open");
+  EXPECT_EQ(kim[0]["band"], "match");
+  EXPECT_TRUE(PairAlerts(db, "P-2", kKim).empty());
+  Result list = Vigil({"alerts", "list", "--db", db});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_TRUE(Contains(list.out, "KIM, Jong Un")) << list.out;
+  EXPECT_TRUE(Contains(list.out, "P-1")) << list.out;
+
+  // A false positive needs a reason.
+  Result noreason = Vigil({"alerts", "decide", std::to_string(first), "--decision",
+                           "false_positive", "--db", db, "--by", "analyst1"});
+  EXPECT_EQ(noreason.code, 1);
+  EXPECT_TRUE(Contains(noreason.err, "reason")) << noreason.err;
+  Result fp = Vigil({"alerts", "decide", std::to_string(first), "--decision", "false_positive",
+                     "--reason", "different person: born elsewhere", "--db", db, "--by",
+                     "analyst1"});
+  ASSERT_EQ(fp.code, 0) << fp.err;
+  // A decision against a stale version is refused.
+  Result stale = Vigil({"alerts", "decide", std::to_string(first), "--decision", "escalate",
+                        "--version", "1", "--db", db, "--by", "analyst2"});
+  EXPECT_EQ(stale.code, 1) << stale.out;
+
+  // Screening again: the pair is suppressed, not alerted.
+  Result scr2 = Vigil({"parties", "screen", "--db", db, "--lists", VIGIL_SAMPLE_DIR});
+  ASSERT_EQ(scr2.code, 0) << scr2.err;
+  EXPECT_TRUE(Contains(scr2.out, ": 0 new alerts")) << scr2.out;
+  EXPECT_FALSE(Contains(scr2.out, " 0 suppressed")) << scr2.out;
+  EXPECT_EQ(PairAlerts(db, "P-1", kKim).size(), 1u);
+  Result detail = Vigil({"parties", "show", "P-1", "--db", db, "--json"});
+  ASSERT_EQ(detail.code, 0) << detail.err;
+  json d = ParseJson(detail.out);
+  ASSERT_GE(d["screenings"].size(), 2u);
+  bool suppressed = false;
+  for (const json& h : d["screenings"][0]["hits"]) {
+    if (h["entity_id"] == kKim) suppressed = h["outcome"] == "suppressed";
+  }
+  EXPECT_TRUE(suppressed) << d["screenings"][0].dump();
+
+  // The party's date of birth changes: re-import, screen, a re-alert with the diff.
+  const std::string changed = (dir / "changed.jsonl").string();
+  WriteFile(changed,
+            R"({"id": "P-1", "kind": "person", "name": "Kim Jong Un", "dob": "1984-01-09", "nationality": "KP", "tags": ["contractor"]})"
+            "\n");
+  Result imp2 = Vigil({"parties", "import", changed, "--db", db});
+  ASSERT_EQ(imp2.code, 0) << imp2.err;
+  EXPECT_TRUE(Contains(imp2.out, "0 added, 1 changed")) << imp2.out;
+  Result scr3 = Vigil({"parties", "screen", "--db", db, "--lists", VIGIL_SAMPLE_DIR});
+  ASSERT_EQ(scr3.code, 0) << scr3.err;
+  EXPECT_TRUE(Contains(scr3.out, "1 new alert (1 re-alert)")) << scr3.out;
+  kim = PairAlerts(db, "P-1", kKim);
+  ASSERT_EQ(kim.size(), 2u);
+  const int64_t second = kim[0]["id"];
+  EXPECT_EQ(kim[0]["state"], "open");
+  EXPECT_EQ(kim[1]["state"], "false_positive");
+  Result full = Vigil({"alerts", "show", std::to_string(second), "--db", db, "--json"});
+  ASSERT_EQ(full.code, 0) << full.err;
+  json a = ParseJson(full.out);
+  EXPECT_EQ(a["previous_alert_id"], first);
+  bool dob_diff = false;
+  for (const json& c : a["changes"]["party"]) {
+    if (c["field"] == "dob") {
+      dob_diff = c["before"] == "1984-01-08" && c["after"] == "1984-01-09";
+    }
+  }
+  EXPECT_TRUE(dob_diff) << a["changes"].dump();
+  Result text = Vigil({"alerts", "show", std::to_string(second), "--db", db});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_TRUE(Contains(text.out, "re-alert of alert " + std::to_string(first))) << text.out;
+  EXPECT_TRUE(Contains(text.out, "party dob: 1984-01-08 -> 1984-01-09")) << text.out;
+  Result old = Vigil({"alerts", "show", std::to_string(first), "--db", db});
+  EXPECT_TRUE(Contains(old.out, "false_positive by analyst1")) << old.out;
+  EXPECT_TRUE(Contains(old.out, "different person: born elsewhere")) << old.out;
+
+  // The audit trail verifies; after one row is edited behind Vigil's back it does not,
+  // naming that row.
+  Result ok = Vigil({"audit", "verify", "--db", db});
+  EXPECT_EQ(ok.code, 0) << ok.out << ok.err;
+  EXPECT_TRUE(Contains(ok.out, "verified")) << ok.out;
+  Result exp = Vigil({"audit", "export", "--db", db});
+  ASSERT_EQ(exp.code, 0) << exp.err;
+  std::set<std::string> actions;
+  size_t records = 0;
+  for (size_t p = 0, e; p < exp.out.size(); p = e + 1) {
+    e = exp.out.find('\n', p);
+    if (e == std::string::npos) e = exp.out.size();
+    json r = ParseJson(exp.out.substr(p, e - p));
+    actions.insert(r.value("action", ""));
+    ++records;
+  }
+  EXPECT_TRUE(actions.count("party.import"));
+  EXPECT_TRUE(actions.count("party.update"));
+  EXPECT_TRUE(actions.count("screening"));
+  EXPECT_TRUE(actions.count("alert.raise"));
+  EXPECT_TRUE(actions.count("alert.decide"));
+  ASSERT_GE(records, 5u);
+  Result edit = Run("sqlite3", {db, "UPDATE audit SET principal = 'mallory' WHERE seq = 4"});
+  if (edit.code != 0 && !fs::exists("/usr/bin/sqlite3")) {
+    GTEST_SKIP() << "the sqlite3 tool (Debian package sqlite3) is not installed";
+  }
+  ASSERT_EQ(edit.code, 0) << edit.err;
+  Result bad = Vigil({"audit", "verify", "--db", db});
+  EXPECT_EQ(bad.code, 1) << bad.out;
+  EXPECT_TRUE(Contains(bad.out, "record 4")) << bad.out;
+  EXPECT_TRUE(Contains(bad.out, "altered")) << bad.out;
+}
+
+TEST(CliCasesTest, CsvImportAndBadInput) {
+  fs::path dir = ScratchDir("csv");
+  const std::string db = (dir / "t.db").string();
+  const std::string csv = (dir / "parties.csv").string();
+  WriteFile(csv,
+            "id,kind,name,aliases,dob,nationality,email,segment\n"
+            "C-1,person,Johanna Lindqvist,Jo Lindqvist,1990-05-01,SE,jo@example.com,retail\n"
+            "C-2,person,Someone,,1990-05-01,Atlantis,,\n");
+  Result r = Vigil({"parties", "import", csv, "--db", db});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.err, csv + ":3: nationality: 'Atlantis' is not a known country"))
+      << r.err;
+  EXPECT_TRUE(Contains(r.out, "1 added")) << r.out;
+  Result show = Vigil({"parties", "show", "C-1", "--db", db, "--json"});
+  ASSERT_EQ(show.code, 0) << show.err;
+  json rec = ParseJson(show.out)["current"]["record"];
+  EXPECT_EQ(rec["segment"], "retail");
+  EXPECT_EQ(rec["identifiers"][0]["value"], "jo@example.com");
+
+  Result missing = Vigil({"parties", "import", (dir / "nope.jsonl").string(), "--db", db});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_TRUE(Contains(missing.err, "nope.jsonl")) << missing.err;
+  Result status = Vigil({"alerts", "list", "--db", db, "--status", "whatever"});
+  EXPECT_EQ(status.code, 1);
+  EXPECT_TRUE(Contains(status.err, "--status")) << status.err;
+  Result nodb = Vigil({"alerts", "list"});
+  EXPECT_NE(nodb.code, 0);
+  EXPECT_TRUE(Contains(nodb.err, "--db")) << nodb.err;
+}
+
+// The issue's scenario on the shared data: the IT-worker contractor records screened
+// against the four lists. The records named after listed DPRK individuals are those whose
+// labels carry the signal "sdn_name" (../shared/eval/itworkers/README.md).
+TEST(CliCasesTest, ItWorkersAgainstTheSharedLists) {
+  const fs::path shared = fs::path(VIGIL_SHARED_LISTS);
+  const fs::path eval = shared.parent_path() / "eval" / "itworkers";
+  const std::vector<std::string> lists = {"us_ofac_sdn/2024-05", "un_sc/2026-02", "us_csl/2023-11",
+                                          "us_bis_dpl/2022-09"};
+  if (!fs::exists(eval / "dev.parties.jsonl") || !fs::exists(eval / "dev.labels.jsonl")) {
+    GTEST_SKIP() << "../shared/eval/itworkers not found beside the repository";
+  }
+  for (const std::string& l : lists) {
+    if (!fs::exists(shared / l)) GTEST_SKIP() << "../shared/lists/" << l << " not found";
+  }
+  std::set<std::string> named_after_listed;
+  {
+    std::ifstream in(eval / "dev.labels.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      json j = json::parse(line, nullptr, false);
+      if (j.is_object() && j.contains("signals") &&
+          std::find(j["signals"].begin(), j["signals"].end(), "sdn_name") != j["signals"].end()) {
+        named_after_listed.insert(j.value("id", ""));
+      }
+    }
+  }
+  ASSERT_FALSE(named_after_listed.empty());
+
+  fs::path dir = ScratchDir("itworkers");
+  const std::string db = (dir / "t.db").string();
+  Result imp = Vigil({"parties", "import", (eval / "dev.parties.jsonl").string(), "--db", db});
+  ASSERT_EQ(imp.code, 0) << imp.err;
+  EXPECT_TRUE(Contains(imp.out, "3,000 added")) << imp.out;
+  std::vector<std::string> args = {"--accept-truncated", "parties", "screen", "--db", db,
+                                   "--lists"};
+  for (const std::string& l : lists) args.push_back((shared / l).string());
+  Result scr = Vigil(args);
+  ASSERT_EQ(scr.code, 0) << scr.err;
+  EXPECT_TRUE(Contains(scr.out, "screened 3,000 parties against 4 lists")) << scr.out;
+
+  // Every alert of a record named after a listed person, and whether its listing is a DPRK
+  // one (a DPRK program, or North Korea among the entity's countries).
+  std::vector<json> alerts;
+  for (const std::string& id : named_after_listed) {
+    Result r = Vigil({"alerts", "list", "--db", db, "--party", id, "--status", "all", "--json"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    for (const json& a : ParseJson(r.out)["alerts"]) alerts.push_back(a);
+  }
+  bool dprk = false;
+  for (const json& a : alerts) {
+    Result full = Vigil({"alerts", "show", std::to_string(a["id"].get<int64_t>()), "--db", db,
+                         "--json"});
+    ASSERT_EQ(full.code, 0) << full.err;
+    json e = ParseJson(full.out)["entity_record"];
+    for (const json& p : e.value("programs", json::array())) {
+      if (Contains(p.get<std::string>(), "DPRK")) dprk = true;
+    }
+    for (const json& c : e.value("countries", json::array())) {
+      if (c.value("code", "") == "KP") dprk = true;
+    }
+  }
+  EXPECT_TRUE(dprk) << "no alert on a DPRK listing for the " << named_after_listed.size()
+                    << " records named after listed DPRK individuals (" << alerts.size()
+                    << " alerts on them); screening said: " << scr.out;
+}
+
+}  // namespace
+}  // namespace vigil
