@@ -99,12 +99,41 @@ std::vector<Call> DocumentedCalls(const json& spec) {
 
 httplib::Result Send(httplib::Client& cli, const Call& c, const httplib::Headers& headers = {}) {
   if (c.method == "get") return cli.Get(c.target.c_str(), headers);
+  if (c.method == "put") {
+    return cli.Put(c.target.c_str(), headers, c.body.empty() ? std::string("{}") : c.body,
+                   "application/json");
+  }
   return cli.Post(c.target.c_str(), headers, c.body.empty() ? std::string("{}") : c.body,
                   "application/json");
 }
 
+// Options for a server with a case store in a scratch folder.
+ServerOptions WithStore() {
+  ServerOptions o;
+  o.db = (testing::ScratchDir("openapi") / "cases.db").string();
+  return o;
+}
+
+// Stores the examples' party P-000123 (named as a listed bank) and screens it, so that
+// alert 1 exists for the alert routes' examples.
+void Seed(RunningServer& s, const httplib::Headers& headers = {}) {
+  auto put = s.client().Post(
+      "/v1/parties", headers,
+      R"({"id": "P-000123", "kind": "organization", "name": "Korea Daesong Bank"})",
+      "application/json");
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 201) << put->body;
+  auto screen = s.client().Post("/v1/parties/P-000123/screen", headers, "", "application/json");
+  ASSERT_TRUE(screen);
+  ASSERT_EQ(screen->status, 200) << screen->body;
+  ASSERT_GE(json::parse(screen->body)["summary"]["new_alerts"].get<int>(), 1) << screen->body;
+}
+
+bool Success(int status) { return status == 200 || status == 201; }
+
 TEST(OpenApiTest, EveryDocumentedRouteAnswersAsDocumented) {
-  RunningServer s;
+  RunningServer s(WithStore());
+  Seed(s);
   auto r = s.client().Get("/openapi.json");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200);
@@ -119,7 +148,7 @@ TEST(OpenApiTest, EveryDocumentedRouteAnswersAsDocumented) {
     std::string status = std::to_string(res->status);
     ASSERT_TRUE(c.operation["responses"].contains(status))
         << "answered " << status << ", not documented: " << res->body.substr(0, 300);
-    EXPECT_EQ(res->status, 200) << res->body.substr(0, 300);
+    EXPECT_TRUE(Success(res->status)) << res->body.substr(0, 300);
     const json& documented = Resolve(spec, c.operation["responses"][status]);
     ASSERT_TRUE(documented.contains("content"));
     const json& content = documented["content"];
@@ -174,9 +203,10 @@ TEST(OpenApiTest, EveryServerRouteIsDocumented) {
 }
 
 TEST(OpenApiTest, OpenRoutesAreTheOnesDocumentedWithoutSecurity) {
-  ServerOptions o;
+  ServerOptions o = WithStore();
   o.api_keys = {"admin:" + testing::Sha("k")};
   RunningServer s(o);
+  Seed(s, {{"Authorization", "Bearer k"}});
   json spec = json::parse(s.client().Get("/openapi.json")->body);
   for (const Call& c : DocumentedCalls(spec)) {
     SCOPED_TRACE(c.method + " " + c.target);
@@ -189,7 +219,7 @@ TEST(OpenApiTest, OpenRoutesAreTheOnesDocumentedWithoutSecurity) {
       EXPECT_EQ(res->status, 401);
       auto with_key = Send(s.client(), c, {{"Authorization", "Bearer k"}});
       ASSERT_TRUE(with_key);
-      EXPECT_EQ(with_key->status, 200) << with_key->body.substr(0, 200);
+      EXPECT_TRUE(Success(with_key->status)) << with_key->body.substr(0, 200);
     }
   }
 }
