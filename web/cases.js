@@ -593,7 +593,7 @@ async function showParty(id) {
     screenMsg.className = '';
     screenMsg.textContent = ' Screening…';
     try {
-      const {body} = await api('/v1/parties/' + encodeURIComponent(p.id) + '/screen', {method: 'POST', body: {}});
+      const {body} = await api('/v1/parties/' + encodeURIComponent(p.id) + '/screen', {method: 'POST'});
       const s = body && body.summary ? body.summary : {};
       const parts = ['new_alerts', 're_alerts', 'existing', 'suppressed', 'confirmed'].filter((k) => s[k])
         .map((k) => s[k] + ' ' + words(k));
