@@ -273,7 +273,7 @@ async function showQueue() {
     form.elements[id].addEventListener('change', () => form.requestSubmit());
   }
   const counts = h('div', {id: 'counts', class: 'counts', 'aria-label': 'Alerts by state'}, h('span', {class: 'muted'}, 'Counting…'));
-  const status = h('p', {id: 'status', role: 'status', 'aria-live': 'polite'}, 'Loading…');
+  const status = h('p', {id: 'queue-status', role: 'status', 'aria-live': 'polite'}, 'Loading…');
   const table = h('div', {id: 'queue'});
   const pager = h('nav', {id: 'pager', class: 'pager', 'aria-label': 'Pages'});
   main.replaceChildren(h('h1', {}, 'Alert queue'), counts, form, status, table, pager);

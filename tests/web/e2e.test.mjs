@@ -322,8 +322,8 @@ test('a party on two lists is one card that names the other list', async () => {
 
 // ---- The case pages: alert queue, alert, party (issue 13) ----
 //
-// A store with four hand-written parties, imported and screened with the CLI against the
-// sample list, then `vigil serve --db` on it. Three parties are named after listed people;
+// A store with four hand-written parties imported with the CLI, then `vigil serve --db` on
+// it with the sample list, each party screened through the API. Three parties are named after listed people;
 // the fourth matches nothing. One party carries a tag with markup: the pages must show it
 // as text.
 
@@ -370,10 +370,13 @@ describe('case pages', () => {
     const file = path.join(dir, 'parties.jsonl');
     writeFileSync(file, PARTIES.map((p) => JSON.stringify(p)).join('\n') + '\n');
     vigil(['parties', 'import', file, '--db', db, '--by', 'alice']);
-    vigil(['parties', 'screen', '--db', db, '--lists', sampleDir, '--by', 'alice']);
     const s = await startServer(['--db', db, '--lists', sampleDir]);
     cs = s;
     await waitReady(cs.url);
+    for (const p of PARTIES) {
+      const r = await call(cs.url, `/v1/parties/${p.id}/screen`, {method: 'POST'});
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
     const all = await call(cs.url, '/v1/alerts?status=all&limit=500');
     assert.equal(all.status, 200, JSON.stringify(all.body));
     alertOf = {};
@@ -400,7 +403,7 @@ describe('case pages', () => {
       const n = await page.locator(`#counts a[data-state="${s}"] .n`).textContent();
       assert.equal(Number(n), api.counts[s] || 0, 'count of ' + s);
     }
-    assert.match(await page.textContent('#status'), new RegExp(`of ${api.total} alerts`));
+    assert.match(await page.textContent('#queue-status'), new RegExp(`of ${api.total} alerts`));
     // Each row links to its alert page.
     const p1 = page.locator(`tr.alert-row[data-id="${alertOf['P-1'].id}"]`);
     assert.equal(await p1.locator('a').first().getAttribute('href'), '/alerts/' + alertOf['P-1'].id);
@@ -414,7 +417,7 @@ describe('case pages', () => {
     await page.fill('#tag', 'contractor');
     await page.click('#filters button[type=submit]');
     await page.waitForFunction(() => location.search.includes('tag=contractor'));
-    await page.waitForFunction(() => /tag=contractor/.test(location.search) && document.querySelector('#status').textContent.includes('alert'));
+    await page.waitForFunction(() => /tag=contractor/.test(location.search) && document.querySelector('#queue-status').textContent.includes('alert'));
     const contractors = (await call(cs.url, '/v1/alerts?status=open&tag=contractor&limit=500')).body;
     await page.waitForFunction((n) => document.querySelectorAll('tr.alert-row').length === n, contractors.alerts.length);
     const parties = await page.locator('tr.alert-row td:nth-child(5) a').allTextContents();
@@ -426,11 +429,11 @@ describe('case pages', () => {
     await page.selectOption('#band', 'match');
     await page.waitForFunction(() => location.search.includes('band=match'));
     const matchApi = (await call(cs.url, '/v1/alerts?status=open&band=match&limit=500')).body;
-    await page.waitForFunction((n) => document.querySelectorAll('tr.alert-row').length === n && document.querySelector('#status').textContent.includes(' of '), matchApi.alerts.length);
+    await page.waitForFunction((n) => document.querySelectorAll('tr.alert-row').length === n && document.querySelector('#queue-status').textContent.includes(' of '), matchApi.alerts.length);
     for (const b of await page.locator('tr.alert-row td:nth-child(3)').allTextContents()) assert.equal(b, 'match');
     // A party without alerts: said so.
     await page.goto(cs.url + '/alerts?party=P-4');
-    await page.waitForFunction(() => document.querySelector('#status').textContent.includes('No alert'));
+    await page.waitForFunction(() => document.querySelector('#queue-status').textContent.includes('No alert'));
     // Paged: one per page, Next shows the second.
     await page.goto(cs.url + '/alerts?limit=1');
     await page.waitForSelector('tr.alert-row');
