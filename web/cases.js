@@ -378,7 +378,10 @@ function comparison(party, entity, changed) {
   if (entity.listed_on) rows.push(['listed on', ['listed_on'], [], [entity.listed_on]]);
   if (entity.gender) rows.push(['gender', ['gender'], [], [entity.gender]]);
   for (const t of entity.titles || []) rows.push(['title', ['titles'], [], [t]]);
-  for (const p of entity.properties || []) rows.push([p.key, ['properties'], [], [p.value]]);
+  if (entity.properties && entity.properties.length) {
+    rows.push(['other facts', ['properties'], [], entity.properties.map((p) => p.key + ': ' + p.value)]);
+  }
+  if (entity.remarks) rows.push(['remarks', ['remarks'], [], [entity.remarks]]);
   for (const [k, v] of Object.entries(party)) if (!known.has(k)) rows.push([words(k), [k], [text(v)], []]);
   const changedParty = new Set((changed && changed.party || []).map((d) => d.field));
   const changedEntity = new Set((changed && changed.entity || []).map((d) => d.field));
@@ -417,7 +420,7 @@ function historyTable(history) {
   return h('table', {class: 'history'},
     h('thead', {}, h('tr', {}, ['When', 'Who', 'Decision', 'Reason', 'Against version'].map((t) => h('th', {scope: 'col'}, t)))),
     h('tbody', {}, history.map((d) => h('tr', {'data-decision': d.decision},
-      h('td', {}, when(d.at)), h('td', {}, d.by), h('td', {}, stateBadge(d.decision === 'escalate' ? 'escalated' : d.decision)),
+      h('td', {class: 'nowrap'}, when(d.at)), h('td', {class: 'nowrap'}, d.by), h('td', {}, stateBadge(d.decision === 'escalate' ? 'escalated' : d.decision)),
       h('td', {class: 'reason'}, d.reason || h('span', {class: 'muted'}, '—')), h('td', {class: 'num'}, String(d.alert_version))))));
 }
 
@@ -543,8 +546,9 @@ function screeningsSection(screenings) {
     return h('div', {class: 'screening', 'data-id': s.id},
       h('div', {}, h('strong', {}, 'Screening #' + s.id), ' — ', when(s.at), ' by ', s.by || '—',
         ', party version ' + s.party_version + ', lists ' + (s.lists_version || '—')),
-      h('div', {class: 'muted small'}, (s.lists || []).map((l) => (l.source || '') + (l.published ? ' published ' + l.published : '') +
-        (l.sha256 ? ' sha256 ' + String(l.sha256).slice(0, 12) + '…' : '')).join(' · ')),
+      h('div', {class: 'muted small'}, (s.lists || []).map((l) => [l.source, l.file].filter(Boolean).join('/') +
+        (l.published ? ' published ' + String(l.published).slice(0, 10) : '') +
+        (l.sha256 ? ', sha256 ' + String(l.sha256).slice(0, 12) + '…' : '')).join(' · ')),
       hits.length ? h('table', {class: 'hits'},
         h('thead', {}, h('tr', {}, ['Listed entity', 'List', 'Score', 'Band', 'Outcome', 'Alert'].map((t) => h('th', {scope: 'col'}, t)))),
         h('tbody', {}, hits.map((x) => h('tr', {'data-outcome': x.outcome},
@@ -594,10 +598,12 @@ async function showParty(id) {
     screenMsg.textContent = ' Screening…';
     try {
       const {body} = await api('/v1/parties/' + encodeURIComponent(p.id) + '/screen', {method: 'POST'});
-      const s = body && body.summary ? body.summary : {};
-      const parts = ['new_alerts', 're_alerts', 'existing', 'suppressed', 'confirmed'].filter((k) => s[k])
-        .map((k) => s[k] + ' ' + words(k));
-      sessionStorage.setItem('vigil-flash', 'Screened: ' + (parts.length ? parts.join(', ') : 'clean, no hit') + '.');
+      // What became of each hit, from the recorded screening.
+      const hits = body && body.screening && Array.isArray(body.screening.hits) ? body.screening.hits : [];
+      const n = {};
+      for (const x of hits) n[x.outcome] = (n[x.outcome] || 0) + 1;
+      const parts = Object.entries(n).map(([k, c]) => c + ' × ' + (OUTCOMES[k] || words(k)));
+      sessionStorage.setItem('vigil-flash', 'Screened: ' + (parts.length ? parts.join('; ') : 'clean, no hit') + '.');
       await showParty(id);
     } catch (err) {
       screenBtn.disabled = false;

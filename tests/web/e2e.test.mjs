@@ -3,7 +3,8 @@
 // Debian's headless Chromium by playwright-core.
 // VIGIL_BINARY names the program (default: build/vigil); VIGIL_SCREENSHOTS (default:
 // tests/web/screenshots/, ignored by git; SCREENSHOT_DIR is the older name) receives
-// results.png and entity.png, and queue.png, alert.png and party.png of the case pages.
+// results.png and entity.png, and queue.png, queue-all.png, alert.png, alert-realert.png
+// and party.png of the case pages.
 import {test, before, after, describe} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
@@ -452,6 +453,7 @@ describe('case pages', () => {
     await page.goto(cs.url + '/alerts');
     await page.waitForSelector('tr.alert-row');
     const file = path.join(shots, 'queue.png');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({path: file, fullPage: true});
     assert.ok(statSync(file).size > 20000, 'screenshot has content');
     assert.deepEqual(errors, []);
@@ -500,6 +502,7 @@ describe('case pages', () => {
     now = (await call(cs.url, '/v1/alerts/' + id)).body;
     assert.equal(now.state, 'false_positive');
     assert.equal(now.history[0].reason, reason);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({path: path.join(shots, 'alert.png'), fullPage: true});
     assert.deepEqual(errors, []);
     await page.close();
@@ -572,6 +575,7 @@ describe('case pages', () => {
     const states = await rows.evaluateAll((els) => els.map((e) => e.dataset.state));
     assert.ok(states.includes('false_positive') && states.includes('open'), JSON.stringify(states));
     assert.doesNotMatch(await page.textContent('main'), /\[object|undefined|NaN/);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({path: path.join(shots, 'party.png'), fullPage: true});
 
     // The re-alert's page shows the party-side diff.
@@ -581,6 +585,13 @@ describe('case pages', () => {
     assert.match(await page.textContent('#changes'), /aliases/);
     assert.match(await page.textContent('#changes'), /Pak Chin-hyok/);
     assert.ok(await page.locator('#changes a').first().getAttribute('href') === '/alerts/' + a.id, 'links the earlier alert');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({path: path.join(shots, 'alert-realert.png'), fullPage: true});
+    // The whole queue, every state, after these decisions.
+    await page.goto(cs.url + '/alerts?status=all');
+    await page.waitForSelector('tr.alert-row[data-state="false_positive"]');
+    assert.ok(await page.locator('tr.alert-row[data-state="escalated"]').count() >= 1);
+    await page.screenshot({path: path.join(shots, 'queue-all.png'), fullPage: true});
     assert.deepEqual(errors, []);
     await page.close();
   });
