@@ -91,6 +91,10 @@ const std::vector<Migration>& Migrations() {
            "CREATE INDEX alerts_queue_age ON alerts (is_open, created_at, id)",
            "CREATE INDEX alerts_state_score ON alerts (state, score DESC, id)",
            "CREATE INDEX alerts_state_age ON alerts (state, created_at, id)",
+           // Small covering indexes for the totals of filtered queue requests.
+           "CREATE INDEX alerts_open_band ON alerts (is_open, band)",
+           "CREATE INDEX alerts_open_list ON alerts (is_open, list)",
+           "CREATE INDEX alerts_open_party ON alerts (is_open, party_id)",
            "CREATE INDEX alerts_all_score ON alerts (score DESC, id)",
            "CREATE INDEX alerts_all_age ON alerts (created_at, id)",
            "CREATE INDEX alerts_pair ON alerts (party_id, entity_id, id)",

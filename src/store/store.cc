@@ -470,10 +470,10 @@ Status Store::ForEachParty(size_t batch,
     std::vector<model::Party> parties;
     Status s = InRead(rep_.get(), [&](sql::Connection& c) -> Status {
       sql::Rows rows;
-      Status st = first ? c.Query("SELECT id, record FROM parties ORDER BY id LIMIT $1",
+      Status st = first ? c.Query("SELECT id, record, version FROM parties ORDER BY id LIMIT $1",
                                   {static_cast<int64_t>(batch)}, &rows)
                         : c.Query(
-                              "SELECT id, record FROM parties WHERE id > $1 ORDER BY id "
+                              "SELECT id, record, version FROM parties WHERE id > $1 ORDER BY id "
                               "LIMIT $2",
                               {after, static_cast<int64_t>(batch)}, &rows);
       if (!st.ok()) return st;
@@ -487,6 +487,7 @@ Status Store::ForEachParty(size_t batch,
           return Status::Corruption(rep_->db + ": stored party " + r.Text(0) +
                                     " does not read back: " + st.message());
         }
+        p.stored_version = r.Int(2);
         parties.push_back(std::move(p));
       }
       if (!rows.empty()) after = rows.back().Text(0);

@@ -69,11 +69,13 @@ struct PartyVersion {
   std::string screened_hash;  // model::JsonHash(model::ScreenedFields(party))
 };
 
+// PutParties() adds its counts to these (one summary can span several batches).
 struct ImportSummary {
-  int64_t added = 0;                          // new party ids
-  int64_t changed = 0;                        // a new version of an existing party
-  int64_t unchanged = 0;                      // same record as the latest version: nothing written
-  std::vector<std::string> changed_screened;  // ids whose screened fields changed (to screen)
+  int64_t added = 0;      // new party ids
+  int64_t changed = 0;    // a new version of an existing party
+  int64_t unchanged = 0;  // same record as the latest version: nothing written
+  // Ids to screen: new parties and parties whose screened fields changed.
+  std::vector<std::string> changed_screened;
 };
 
 // ---- Lists, screenings, alerts ----
@@ -250,7 +252,7 @@ class Store {
   // Versions, screenings and alerts of one party.
   Status GetPartyDetail(std::string_view id, PartyDetail* out);
   // Calls `fn` with the latest version of every party, in id order, `batch` at a time
-  // (stops early when fn returns false).
+  // (stops early when fn returns false); each Party's stored_version is set.
   Status ForEachParty(size_t batch,
                       const std::function<bool(const std::vector<model::Party>&)>& fn);
   int64_t CountParties();

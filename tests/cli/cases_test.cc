@@ -39,7 +39,7 @@ struct Result {
 
 // Runs `program args...` (stdin /dev/null), with the data folder pointed at an empty one
 // and no VIGIL_SAMPLE_DIR, so that the machine's fetched lists change nothing.
-Result Run(const std::string& program, const std::vector<std::string>& args) {
+Result RunProgram(const std::string& program, const std::vector<std::string>& args) {
   static int counter = 0;
   fs::path dir = fs::path(::testing::TempDir()) / "vigil" / "cases_runs";
   fs::create_directories(dir);
@@ -102,7 +102,7 @@ Result Run(const std::string& program, const std::vector<std::string>& args) {
   return r;
 }
 
-Result Vigil(const std::vector<std::string>& args) { return Run(VIGIL_BINARY, args); }
+Result Vigil(const std::vector<std::string>& args) { return RunProgram(VIGIL_BINARY, args); }
 
 bool Contains(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;
@@ -192,9 +192,9 @@ TEST(CliCasesTest, ImportScreenDecideReAlertAndAudit) {
                            "false_positive", "--db", db, "--by", "analyst1"});
   EXPECT_EQ(noreason.code, 1);
   EXPECT_TRUE(Contains(noreason.err, "reason")) << noreason.err;
-  Result fp = Vigil({"alerts", "decide", std::to_string(first), "--decision", "false_positive",
-                     "--reason", "different person: born elsewhere", "--db", db, "--by",
-                     "analyst1"});
+  Result fp =
+      Vigil({"alerts", "decide", std::to_string(first), "--decision", "false_positive", "--reason",
+             "different person: born elsewhere", "--db", db, "--by", "analyst1"});
   ASSERT_EQ(fp.code, 0) << fp.err;
   // A decision against a stale version is refused.
   Result stale = Vigil({"alerts", "decide", std::to_string(first), "--decision", "escalate",
@@ -219,9 +219,10 @@ TEST(CliCasesTest, ImportScreenDecideReAlertAndAudit) {
 
   // The party's date of birth changes: re-import, screen, a re-alert with the diff.
   const std::string changed = (dir / "changed.jsonl").string();
-  WriteFile(changed,
-            R"({"id": "P-1", "kind": "person", "name": "Kim Jong Un", "dob": "1984-01-09", "nationality": "KP", "tags": ["contractor"]})"
-            "\n");
+  WriteFile(
+      changed,
+      R"({"id": "P-1", "kind": "person", "name": "Kim Jong Un", "dob": "1984-01-09", "nationality": "KP", "tags": ["contractor"]})"
+      "\n");
   Result imp2 = Vigil({"parties", "import", changed, "--db", db});
   ASSERT_EQ(imp2.code, 0) << imp2.err;
   EXPECT_TRUE(Contains(imp2.out, "0 added, 1 changed")) << imp2.out;
@@ -274,7 +275,7 @@ TEST(CliCasesTest, ImportScreenDecideReAlertAndAudit) {
   EXPECT_TRUE(actions.count("alert.raise"));
   EXPECT_TRUE(actions.count("alert.decide"));
   ASSERT_GE(records, 5u);
-  Result edit = Run("sqlite3", {db, "UPDATE audit SET principal = 'mallory' WHERE seq = 4"});
+  Result edit = RunProgram("sqlite3", {db, "UPDATE audit SET principal = 'mallory' WHERE seq = 4"});
   if (edit.code != 0 && !fs::exists("/usr/bin/sqlite3")) {
     GTEST_SKIP() << "the sqlite3 tool (Debian package sqlite3) is not installed";
   }
@@ -295,8 +296,7 @@ TEST(CliCasesTest, CsvImportAndBadInput) {
             "C-2,person,Someone,,1990-05-01,Atlantis,,\n");
   Result r = Vigil({"parties", "import", csv, "--db", db});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(Contains(r.err, csv + ":3: nationality: 'Atlantis' is not a known country"))
-      << r.err;
+  EXPECT_TRUE(Contains(r.err, csv + ":3: nationality: 'Atlantis' is not a known country")) << r.err;
   EXPECT_TRUE(Contains(r.out, "1 added")) << r.out;
   Result show = Vigil({"parties", "show", "C-1", "--db", db, "--json"});
   ASSERT_EQ(show.code, 0) << show.err;
@@ -347,8 +347,8 @@ TEST(CliCasesTest, ItWorkersAgainstTheSharedLists) {
   Result imp = Vigil({"parties", "import", (eval / "dev.parties.jsonl").string(), "--db", db});
   ASSERT_EQ(imp.code, 0) << imp.err;
   EXPECT_TRUE(Contains(imp.out, "3,000 added")) << imp.out;
-  std::vector<std::string> args = {"--accept-truncated", "parties", "screen", "--db", db,
-                                   "--lists"};
+  std::vector<std::string> args = {
+      "--accept-truncated", "parties", "screen", "--db", db, "--lists"};
   for (const std::string& l : lists) args.push_back((shared / l).string());
   Result scr = Vigil(args);
   ASSERT_EQ(scr.code, 0) << scr.err;
@@ -364,8 +364,8 @@ TEST(CliCasesTest, ItWorkersAgainstTheSharedLists) {
   }
   bool dprk = false;
   for (const json& a : alerts) {
-    Result full = Vigil({"alerts", "show", std::to_string(a["id"].get<int64_t>()), "--db", db,
-                         "--json"});
+    Result full =
+        Vigil({"alerts", "show", std::to_string(a["id"].get<int64_t>()), "--db", db, "--json"});
     ASSERT_EQ(full.code, 0) << full.err;
     json e = ParseJson(full.out)["entity_record"];
     for (const json& p : e.value("programs", json::array())) {

@@ -196,12 +196,13 @@ TEST_P(StoreTest, KeepsPartyVersionsAndWritesNothingForAnUnchangedReimport) {
                   ->ForEachParty(1,
                                  [&](const std::vector<model::Party>& batch) {
                                    for (const model::Party& p : batch) {
-                                     seen.push_back(p.id + "/" + p.dob);
+                                     seen.push_back(p.id + "/" + p.dob + "/" +
+                                                    std::to_string(p.stored_version));
                                    }
                                    return true;
                                  })
                   .ok());
-  EXPECT_EQ(seen, (std::vector<std::string>{"P-1/1971-01-01", "P-2/"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"P-1/1971-01-01/3", "P-2//1"}));
 }
 
 TEST_P(StoreTest, RecordsACleanScreening) {
@@ -657,6 +658,21 @@ TEST_P(StoreTest, RecordsManyScreeningsInOneTransaction) {
   ASSERT_TRUE(store_->ListAlerts({}, &page).ok());
   EXPECT_EQ(page.total, 30);
   EXPECT_TRUE(Verify().ok);
+}
+
+TEST_P(StoreTest, ALostServerConnectionIsUnavailableAndTheNextCallReconnects) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "PostgreSQL only: a server connection";
+  Put({Person("P-1", "A", "1970")});
+  ASSERT_TRUE(Sql()
+                  ->Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                         "current_database() AND pid <> pg_backend_pid()")
+                  .ok());
+  PartyVersion v;
+  Status s = store_->GetParty("P-1", &v);
+  EXPECT_EQ(s.code(), Status::Code::kUnavailable) << s.ToString();
+  EXPECT_NE(s.message().find("t_"), std::string::npos) << s.message();  // names the database
+  s = store_->GetParty("P-1", &v);
+  EXPECT_TRUE(s.ok()) << s.ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(Store, StoreTest, ::testing::Values("sqlite", "postgresql"),
