@@ -1,7 +1,9 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 //
-// The analysts' web page (web/), compiled into the program: one HTML page, its script and
-// its style sheet. The page holds no data; it calls the /v1 API from the browser.
+// The analysts' web pages (web/), compiled into the program: the screening page (index.html,
+// app.js) and the case pages (cases.html, cases.js: the alert queue at /alerts, one alert at
+// /alerts/{id}, one party at /parties/{id}; the script reads the path), with one style
+// sheet. The pages hold no data; they call the /v1 API from the browser.
 
 #include <string>
 
@@ -38,6 +40,15 @@ void RegisterWeb(http::Router& router, Service& /*svc*/) {
   router.Add("GET", "/style.css", [](const http::Request&, http::Response& r) {
     Serve(r, "web/style.css", "text/css; charset=utf-8");
   });
+  router.Add("GET", "/cases.js", [](const http::Request&, http::Response& r) {
+    Serve(r, "web/cases.js", "text/javascript; charset=utf-8");
+  });
+  auto cases = [](const http::Request&, http::Response& r) {
+    Serve(r, "web/cases.html", "text/html; charset=utf-8");
+  };
+  router.Add("GET", "/alerts", cases);
+  router.Add("GET", "/alerts/{}", cases);
+  router.Add("GET", "/parties/{*}", cases);
 }
 
 }  // namespace vigil::server

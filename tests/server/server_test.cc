@@ -764,6 +764,20 @@ TEST(ServerTest, WebPageIsServed) {
     EXPECT_EQ(r->status, 200) << asset;
     EXPECT_GT(r->body.size(), 100u) << asset;
   }
+  // The case pages: one HTML page for the queue, an alert and a party; its script reads
+  // the path.
+  for (const char* path : {"/alerts", "/alerts/17", "/parties/P-000123", "/parties/a%2Fb"}) {
+    auto r = s.client().Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 200) << path;
+    EXPECT_NE(r->get_header_value("Content-Type").find("text/html"), std::string::npos) << path;
+    EXPECT_NE(r->body.find("/cases.js"), std::string::npos) << path;
+  }
+  auto script = s.client().Get("/cases.js");
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_NE(script->get_header_value("Content-Type").find("javascript"), std::string::npos);
+  EXPECT_EQ(s.client().Get("/alerts/17/more")->status, 404);
 }
 
 // A reload asked over HTTP writes a log line, as SIGHUP does (it wrote none).

@@ -1,11 +1,14 @@
 // End-to-end tests of the analysts' web page: the real `vigil serve` on a free loopback
 // port with the bundled sample list (an empty data folder: nothing fetched), driven in
 // Debian's headless Chromium by playwright-core.
-// VIGIL_BINARY names the program (default: build/vigil); SCREENSHOT_DIR (default: the
-// system's temp folder) receives results.png and entity.png.
-import {test, before, after} from 'node:test';
+// VIGIL_BINARY names the program (default: build/vigil); VIGIL_SCREENSHOTS (default:
+// tests/web/screenshots/, ignored by git; SCREENSHOT_DIR is the older name) receives
+// results.png and entity.png, and queue.png, queue-all.png, alert.png, alert-realert.png
+// and party.png of the case pages.
+import {test, before, after, describe} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
+import {createHash} from 'node:crypto';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -14,7 +17,7 @@ import {chromium} from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binary = process.env.VIGIL_BINARY || path.join(here, '..', '..', 'build', 'vigil');
-const shots = process.env.SCREENSHOT_DIR || tmpdir();
+const shots = process.env.VIGIL_SCREENSHOTS || process.env.SCREENSHOT_DIR || path.join(here, 'screenshots');
 const fixtures = path.join(here, '..', 'fixtures');
 const sampleDir = path.join(here, '..', '..', 'data', 'sample');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -316,4 +319,307 @@ test('a party on two lists is one card that names the other list', async () => {
     s.child.removeAllListeners('exit');
     s.child.kill('SIGTERM');
   }
+});
+
+// ---- The case pages: alert queue, alert, party (issue 13) ----
+//
+// A store with four hand-written parties, imported and screened with the CLI against the
+// sample list, then `vigil serve --db` on it (the party page screens through the API). Three parties are named after listed people;
+// the fourth matches nothing. One party carries a tag with markup: the pages must show it
+// as text.
+
+const PARTIES = [
+  {id: 'P-1', kind: 'person', name: 'Kim Jong Un', dob: '1984-01-08', nationality: 'KP', tags: ['employee']},
+  {id: 'P-2', kind: 'person', name: 'Jong Song Ho', dob: '1972-11-15', tags: ['contractor', '<b>vip</b>']},
+  {id: 'P-3', kind: 'person', name: 'Park Jin Hyok', tags: ['contractor']},
+  {id: 'P-4', kind: 'person', name: 'Quentin Obscurename', country: 'FR', tags: ['employee']},
+];
+
+// Runs the vigil program (with an empty data folder) and returns its standard output.
+function vigil(args) {
+  const env = {...process.env, VIGIL_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'vigil-data-'))};
+  delete env.VIGIL_SAMPLE_DIR;
+  const r = spawnSync(binary, args, {env, encoding: 'utf8'});
+  assert.equal(r.status, 0, `vigil ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+// The API as a test sees it (no key unless given).
+async function call(url, p, {method = 'GET', body, headers = {}} = {}) {
+  const res = await fetch(url + p, {method, headers: {...headers, ...(body ? {'Content-Type': 'application/json'} : {})},
+                                    body: body ? JSON.stringify(body) : undefined});
+  let data = null;
+  try { data = await res.json(); } catch { /* not JSON */ }
+  return {status: res.status, body: data};
+}
+
+function watch(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of 40[139]/.test(m.text())) errors.push(m.text()); });
+  return errors;
+}
+
+describe('case pages', () => {
+  let cs;        // the server on the store
+  let db;
+  let alertOf;   // party id -> its open alert (from the API) at the start
+
+  before(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-cases-'));
+    db = path.join(dir, 'cases.db');
+    const file = path.join(dir, 'parties.jsonl');
+    writeFileSync(file, PARTIES.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    vigil(['parties', 'import', file, '--db', db, '--by', 'alice']);
+    vigil(['parties', 'screen', '--db', db, '--lists', sampleDir, '--by', 'alice']);
+    const s = await startServer(['--db', db, '--lists', sampleDir]);
+    cs = s;
+    await waitReady(cs.url);
+    const all = await call(cs.url, '/v1/alerts?status=all&limit=500');
+    assert.equal(all.status, 200, JSON.stringify(all.body));
+    alertOf = {};
+    for (const a of all.body.alerts) if (!alertOf[a.party_id] || a.score > alertOf[a.party_id].score) alertOf[a.party_id] = a;
+    assert.ok(alertOf['P-1'] && alertOf['P-1'].entity_id === 'us_ofac_sdn:20157', JSON.stringify(all.body.alerts));
+    assert.ok(alertOf['P-2'] && alertOf['P-3'], 'P-2 and P-3 alert: ' + JSON.stringify(all.body.alerts));
+    assert.equal(alertOf['P-4'], undefined, 'P-4 matches nothing');
+  });
+
+  after(() => {
+    if (cs) { cs.child.removeAllListeners('exit'); cs.child.kill('SIGTERM'); }
+  });
+
+  test('the queue lists the open alerts with counts by state, filters and pages', async () => {
+    const page = await browser.newPage({viewport: {width: 1280, height: 800}});
+    const errors = watch(page);
+    const api = (await call(cs.url, '/v1/alerts?status=open&limit=500')).body;
+    assert.ok(api.total >= 3, JSON.stringify(api));
+    await page.goto(cs.url + '/alerts');
+    await page.waitForSelector('table.queue tr.alert-row');
+    const ids = await page.locator('tr.alert-row').evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
+    assert.deepEqual(ids, api.alerts.map((a) => a.id), 'the rows are the API\'s open alerts, best score first');
+    for (const s of ['open', 'escalated', 'true_match', 'false_positive', 'closed']) {
+      const n = await page.locator(`#counts a[data-state="${s}"] .n`).textContent();
+      assert.equal(Number(n), api.counts[s] || 0, 'count of ' + s);
+    }
+    assert.match(await page.textContent('#queue-status'), new RegExp(`of ${api.total} alerts`));
+    // Each row links to its alert page.
+    const p1 = page.locator(`tr.alert-row[data-id="${alertOf['P-1'].id}"]`);
+    assert.equal(await p1.locator('a').first().getAttribute('href'), '/alerts/' + alertOf['P-1'].id);
+    assert.match(await p1.textContent(), /KIM, Jong Un/);
+    // Party data is text: the tag with markup shows its characters, and makes no element.
+    const p2 = page.locator(`tr.alert-row[data-id="${alertOf['P-2'].id}"]`);
+    assert.ok((await p2.locator('.tag').allTextContents()).includes('<b>vip</b>'));
+    assert.equal(await page.locator('table.queue td b').count(), 0);
+
+    // Filter by party tag: only the contractors' alerts.
+    await page.fill('#tag', 'contractor');
+    await page.click('#filters button[type=submit]');
+    await page.waitForFunction(() => location.search.includes('tag=contractor'));
+    await page.waitForFunction(() => /tag=contractor/.test(location.search) && document.querySelector('#queue-status').textContent.includes('alert'));
+    const contractors = (await call(cs.url, '/v1/alerts?status=open&tag=contractor&limit=500')).body;
+    await page.waitForFunction((n) => document.querySelectorAll('tr.alert-row').length === n, contractors.alerts.length);
+    const parties = await page.locator('tr.alert-row td:nth-child(5) a').allTextContents();
+    assert.ok(parties.length > 0);
+    for (const p of parties) assert.ok(p === 'P-2' || p === 'P-3', p);
+    // By band (a select applies at once).
+    await page.goto(cs.url + '/alerts');
+    await page.waitForSelector('tr.alert-row');
+    await page.selectOption('#band', 'match');
+    await page.waitForFunction(() => location.search.includes('band=match'));
+    const matchApi = (await call(cs.url, '/v1/alerts?status=open&band=match&limit=500')).body;
+    await page.waitForFunction((n) => document.querySelectorAll('tr.alert-row').length === n && document.querySelector('#queue-status').textContent.includes(' of '), matchApi.alerts.length);
+    for (const b of await page.locator('tr.alert-row td:nth-child(3)').allTextContents()) assert.equal(b, 'match');
+    // A party without alerts: said so.
+    await page.goto(cs.url + '/alerts?party=P-4');
+    await page.waitForFunction(() => document.querySelector('#queue-status').textContent.includes('No alert'));
+    // Paged: one per page, Next shows the second.
+    await page.goto(cs.url + '/alerts?limit=1');
+    await page.waitForSelector('tr.alert-row');
+    assert.equal(await page.locator('tr.alert-row').count(), 1);
+    assert.equal(Number(await page.getAttribute('tr.alert-row', 'data-id')), api.alerts[0].id);
+    await page.click('#next');
+    await page.waitForFunction((id) => document.querySelector('tr.alert-row') && document.querySelector('tr.alert-row').dataset.id === String(id), api.alerts[1].id);
+    assert.ok(page.url().includes('offset=1'));
+    // Sorted by age: the same alerts, oldest first.
+    await page.goto(cs.url + '/alerts?sort=age');
+    await page.waitForSelector('tr.alert-row');
+    const aged = (await call(cs.url, '/v1/alerts?status=open&sort=age&limit=500')).body;
+    assert.deepEqual(await page.locator('tr.alert-row').evaluateAll((rows) => rows.map((r) => Number(r.dataset.id))),
+                     aged.alerts.map((a) => a.id));
+
+    await page.goto(cs.url + '/alerts');
+    await page.waitForSelector('tr.alert-row');
+    const file = path.join(shots, 'queue.png');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({path: file, fullPage: true});
+    assert.ok(statSync(file).size > 20000, 'screenshot has content');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('the alert page shows both sides and the explanation; a false positive needs a reason', async () => {
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+    const errors = watch(page);
+    const id = alertOf['P-1'].id;
+    await page.goto(cs.url + '/alerts');
+    await page.click(`tr.alert-row[data-id="${id}"] td:first-child a`);
+    await page.waitForSelector('#decide');
+    assert.ok(page.url().endsWith('/alerts/' + id));
+    assert.match(await page.textContent('h1'), /Kim Jong Un ≈ KIM, Jong Un/);
+    // Party beside listed entity.
+    const compare = page.locator('table.compare');
+    assert.match(await compare.locator('td.party').allTextContents().then((t) => t.join('|')), /Kim Jong Un\|.*1984-01-08/);
+    const entity = (await compare.locator('td.entity').allTextContents()).join('|');
+    assert.match(entity, /KIM, Jong Un/);
+    assert.match(entity, /DPRK3/);
+    // The explanation: token alignment.
+    const chips = await page.locator('#explanation .tok').allTextContents();
+    assert.ok(chips.includes('Kim = KIM') && chips.includes('Un = Un'), JSON.stringify(chips));
+    assert.match(await page.textContent('#history'), /No decision yet/);
+    assert.doesNotMatch(await page.textContent('main'), /\[object|undefined|NaN/);
+
+    // False positive without a reason: refused in the page, nothing sent.
+    await page.click('button.decide.false_positive');
+    await page.waitForFunction(() => document.getElementById('decidemsg').textContent.includes('needs a reason'));
+    assert.equal(await page.getAttribute('#reason', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'reason');
+    let now = (await call(cs.url, '/v1/alerts/' + id)).body;
+    assert.equal(now.state, 'open');
+    assert.equal(now.history.length, 0);
+    // With a reason: recorded, shown in the history.
+    const reason = 'Different person: <born> 1984 in Pyongyang is the listed one; our employee is a US citizen';
+    await page.fill('#reason', reason);
+    await page.click('button.decide.false_positive');
+    await page.waitForFunction(() => document.getElementById('decidemsg') && document.getElementById('decidemsg').textContent.startsWith('Recorded'));
+    assert.match(await page.textContent('h1 .badge'), /false positive/);
+    const hist = page.locator('#history tbody tr');
+    assert.equal(await hist.count(), 1);
+    assert.equal(await hist.locator('td.reason').textContent(), reason);
+    assert.equal(await hist.getAttribute('data-decision'), 'false_positive');
+    now = (await call(cs.url, '/v1/alerts/' + id)).body;
+    assert.equal(now.state, 'false_positive');
+    assert.equal(now.history[0].reason, reason);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({path: path.join(shots, 'alert.png'), fullPage: true});
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a decision on a stale version says another analyst decided meanwhile', async () => {
+    const id = alertOf['P-2'].id;
+    const first = await browser.newPage({viewport: {width: 1280, height: 900}});
+    const second = await browser.newPage({viewport: {width: 1280, height: 900}});
+    await first.goto(cs.url + '/alerts/' + id);
+    await second.goto(cs.url + '/alerts/' + id);
+    await first.waitForSelector('#decide');
+    await second.waitForSelector('#decide');
+    await first.fill('#reason', 'needs the passport copy');
+    await first.click('button.decide.escalate');
+    await first.waitForFunction(() => document.getElementById('decidemsg').textContent.startsWith('Recorded'));
+    await second.fill('#reason', 'same person');
+    await second.click('button.decide.true_match');
+    await second.waitForFunction(() => document.getElementById('decidemsg').textContent.includes('Another analyst'));
+    assert.match(await second.textContent('#decidemsg'), /another analyst decided this alert meanwhile; reload/i);
+    assert.equal(await second.locator('#reload').count(), 1);
+    const now = (await call(cs.url, '/v1/alerts/' + id)).body;
+    assert.equal(now.state, 'escalated', 'the second decision was not recorded');
+    assert.equal(now.history.length, 1);
+    // Reloading shows the first analyst's decision, and the page can decide again.
+    await second.click('#reload');
+    await second.waitForSelector('#history tbody tr');
+    assert.match(await second.textContent('#history'), /needs the passport copy/);
+    await first.close();
+    await second.close();
+  });
+
+  test('the party page lists versions, screenings with outcomes (suppressed too) and alerts', async () => {
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+    const errors = watch(page);
+    // P-3: decided false positive, screened again unchanged (suppressed), then given an
+    // alias and screened again (re-alert with the field diff).
+    const a = alertOf['P-3'];
+    const d = await call(cs.url, `/v1/alerts/${a.id}/decisions`, {method: 'POST', headers: {'If-Match': `"${a.version}"`},
+      body: {decision: 'false_positive', reason: 'a namesake; born 1999'}});
+    assert.equal(d.status, 201, JSON.stringify(d.body));
+    await page.goto(cs.url + '/parties/P-3');
+    await page.waitForSelector('#versions');
+    assert.match(await page.textContent('h1'), /Park Jin Hyok/);
+    await page.click('#screen');
+    await page.waitForFunction(() => document.querySelectorAll('.screening').length === 2);
+    assert.equal(await page.locator('.screening').first().locator('tr[data-outcome="suppressed"]').count(), 1);
+    const put = await call(cs.url, '/v1/parties/P-3', {method: 'PUT',
+      body: {...PARTIES[2], aliases: ['Pak Chin-hyok']}});
+    assert.ok(put.status === 200 || put.status === 201, JSON.stringify(put.body));
+    await page.reload();
+    await page.waitForSelector('#screen');
+    await page.click('#screen');
+    await page.waitForFunction(() => document.querySelectorAll('.screening').length === 3);
+    // Versions: two, the second with what changed.
+    assert.equal(await page.locator('li.version').count(), 2);
+    const v2 = page.locator('li.version[data-version="2"]');
+    assert.match(await v2.textContent(), /screened fields changed/);
+    assert.match(await v2.locator('tr[data-field="aliases"]').textContent(), /added: Pak Chin-hyok/);
+    // Screenings, newest first: re-alert, suppressed, and the first (new alert).
+    const outcomes = await page.locator('.screening').evaluateAll((els) =>
+      els.map((e) => [...e.querySelectorAll('tr[data-outcome]')].map((r) => r.dataset.outcome)));
+    assert.ok(outcomes[0].includes('re_alert'), JSON.stringify(outcomes));
+    assert.ok(outcomes[1].includes('suppressed'), JSON.stringify(outcomes));
+    assert.ok(outcomes[2].includes('new_alert'), JSON.stringify(outcomes));
+    assert.match(await page.textContent('#screenings'), /suppressed: false positive, unchanged/);
+    // Alerts: the decided one and the new one, which says what changed.
+    const rows = page.locator('#alerts tr.alert-row');
+    assert.ok(await rows.count() >= 2);
+    const states = await rows.evaluateAll((els) => els.map((e) => e.dataset.state));
+    assert.ok(states.includes('false_positive') && states.includes('open'), JSON.stringify(states));
+    assert.doesNotMatch(await page.textContent('main'), /\[object|undefined|NaN/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({path: path.join(shots, 'party.png'), fullPage: true});
+
+    // The re-alert's page shows the party-side diff.
+    const reId = await page.locator('#alerts tr.alert-row[data-state="open"]').first().getAttribute('data-id');
+    await page.goto(cs.url + '/alerts/' + reId);
+    await page.waitForSelector('#changes');
+    assert.match(await page.textContent('#changes'), /aliases/);
+    assert.match(await page.textContent('#changes'), /Pak Chin-hyok/);
+    assert.ok(await page.locator('#changes a').first().getAttribute('href') === '/alerts/' + a.id, 'links the earlier alert');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({path: path.join(shots, 'alert-realert.png'), fullPage: true});
+    // The whole queue, every state, after these decisions.
+    await page.goto(cs.url + '/alerts?status=all');
+    await page.waitForSelector('tr.alert-row[data-state="false_positive"]');
+    assert.ok(await page.locator('tr.alert-row[data-state="escalated"]').count() >= 1);
+    await page.screenshot({path: path.join(shots, 'queue-all.png'), fullPage: true});
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('with keys: the pages ask for one, say 401 and 403 plainly, and send X-API-Key', async () => {
+    const sha = (k) => createHash('sha256').update(k).digest('hex');
+    const s = await startServer(['--db', db, '--lists', sampleDir,
+      '--api-key', 'analyst:' + sha('analyst-key-1'), '--api-key', 'screen:' + sha('screen-key-1')]);
+    try {
+      await waitReady(s.url);
+      const page = await browser.newPage({viewport: {width: 1280, height: 800}});
+      await page.goto(s.url + '/alerts');
+      await page.waitForFunction(() => !document.getElementById('authmsg').hidden);
+      assert.match(await page.textContent('#authmsg'), /requires an API key \(401\)/);
+      assert.equal(await page.locator('tr.alert-row').count(), 0);
+      await page.fill('#apikey', 'screen-key-1');
+      await page.click('#keyform button[type=submit]');
+      await page.waitForFunction(() => document.getElementById('authmsg').textContent.includes('403'));
+      assert.match(await page.textContent('#authmsg'), /may not do that \(403\).*analyst/);
+      await page.fill('#apikey', 'analyst-key-1');
+      await page.click('#keyform button[type=submit]');
+      await page.waitForSelector('tr.alert-row');
+      assert.ok(await page.locator('#authmsg').isHidden());
+      // The key stays in this tab: the party page opens with it.
+      await page.goto(s.url + '/parties/P-1');
+      await page.waitForSelector('#versions');
+      assert.equal(await page.evaluate(() => sessionStorage.getItem('vigil-api-key')), 'analyst-key-1');
+      await page.close();
+    } finally {
+      s.child.removeAllListeners('exit');
+      s.child.kill('SIGTERM');
+    }
+  });
 });
