@@ -409,6 +409,7 @@ function explanation(a) {
       words(x.matched_name_kind || 'name'), ' ', h('q', {}, x.matched_name || a.entity_name), ': score ',
       h('strong', {}, score(typeof x.score === 'number' ? x.score : a.score)),
       typeof x.name_score === 'number' ? ' (names alone ' + score(x.name_score) + ')' : '', '.'),
+    typeof x.one_word_name === 'string' ? h('p', {class: 'one-word', id: 'one-word'}, h('strong', {}, 'Review: '), x.one_word_name) : null,
     tokens.length ? h('div', {class: 'tokens'}, tokens.map(tokenChip)) : h('p', {class: 'muted'}, 'No token alignment recorded.'),
     evidence.length ? [h('h3', {}, 'Evidence'), h('ul', {class: 'evidence'}, evidence.map((e) =>
       h('li', {}, h('span', {class: e.effect >= 0 ? 'up' : 'down'}, (e.effect >= 0 ? '+' : '') + Number(e.effect).toFixed(3)),

@@ -593,6 +593,26 @@ describe('case pages', () => {
     await page.close();
   });
 
+  test('a person named with one word is reviewed, and the alert page says why', async () => {
+    const put = await call(cs.url, '/v1/parties', {method: 'POST', body: {id: 'P-9', kind: 'person', name: 'Ri'}});
+    assert.ok(put.status === 200 || put.status === 201, JSON.stringify(put.body));
+    const scr = await call(cs.url, '/v1/parties/P-9/screen', {method: 'POST', body: {}});
+    assert.equal(scr.status, 200, JSON.stringify(scr.body));
+    const hits = scr.body.screening.hits;
+    assert.ok(hits.length >= 1 && hits.length <= 3, JSON.stringify(hits));
+    for (const hit of hits) {
+      assert.equal(hit.band, 'review');
+      assert.match(hit.entity_name, /^RI, /);
+    }
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+    const errors = watch(page);
+    await page.goto(cs.url + '/alerts/' + hits[0].alert_id);
+    await page.waitForSelector('#one-word');
+    assert.match(await page.textContent('#one-word'), /'Ri' is one word, the family name of this listed person/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('with keys: the pages ask for one, say 401 and 403 plainly, and send X-API-Key', async () => {
     const sha = (k) => createHash('sha256').update(k).digest('hex');
     const s = await startServer(['--db', db, '--lists', sampleDir,
