@@ -144,32 +144,18 @@ json Service::ConfigJson() const {
 
 namespace {
 
-// The configuration the last "service.start" (or "config.change") record holds, looking
-// back over growing windows (a day, a month, a year, everything) so that a service that
-// restarts often reads little of the trail. Null when none is recorded.
+// The configuration the last "service.start" or "config.change" record holds (null when
+// none is recorded).
 Status LastConfig(store::Store& db, json* out) {
   *out = nullptr;
-  const auto now = std::chrono::system_clock::now();
-  auto day = [](std::chrono::system_clock::time_point t) {
-    std::time_t tt = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return std::string(buf);
-  };
-  using std::chrono::hours;
-  for (auto back : {hours(24), hours(24 * 31), hours(24 * 366), hours(0)}) {
-    std::string from = back.count() == 0 ? "" : day(now - back);
-    Status s = db.ExportAudit(from, "", [&](const store::AuditRecord& r) {
-      if (r.action == "service.start" && r.detail.contains("config")) {
-        *out = r.detail["config"];
-      } else if (r.action == "config.change" && r.detail.contains("after")) {
-        *out = r.detail["after"];
-      }
-    });
-    if (!s.ok()) return s;
-    if (!out->is_null()) return Status::Ok();
+  store::AuditRecord r;
+  bool found = false;
+  Status s = db.LastAudit({"service.start", "config.change"}, &r, &found);
+  if (!s.ok() || !found) return s;
+  if (r.action == "service.start" && r.detail.contains("config")) {
+    *out = r.detail["config"];
+  } else if (r.action == "config.change" && r.detail.contains("after")) {
+    *out = r.detail["after"];
   }
   return Status::Ok();
 }

@@ -219,6 +219,28 @@ Status Store::ExportAudit(std::string_view from_view, std::string_view to_view,
   });
 }
 
+Status Store::LastAudit(const std::vector<std::string>& actions, AuditRecord* out, bool* found) {
+  *found = false;
+  if (actions.empty()) return Status::Ok();
+  return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
+    std::string sql = "SELECT " + std::string(kAuditCols) + " FROM audit WHERE action IN (";
+    sql::Params params;
+    for (const std::string& a : actions) {
+      params.push_back(a);
+      sql += (params.size() > 1 ? ", $" : "$") + std::to_string(params.size());
+    }
+    sql += ") ORDER BY seq DESC LIMIT 1";
+    sql::Rows rows;
+    Status s = c.Query(sql, params, &rows);
+    if (!s.ok() || rows.empty()) return s;
+    std::string detail;
+    *out = ReadRecord(rows[0], &detail);
+    out->detail = Parse(detail);
+    *found = true;
+    return Status::Ok();
+  });
+}
+
 Status Store::PurgeAudit(std::string_view before_view, const Actor& by, int64_t* removed) {
   const std::string before(before_view);
   const std::string now = rep_->Now();

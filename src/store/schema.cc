@@ -127,6 +127,12 @@ const std::vector<Migration>& Migrations() {
            " hash TEXT NOT NULL,"
            " at TEXT NOT NULL)",
        }},
+      // The newest record of an action (Store::LastAudit: the configuration the service
+      // last started with) without walking back over every screening since.
+      {2,
+       {
+           "CREATE INDEX audit_action ON audit (action, seq)",
+       }},
   };
   return kMigrations;
 }

@@ -295,6 +295,8 @@ class Store {
   // Records with from <= at < to (ISO dates or times; empty: open), in order.
   Status ExportAudit(std::string_view from, std::string_view to,
                      const std::function<void(const AuditRecord&)>& fn);
+  // The newest record whose action is one of `actions` (*found false when none).
+  Status LastAudit(const std::vector<std::string>& actions, AuditRecord* out, bool* found);
   // Deletes records older than `before`, which must be at least ten years before now
   // (InvalidArgument otherwise), keeping the chain verifiable (an anchor) and auditing the
   // purge itself. *removed: how many.

@@ -523,6 +523,36 @@ TEST_P(StoreTest, AuditVerifyWithAKnownHeadNamesRecordsRemovedFromTheEnd) {
       << v.problem;
 }
 
+// Migrations run on open: a store left at schema 1 is brought to the current one, and
+// LastAudit finds the newest record of the actions asked for.
+TEST_P(StoreTest, MigratesAnOlderSchemaOnOpenAndFindsTheLastRecordOfAnAction) {
+  const int current = store_->schema_version();
+  ASSERT_GE(current, 2);
+  MakeHistory(this, store_.get());
+  AuditRecord r;
+  bool found = false;
+  ASSERT_TRUE(store_->LastAudit({"config.change", "lists.reload"}, &r, &found).ok());
+  ASSERT_TRUE(found);
+  EXPECT_EQ(r.action, "lists.reload");
+  EXPECT_EQ(r.seq, 5);
+  ASSERT_TRUE(store_->LastAudit({"config.change"}, &r, &found).ok());
+  ASSERT_TRUE(found);
+  EXPECT_EQ(r.detail["after"], 2);
+  ASSERT_TRUE(store_->LastAudit({"no.such.action"}, &r, &found).ok());
+  EXPECT_FALSE(found);
+
+  store_.reset();
+  ASSERT_TRUE(Sql()->Exec("DROP INDEX audit_action").ok());
+  ASSERT_TRUE(Sql()->Exec("DELETE FROM schema_migrations WHERE version >= 2").ok());
+  store_ = Open();
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(store_->schema_version(), current);
+  ASSERT_TRUE(store_->LastAudit({"config.change"}, &r, &found).ok());
+  EXPECT_TRUE(found);
+  AuditVerify v = Verify();
+  EXPECT_TRUE(v.ok) << v.problem;
+}
+
 TEST_P(StoreTest, AuditVerifyNamesReorderedRecords) {
   MakeHistory(this, store_.get());
   ASSERT_TRUE(Sql()
