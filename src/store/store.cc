@@ -276,6 +276,26 @@ Status ApplyCountDeltas(sql::Connection& c, const std::map<std::string, int64_t>
   return Status::Ok();
 }
 
+// Adds `n` alerts in `state` to the counters of every tag party `party_id` has now.
+Status ApplyTagCountDelta(sql::Connection& c, const std::string& party_id, const std::string& state,
+                          int64_t n) {
+  return c.Query(
+      "INSERT INTO alert_tag_counts (tag, state, n) SELECT tag, $2, $3 FROM party_tags WHERE "
+      "party_id = $1 ON CONFLICT (tag, state) DO UPDATE SET n = alert_tag_counts.n + excluded.n",
+      {party_id, state, n}, nullptr);
+}
+
+// Adds (sign +1) or removes (-1) the alerts of party `party_id` to or from the counters of
+// the tags it has now: around a change of its tags.
+Status ApplyPartyTagCounts(sql::Connection& c, const std::string& party_id, int64_t sign) {
+  return c.Query(
+      "INSERT INTO alert_tag_counts (tag, state, n) SELECT t.tag, a.state, $2 * count(*) FROM "
+      "party_tags t JOIN alerts a ON a.party_id = t.party_id WHERE t.party_id = $1 GROUP BY "
+      "t.tag, a.state ON CONFLICT (tag, state) DO UPDATE SET n = alert_tag_counts.n + "
+      "excluded.n",
+      {party_id, sign}, nullptr);
+}
+
 }  // namespace
 
 // ---- Store ----
@@ -326,6 +346,7 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
                    &rows);
       if (!st.ok()) return st;
       int64_t version = 1;
+      bool retagged = false;  // the tags of a stored party were replaced (alert tag counters)
       if (rows.empty()) {
         st = c.Query(
             "INSERT INTO parties (id, version, record, screened_hash, created_at, updated_at) "
@@ -350,8 +371,11 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
             "WHERE id = $1",
             {p.id, version, text, screened_hash, now}, nullptr);
         if (!st.ok()) return st;
+        st = ApplyPartyTagCounts(c, p.id, -1);
+        if (!st.ok()) return st;
         st = c.Query("DELETE FROM party_tags WHERE party_id = $1", {p.id}, nullptr);
         if (!st.ok()) return st;
+        retagged = true;
         st = AppendAudit(c, &head, now, by.principal, "party.update", "party:" + p.id,
                          {{"version", version},
                           {"previous_version", version - 1},
@@ -372,6 +396,10 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
       for (const std::string& tag : tags) {
         st =
             c.Query("INSERT INTO party_tags (party_id, tag) VALUES ($1, $2)", {p.id, tag}, nullptr);
+        if (!st.ok()) return st;
+      }
+      if (retagged) {
+        st = ApplyPartyTagCounts(c, p.id, 1);
         if (!st.ok()) return st;
       }
     }
@@ -626,6 +654,8 @@ Status Store::RecordScreenings(const std::vector<ScreeningInput>& inputs, const 
           if (!st.ok()) return st;
           alert_id = rows.at(0).Int(0);
           ++count_deltas["open"];
+          st = ApplyTagCountDelta(c, in.party_id, "open", 1);
+          if (!st.ok()) return st;
           ++res.new_alerts;
           json detail = {{"party_id", in.party_id},
                          {"party_version", in.party_version},
@@ -722,6 +752,7 @@ Status Store::ListAlerts(const AlertQuery& q, AlertPage* out) {
     add("party_id =", q.party_id);
     status_only = false;
   }
+  const bool tag_only = status_only && !q.tag.empty();
   if (!q.tag.empty()) {
     add("party_id IN (SELECT party_id FROM party_tags WHERE tag =", q.tag);
     status_only = false;
@@ -749,6 +780,17 @@ Status Store::ListAlerts(const AlertQuery& q, AlertPage* out) {
     for (const sql::Row& r : rows) page.counts[r.Text(0)] = r.Int(1);
     if (status_only) {
       for (const std::string& st : status_states) page.total += page.counts[st];
+    } else if (tag_only) {
+      // The counters per (tag, state), kept with the alerts: a tag shared by a third of
+      // 100,000 alerts is not a count of 30,000 joined rows per request.
+      s = c.Query("SELECT state, n FROM alert_tag_counts WHERE tag = $1", {q.tag}, &rows);
+      if (!s.ok()) return s;
+      for (const sql::Row& r : rows) {
+        if (std::find(status_states.begin(), status_states.end(), r.Text(0)) !=
+            status_states.end()) {
+          page.total += r.Int(1);
+        }
+      }
     } else {
       s = c.Query("SELECT count(*) FROM alerts" + where, params, &rows);
       if (!s.ok()) return s;
@@ -835,6 +877,10 @@ Status Store::Decide(int64_t alert_id, DecisionKind decision, std::string_view r
     if (!st.ok()) return st;
     if (before != after) {
       st = ApplyCountDeltas(c, {{before, -1}, {after, 1}});
+      if (!st.ok()) return st;
+      st = ApplyTagCountDelta(c, party_id, before, -1);
+      if (!st.ok()) return st;
+      st = ApplyTagCountDelta(c, party_id, after, 1);
       if (!st.ok()) return st;
     }
     AuditHead head;
