@@ -4,7 +4,8 @@
 // CLI and the service make:
 //
 //   build/vigil_store_bench                          # SQLite files in a temporary folder
-//   build/vigil_store_bench --db-url postgresql:///postgres?host=/tmp/pg  # PostgreSQL
+//   build/vigil_store_bench --db-url 'postgresql:///{}?host=/tmp/pg'  # PostgreSQL: empty
+//                                     # databases "import", "screen" and "queue" beforehand
 //   build/vigil_store_bench --import 1000000 --screen 100000 --alerts 100000
 //
 // 1. Import: N party records (JSONL lines built from ../shared/bench/names-100k.csv, each
@@ -119,7 +120,10 @@ std::unique_ptr<vigil::store::Store> OpenFresh(const std::string& db_url, const 
     fs::remove(where + "-wal");
     fs::remove(where + "-shm");
   } else {
-    where = db_url;  // the caller gives an empty database per run
+    // "{}" in the URL is the step's name: one empty database per step (import, screen,
+    // queue), created beforehand.
+    where = db_url;
+    if (size_t at = where.find("{}"); at != std::string::npos) where.replace(at, 2, name);
   }
   std::unique_ptr<vigil::store::Store> db;
   Check(vigil::store::Store::Open(where, {}, &db), "open");
@@ -148,7 +152,8 @@ int main(int argc, char** argv) {
   app.add_option("--names", names_path, "names CSV (id,type,name,country)");
   app.add_option("--lists", lists, "list folders (default: newest snapshot of each shared list)");
   app.add_option("--db-url", db_url,
-                 "a postgresql:// URL of an EMPTY database per step (default: SQLite files)");
+                 "a postgresql:// URL, {} standing for the step (import, screen, queue): an empty "
+                 "database each (default: SQLite files)");
   app.add_option("--dir", dir_arg, "folder for the SQLite files (default: a temporary one)");
   CLI11_PARSE(app, argc, argv);
 
