@@ -806,17 +806,28 @@ Status Store::ListAlerts(const AlertQuery& q, AlertPage* out) {
     if (!s.ok()) return s;
     std::map<std::string, std::vector<std::string>> tags;
     for (const sql::Row& r : rows) {
-      Alert a = ReadAlert(r, false);
-      auto it = tags.find(a.party_id);
-      if (it == tags.end()) {
-        std::vector<std::string> t;
-        s = ReadTags(c, a.party_id, &t);
-        if (!s.ok()) return s;
-        it = tags.emplace(a.party_id, std::move(t)).first;
-      }
-      a.party_tags = it->second;
-      page.alerts.push_back(std::move(a));
+      page.alerts.push_back(ReadAlert(r, false));
+      tags[page.alerts.back().party_id];
     }
+    // The page's parties' tags, kTagBatch parties a query (one round trip for a page of 50
+    // on PostgreSQL, instead of one per party). The list is padded to kTagBatch with its
+    // last id so that every query has the same text (prepared once per connection).
+    constexpr size_t kTagBatch = 50;
+    std::vector<std::string> ids;
+    for (const auto& [id, unused] : tags) ids.push_back(id);
+    std::string tag_sql = "SELECT party_id, tag FROM party_tags WHERE party_id IN (";
+    for (size_t i = 0; i < kTagBatch; ++i) tag_sql += (i ? ", $" : "$") + std::to_string(i + 1);
+    tag_sql += ") ORDER BY party_id, tag";
+    for (size_t from = 0; from < ids.size(); from += kTagBatch) {
+      sql::Params tp;
+      for (size_t i = 0; i < kTagBatch; ++i) {
+        tp.push_back(ids[std::min(from + i, ids.size() - 1)]);
+      }
+      s = c.Query(tag_sql, tp, &rows);
+      if (!s.ok()) return s;
+      for (const sql::Row& r : rows) tags[r.Text(0)].push_back(r.Text(1));
+    }
+    for (Alert& a : page.alerts) a.party_tags = tags[a.party_id];
     *out = std::move(page);
     return Status::Ok();
   });
