@@ -75,6 +75,19 @@ store::Store* StoreOr404(Service& svc, http::Response& res) {
   return db;
 }
 
+// The store for a handler that writes, or nullptr after answering: 404 no_store, or 503
+// when the records the service owes the audit trail (its start, when the store could not be
+// written then) still cannot be written.
+store::Store* WritableStoreOr(Service& svc, http::Response& res) {
+  store::Store* db = StoreOr404(svc, res);
+  if (db == nullptr) return nullptr;
+  if (Status s = svc.FlushPendingAudit(); !s.ok()) {
+    SendStoreError(res, s);
+    return nullptr;
+  }
+  return db;
+}
+
 // The request path's segments, each percent-decoded on its own, so that an id holding an
 // encoded '/' ("A%2FB") stays one segment. The path is the raw target's, before '?'.
 std::vector<std::string> Segments(const http::Request& req) {
@@ -131,7 +144,7 @@ store::Actor ActorOf(const Principal& who) { return store::Actor{who.name}; }
 void PutParty(Service& svc, const http::Request& req, http::Response& res, bool put) {
   Principal who;
   if (!svc.Authorize(req, res, Role::kAnalyst, &who)) return;
-  store::Store* db = StoreOr404(svc, res);
+  store::Store* db = WritableStoreOr(svc, res);
   if (db == nullptr) return;
   json body;
   if (!ParseJsonBody(req, res, &body)) return;
@@ -178,7 +191,7 @@ void PutParty(Service& svc, const http::Request& req, http::Response& res, bool 
 void ImportParties(Service& svc, const http::Request& req, http::Response& res) {
   Principal who;
   if (!svc.Authorize(req, res, Role::kAnalyst, &who)) return;
-  store::Store* db = StoreOr404(svc, res);
+  store::Store* db = WritableStoreOr(svc, res);
   if (db == nullptr) return;
   bool strict = false;
   if (!BoolParam(req, res, "strict", &strict)) return;
@@ -309,7 +322,7 @@ void ScreenStoredParty(Service& svc, const http::Request& req, http::Response& r
   Principal who;
   auto snap = svc.Begin(req, res, Role::kAnalyst, &who);
   if (!snap) return;
-  store::Store* db = StoreOr404(svc, res);
+  store::Store* db = WritableStoreOr(svc, res);
   if (db == nullptr) return;
   if (!JsonContentType(req, res, /*empty_body_ok=*/true)) return;
   ScreenOptions o;
@@ -448,7 +461,7 @@ bool ParseIfMatch(std::string_view h, int64_t* version, std::string* err) {
 void Decide(Service& svc, const http::Request& req, http::Response& res) {
   Principal who;
   if (!svc.Authorize(req, res, Role::kAnalyst, &who)) return;
-  store::Store* db = StoreOr404(svc, res);
+  store::Store* db = WritableStoreOr(svc, res);
   if (db == nullptr) return;
   std::optional<int64_t> id = AlertIdOr404(req, res, /*decisions=*/true);
   if (!id) return;

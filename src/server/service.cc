@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "server/log.h"
 #include "util/file.h"
 #include "util/memory.h"
 #include "util/strings.h"
@@ -197,18 +198,38 @@ Status Service::Init() {
   if (Status s = LastConfig(*db, &before); !s.ok()) {
     return Prefixed(s, "cannot read the case store's audit trail: ");
   }
-  store::Actor system{"system"};
   json start{{"config", config}, {"pid", static_cast<long>(::getpid())}};
-  if (Status s = db->Audit("service.start", "service", start, system); !s.ok()) {
-    return Prefixed(s, "cannot write to the case store: ");
-  }
+  pending_audit_.emplace_back("service.start", std::move(start));
   if (!before.is_null() && before != config) {
-    json change{{"before", before}, {"after", config}};
-    if (Status s = db->Audit("config.change", "service", change, system); !s.ok()) {
+    pending_audit_.emplace_back("config.change", json{{"before", before}, {"after", config}});
+  }
+  has_pending_audit_ = true;
+  store_ = std::move(db);
+  if (Status s = FlushPendingAudit(); !s.ok()) {
+    if (s.code() != Status::Code::kUnavailable) {
+      store_.reset();
       return Prefixed(s, "cannot write to the case store: ");
     }
+    // A read-only or full store: screening and reading the store work; every write answers
+    // 503 until the store takes the start's records, which then come first.
+    LogLine("error",
+            "the case store cannot be written: the service starts, and every write to the "
+            "store answers 503 until it can",
+            {{"detail", s.ToString()}});
   }
-  store_ = std::move(db);
+  return Status::Ok();
+}
+
+Status Service::FlushPendingAudit() {
+  if (!has_pending_audit_.load(std::memory_order_acquire)) return Status::Ok();
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  store::Actor system{"system"};
+  while (!pending_audit_.empty()) {
+    const auto& [action, detail] = pending_audit_.front();
+    if (Status s = store_->Audit(action, "service", detail, system); !s.ok()) return s;
+    pending_audit_.erase(pending_audit_.begin());
+  }
+  has_pending_audit_.store(false, std::memory_order_release);
   return Status::Ok();
 }
 
@@ -285,7 +306,10 @@ Status Service::Reload(std::string* summary, bool* busy, std::vector<std::string
     } else {
       detail["error"] = outcome.ToString();
     }
-    Status s = store_->Audit("lists.reload", "lists", detail, store::Actor{std::string(principal)});
+    Status s = FlushPendingAudit();
+    if (s.ok()) {
+      s = store_->Audit("lists.reload", "lists", detail, store::Actor{std::string(principal)});
+    }
     if (audit_error != nullptr) *audit_error = s;
   };
   auto start = std::chrono::steady_clock::now();

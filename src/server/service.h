@@ -104,6 +104,13 @@ class Service {
   // The case store; null without --db.
   store::Store* store() const { return store_.get(); }
 
+  // Appends the audit records the service could not write when it started (the store was
+  // read-only or full then: the service starts anyway, its writes answering 503 until the
+  // store takes them). Handlers that write call it first; not OK: the store still cannot
+  // be written, and the write must not go ahead (the start is recorded before anything
+  // done after it).
+  Status FlushPendingAudit();
+
   // The configuration as recorded in the audit trail: what the options say, the keys'
   // roles and principals (never their hashes), and the store's backend.
   nlohmann::json ConfigJson() const;
@@ -144,6 +151,9 @@ class Service {
   uint64_t generation_ = 0;  // guarded by reload_mu_
   std::chrono::system_clock::time_point started_;
   std::unique_ptr<store::Store> store_;
+  std::mutex pending_mu_;
+  std::vector<std::pair<std::string, nlohmann::json>> pending_audit_;  // guarded by pending_mu_
+  std::atomic<bool> has_pending_audit_{false};
 };
 
 // The lists of a snapshot as the audit trail records them: [{"source", "version",

@@ -512,16 +512,52 @@ TEST(CasesServeTest, AStoreThatCannotBeOpenedFailsTheStart) {
   Serve garbage(dir, (dir / "not_a_db").string(), {}, "garbage");
   EXPECT_EQ(garbage.Wait(std::chrono::seconds(30)), 1) << garbage.Log();
   EXPECT_NE(garbage.Log().find("case store"), std::string::npos) << garbage.Log();
-  if (::geteuid() != 0) {  // root writes a read-only file all the same
-    std::string db = (dir / "ro.db").string();
-    {
-      Serve s(dir, db, {}, "create");
-      ASSERT_GT(s.Ready(), 0) << s.Log();
-    }
+}
+
+// A store that cannot be written from the start (a read-only file): the service starts and
+// says so in its log, screening and reading the store answer, every write answers 503
+// store_unavailable. `file:...?mode=ro` opens it read-only even for root, which writes a
+// file without write permission all the same; without root, a chmod-ed file does too.
+TEST(CasesServeTest, AReadOnlyStoreServesReadsAndAnswers503ToWrites) {
+  fs::path dir = testing::ScratchDir("ro_db");
+  std::string db = (dir / "ro.db").string();
+  int64_t alert_id = 0;
+  {
+    Serve s(dir, db, {}, "create");
+    int port = s.Ready();
+    ASSERT_GT(port, 0) << s.Log();
+    Client c(port, "");
+    ASSERT_EQ(c.Post("/v1/parties", PartyLine("P-1", "KOREA DAESONG BANK", "organization")).status,
+              201);
+    ASSERT_EQ(c.Post("/v1/parties/P-1/screen", "").status, 200);
+    json alert = FirstAlert(c, "P-1");
+    ASSERT_TRUE(alert.is_object());
+    alert_id = alert["id"].get<int64_t>();
+  }
+  std::vector<std::string> dbs = {"file:" + db + "?mode=ro"};
+  if (::geteuid() != 0) {
     fs::permissions(db, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-    Serve ro(dir, db, {}, "ro");
-    EXPECT_EQ(ro.Wait(std::chrono::seconds(30)), 1) << ro.Log();
-    EXPECT_NE(ro.Log().find("case store"), std::string::npos) << ro.Log();
+    dbs.push_back(db);
+  }
+  for (const std::string& where : dbs) {
+    SCOPED_TRACE(where);
+    Serve ro(dir, where, {}, "ro");
+    int port = ro.Ready();
+    ASSERT_GT(port, 0) << ro.Log();
+    EXPECT_NE(ro.Log().find("the case store cannot be written"), std::string::npos) << ro.Log();
+    Client c(port, "");
+    Client::Answer a = c.Get("/v1/alerts");
+    EXPECT_EQ(a.status, 200) << a.raw;
+    EXPECT_EQ(a.body["total"], 1) << a.raw;
+    EXPECT_EQ(c.Get("/v1/parties/P-1").status, 200);
+    EXPECT_EQ(c.Post("/v1/screen", R"({"name": "Kim Jong Un"})").status, 200);
+    a = c.Post("/v1/parties", PartyLine("P-2", "Someone Else", "person"));
+    EXPECT_EQ(a.status, 503) << a.raw;
+    EXPECT_EQ(a.body["error"]["code"], "store_unavailable") << a.raw;
+    a = c.Post(fmt::format("/v1/alerts/{}/decisions", alert_id),
+               R"({"decision": "escalate", "reason": "x", "version": 1})");
+    EXPECT_EQ(a.status, 503) << a.raw;
+    EXPECT_EQ(c.Get("/healthz").status, 200);
   }
 }
 
