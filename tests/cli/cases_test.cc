@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "store/postgres_server.h"
 #include "test_util.h"
 
 extern char** environ;
@@ -144,9 +145,9 @@ const char* kParties =
 {"id": "P-4", "kind": "organization", "name": "Acme Widgets Ltd", "country": "US"}
 )";
 
-TEST(CliCasesTest, ImportScreenDecideReAlertAndAudit) {
-  fs::path dir = ScratchDir("store");
-  const std::string db = (dir / "t.db").string();
+// Import with a bad line, screen, decide, screen again (suppressed), change the party,
+// screen again (re-alert with the diff): the same on SQLite and PostgreSQL.
+void ImportScreenDecideReAlert(const fs::path& dir, const std::string& db) {
   const std::string parties = (dir / "parties.jsonl").string();
   WriteFile(parties, kParties);
 
@@ -252,6 +253,12 @@ TEST(CliCasesTest, ImportScreenDecideReAlertAndAudit) {
   Result old = Vigil({"alerts", "show", std::to_string(first), "--db", db});
   EXPECT_TRUE(Contains(old.out, "false_positive by analyst1")) << old.out;
   EXPECT_TRUE(Contains(old.out, "different person: born elsewhere")) << old.out;
+}
+
+TEST(CliCasesTest, ImportScreenDecideReAlertAndAudit) {
+  fs::path dir = ScratchDir("store");
+  const std::string db = (dir / "t.db").string();
+  ASSERT_NO_FATAL_FAILURE(ImportScreenDecideReAlert(dir, db));
 
   // The audit trail verifies; after one row is edited behind Vigil's back it does not,
   // naming that row.
@@ -396,4 +403,22 @@ TEST(CliCasesTest, ItWorkersAgainstTheSharedLists) {
 }
 
 }  // namespace
+// The same commands on a PostgreSQL database (a throwaway server, tests/store).
+TEST(CliCasesTest, ImportScreenDecideReAlertOnPostgres) {
+  std::string why;
+  const testing::TestPostgres* pg = testing::TestPostgres::Get(&why);
+  if (pg == nullptr) {
+    if (testing::PostgresRequired()) FAIL() << why;
+    GTEST_SKIP() << why;
+  }
+  std::string url;
+  Status s = pg->NewDatabase(&url);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  fs::path dir = ScratchDir("store_pg");
+  ASSERT_NO_FATAL_FAILURE(ImportScreenDecideReAlert(dir, url));
+  Result ok = Vigil({"audit", "verify", "--db", url});
+  EXPECT_EQ(ok.code, 0) << ok.out << ok.err;
+  EXPECT_TRUE(Contains(ok.out, "chain intact")) << ok.out;
+}
+
 }  // namespace vigil
