@@ -4,6 +4,8 @@
 #include <unicode/utf8.h>
 
 #include <cmath>
+#include <unordered_set>
+#include <vector>
 
 namespace vigil::model {
 namespace {
@@ -318,6 +320,35 @@ void AppendJson(const Match& m, bool explain, std::string* out) {
   AppendKey("score", out);
   AppendJsonNumber(Round(m.score), out);
   out->push_back('}');
+}
+
+bool ParseJsonStrict(std::string_view text, nlohmann::json* out, std::string* duplicate_key,
+                     std::string* error) {
+  using nlohmann::json;
+  duplicate_key->clear();
+  error->clear();
+  std::vector<std::unordered_set<std::string>> keys;
+  auto check = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      keys.emplace_back();
+    } else if (event == json::parse_event_t::object_end) {
+      if (!keys.empty()) keys.pop_back();
+    } else if (event == json::parse_event_t::key && !keys.empty() && duplicate_key->empty()) {
+      const std::string& k = parsed.get_ref<const std::string&>();
+      if (!keys.back().insert(k).second) *duplicate_key = k;
+    }
+    return true;
+  };
+  try {
+    *out = json::parse(text, check);
+  } catch (const json::exception& e) {
+    std::string what = e.what();
+    if (size_t p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    *error = what;
+    duplicate_key->clear();
+    return false;
+  }
+  return duplicate_key->empty();
 }
 
 }  // namespace vigil::model

@@ -28,6 +28,14 @@ nlohmann::json ToJson(const Match& m, bool explain);
 // without building a document: the API's and the batch output's hot path (about 20 times
 // faster for ten explained matches).
 void AppendJson(const Match& m, bool explain, std::string* out);
+// Parses `text` as JSON, refusing a key given twice in one object (which nlohmann::json
+// would silently resolve to the last value). False on failure: *duplicate_key is then the
+// key given twice, or empty and *error is the parser's message without its
+// "[json.exception...]" tag ("parse error at line 1, column 2: ..."; a number beyond
+// double's range is one too). A set of keys per open object: many keys cost linear time.
+bool ParseJsonStrict(std::string_view text, nlohmann::json* out, std::string* duplicate_key,
+                     std::string* error);
+
 // Appends `s` as a JSON string, as nlohmann::json dumps it (invalid UTF-8 replaced).
 void AppendJsonString(std::string_view s, std::string* out);
 // Appends `x` as nlohmann::json dumps a double (round-trip form, "1.0" not "1"; NaN and

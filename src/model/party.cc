@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <map>
 #include <set>
-#include <unordered_set>
 
 #include "model/country.h"
 #include "model/date.h"
+#include "model/json.h"
 #include "util/csv.h"
 #include "util/file.h"
 #include "util/strings.h"
@@ -276,34 +276,14 @@ Status ParsePartyLine(std::string_view line, Party* out, std::vector<std::string
   if (std::string problem = CheckText(line, line.size()); !problem.empty()) {
     return Status::InvalidArgument("the line " + problem);
   }
-  // Keys seen in each object being parsed, to refuse a key given twice (which would
-  // otherwise silently take the last value); a set per object, so that many keys do not
-  // cost quadratic time.
-  std::vector<std::unordered_set<std::string>> keys;
-  std::string duplicate;
-  auto check = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start) {
-      keys.emplace_back();
-    } else if (event == json::parse_event_t::object_end) {
-      if (!keys.empty()) keys.pop_back();
-    } else if (event == json::parse_event_t::key && !keys.empty() && duplicate.empty()) {
-      const std::string& k = parsed.get_ref<const std::string&>();
-      if (!keys.back().insert(k).second) duplicate = k;
-    }
-    return true;
-  };
   json j;
-  try {
-    j = json::parse(line, check);
-  } catch (const json::exception& e) {
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag.
-    std::string what = e.what();
-    if (size_t p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    return Status::InvalidArgument("not a JSON object: " + what);
-  }
-  if (!duplicate.empty()) {
-    return Status::InvalidArgument(
-        fmt::format("the key {} is given twice in one object", Dump(json(duplicate))));
+  std::string duplicate, error;
+  if (!ParseJsonStrict(line, &j, &duplicate, &error)) {
+    if (!duplicate.empty()) {
+      return Status::InvalidArgument(
+          fmt::format("the key {} is given twice in one object", Dump(json(duplicate))));
+    }
+    return Status::InvalidArgument("not a JSON object: " + error);
   }
   if (!j.is_object()) {
     return Status::InvalidArgument(fmt::format("not a JSON object but {}", TypeName(j)));

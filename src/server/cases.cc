@@ -20,10 +20,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
+#include "model/json.h"
 #include "model/party.h"
 #include "server/service.h"
 #include "store/json.h"
@@ -108,32 +108,11 @@ bool ValidPartyId(std::string_view id) { return !id.empty() && id.size() <= 200 
 
 // Parses text as JSON, refusing a key given twice in one object. False with *err.
 bool ParseStrict(std::string_view text, json* out, std::string* err) {
-  std::vector<std::unordered_set<std::string>> keys;
-  std::string duplicate;
-  auto check = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start) {
-      keys.emplace_back();
-    } else if (event == json::parse_event_t::object_end) {
-      keys.pop_back();
-    } else if (event == json::parse_event_t::key && !keys.empty() && duplicate.empty()) {
-      const std::string& k = parsed.get_ref<const std::string&>();
-      if (!keys.back().insert(k).second) duplicate = k;
-    }
-    return true;
-  };
-  try {
-    *out = json::parse(text, check);
-  } catch (const json::exception& e) {
-    std::string what = e.what();
-    if (size_t p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    *err = "not valid JSON: " + what;
-    return false;
-  }
-  if (!duplicate.empty()) {
-    *err = "gives the key " + Quoted(duplicate) + " twice in one object";
-    return false;
-  }
-  return true;
+  std::string duplicate, error;
+  if (model::ParseJsonStrict(text, out, &duplicate, &error)) return true;
+  *err = duplicate.empty() ? "not valid JSON: " + error
+                           : "gives the key " + Quoted(duplicate) + " twice in one object";
+  return false;
 }
 
 store::Actor ActorOf(const Principal& who) { return store::Actor{who.name}; }

@@ -8,9 +8,9 @@
 #include <charconv>
 #include <ctime>
 #include <future>
-#include <unordered_set>
 #include <utility>
 
+#include "model/json.h"
 #include "server/log.h"
 #include "util/file.h"
 #include "util/memory.h"
@@ -450,37 +450,16 @@ bool ParseJsonBody(const http::Request& req, http::Response& res, json* out) {
     SendError(res, 400, "invalid_utf8", "the request body is not valid UTF-8: " + s.message());
     return false;
   }
-  // Keys seen so far in each object being parsed, to refuse a key given twice (which would
-  // otherwise silently take the last value).
-  // (A set per object: a body of many keys must not cost quadratic time.)
-  std::vector<std::unordered_set<std::string>> keys;
-  std::string duplicate;
-  auto check = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start) {
-      keys.emplace_back();
-    } else if (event == json::parse_event_t::object_end) {
-      keys.pop_back();
-    } else if (event == json::parse_event_t::key && !keys.empty() && duplicate.empty()) {
-      const std::string& k = parsed.get_ref<const std::string&>();
-      if (!keys.back().insert(k).second) duplicate = k;
-    }
-    return true;
-  };
-  try {
-    *out = json::parse(req.body, check);
-  } catch (const json::exception& e) {
-    // A syntax error (parse_error) or a number beyond double's range (out_of_range 406):
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." without the tag.
-    std::string what = e.what();
-    if (size_t p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    SendError(res, 400, "invalid_json", "the request body is not valid JSON: " + what);
-    return false;
-  }
-  if (!duplicate.empty()) {
+  // A key given twice is refused (nlohmann::json would silently take the last value).
+  std::string duplicate, error;
+  if (!model::ParseJsonStrict(req.body, out, &duplicate, &error)) {
+    // A syntax error or a number beyond double's range (out_of_range 406).
     SendError(res, 400, "invalid_json",
-              "the request body gives the key " +
-                  json(duplicate).dump(-1, ' ', false, json::error_handler_t::replace) +
-                  " twice in one object");
+              duplicate.empty()
+                  ? "the request body is not valid JSON: " + error
+                  : "the request body gives the key " +
+                        json(duplicate).dump(-1, ' ', false, json::error_handler_t::replace) +
+                        " twice in one object");
     return false;
   }
   if (!out->is_object()) {
