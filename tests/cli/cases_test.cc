@@ -18,10 +18,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_program.h"
 #include "store/postgres_server.h"
 #include "test_util.h"
-
-extern char** environ;
 
 namespace vigil {
 namespace {
@@ -32,78 +31,14 @@ using testing::ReadAll;
 using testing::ScratchDir;
 using testing::WriteFile;
 
-struct Result {
-  int code = -1;  // exit status, or 128 + signal number
-  std::string out;
-  std::string err;
-};
+using Result = testing::ProgramResult;
+using testing::RunProgram;
 
-// Runs `program args...` (stdin /dev/null), with the data folder pointed at an empty one
-// and no VIGIL_SAMPLE_DIR, so that the machine's fetched lists change nothing.
-Result RunProgram(const std::string& program, const std::vector<std::string>& args) {
-  static int counter = 0;
-  fs::path dir = fs::path(::testing::TempDir()) / "vigil" / "cases_runs";
-  fs::create_directories(dir);
-  static const fs::path empty_data = [] {
-    fs::path p = fs::path(::testing::TempDir()) / "vigil" / "cases_empty_data";
-    fs::create_directories(p);
-    return p;
-  }();
-  std::string stem = std::to_string(getpid()) + "." + std::to_string(counter++);
-  fs::path out_path = dir / (stem + ".out");
-  fs::path err_path = dir / (stem + ".err");
-  std::vector<std::string> argv_s = {program};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_s;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string_view v(*e);
-    if (!v.starts_with("VIGIL_SAMPLE_DIR=") && !v.starts_with("VIGIL_DATA_DIR=") &&
-        !v.starts_with("XDG_DATA_HOME=") && !v.starts_with("VIGIL_DB=") &&
-        !v.starts_with("USER=")) {
-      env_s.emplace_back(v);
-    }
-  }
-  env_s.push_back("VIGIL_DATA_DIR=" + empty_data.string());
-  env_s.push_back("USER=tester");
-  std::vector<char*> envp;
-  for (std::string& e : env_s) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  Result r;
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot start " << program << ": " << std::strerror(rc);
-    return r;
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      ADD_FAILURE() << "waitpid: " << std::strerror(errno);
-      return r;
-    }
-  }
-  if (WIFEXITED(status)) r.code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) r.code = 128 + WTERMSIG(status);
-  r.out = ReadAll(out_path);
-  r.err = ReadAll(err_path);
-  fs::remove(out_path);
-  fs::remove(err_path);
-  return r;
+// Runs `vigil args...` as user "tester" (the default of --by), without the machine's lists,
+// data folder or VIGIL_DB.
+Result Vigil(const std::vector<std::string>& args) {
+  return RunProgram(VIGIL_BINARY, args, {"USER=tester"});
 }
-
-Result Vigil(const std::vector<std::string>& args) { return RunProgram(VIGIL_BINARY, args); }
 
 bool Contains(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;

@@ -23,9 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_program.h"
 #include "test_util.h"
-
-extern char** environ;
 
 namespace vigil {
 namespace {
@@ -37,79 +36,12 @@ using testing::ReadAll;
 using testing::ScratchDir;
 using testing::WriteFile;
 
-struct Result {
-  int code = -1;  // exit status, or 128 + signal number when killed by a signal
-  std::string out;
-  std::string err;
-};
+using Result = testing::ProgramResult;
 
-// An empty data folder: what `vigil` sees on a machine where nothing was fetched.
-std::string EmptyDataDir() {
-  static const std::string dir = ScratchDir("empty_data_dir").string();
-  return dir;
-}
-
-// Runs `vigil args...` with stdout and stderr sent to files in a scratch folder, in the
-// environment of the tests without VIGIL_SAMPLE_DIR, VIGIL_DATA_DIR or XDG_DATA_HOME, plus
-// `env` ("NAME=value" each). The data folder is EmptyDataDir() unless `env` names one, so
-// that lists fetched on the machine running the tests change no result.
+// Runs `vigil args...` (testing::RunProgram: no list, data folder or store of the machine's
+// own), plus `env` ("NAME=value" each).
 Result Vigil(const std::vector<std::string>& args, std::vector<std::string> env = {}) {
-  static int counter = 0;
-  fs::path dir = fs::path(::testing::TempDir()) / "vigil" / "cli_runs";
-  fs::create_directories(dir);
-  std::string stem = std::to_string(getpid()) + "." + std::to_string(counter++);
-  fs::path out_path = dir / (stem + ".out");
-  fs::path err_path = dir / (stem + ".err");
-
-  std::vector<std::string> argv_s = {VIGIL_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (char** e = environ; *e != nullptr; ++e) {
-    std::string_view v(*e);
-    if (!v.starts_with("VIGIL_SAMPLE_DIR=") && !v.starts_with("VIGIL_DATA_DIR=") &&
-        !v.starts_with("XDG_DATA_HOME=")) {
-      envp.push_back(*e);
-    }
-  }
-  if (std::none_of(env.begin(), env.end(),
-                   [](const std::string& e) { return e.starts_with("VIGIL_DATA_DIR="); })) {
-    env.push_back("VIGIL_DATA_DIR=" + EmptyDataDir());
-  }
-  for (std::string& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  Result r;
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot start " << VIGIL_BINARY << ": " << std::strerror(rc);
-    return r;
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      ADD_FAILURE() << "waitpid: " << std::strerror(errno);
-      return r;
-    }
-  }
-  if (WIFEXITED(status)) r.code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) r.code = 128 + WTERMSIG(status);
-  r.out = ReadAll(out_path);
-  r.err = ReadAll(err_path);
-  fs::remove(out_path);
-  fs::remove(err_path);
-  return r;
+  return testing::RunProgram(VIGIL_BINARY, args, std::move(env));
 }
 
 bool Contains(const std::string& hay, const std::string& needle) {
