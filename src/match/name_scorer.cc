@@ -70,6 +70,7 @@ double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, floa
     return a.c < b.c;
   });
   uint64_t q_used = 0, c_used = 0;  // bit sets; tokens beyond 64 are never paired
+  int8_t aligned[64];               // a syllabic query's partners, for the order rule
   double num = 0;
   double exact = 0, fuzzy = 0;  // weight of the content pairs, equal and not
   int fuzzy_pairs = 0;
@@ -94,6 +95,7 @@ double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, floa
       partner[p.q] = static_cast<int32_t>(p.c);
       partner_sim[p.q] = p.sim;
     }
+    aligned[p.q] = static_cast<int8_t>(p.c);
   }
   if ((q_used & content) == 0) return 0.0;
   double den = query_total + list_total;
@@ -105,6 +107,20 @@ double CombinePairs(TokenPair* pairs, size_t n, const float* query_weights, floa
   // their weight ("tian yi xuan" is not "Tian Yi").
   if (syllabic) {
     score *= static_cast<double>(std::popcount(q_used & content)) / std::popcount(content);
+    // A name's syllables keep their order; only the family name moves, from first to last
+    // or back ("김정은" ~ "KIM Jong Un" ~ "Jong Un KIM"): the paired syllables, read in the
+    // query's order, must be the list's in order or rotated. Any other order ("남정윤" ~
+    // "YO'N CHO'NG NAM": 남 정 윤 against 연 정 남) is another name made of like syllables.
+    if (std::popcount(q_used) >= 3) {
+      int descents = 0, first = -1, last = -1;
+      for (uint32_t q = 0; q < 64; ++q) {
+        if (!(q_used >> q & 1)) continue;
+        if (last >= 0 && aligned[q] < last) ++descents;
+        if (first < 0) first = aligned[q];
+        last = aligned[q];
+      }
+      if (descents > 1 || (descents == 1 && last > first)) score *= kSyllableOrderFactor;
+    }
   }
   return score;
 }

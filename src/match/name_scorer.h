@@ -100,6 +100,10 @@ struct TokenPair {
 // this share: "Haley LLC" is as likely another company than HANLEY LIMITED with a typo. A
 // one-word name with a typo still reaches review; a long word with a typo is a typo.
 inline constexpr double kSingleNearWordFactor = 0.78;
+// A syllabic query (Hangul, Han) whose paired syllables are in another order than the list
+// name's, other than the family name moved from first to last or back, scores this share:
+// like syllables in another order make another name.
+inline constexpr double kSyllableOrderFactor = 0.7;
 inline constexpr size_t kShortWord = 7;
 
 // Greedy one-to-one alignment of `pairs` (reordered in place), best first, and the

@@ -65,6 +65,25 @@ TEST_F(MatchingTest, HangulFindsKimJongUn) {
   EXPECT_GT(m[0].score, m.size() > 1 ? m[1].score + 0.2 : 0.2);
 }
 
+// Syllables keep their order; only the family name moves between first and last.
+// "은정김" holds Kim Jong Un's syllables in another order: another name, under review.
+TEST_F(MatchingTest, HangulSyllablesInAnotherOrderAreAnotherName) {
+  for (const char* q : {"김정은", "정은김"}) {
+    auto m = Screen(q, EntityKind::kPerson);
+    ASSERT_FALSE(m.empty()) << q;
+    EXPECT_EQ(m[0].entity->id, "test:kju") << q;
+    EXPECT_EQ(m[0].decision, Decision::kMatch) << q;
+  }
+  for (const char* q : {"은정김", "김은정"}) {
+    auto m = Screen(q, EntityKind::kPerson);
+    for (const Match& x : m) {
+      if (x.entity->id == "test:kju") {
+        EXPECT_LT(x.score, kReviewThreshold) << q;
+      }
+    }
+  }
+}
+
 TEST_F(MatchingTest, KoreanRomanizationsMeet) {
   for (const char* q : {"Gyeong Sik Kim", "Kim Kyongsik", "GIM Gyeongsik", "Kim Kyung Sik"}) {
     auto m = Screen(q, EntityKind::kPerson);
