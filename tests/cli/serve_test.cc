@@ -18,10 +18,10 @@
 #include <thread>
 #include <vector>
 
+#include "serve_process.h"
 #include "sources/httplib.h"
 #include "test_util.h"
 
-extern char** environ;
 
 namespace {
 
@@ -29,71 +29,12 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-// `vigil --config CONFIG serve --port 0` with standard error in a file.
-class Serve {
+// `vigil --config CONFIG serve --port 0`, standard error in CONFIG.log.
+class Serve : public vigil::testing::ServeProcess {
  public:
-  explicit Serve(const fs::path& config) : log_(config.string() + ".log") {
-    std::vector<std::string> args = {VIGIL_BINARY, "--config", config.string(),  "serve",
-                                     "--port",     "0",        "--no-access-log"};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    EXPECT_EQ(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~Serve() {
-    if (pid_ > 0 && code_ < 0) {
-      ::kill(pid_, SIGTERM);
-      if (Wait(std::chrono::seconds(15)) < 0) {  // hung: it must not outlive the test
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-      }
-    }
-  }
-
-  // The exit code once the program ends within `limit`; -1 when it still runs.
-  int Wait(std::chrono::seconds limit) {
-    auto until = Clock::now() + limit;
-    while (code_ < 0 && Clock::now() < until) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return code_;
-  }
-
-  std::string Log() const { return vigil::testing::ReadAll(log_); }
-
-  // The port once /readyz answers 200; 0 when not within 30 s.
-  int Ready() {
-    auto until = Clock::now() + std::chrono::seconds(30);
-    while (Clock::now() < until && code_ < 0) {
-      std::string log = Log();
-      size_t p = log.find("\"port\":");
-      if (p != std::string::npos) {
-        int port = std::stoi(log.substr(p + 7));
-        httplib::Client c("127.0.0.1", port);
-        if (auto r = c.Get("/readyz"); r && r->status == 200) return port;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return 0;
-  }
-
-  pid_t pid() const { return pid_; }
-
- private:
-  std::string log_;
-  pid_t pid_ = -1;
-  int code_ = -1;
+  explicit Serve(const fs::path& config)
+      : ServeProcess({"--config", config.string(), "serve", "--port", "0", "--no-access-log"},
+                     config.string() + ".log") {}
 };
 
 struct BadConfig {

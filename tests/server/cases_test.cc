@@ -37,6 +37,7 @@
 #include <thread>
 #include <vector>
 
+#include "serve_process.h"
 #include "server/auth.h"
 #include "server/http.h"
 #include "server_test_util.h"
@@ -45,7 +46,6 @@
 #include "test_util.h"
 #include "util/file.h"
 
-extern char** environ;
 
 namespace vigil::server {
 namespace {
@@ -54,81 +54,20 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-// `vigil serve --port 0 --lists SAMPLE --db DB ARGS...` with standard error in a file.
-class Serve {
+// `vigil serve --port 0 --lists SAMPLE --db DB ARGS...`, standard error in DIR/NAME.log.
+class Serve : public testing::ServeProcess {
  public:
   Serve(const fs::path& dir, const std::string& db, std::vector<std::string> extra = {},
         const std::string& name = "serve")
-      : log_((dir / (name + ".log")).string()) {
-    std::vector<std::string> args = {VIGIL_BINARY,     "serve", "--port", "0",         "--lists",
-                                     VIGIL_SAMPLE_DIR, "--db",  db,       "--threads", "2",
-                                     "--no-access-log"};
-    for (std::string& e : extra) args.push_back(std::move(e));
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    EXPECT_EQ(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~Serve() {
-    if (pid_ > 0 && code_ < 0) {
-      ::kill(pid_, SIGTERM);
-      if (Wait(std::chrono::seconds(15)) < 0) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-      }
-    }
-  }
-
-  int Wait(std::chrono::seconds limit) {
-    auto until = Clock::now() + limit;
-    while (code_ < 0 && Clock::now() < until) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return code_;
-  }
-
-  void Kill() {
-    ::kill(pid_, SIGKILL);
-    Wait(std::chrono::seconds(15));
-  }
-
-  std::string Log() const { return testing::ReadAll(log_); }
-
-  // The port once /readyz answers 200; 0 when not within 60 s or the program ended.
-  int Ready() {
-    auto until = Clock::now() + std::chrono::seconds(60);
-    while (Clock::now() < until && Wait(std::chrono::seconds(0)) < 0) {
-      std::string log = Log();
-      size_t p = log.find("\"port\":");
-      if (p != std::string::npos) {
-        int port = std::stoi(log.substr(p + 7));
-        httplib::Client c("127.0.0.1", port);
-        if (auto r = c.Get("/readyz"); r && r->status == 200) return port_ = port;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return 0;
-  }
-
-  pid_t pid() const { return pid_; }
-  int port() const { return port_; }
+      : ServeProcess(Args(db, std::move(extra)), (dir / (name + ".log")).string()) {}
 
  private:
-  std::string log_;
-  pid_t pid_ = -1;
-  int code_ = -1;
-  int port_ = 0;
+  static std::vector<std::string> Args(const std::string& db, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"serve", "--port", "0",         "--lists", VIGIL_SAMPLE_DIR,
+                                     "--db",  db,       "--threads", "2",       "--no-access-log"};
+    for (std::string& e : extra) args.push_back(std::move(e));
+    return args;
+  }
 };
 
 // A client with a key (empty: none).
