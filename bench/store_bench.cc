@@ -30,6 +30,7 @@
 #include <thread>
 
 #include "model/party.h"
+#include "shared_lists.h"
 #include "store/screen_parties.h"
 #include "store/store.h"
 #include "util/csv.h"
@@ -51,23 +52,6 @@ double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d
 
 void Check(const vigil::Status& s, const char* what) {
   if (!s.ok()) Die(fmt::format("{}: {}", what, s.ToString()));
-}
-
-std::vector<std::string> NewestSnapshots(const fs::path& root) {
-  std::vector<std::string> out;
-  std::vector<fs::path> lists;
-  for (const auto& d : fs::directory_iterator(root)) {
-    if (d.is_directory()) lists.push_back(d.path());
-  }
-  std::sort(lists.begin(), lists.end());
-  for (const fs::path& l : lists) {
-    std::vector<fs::path> snaps;
-    for (const auto& d : fs::directory_iterator(l)) {
-      if (d.is_directory()) snaps.push_back(d.path());
-    }
-    if (!snaps.empty()) out.push_back(std::max_element(snaps.begin(), snaps.end())->string());
-  }
-  return out;
 }
 
 struct NameRow {
@@ -212,7 +196,7 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<vigil::Screener> screener;
   if (screen_n > 0 || alerts_n > 0) {
-    if (lists.empty()) lists = NewestSnapshots(VIGIL_SHARED_LISTS);
+    if (lists.empty()) lists = vigil::bench::NewestSnapshots(VIGIL_SHARED_LISTS);
     std::vector<vigil::LoadedList> loaded;
     // The shared CSL snapshot is cut inside its last record (a real quirk): accepted here,
     // as in vigil_throughput; it changes nothing measured.

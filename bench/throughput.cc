@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "shared_lists.h"
 #include "synthetic.h"
 #include "util/csv.h"
 #include "util/file.h"
@@ -56,24 +57,6 @@ double CurrentRssMb() {
 [[noreturn]] void Die(const std::string& message) {
   fmt::print(stderr, "vigil_throughput: {}\n", message);
   std::exit(1);
-}
-
-// The newest snapshot folder of each list under `root` (folders sort by date).
-std::vector<std::string> NewestSnapshots(const fs::path& root) {
-  std::vector<std::string> out;
-  std::vector<fs::path> lists;
-  for (const auto& d : fs::directory_iterator(root)) {
-    if (d.is_directory()) lists.push_back(d.path());
-  }
-  std::sort(lists.begin(), lists.end());
-  for (const fs::path& l : lists) {
-    std::vector<fs::path> snaps;
-    for (const auto& d : fs::directory_iterator(l)) {
-      if (d.is_directory()) snaps.push_back(d.path());
-    }
-    if (!snaps.empty()) out.push_back(std::max_element(snaps.begin(), snaps.end())->string());
-  }
-  return out;
 }
 
 std::vector<vigil::Query> ReadNamesCsv(const std::string& path) {
@@ -278,7 +261,7 @@ int main(int argc, char** argv) {
              bench_options.min_score, explain ? "on" : "off");
   if (lists.empty()) {
     if (!fs::is_directory(VIGIL_SHARED_LISTS)) Die(std::string(VIGIL_SHARED_LISTS) + " not found");
-    lists = NewestSnapshots(VIGIL_SHARED_LISTS);
+    lists = vigil::bench::NewestSnapshots(VIGIL_SHARED_LISTS);
   }
   fmt::print("machine: {} hardware threads; lists: {}\n", std::thread::hardware_concurrency(),
              fmt::join(lists, " "));
