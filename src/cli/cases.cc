@@ -14,6 +14,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "model/list_status.h"
 #include "model/party.h"
 #include "store/json.h"
 #include "store/screen_parties.h"
@@ -117,17 +118,8 @@ std::string Pad(std::string_view s, size_t width) {
 
 // "3d", "5h", "12m", "now" from an ISO 8601 UTC time to now.
 std::string Age(const std::string& at) {
-  std::tm tm{};
-  int y, mo, d, h = 0, mi = 0, s = 0;
-  if (std::sscanf(at.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s) < 3) return "?";
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  const time_t then = timegm(&tm);
-  const int64_t secs = static_cast<int64_t>(std::time(nullptr) - then);
+  const int64_t secs = model::AgeSeconds(at, std::chrono::system_clock::now());
+  if (secs < 0) return "?";
   if (secs < 60) return "now";
   if (secs < 3600) return fmt::format("{}m", secs / 60);
   if (secs < 86400) return fmt::format("{}h", secs / 3600);

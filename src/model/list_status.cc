@@ -41,7 +41,7 @@ std::string SampleWarning(size_t entities) {
       entities);
 }
 
-long AgeDays(const std::string& published, std::chrono::system_clock::time_point now) {
+int64_t AgeSeconds(const std::string& published, std::chrono::system_clock::time_point now) {
   std::tm tm{};
   size_t i = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
@@ -75,7 +75,12 @@ long AgeDays(const std::string& published, std::chrono::system_clock::time_point
   const std::time_t at = std::chrono::system_clock::to_time_t(now);
   if (then == static_cast<std::time_t>(-1)) return -1;
   if (then >= at) return 0;
-  return static_cast<long>((at - then) / 86400);
+  return static_cast<int64_t>(at - then);
+}
+
+long AgeDays(const std::string& published, std::chrono::system_clock::time_point now) {
+  int64_t seconds = AgeSeconds(published, now);
+  return seconds < 0 ? -1 : static_cast<long>(seconds / 86400);
 }
 
 std::string ListsVersion(const std::vector<LoadedList>& lists) {

@@ -16,6 +16,7 @@
 #define VIGIL_MODEL_LIST_STATUS_H_
 
 #include <chrono>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -69,6 +70,8 @@ struct ListsStatus {
 // "2026-02-27T00:00:09.554Z", read as UTC) to `now`; -1 when it does not parse. A date in
 // the future is 0 days old.
 long AgeDays(const std::string& published, std::chrono::system_clock::time_point now);
+// The same in seconds.
+int64_t AgeSeconds(const std::string& published, std::chrono::system_clock::time_point now);
 
 // The status of `lists` at `now`; ages over `max_age_days` are warnings (0 or less: no
 // limit).
