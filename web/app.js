@@ -1,28 +1,12 @@
 // Vigil's analyst page: search, ranked results with the reasons, entity pages. Plain DOM,
 // no build step; it only calls the /v1 API of the server that served it. Routes live in the
-// location hash: #/search?q=...&kind=...&dob=...&country=...  and  #/entity/<id>.
+// location hash: #/search?q=...&kind=...&dob=...&country=...  and  #/entity/<id>. h() and $()
+// come from dom.js.
 'use strict';
 
-const $ = (id) => document.getElementById(id);
 let selected = -1;
 let lastResults = [];
 let searchSeq = 0;
-
-// h('a', {href: '#'}, 'text', child...) — builds elements; text is never parsed as HTML.
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) {
-    if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
 
 async function api(path) {
   const headers = {};

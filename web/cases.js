@@ -1,27 +1,10 @@
 // Vigil's case pages for analysts: the alert queue (/alerts), one alert (/alerts/<id>) and
 // one party (/parties/<id>). Plain DOM, no build step; the pages call the /v1 API of the
 // server that served them. Every value from the store (party records, list records, reasons)
-// is untrusted: it only ever becomes text nodes or attribute values through h(), never HTML.
+// is untrusted: it only ever becomes text nodes or attribute values through h() (dom.js).
 'use strict';
 
-const $ = (id) => document.getElementById(id);
 const KEY = 'vigil-api-key';  // shared with the screening page (app.js), this tab only
-
-// h('a', {href: '#'}, 'text', child...) — builds elements; text is never parsed as HTML.
-function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat(Infinity)) {
-    if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
 
 // ---- The API ----
 

@@ -2,8 +2,9 @@
 //
 // The analysts' web pages (web/), compiled into the program: the screening page (index.html,
 // app.js) and the case pages (cases.html, cases.js: the alert queue at /alerts, one alert at
-// /alerts/{id}, one party at /parties/{id}; the script reads the path), with one style
-// sheet. The pages hold no data; they call the /v1 API from the browser.
+// /alerts/{id}, one party at /parties/{id}; the script reads the path), the DOM helpers both
+// load first (dom.js), and one style sheet. The pages hold no data; they call the /v1 API from the
+// browser.
 
 #include <string>
 
@@ -33,6 +34,9 @@ void Serve(http::Response& res, std::string_view path, const char* type) {
 void RegisterWeb(http::Router& router, Service& /*svc*/) {
   router.Add("GET", "/", [](const http::Request&, http::Response& r) {
     Serve(r, "web/index.html", "text/html; charset=utf-8");
+  });
+  router.Add("GET", "/dom.js", [](const http::Request&, http::Response& r) {
+    Serve(r, "web/dom.js", "text/javascript; charset=utf-8");
   });
   router.Add("GET", "/app.js", [](const http::Request&, http::Response& r) {
     Serve(r, "web/app.js", "text/javascript; charset=utf-8");

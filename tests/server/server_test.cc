@@ -758,7 +758,7 @@ TEST(ServerTest, WebPageIsServed) {
   EXPECT_EQ(page->status, 200);
   EXPECT_NE(page->get_header_value("Content-Type").find("text/html"), std::string::npos);
   EXPECT_NE(page->body.find("app.js"), std::string::npos);
-  for (const char* asset : {"/app.js", "/style.css"}) {
+  for (const char* asset : {"/dom.js", "/app.js", "/style.css"}) {
     auto r = s.client().Get(asset);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200) << asset;
