@@ -8,6 +8,7 @@
 #define VIGIL_MODEL_DIFF_H_
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,13 @@ struct ListDiff {
 // The names of the fields (as in the JSON form, model/json.h) in which `a` and `b` differ;
 // empty when equal. Lists are compared regardless of order.
 std::vector<std::string> ChangedFields(const Entity& a, const Entity& b);
+
+// The fields of `e` that screening reads (kind, names, dates of birth, countries and the
+// countries of addresses, identifiers, and whatever else the screener, the attribute
+// scoring and the grouping of records read), as JSON: two versions of an entity with equal
+// ScreenedEntityFields score the same against any party. Its model::JsonHash is
+// store::EntityDigest::screened_hash.
+nlohmann::json ScreenedEntityFields(const Entity& e);
 
 ListDiff Diff(const LoadedList& old_list, const LoadedList& new_list);
 

@@ -106,6 +106,12 @@ struct ScreeningInput {
   std::vector<ListFile> lists;
   std::string lists_version;  // model::ListsVersion: one short name for all the files
   std::vector<Hit> hits;      // every hit at or above the review threshold
+  // Pairs scoring under the review threshold but within kNearMissMargin of it
+  // (screen_parties.h): not alerts, but kept (party_pairs) so that a later list update
+  // re-screens the parties whose score may cross the threshold when token weights move.
+  std::vector<std::pair<std::string, double>> near;  // (entity id, score)
+  // The re-screen run this screening belongs to (0: none); alerts it raises name it.
+  int64_t rescreen_run = 0;
 };
 
 // What became of each hit of a screening.
@@ -179,6 +185,12 @@ struct Alert {
   nlohmann::json changes;
   std::vector<std::string> party_tags;
   std::vector<DecisionRecord> history;  // oldest first (filled by GetAlert only)
+  // The re-screen run (a list update) that raised it; 0 when raised by a screening of the
+  // party itself.
+  int64_t rescreen_run = 0;
+  // Set when its entity was removed from its list: "delisted in us_ofac_sdn version
+  // 2024-05-13 (a1b2c3d4e5f6)"; empty otherwise.
+  std::string delisted;
 };
 
 struct AlertQuery {
@@ -187,6 +199,7 @@ struct AlertQuery {
   std::string list;             // "" or a source
   std::string tag;              // "" or a party tag
   std::string party_id;         // "" or one party
+  int64_t rescreen_run = 0;     // 0 or the re-screen run that raised the alerts
   std::string sort = "score";   // "score" (best first) or "age" (oldest first)
   int64_t limit = 50;           // at most 500
   int64_t offset = 0;
@@ -204,6 +217,71 @@ struct PartyDetail {
   std::vector<PartyVersion> versions;  // oldest first
   std::vector<Screening> screenings;   // newest first
   std::vector<Alert> alerts;           // newest first, with history
+};
+
+// ---- List versions and ongoing screening ----
+
+// What the store keeps of one listed entity in one list version: enough to tell what a
+// later version changed without keeping the list itself.
+struct EntityDigest {
+  std::string id;           // "us_ofac_sdn:22323"
+  std::string record_hash;  // model::JsonHash(model::ToJson(entity)): the alerts' entity_hash
+  // model::JsonHash(model::ScreenedEntityFields(entity)): what a screening reads of it.
+  std::string screened_hash;
+  std::vector<std::string> names;  // Name::full of every name, in list order
+};
+
+// One version of one list (one source), as recorded.
+struct ListVersion {
+  int64_t id = 0;
+  std::string source;  // "us_ofac_sdn"
+  // sha256 (hex) over the sorted "file:sha256" lines of its files: equal files, equal key.
+  std::string key;
+  std::vector<ListFile> files;
+  std::string published;  // the list's publication date, when known
+  int64_t entities = 0;
+  std::string loaded_at;  // when this store first recorded it
+  std::string loaded_by;
+};
+
+// A list version to record: its files and the digest of every entity.
+struct ListVersionInput {
+  std::string source;
+  std::string key;  // as ListVersion::key (ListVersionKey() in rescreen.h computes it)
+  std::vector<ListFile> files;
+  std::string published;
+  std::vector<EntityDigest> digests;  // one per entity, in list order
+};
+
+// A run that brought the stored parties up to date with new list versions: "delta" (only
+// what the change touches) or "full" (every party; also `vigil parties screen`).
+struct RescreenRun {
+  int64_t id = 0;
+  std::string kind;    // "delta" or "full"
+  std::string status;  // "running", "done", "failed"
+  std::string started_at, finished_at, by;
+  std::string from_lists_version;  // the baseline it started from ("" on a first run)
+  std::string to_lists_version;
+  // The list versions it brought the parties to, per source (ListVersion::id).
+  std::map<std::string, int64_t> to_versions;
+  // Counts as the run reports them: {"added": .., "changed": .., "removed": ..,
+  // "parties_screened": .., "new_alerts": .., ...} (rescreen.h, RescreenSummary::ToJson).
+  nlohmann::json counts = nlohmann::json::object();
+  std::string error;  // why it failed
+};
+
+// One attempt series to deliver a notification to a webhook.
+struct WebhookDelivery {
+  int64_t id = 0;
+  std::string event_id;  // the X-Vigil-Event-Id sent (unique per notification)
+  std::string url;       // the endpoint, without credentials or query string
+  int64_t rescreen_run = 0;
+  int64_t alerts = 0;   // alerts the notification carried
+  std::string status;   // "delivered" or "failed"
+  int attempts = 0;     // requests made
+  int http_status = 0;  // of the last attempt (0: no answer)
+  std::string error;    // the last failure, when any
+  std::string first_attempt_at, last_attempt_at;
 };
 
 // ---- Audit ----
@@ -282,6 +360,64 @@ class Store {
   // never changed or removed; the alert's state follows the latest.
   Status Decide(int64_t alert_id, DecisionKind decision, std::string_view reason,
                 std::optional<int64_t> expected_version, const Actor& by, Alert* updated);
+
+  // ---- List versions and ongoing screening ----
+
+  // Records list versions not recorded yet (same source and key: nothing written) and the
+  // combined `lists_version` (model::ListsVersion) as the set of them; audits each new one
+  // ("lists.version": source, key, files, entities). *ids (may be null): the ListVersion id
+  // of each input, in order.
+  Status RecordListVersions(const std::string& lists_version,
+                            const std::vector<ListVersionInput>& lists, const Actor& by,
+                            std::vector<int64_t>* ids);
+  // Every recorded list version, newest first (without digests).
+  Status ListListVersions(std::vector<ListVersion>* out);
+  Status GetListVersion(int64_t id, ListVersion* out);  // NotFound when unknown
+  // The entity digests of a recorded version, in list order.
+  Status GetListDigests(int64_t list_version_id, std::vector<EntityDigest>* out);
+  // The version of `source` that the latest finished ("done") re-screen run brought the
+  // parties to; *found false when no run covered the source yet.
+  Status GetBaseline(std::string_view source, ListVersion* out, bool* found);
+
+  // Starts a run (status "running"); *id receives its id.
+  Status BeginRescreenRun(std::string_view kind, std::string_view from_lists_version,
+                          std::string_view to_lists_version,
+                          const std::map<std::string, int64_t>& to_versions, const Actor& by,
+                          int64_t* id);
+  // Ends a run as "done" (ok) or "failed" (`error` says why) with its counts, and appends
+  // one audit record for it ("rescreen", object "rescreen:ID", detail: kind, versions,
+  // counts, error). Only a "done" run moves the baseline.
+  Status FinishRescreenRun(int64_t id, bool ok, const nlohmann::json& counts,
+                           std::string_view error, const Actor& by);
+  Status GetRescreenRun(int64_t id, RescreenRun* out);                    // NotFound when unknown
+  Status ListRescreenRuns(int64_t limit, std::vector<RescreenRun>* out);  // newest first
+
+  // Parties a re-screen must screen whatever changed in the lists: never screened, or
+  // their screened fields changed since their latest screening. In id order.
+  Status PartiesToRescreen(std::vector<std::string>* ids);
+  // Parties whose latest screening has a pair (a hit or a near miss, see
+  // ScreeningInput::near) scoring at least `min_score` with one of `entity_ids` (empty:
+  // with any entity). In id order, each once.
+  Status PartiesWithPairs(const std::vector<std::string>& entity_ids, double min_score,
+                          std::vector<std::string>* ids);
+  // A counter that grows with every party added or changed (PutParties); with
+  // PartiesChangedSince it tells what changed after a reverse index of the parties was built.
+  Status PartyChangeSeq(int64_t* seq);
+  Status PartiesChangedSince(int64_t seq, std::vector<std::string>* ids);
+  // The latest versions of the given parties (stored_version set); unknown ids are skipped.
+  Status GetParties(const std::vector<std::string>& ids, std::vector<model::Party>* out);
+
+  // The entities `entity_ids` were removed from their list in the version `label` names
+  // ("us_ofac_sdn version 2024-05-13 (a1b2c3d4e5f6)"). Every alert on them gets
+  // Alert::delisted = "delisted in " + label; open and escalated ones are closed by a
+  // system decision ("close", reason the same text), audited like any decision. Nothing
+  // is deleted; an alert already marked is left alone. *annotated, *closed may be null.
+  Status CloseDelisted(const std::vector<std::string>& entity_ids, std::string_view label,
+                       int64_t rescreen_run, const Actor& by, int64_t* annotated, int64_t* closed);
+
+  // Records a webhook delivery (its final outcome) and audits it ("webhook.delivery").
+  Status RecordWebhookDelivery(const WebhookDelivery& d, const Actor& by, int64_t* id);
+  Status ListWebhookDeliveries(int64_t limit, std::vector<WebhookDelivery>* out);  // newest first
 
   // Appends one audit record of the caller's own ("lists.reload", "config.change", ...).
   Status Audit(std::string_view action, std::string_view object, const nlohmann::json& detail,
