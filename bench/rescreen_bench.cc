@@ -73,9 +73,9 @@ void Copy(const fs::path& from, const fs::path& to) {
 void PrintRun(const char* what, double ms, const vigil::store::RescreenSummary& s) {
   fmt::print(
       "{:<14} {:9.1f} ms  screened {:6} parties (changed {}, paired {}, near {}, reverse {}, "
-      "one-word {}); new alerts {} (re-alerts {}), suppressed {}, delisted closed {}\n",
+      "one-word {}, of {} proposed); new alerts {} (re-alerts {}), suppressed {}, delisted closed {}\n",
       what, ms, s.screened.parties, s.parties_changed, s.parties_paired, s.parties_near,
-      s.parties_reverse, s.parties_one_word, s.screened.new_alerts, s.screened.re_alerts,
+      s.parties_reverse, s.parties_one_word, s.reverse_candidates, s.screened.new_alerts, s.screened.re_alerts,
       s.screened.suppressed, s.delisted_closed);
 }
 

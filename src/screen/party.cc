@@ -69,8 +69,11 @@ std::string OneWordToken(const model::Party& party, std::string_view name) {
   return tokens[0];
 }
 
-std::vector<PartyHit> ScreenParty(const Screener& screener, const model::Party& party,
-                                  const ScreenOptions& options) {
+namespace {
+
+// The query of a party's screening (its first name to screen) and the names to screen: the
+// name, then each alias not seen before.
+Query PartyQuery(const model::Party& party, std::vector<std::string_view>* names) {
   Query q;
   q.kind = party.kind;
   q.dob = party.dob;
@@ -81,15 +84,39 @@ std::vector<PartyHit> ScreenParty(const Screener& screener, const model::Party& 
     if (util::Trim(id.value).empty() || !seen_ids.insert(id.value).second) continue;
     q.identifiers.push_back(id.value);
   }
-
-  // The names to screen: the name, then each alias not seen before.
-  std::vector<std::string_view> names;
   std::set<std::string_view> seen;
   auto add = [&](std::string_view n) {
-    if (!util::Trim(n).empty() && seen.insert(n).second) names.push_back(n);
+    if (!util::Trim(n).empty() && seen.insert(n).second) names->push_back(n);
   };
   add(party.name);
   for (const std::string& a : party.aliases) add(a);
+  return q;
+}
+
+}  // namespace
+
+double BestScoreAmong(const Screener& screener, const model::Party& party,
+                      const ScreenOptions& options, const std::vector<std::string_view>& ids) {
+  std::vector<std::string_view> names;
+  Query q = PartyQuery(party, &names);
+  ScreenOptions o = options;
+  o.explain = false;
+  o.top = std::max(o.top, ids.size());
+  double best = 0;
+  for (size_t i = 0; i < names.size(); ++i) {
+    q.name = std::string(names[i]);
+    if (i == 1) q.identifiers.clear();
+    for (const Match& m : screener.ScreenAmong(q, o, ids)) {
+      if (m.score >= o.min_score) best = std::max(best, m.score);
+    }
+  }
+  return best;
+}
+
+std::vector<PartyHit> ScreenParty(const Screener& screener, const model::Party& party,
+                                  const ScreenOptions& options) {
+  std::vector<std::string_view> names;
+  Query q = PartyQuery(party, &names);
 
   struct Best {
     Match match;

@@ -50,6 +50,12 @@ std::string_view FamilyName(const Name& n);
 // party is not a person).
 std::string OneWordToken(const model::Party& party, std::string_view name);
 
+// The best score ScreenParty() gives `party` against any of the listed entities `ids`
+// (Screener::ScreenAmong: no search of the whole index), the one-word rule aside; 0 when
+// none scores at least options.min_score. Cheap enough to check many candidate pairs.
+double BestScoreAmong(const Screener& screener, const model::Party& party,
+                      const ScreenOptions& options, const std::vector<std::string_view>& ids);
+
 std::vector<PartyHit> ScreenParty(const Screener& screener, const model::Party& party,
                                   const ScreenOptions& options);
 

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "index/identifier_index.h"
+#include "index/name_table.h"
 #include "match/attributes.h"
 #include "screen/party.h"
 #include "text/normalize.h"
@@ -43,6 +44,8 @@ struct PartyIndex::Rep {
   std::unordered_map<std::string, std::vector<std::string>> by_identifier;  // canonical ->
   std::unordered_map<std::string, std::vector<std::string>> one_word;       // token -> ids
   std::vector<std::string> one_word_ids;
+  std::vector<model::Party> parties;
+  std::unordered_map<std::string_view, const model::Party*> by_id;
 };
 
 PartyIndex::PartyIndex(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -52,6 +55,11 @@ int64_t PartyIndex::watermark() const { return rep_->watermark; }
 size_t PartyIndex::size() const { return rep_->size; }
 
 const std::vector<std::string>& PartyIndex::OneWordParties() const { return rep_->one_word_ids; }
+
+const model::Party* PartyIndex::Find(std::string_view id) const {
+  auto it = rep_->by_id.find(id);
+  return it == rep_->by_id.end() ? nullptr : it->second;
+}
 
 Status PartyIndex::Build(const std::vector<model::Party>& parties, int64_t watermark,
                          std::unique_ptr<PartyIndex>* out) {
@@ -76,6 +84,7 @@ Status PartyIndex::Build(const std::vector<model::Party>& parties, int64_t water
     // with Korea-linked entries through it).
     e.programs.push_back("DPRK");
     std::set<std::string_view> seen;
+    std::set<std::string> seen_joined;
     bool one_word = false;
     auto add = [&](const std::string& n) {
       if (util::Trim(n).empty() || !seen.insert(n).second) return;
@@ -89,6 +98,24 @@ Status PartyIndex::Build(const std::vector<model::Party>& parties, int64_t water
     };
     add(p.name);
     for (const std::string& a : p.aliases) add(a);
+    // A forward screening also reads a party's name with two adjacent words joined
+    // ("Gustave Doyle" as "GUSTAVEDOYLE" against a listed "GustaveDore": the compound view
+    // of the query, screener.cc); the reverse query is the listed name, so the joined forms
+    // are indexed as names of their own.
+    const size_t plain_names = e.names.size();
+    for (size_t k = 0; k < plain_names; ++k) {
+      std::vector<std::string> tokens = text::Tokenize(e.names[k].full);
+      for (size_t t = 0; t + 1 < tokens.size(); ++t) {
+        if (tokens[t].size() < index::kMinCompoundPart ||
+            tokens[t + 1].size() < index::kMinCompoundPart)
+          continue;
+        std::string joined = tokens[t] + tokens[t + 1];
+        if (seen_joined.insert(joined).second) {
+          e.names.push_back(Name{std::move(joined), "", "", NameKind::kWeakAlias});
+        }
+      }
+    }
+    seen_joined.clear();
     if (one_word) rep->one_word_ids.push_back(p.id);
     for (const model::PartyIdentifier& id : p.identifiers) {
       std::string key = index::CanonicalIdentifier(id.value);
@@ -107,6 +134,8 @@ Status PartyIndex::Build(const std::vector<model::Party>& parties, int64_t water
     attrs.push_back(a);
     rep->all_attrs |= a;
   }
+  rep->parties = parties;
+  for (const model::Party& p : rep->parties) rep->by_id.emplace(p.id, &p);
   std::vector<LoadedList> lists;
   lists.push_back(std::move(list));
   if (Status s = Screener::Create(std::move(lists), &rep->screener); !s.ok()) return s;
@@ -122,9 +151,20 @@ void PartyIndex::Candidates(const Entity& entity, const std::vector<std::string>
   // down to the name score their attributes could lift to the same final score.
   double floors[4];
   for (uint8_t a = 0; a < 4; ++a) floors[a] = match::MinNameScore(floor, AttrsOf(a)) - 1e-9;
+  // A date of birth or a country lifts the forward score only when the entity has one.
+  uint8_t possible = kNone;
+  for (const BirthDate& b : entity.birth_dates) {
+    if (!b.from.empty()) possible |= kDob;
+  }
+  for (const CountryLink& c : entity.countries) {
+    if (!c.code.empty() && c.role != CountryRole::kFlag) possible |= kCountry;
+  }
+  for (const Address& a : entity.addresses) {
+    if (!a.country.empty()) possible |= kCountry;
+  }
   ScreenOptions o;
   o.top = kAllParties;
-  o.min_score = floors[rep_->all_attrs];
+  o.min_score = floors[rep_->all_attrs & possible];
   o.explain = false;
   Query q;
   q.kind = entity.kind;
@@ -138,7 +178,7 @@ void PartyIndex::Candidates(const Entity& entity, const std::vector<std::string>
       if (m.entity == nullptr) continue;
       auto it = rep_->attrs.find(m.entity->id);
       const uint8_t a = it == rep_->attrs.end() ? uint8_t{kNone} : it->second;
-      if (m.score >= floors[a]) ids->push_back(m.entity->id);
+      if (m.score >= floors[a & possible]) ids->push_back(m.entity->id);
     }
     if (entity.kind != EntityKind::kPerson) continue;  // the one-word rule's listed side
     std::string_view family = FamilyName(n);

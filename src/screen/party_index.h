@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/party.h"
@@ -67,6 +68,9 @@ class PartyIndex {
   // one-word hits are the best few of the listed persons of that family name, whatever
   // their score: any change of the lists may change which, so a re-screen screens them.
   const std::vector<std::string>& OneWordParties() const;
+
+  // The indexed version of a party (nullptr when not indexed).
+  const model::Party* Find(std::string_view id) const;
 
  private:
   struct Rep;

@@ -16,6 +16,7 @@
 #include "model/json.h"
 #include "model/list_status.h"
 #include "model/party.h"
+#include "screen/party.h"
 #include "util/file.h"
 
 namespace vigil::store {
@@ -196,6 +197,7 @@ nlohmann::json RescreenSummary::ToJson() const {
           {"parties_paired", parties_paired},
           {"parties_near", parties_near},
           {"parties_reverse", parties_reverse},
+          {"reverse_candidates", reverse_candidates},
           {"parties_one_word", parties_one_word},
           {"parties_screened", screened.parties},
           {"new_alerts", screened.new_alerts},
@@ -350,15 +352,40 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
       some = index->OneWordParties();
       take(&sum.parties_one_word);
 
+      // The reverse index's candidates, then each (party, entities) checked with the
+      // forward score (screen::BestScoreAmong): only parties that reach the near-miss floor
+      // against one of the entities are screened in full.
       std::vector<std::vector<std::string>> found(reverse.size());
       const double floor = std::min(screen::kReverseFloor, near_floor);
-      std::atomic<int64_t> done{0};
       Status s = ParallelFor(reverse.size(), threads, [&](size_t i) {
         index->Candidates(*reverse[i], {}, floor, &found[i]);
-        done.fetch_add(1);
       });
       if (!s.ok()) return fail(s);
-      for (std::vector<std::string>& f : found) some.insert(some.end(), f.begin(), f.end());
+      std::unordered_map<std::string_view, std::vector<std::string_view>> pairs;
+      for (size_t i = 0; i < reverse.size(); ++i) {
+        for (const std::string& party : found[i]) {
+          std::vector<std::string_view>& entities = pairs[party];
+          if (entities.empty() || entities.back() != reverse[i]->id) {
+            entities.push_back(reverse[i]->id);
+          }
+        }
+      }
+      std::vector<std::pair<std::string_view, const std::vector<std::string_view>*>> todo;
+      todo.reserve(pairs.size());
+      for (const auto& [party, entities] : pairs) todo.emplace_back(party, &entities);
+      std::vector<uint8_t> hit(todo.size(), 0);
+      ScreenOptions check = o.screen;
+      check.min_score = near_floor;
+      s = ParallelFor(todo.size(), threads, [&](size_t i) {
+        const model::Party* p = index->Find(todo[i].first);
+        hit[i] = p == nullptr ||
+                 screen::BestScoreAmong(screener, *p, check, *todo[i].second) >= near_floor;
+      });
+      if (!s.ok()) return fail(s);
+      for (size_t i = 0; i < todo.size(); ++i) {
+        if (hit[i] != 0) some.emplace_back(todo[i].first);
+      }
+      sum.reverse_candidates = static_cast<int64_t>(todo.size());
       take(&sum.parties_reverse);
       progress("candidates", static_cast<int64_t>(reverse.size()),
                static_cast<int64_t>(reverse.size()));

