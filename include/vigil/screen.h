@@ -130,6 +130,13 @@ class Screener {
   // ties broken by list order.
   std::vector<Match> Screen(const Query& query, const ScreenOptions& options) const;
 
+  // Screen() limited to the loaded entities `ids` (unknown ids are skipped): their names are
+  // scored one by one as options.exhaustive does, so each gets the score Screen() gives it
+  // (and the same top and min_score apply among them). For checking a few candidates
+  // (store/rescreen.cc) without searching the whole index.
+  std::vector<Match> ScreenAmong(const Query& query, const ScreenOptions& options,
+                                 const std::vector<std::string_view>& ids) const;
+
   // The entity with this id ("us_ofac_sdn:22323"), or nullptr. A CSL row is also found
   // under its former id, "us_csl:<_id as the file has it>".
   const Entity* Find(std::string_view id) const;
@@ -139,6 +146,8 @@ class Screener {
  private:
   struct Rep;
   explicit Screener(std::unique_ptr<Rep> rep);
+  std::vector<Match> ScreenImpl(const Query& query, const ScreenOptions& options,
+                                const std::vector<uint32_t>* only) const;
   std::unique_ptr<Rep> rep_;
 };
 

@@ -25,15 +25,6 @@ std::string_view PartyKey(const Match& m) {
   return key;
 }
 
-// The family name of a listed person's name: as the list states it, else the part before
-// the comma of "FAMILY, Given" names; empty when neither says.
-std::string_view FamilyName(const Name& n) {
-  if (!n.family.empty()) return n.family;
-  size_t comma = n.full.find(',');
-  if (comma == std::string::npos) return {};
-  return std::string_view(n.full).substr(0, comma);
-}
-
 // The one-word rule (docs/cases.md): a person's name of one word ("Ri", "Kwak") cannot be
 // told apart from the listed persons of that family name, and scores under the review
 // threshold against each of them because the given names are missing. Screening such a
@@ -49,10 +40,7 @@ struct OneWord {
 };
 
 OneWord OneWordName(const model::Party& party, std::string_view name) {
-  if (party.kind != EntityKind::kPerson) return {};
-  std::vector<std::string> tokens = text::Tokenize(name);
-  if (tokens.size() != 1 || tokens[0].size() < 2 || text::Words(name).size() != 1) return {};
-  return {tokens[0]};
+  return {OneWordToken(party, name)};
 }
 
 // Whether `m` is a listed person one of whose names has `token` as its family name.
@@ -67,8 +55,25 @@ bool FamilyNameIs(const Match& m, const std::string& token) {
 
 }  // namespace
 
-std::vector<PartyHit> ScreenParty(const Screener& screener, const model::Party& party,
-                                  const ScreenOptions& options) {
+std::string_view FamilyName(const Name& n) {
+  if (!n.family.empty()) return n.family;
+  size_t comma = n.full.find(',');
+  if (comma == std::string::npos) return {};
+  return std::string_view(n.full).substr(0, comma);
+}
+
+std::string OneWordToken(const model::Party& party, std::string_view name) {
+  if (party.kind != EntityKind::kPerson) return {};
+  std::vector<std::string> tokens = text::Tokenize(name);
+  if (tokens.size() != 1 || tokens[0].size() < 2 || text::Words(name).size() != 1) return {};
+  return tokens[0];
+}
+
+namespace {
+
+// The query of a party's screening (its first name to screen) and the names to screen: the
+// name, then each alias not seen before.
+Query PartyQuery(const model::Party& party, std::vector<std::string_view>* names) {
   Query q;
   q.kind = party.kind;
   q.dob = party.dob;
@@ -79,15 +84,39 @@ std::vector<PartyHit> ScreenParty(const Screener& screener, const model::Party& 
     if (util::Trim(id.value).empty() || !seen_ids.insert(id.value).second) continue;
     q.identifiers.push_back(id.value);
   }
-
-  // The names to screen: the name, then each alias not seen before.
-  std::vector<std::string_view> names;
   std::set<std::string_view> seen;
   auto add = [&](std::string_view n) {
-    if (!util::Trim(n).empty() && seen.insert(n).second) names.push_back(n);
+    if (!util::Trim(n).empty() && seen.insert(n).second) names->push_back(n);
   };
   add(party.name);
   for (const std::string& a : party.aliases) add(a);
+  return q;
+}
+
+}  // namespace
+
+double BestScoreAmong(const Screener& screener, const model::Party& party,
+                      const ScreenOptions& options, const std::vector<std::string_view>& ids) {
+  std::vector<std::string_view> names;
+  Query q = PartyQuery(party, &names);
+  ScreenOptions o = options;
+  o.explain = false;
+  o.top = std::max(o.top, ids.size());
+  double best = 0;
+  for (size_t i = 0; i < names.size(); ++i) {
+    q.name = std::string(names[i]);
+    if (i == 1) q.identifiers.clear();
+    for (const Match& m : screener.ScreenAmong(q, o, ids)) {
+      if (m.score >= o.min_score) best = std::max(best, m.score);
+    }
+  }
+  return best;
+}
+
+std::vector<PartyHit> ScreenParty(const Screener& screener, const model::Party& party,
+                                  const ScreenOptions& options) {
+  std::vector<std::string_view> names;
+  Query q = PartyQuery(party, &names);
 
   struct Best {
     Match match;

@@ -91,6 +91,7 @@ struct Screener::Rep {
   std::vector<LoadedList> lists;
   std::vector<const Entity*> entities;  // every entity of every list, in list order
   std::unordered_map<std::string_view, const Entity*> by_id;
+  std::unordered_map<std::string_view, uint32_t> index_of;  // entity id -> entities[i]
   index::NameTable names;
   index::IdentifierIndex identifiers;
   // Parties listed more than once (screen/groups.h): entity -> first entity of its party,
@@ -143,6 +144,7 @@ Status Screener::Create(std::vector<LoadedList> lists, std::unique_ptr<Screener>
         return Status::InvalidArgument("entity id " + e.id + " is loaded twice (the list '" +
                                        list.info.source + "' was given more than once?)");
       }
+      rep->index_of.emplace(e.id, static_cast<uint32_t>(rep->entities.size()));
       rep->entities.push_back(&e);
       rep->list_names.push_back(ListName(list.info.title, e));
       for (const Property& p : e.properties) {
@@ -168,6 +170,25 @@ Status Screener::Create(std::vector<LoadedList> lists, std::unique_ptr<Screener>
 }
 
 std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& options) const {
+  return ScreenImpl(query, options, nullptr);
+}
+
+std::vector<Match> Screener::ScreenAmong(const Query& query, const ScreenOptions& options,
+                                         const std::vector<std::string_view>& ids) const {
+  std::vector<uint32_t> only;
+  only.reserve(ids.size());
+  for (std::string_view id : ids) {
+    auto it = rep_->index_of.find(id);
+    if (it != rep_->index_of.end()) only.push_back(it->second);
+  }
+  std::sort(only.begin(), only.end());
+  only.erase(std::unique(only.begin(), only.end()), only.end());
+  if (only.empty()) return {};
+  return ScreenImpl(query, options, &only);
+}
+
+std::vector<Match> Screener::ScreenImpl(const Query& query, const ScreenOptions& options,
+                                        const std::vector<uint32_t>* only) const {
   const index::NameTable& table = rep_->names;
   match::PreparedName q = table.Prepare(query.name, query.kind);
   match::PreparedName qk = table.PrepareKorean(q);
@@ -224,6 +245,7 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
   std::unordered_map<uint32_t, std::vector<Evidence>> id_evidence;
   for (const std::string& value : query.identifiers) {
     for (const index::IdentifierHit& hit : rep_->identifiers.Find(value)) {
+      if (only != nullptr && !std::binary_search(only->begin(), only->end(), hit.entity)) continue;
       uint32_t name = table.FirstNameOf(hit.entity);
       if (name == index::NameTable::kNoName) continue;  // nothing to show for it
       if (best.try_emplace(hit.entity, Best{0, name, 0, false}).second) hot.push_back(hit.entity);
@@ -289,8 +311,20 @@ std::vector<Match> Screener::Screen(const Query& query, const ScreenOptions& opt
   // The searches (indexed mode) live until the explanations: they hold the query's token
   // similarities.
   std::optional<index::NameSearch> plain_search, korean_search, compound_search;
-  if (options.exhaustive) {
-    for (uint32_t id = 0; id < table.refs().size(); ++id) {
+  if (options.exhaustive || only != nullptr) {
+    // Every name (or those of the `only` entities), one by one.
+    std::vector<uint32_t> only_names;
+    if (only != nullptr) {
+      for (uint32_t entity : *only) {
+        for (uint32_t id = table.FirstNameOf(entity);
+             id < table.refs().size() && table.refs()[id].entity == entity; ++id) {
+          only_names.push_back(id);
+        }
+      }
+    }
+    const size_t count = only != nullptr ? only_names.size() : table.refs().size();
+    for (size_t k = 0; k < count; ++k) {
+      const uint32_t id = only != nullptr ? only_names[k] : static_cast<uint32_t>(k);
       const index::NameRef& ref = table.refs()[id];
       if (!index::KindCompatible(query.kind, ref.kind)) continue;
       double s = match::ScoreName(q, table.names()[id]);
