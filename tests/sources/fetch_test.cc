@@ -18,6 +18,7 @@
 #include <string_view>
 #include <thread>
 
+#include "local_http_server.h"
 #include "sources/httplib.h"
 #include "test_util.h"
 #include "util/file.h"
@@ -29,46 +30,10 @@ namespace {
 namespace fs = std::filesystem;
 using ::vigil::testing::ReadAll;
 using ::vigil::testing::ScratchDir;
+using ::vigil::testing::TestServer;
 using ::vigil::testing::WriteFile;
 
 const char* const kOfacFiles[] = {"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"};
-
-// An httplib::Server on 127.0.0.1 (any free port), run on its own thread.
-class TestServer {
- public:
-  TestServer() = default;
-  ~TestServer() { Stop(); }
-  TestServer(const TestServer&) = delete;
-  TestServer& operator=(const TestServer&) = delete;
-
-  httplib::Server& server() { return server_; }
-
-  // Call after installing handlers and mount points.
-  void Start() {
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    ASSERT_GT(port_, 0) << "cannot bind a port on 127.0.0.1";
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-
-  void Stop() {
-    if (!thread_.joinable()) return;
-    // stop() is a no-op until the accept loop runs; give it a moment (bounded).
-    for (int i = 0; i < 5000 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    server_.stop();
-    thread_.join();
-  }
-
-  std::string Url(std::string_view path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
-  }
-
- private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = -1;
-};
 
 // A loopback port with nothing listening on it: bound once to learn a free number, then closed.
 int UnusedPort() {
