@@ -515,3 +515,67 @@ TEST(FetchCli, WithoutDestFetchesIntoTheDataFolderThatEveryCommandThenUses) {
 
 }  // namespace
 }  // namespace vigil::sources
+
+namespace vigil::sources {
+namespace {
+
+// RefreshTargets/RefreshLists: a loaded list fetched again into its folder, from
+// base/<list>/; unchanged, changed, and a failure that leaves the folder alone.
+TEST(RefreshLists, FetchesEachLoadedListIntoItsFolder) {
+  fs::path dir = ScratchDir("refresh");
+  fs::path folder = dir / "lists" / "us_ofac_sdn";
+  fs::create_directories(folder);
+  for (const char* f : kOfacFiles) fs::copy_file(::vigil::testing::Fixture("ofac") / f, folder / f);
+  std::vector<LoadedList> lists(1);
+  ASSERT_TRUE(LoadList(folder, &lists[0]).ok());
+  std::vector<RefreshTarget> targets = RefreshTargets(lists);
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0].list, "us_ofac_sdn");
+  EXPECT_EQ(fs::weakly_canonical(targets[0].dir), fs::weakly_canonical(folder));
+
+  std::string extra = ReadAll(::vigil::testing::Fixture("ofac") / "sdn.csv");
+  while (!extra.empty() && extra.back() == '\x1a') extra.pop_back();
+  extra +=
+      "999999,\"TESTPERSON, Zebulon Quixotic\",\"individual\",\"DPRK4\",-0- ,-0- ,-0- ,-0- ,"
+      "-0- ,-0- ,-0- ,\"DOB 01 Jan 1970.\"\r\n\x1a";
+  int phase = 0;
+  TestServer srv;
+  srv.server().Get("/m/us_ofac_sdn/(.*)", [&](const httplib::Request& req, httplib::Response& res) {
+    std::string name = req.matches[1];
+    if (phase == 2) {
+      res.status = 404;
+      return;
+    }
+    res.set_content(
+        phase == 1 && name == "sdn.csv" ? extra : ReadAll(::vigil::testing::Fixture("ofac") / name),
+        "text/csv");
+  });
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+
+  std::vector<RefreshOutcome> got = RefreshLists(targets, srv.Url("/m"));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0].ok) << got[0].error;
+  EXPECT_FALSE(got[0].changed);
+
+  phase = 1;
+  got = RefreshLists(targets, srv.Url("/m/"));
+  ASSERT_TRUE(got[0].ok) << got[0].error;
+  EXPECT_TRUE(got[0].changed);
+  EXPECT_EQ(ReadAll(folder / "sdn.csv"), extra);
+
+  phase = 2;
+  auto before = Snapshot(folder);
+  got = RefreshLists(targets, srv.Url("/m"));
+  EXPECT_FALSE(got[0].ok);
+  EXPECT_NE(got[0].error.find("404"), std::string::npos) << got[0].error;
+  EXPECT_EQ(Snapshot(folder), before);
+
+  // The bundled sample is never fetched.
+  std::vector<LoadedList> sample(1);
+  ASSERT_TRUE(LoadList(VIGIL_SAMPLE_DIR, &sample[0]).ok());
+  sample[0].info.sample = true;
+  EXPECT_TRUE(RefreshTargets(sample).empty());
+}
+
+}  // namespace
+}  // namespace vigil::sources
