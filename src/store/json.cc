@@ -62,6 +62,8 @@ json ToJson(const Alert& a, bool full) {
             {"party_tags", a.party_tags},
             {"changed", !a.changes.is_null()}};
   if (a.previous_alert_id != 0) j["previous_alert_id"] = a.previous_alert_id;
+  j["rescreen_run"] = a.rescreen_run != 0 ? json(a.rescreen_run) : json(nullptr);
+  j["delisted"] = a.delisted.empty() ? json(nullptr) : json(a.delisted);
   if (full) {
     j["screening_id"] = a.screening_id;
     j["explanation"] = a.explanation;
@@ -100,6 +102,49 @@ json ToJson(const PartyDetail& d) {
           {"versions", std::move(versions)},
           {"screenings", std::move(screenings)},
           {"alerts", std::move(alerts)}};
+}
+
+json ToJson(const ListVersion& v) {
+  json files = json::array();
+  for (const ListFile& f : v.files) files.push_back(ToJson(f));
+  return {{"id", v.id},
+          {"source", v.source},
+          {"key", v.key},
+          {"files", std::move(files)},
+          {"published", v.published},
+          {"entities", v.entities},
+          {"loaded_at", v.loaded_at},
+          {"loaded_by", v.loaded_by}};
+}
+
+json ToJson(const RescreenRun& r) {
+  json versions = json::object();
+  for (const auto& [source, id] : r.to_versions) versions[source] = id;
+  return {{"id", r.id},
+          {"kind", r.kind},
+          {"status", r.status},
+          {"started_at", r.started_at},
+          {"finished_at", r.finished_at.empty() ? json(nullptr) : json(r.finished_at)},
+          {"by", r.by},
+          {"from_lists_version", r.from_lists_version},
+          {"to_lists_version", r.to_lists_version},
+          {"to_versions", std::move(versions)},
+          {"counts", r.counts.is_object() ? r.counts : json::object()},
+          {"error", r.error.empty() ? json(nullptr) : json(r.error)}};
+}
+
+json ToJson(const WebhookDelivery& d) {
+  return {{"id", d.id},
+          {"event_id", d.event_id},
+          {"url", d.url},
+          {"rescreen_run", d.rescreen_run != 0 ? json(d.rescreen_run) : json(nullptr)},
+          {"alerts", d.alerts},
+          {"status", d.status},
+          {"attempts", d.attempts},
+          {"http_status", d.http_status},
+          {"error", d.error.empty() ? json(nullptr) : json(d.error)},
+          {"first_attempt_at", d.first_attempt_at},
+          {"last_attempt_at", d.last_attempt_at}};
 }
 
 json ToJson(const AuditRecord& r) {
