@@ -97,6 +97,19 @@ while kill -0 $load 2>/dev/null; do
 done
 wait $load || true
 cat "$work/wrk.txt"
+if [ -n "$reloaded" ] && [ -z "$rescreened" ]; then
+  # The re-screen outlived the load: wait for it (bounded) to report its time.
+  for _ in $(seq 1 600); do
+    r=$(curl -s "$url/readyz")
+    if python3 -c 'import json,sys; r=json.loads(sys.argv[1])["rescreen"]; sys.exit(0 if r["runs"]>=2 and not r["running"] and not r["queued"] else 1)' "$r"; then
+      echo "(the re-screen ended $(echo "$(date +%s.%N) - $published" | bc) s after 2024-05 was published, after the load)"
+      break
+    fi
+    sleep 0.5
+  done
+fi
+echo "service log (index, re-screens):"
+grep -E '"msg":"(parties indexed for re-screening|re-screened|re-screen failed)' "$log" || true
 status=0
 after=$(curl -s "$url/readyz")
 echo "after: $(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(r["lists_version"], "generation", r["generation"]); print("re-screen:", json.dumps(r["rescreen"]["last_run"]))' "$after")"
