@@ -46,7 +46,6 @@
 #include "test_util.h"
 #include "util/file.h"
 
-
 namespace vigil::server {
 namespace {
 
