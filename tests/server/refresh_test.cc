@@ -249,6 +249,13 @@ TEST(ServeRefreshTest, NewListVersionRaisesAlertsWithoutARestartAndAFailedFetchI
     EXPECT_TRUE(found) << hook_bodies[0].substr(0, 500);
     EXPECT_GT(m["run"]["run_id"].get<int64_t>(), 0);
   }
+  // Counted once the delivery is over (the receiver may see the body a moment before).
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return Metric(GetText(port, "/metrics"),
+                      "vigil_webhook_messages_total{result=\"delivered\"}") >= 1;
+      },
+      std::chrono::seconds(60)));
   std::string metrics = GetText(port, "/metrics");
   EXPECT_GE(Metric(metrics, "vigil_rescreens_total{result=\"success\"}"), 1) << metrics;
   EXPECT_GE(Metric(metrics, "vigil_rescreen_alerts_total"), 2) << metrics;
