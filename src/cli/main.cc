@@ -22,6 +22,7 @@
 
 #include "cli/cases.h"
 #include "cli/serve.h"
+#include "cli/watch.h"
 #include "model/country.h"
 #include "model/date.h"
 #include "model/diff.h"
@@ -719,6 +720,9 @@ int main(int argc, char** argv) {
                                    "API and web page over HTTP");
   vigil::cli::AddServeOptions(serve, &serve_args);
 
+  vigil::cli::WatchArgs watch_args;
+  auto* watch = vigil::cli::AddWatchCommand(&app, &watch_args);
+
   // parties, alerts, audit: the case store (src/cli/cases.cc).
   std::shared_ptr<vigil::cli::CaseArgs> case_args = vigil::cli::AddCaseCommands(&app);
 
@@ -739,6 +743,10 @@ int main(int argc, char** argv) {
     if (screen->parsed()) return CmdScreen(o, sa);
     if (diff->parsed()) return CmdDiff(o, old_path, new_path, details);
     if (fetch->parsed()) return CmdFetch(o, fetch_list, fetch_dest, fetch_base);
+    if (watch->parsed()) {
+      return vigil::cli::RunWatch(watch_args, o.lists, o.json, o.accept_truncated,
+                                  o.max_entity_drop);
+    }
     vigil::cli::CaseContext case_ctx;
     case_ctx.json = o.json;
     case_ctx.strict = o.strict;

@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -226,6 +228,14 @@ void AddServeOptions(CLI::App* serve, ServeArgs* a) {
                     "--host; repeatable; \"*\" serves any (other Hosts get 421)");
   serve->add_flag("--metrics-public,--metrics_public", a->metrics_public,
                   "serve /metrics without an API key even when keys are configured");
+  serve->add_option("--refresh", a->refresh,
+                    "fetch the official files of the loaded lists this often (90s, 30m, 6h), "
+                    "into the folders they were loaded from, and reload when they changed; "
+                    "with --db the stored parties are then re-screened");
+  serve->add_option("--fetch-base-url,--fetch_base_url", a->fetch_base_url,
+                    "with --refresh: fetch list L from URL/L/ instead of the official "
+                    "address (a mirror)");
+  AddWebhookOptions(serve, &a->webhook);
 }
 
 int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::string>& lists,
@@ -261,6 +271,24 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
   o.allowed_hosts = a.allowed_hosts;
   o.metrics_public = a.metrics_public;
   o.db = a.db;
+  if (!a.refresh.empty()) {
+    std::chrono::milliseconds every{0};
+    if (Status s = ParseDuration(a.refresh, &every); !s.ok()) {
+      Log("error", "vigil serve: --refresh: " + s.message());
+      return 1;
+    }
+    o.refresh_seconds =
+        std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(every).count());
+  }
+  o.fetch_base_url = a.fetch_base_url;
+  if (Status s = MakeWebhook(a.webhook, &o.webhook); !s.ok()) {
+    Log("error", "vigil serve: " + s.ToString());
+    return 1;
+  }
+  if (!o.webhook.url.empty() && a.db.empty()) {
+    Log("error", "vigil serve: --webhook needs --db (it sends the alerts re-screens raise)");
+    return 1;
+  }
   // With a config file (and no --lists), every load reads its `lists` again; a config that
   // cannot be read, does not parse or names no lists fails the load (it never falls back to
   // the lists serving or the sample). With neither, the data folder's lists (looked for

@@ -14,6 +14,10 @@
 //   allowed_hosts = ["vigil.internal"]
 //   metrics_public = true
 //
+// With --db, every successful reload is followed by a delta re-screen of the stored parties
+// in the background (store/rescreen.h); --refresh 6h fetches the lists' official files
+// every six hours and reloads when they changed; --webhook sends the new alerts.
+//
 // SIGHUP or POST /v1/lists/reload reloads the lists (reading the config file's `lists`
 // again when the lists came from it; with neither --lists nor a config file, looking in the
 // data folder again, so that a reload after `vigil fetch` serves the fetched lists); SIGINT
@@ -26,6 +30,8 @@
 #include <cstddef>
 #include <string>
 #include <vector>
+
+#include "cli/watch.h"
 
 namespace vigil::cli {
 
@@ -43,6 +49,11 @@ struct ServeArgs {
   bool metrics_public = false;             // /metrics without a key even with keys
   // The case store (a SQLite file or a postgresql:// URL); empty: none.
   std::string db;
+  // Ongoing screening: fetch the lists this often ("6h"; empty: never), from here instead
+  // of the official addresses, and where to send the alerts re-screens raise.
+  std::string refresh;
+  std::string fetch_base_url;
+  WebhookArgs webhook;
 };
 
 // Adds the serve options to `serve`.

@@ -117,6 +117,34 @@ bool ParseStrict(std::string_view text, json* out, std::string* err) {
 
 store::Actor ActorOf(const Principal& who) { return store::Actor{who.name}; }
 
+// Screens at once the parties a write added or whose screened fields changed
+// (ImportSummary::changed_screened), when lists are serving: an update is screened, and
+// audited, as it is made, not at the next list update. {"parties", "new_alerts", ...} of
+// the screening; null when nothing was screened (no lists yet, or nothing to screen);
+// {"error"} when the screening failed (the write stands, and the party stays marked for
+// the next re-screen).
+json ScreenChanged(Service& svc, store::Store& db, const store::ImportSummary& imported,
+                   const store::Actor& by) {
+  std::shared_ptr<const Snapshot> snap = svc.Current();
+  if (snap == nullptr || imported.changed_screened.empty()) return nullptr;
+  store::ScreenRunOptions o;
+  o.screen.min_score = o.screen.review_threshold;  // as /v1/parties/{id}/screen
+  store::ScreenRunSummary sum;
+  if (Status s = store::ScreenParties(db, *snap->screener, imported.changed_screened, o, by, &sum);
+      !s.ok()) {
+    return json{{"error", RedactPaths(s.ToString())}};
+  }
+  svc.metrics().CountQueries(static_cast<size_t>(sum.parties));
+  return json{{"parties", sum.parties},
+              {"new_alerts", sum.new_alerts},
+              {"re_alerts", sum.re_alerts},
+              {"existing", sum.existing},
+              {"suppressed", sum.suppressed},
+              {"confirmed", sum.confirmed},
+              {"lists_version", sum.lists_version},
+              {"alert_ids", sum.new_alert_ids}};
+}
+
 // ---- parties ----
 
 // POST /v1/parties and PUT /v1/parties/{id}: one party record.
@@ -155,6 +183,7 @@ void PutParty(Service& svc, const http::Request& req, http::Response& res, bool 
   if (Status s = db->PutParties({party}, ActorOf(who), &summary); !s.ok()) {
     return SendStoreError(res, s);
   }
+  json screened = ScreenChanged(svc, *db, summary, ActorOf(who));
   store::PartyVersion latest;
   if (Status s = db->GetParty(party.id, &latest); !s.ok()) return SendStoreError(res, s);
   bool created = summary.added > 0;
@@ -163,6 +192,7 @@ void PutParty(Service& svc, const http::Request& req, http::Response& res, bool 
                 {"version", latest.version},
                 {"created", created},
                 {"changed", summary.added + summary.changed > 0},
+                {"screened", std::move(screened)},
                 {"warnings", warnings}});
 }
 
@@ -269,10 +299,12 @@ void ImportParties(Service& svc, const http::Request& req, http::Response& res) 
       return SendStoreError(res, s);
     }
   }
+  json screened = ScreenChanged(svc, *db, summary, ActorOf(who));
   SendJson(res, 200,
            json{{"added", summary.added},
                 {"changed", summary.changed},
                 {"unchanged", summary.unchanged},
+                {"screened", std::move(screened)},
                 {"errors", std::move(errors)}});
 }
 

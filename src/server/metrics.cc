@@ -3,6 +3,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "model/list_status.h"
 #include "server/service.h"
 
@@ -145,6 +147,42 @@ void Metrics::CountReload(bool ok, double seconds) {
                              std::memory_order_relaxed);
 }
 
+namespace {
+int64_t UnixMs(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+}  // namespace
+
+void Metrics::CountRescreen(bool ok, double seconds, int64_t new_alerts) {
+  (ok ? rescreens_ok_ : rescreens_failed_).fetch_add(1, std::memory_order_relaxed);
+  if (new_alerts > 0) {
+    rescreen_alerts_.fetch_add(static_cast<uint64_t>(new_alerts), std::memory_order_relaxed);
+  }
+  last_rescreen_ns_.store(static_cast<uint64_t>(seconds * 1e9), std::memory_order_relaxed);
+  last_rescreen_unix_ms_.store(UnixMs(std::chrono::system_clock::now()), std::memory_order_relaxed);
+}
+
+void Metrics::CountRefresh(bool ok) {
+  (ok ? refreshes_ok_ : refreshes_failed_).fetch_add(1, std::memory_order_relaxed);
+  (ok ? last_refresh_ok_unix_ms_ : last_refresh_failed_unix_ms_)
+      .store(UnixMs(std::chrono::system_clock::now()), std::memory_order_relaxed);
+}
+
+void Metrics::CountWebhook(int64_t delivered, int64_t failed, int64_t alerts_delivered,
+                           int64_t alerts_failed) {
+  auto add = [](std::atomic<uint64_t>& c, int64_t n) {
+    if (n > 0) c.fetch_add(static_cast<uint64_t>(n), std::memory_order_relaxed);
+  };
+  add(webhooks_delivered_, delivered);
+  add(webhooks_failed_, failed);
+  add(webhook_alerts_delivered_, alerts_delivered);
+  add(webhook_alerts_failed_, alerts_failed);
+}
+
+void Metrics::SetDataChecked(std::chrono::system_clock::time_point at) {
+  data_checked_unix_ms_.store(UnixMs(at), std::memory_order_relaxed);
+}
+
 std::string Metrics::Render(const Snapshot* snap, std::chrono::system_clock::time_point started,
                             size_t open_connections) const {
   auto now = std::chrono::system_clock::now();
@@ -202,6 +240,46 @@ std::string Metrics::Render(const Snapshot* snap, std::chrono::system_clock::tim
   out +=
       fmt::format("vigil_last_reload_timestamp_seconds {:.3f}\n",
                   static_cast<double>(last_reload_unix_ms_.load(std::memory_order_relaxed)) / 1e3);
+  auto ms = [](const std::atomic<int64_t>& v) {
+    return static_cast<double>(v.load(std::memory_order_relaxed)) / 1e3;
+  };
+  auto n = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
+  Family(&out, "vigil_rescreens_total", "counter",
+         "Re-screens of the stored parties after a reload, by result.");
+  out += fmt::format("vigil_rescreens_total{{result=\"success\"}} {}\n", n(rescreens_ok_));
+  out += fmt::format("vigil_rescreens_total{{result=\"failure\"}} {}\n", n(rescreens_failed_));
+  Family(&out, "vigil_rescreen_alerts_total", "counter",
+         "Alerts raised by re-screens (re-alerts included).");
+  out += fmt::format("vigil_rescreen_alerts_total {}\n", n(rescreen_alerts_));
+  Family(&out, "vigil_last_rescreen_seconds", "gauge", "How long the last re-screen took.");
+  out += fmt::format("vigil_last_rescreen_seconds {:.6f}\n",
+                     static_cast<double>(n(last_rescreen_ns_)) / 1e9);
+  Family(&out, "vigil_last_rescreen_timestamp_seconds", "gauge",
+         "When the last re-screen ended (0: never).");
+  out += fmt::format("vigil_last_rescreen_timestamp_seconds {:.3f}\n", ms(last_rescreen_unix_ms_));
+  Family(&out, "vigil_refreshes_total", "counter",
+         "Scheduled refreshes (fetch, validate, reload when changed), by result.");
+  out += fmt::format("vigil_refreshes_total{{result=\"success\"}} {}\n", n(refreshes_ok_));
+  out += fmt::format("vigil_refreshes_total{{result=\"failure\"}} {}\n", n(refreshes_failed_));
+  Family(&out, "vigil_last_refresh_success_timestamp_seconds", "gauge",
+         "When the last refresh succeeded (0: never).");
+  out += fmt::format("vigil_last_refresh_success_timestamp_seconds {:.3f}\n",
+                     ms(last_refresh_ok_unix_ms_));
+  Family(&out, "vigil_last_refresh_failure_timestamp_seconds", "gauge",
+         "When the last refresh failed (0: never); the lists serving stayed.");
+  out += fmt::format("vigil_last_refresh_failure_timestamp_seconds {:.3f}\n",
+                     ms(last_refresh_failed_unix_ms_));
+  Family(&out, "vigil_webhook_messages_total", "counter",
+         "Webhook messages about new alerts, by result (after retries).");
+  out += fmt::format("vigil_webhook_messages_total{{result=\"delivered\"}} {}\n",
+                     n(webhooks_delivered_));
+  out += fmt::format("vigil_webhook_messages_total{{result=\"failed\"}} {}\n", n(webhooks_failed_));
+  Family(&out, "vigil_webhook_alerts_total", "counter",
+         "Alerts carried by webhook messages, by result.");
+  out += fmt::format("vigil_webhook_alerts_total{{result=\"delivered\"}} {}\n",
+                     n(webhook_alerts_delivered_));
+  out += fmt::format("vigil_webhook_alerts_total{{result=\"failed\"}} {}\n",
+                     n(webhook_alerts_failed_));
   Family(&out, "vigil_start_time_seconds", "gauge", "When the server started.");
   out += fmt::format("vigil_start_time_seconds {:.3f}\n", UnixSeconds(started));
   Family(&out, "vigil_ready", "gauge", "1 once lists are loaded and serving.");
@@ -217,6 +295,14 @@ std::string Metrics::Render(const Snapshot* snap, std::chrono::system_clock::tim
   Family(&out, "vigil_lists_age_seconds", "gauge", "Seconds since the serving lists were loaded.");
   out += fmt::format("vigil_lists_age_seconds {:.3f}\n",
                      std::chrono::duration<double>(now - snap->loaded_at).count());
+  {
+    double checked = std::max(UnixSeconds(snap->loaded_at), ms(data_checked_unix_ms_));
+    Family(&out, "vigil_lists_data_age_seconds", "gauge",
+           "Seconds since the serving lists were last known current: loaded, or found "
+           "unchanged by a refresh. Grows while refreshes fail.");
+    out += fmt::format("vigil_lists_data_age_seconds {:.3f}\n",
+                       std::chrono::duration<double>(now.time_since_epoch()).count() - checked);
+  }
   Family(&out, "vigil_list_info", "gauge",
          "One per loaded list: its version, publication date and main file hash.");
   for (const LoadedList& l : snap->screener->lists()) {

@@ -69,6 +69,16 @@ class Metrics {
   void Observe(Route route, int status, double seconds);
   void CountQueries(size_t n) { queries_.fetch_add(n, std::memory_order_relaxed); }
   void CountReload(bool ok, double seconds);
+  // A re-screen run after a reload: its outcome, time, and the alerts it raised.
+  void CountRescreen(bool ok, double seconds, int64_t new_alerts);
+  // A refresh (fetch, validate, reload when changed): its outcome.
+  void CountRefresh(bool ok);
+  // Webhook messages delivered and failed (after retries), and the alerts they carried.
+  void CountWebhook(int64_t delivered, int64_t failed, int64_t alerts_delivered,
+                    int64_t alerts_failed);
+  // When the lists serving were last known current (loaded, or a refresh found them
+  // unchanged); the data's age is counted from it.
+  void SetDataChecked(std::chrono::system_clock::time_point at);
 
   // The whole exposition: requests, latency histograms, queries, reloads, the connections
   // open now, and the lists of `snap` (may be null before the first load) with their
@@ -97,6 +107,14 @@ class Metrics {
   std::atomic<uint64_t> reloads_failed_{0};
   std::atomic<uint64_t> last_reload_ns_{0};      // duration of the last reload
   std::atomic<int64_t> last_reload_unix_ms_{0};  // when it ended
+  std::atomic<uint64_t> rescreens_ok_{0}, rescreens_failed_{0}, rescreen_alerts_{0};
+  std::atomic<uint64_t> last_rescreen_ns_{0};
+  std::atomic<int64_t> last_rescreen_unix_ms_{0};
+  std::atomic<uint64_t> refreshes_ok_{0}, refreshes_failed_{0};
+  std::atomic<int64_t> last_refresh_ok_unix_ms_{0}, last_refresh_failed_unix_ms_{0};
+  std::atomic<uint64_t> webhooks_delivered_{0}, webhooks_failed_{0};
+  std::atomic<uint64_t> webhook_alerts_delivered_{0}, webhook_alerts_failed_{0};
+  std::atomic<int64_t> data_checked_unix_ms_{0};
 };
 
 }  // namespace vigil::server

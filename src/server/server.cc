@@ -197,6 +197,7 @@ Server::Server(ServerOptions options) : rep_(std::make_unique<Rep>(std::move(opt
 
 Server::~Server() {
   Stop();
+  rep_->svc.StopBackground();
   {
     std::lock_guard<std::mutex> lock(rep_->reload_mu);
     rep_->reload_stop = true;
@@ -305,6 +306,11 @@ Status Server::Bind(int* port) {
            {"entities", snap->entities},
            {"truncated", TruncatedJson(*snap)}};
     AddListsStatus(*snap, svc.options().max_list_age_days, &j);
+    // The refresh and the re-screens: a failed refresh keeps the lists serving (still
+    // ready) and says so here, with the age of the data in use.
+    json background = svc.BackgroundJson();
+    for (auto it = background.begin(); it != background.end(); ++it) j[it.key()] = *it;
+    if (svc.options().refresh_seconds > 0) j["data_in_use"] = svc.DataInUseJson();
     SendJson(res, 200, j);
   });
   Transport& transport = rep_->transport;
@@ -327,7 +333,9 @@ Status Server::Bind(int* port) {
   RegisterWeb(router, svc);
   RegisterCases(router, svc);
 
-  return rep_->transport.Bind(port);
+  if (Status s = rep_->transport.Bind(port); !s.ok()) return s;
+  svc.StartBackground();
+  return Status::Ok();
 }
 
 }  // namespace vigil::server

@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "notify/webhook.h"
 #include "vigil/status.h"
 
 namespace vigil::server {
@@ -80,6 +81,26 @@ struct ServerOptions {
   std::string db;
 
   bool access_log = true;  // one JSON line per request on standard error
+
+  // Ongoing screening (with a case store): after every successful reload, a delta
+  // re-screen of the stored parties (store/rescreen.h) runs in the background, one at a
+  // time, against a reverse index of the parties kept warm (rebuilt in the background once
+  // more than `index_rebuild_after` parties changed since it was built).
+  bool rescreen = true;
+  int64_t index_rebuild_after = 2000;
+  // Threads of a re-screen (0: half the cores, leaving the rest to screening requests).
+  int rescreen_threads = 0;
+  // `vigil serve --refresh`: every this many seconds (0: never), fetch the official files of
+  // every loaded list that `vigil fetch` knows into the folder it was loaded from
+  // (sources/fetch.h: validated before anything is replaced), and reload when any file
+  // changed. A failure keeps the lists serving and is reported (/metrics, /readyz, the audit
+  // trail's "lists.refresh").
+  int64_t refresh_seconds = 0;
+  // Replaces the official addresses: list L is fetched from fetch_base_url/L/ (mirrors,
+  // tests).
+  std::string fetch_base_url;
+  // Where the alerts a re-screen raises are sent (url empty: nowhere).
+  notify::WebhookOptions webhook;
 
   // Host names served besides localhost, 127.0.0.1, [::1] and `host` (unless a wildcard):
   // a request naming another Host gets 421, so that a page whose name was rebound to this

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "model/json.h"
+#include "notify/webhook.h"
 #include "server/log.h"
 #include "util/file.h"
 #include "util/memory.h"
@@ -96,9 +97,6 @@ void AddListsStatus(const Snapshot& snap, long max_age_days, json* j) {
   for (const auto& [key, value] : text->json.items()) (*j)[key] = value;
 }
 
-Service::Service(ServerOptions options)
-    : options_(std::move(options)), started_(std::chrono::system_clock::now()) {}
-
 json SnapshotListsJson(const Snapshot& snap) {
   json lists = json::array();
   for (const LoadedList& l : snap.screener->lists()) {
@@ -125,20 +123,25 @@ json Service::ConfigJson() const {
     std::vector<std::string> paths;
     if (o.list_paths(&paths).ok()) lists = paths;
   }
-  json j{{"host", o.host},
-         {"port", o.port},
-         {"lists", std::move(lists)},
-         {"strict", o.strict},
-         {"accept_truncated", o.accept_truncated},
-         {"max_entity_drop", o.max_entity_drop},
-         {"max_list_age_days", o.max_list_age_days},
-         {"max_connections", o.max_connections},
-         {"max_body_bytes", o.max_body_bytes},
-         {"max_batch", o.max_batch},
-         {"max_results", o.max_results},
-         {"api_keys", std::move(keys)},
-         {"allowed_hosts", o.allowed_hosts},
-         {"metrics_public", o.metrics_public}};
+  json j{
+      {"host", o.host},
+      {"port", o.port},
+      {"lists", std::move(lists)},
+      {"strict", o.strict},
+      {"accept_truncated", o.accept_truncated},
+      {"max_entity_drop", o.max_entity_drop},
+      {"max_list_age_days", o.max_list_age_days},
+      {"max_connections", o.max_connections},
+      {"max_body_bytes", o.max_body_bytes},
+      {"max_batch", o.max_batch},
+      {"max_results", o.max_results},
+      {"api_keys", std::move(keys)},
+      {"allowed_hosts", o.allowed_hosts},
+      {"metrics_public", o.metrics_public},
+      {"rescreen", o.rescreen},
+      {"refresh_seconds", o.refresh_seconds},
+      {"fetch_base_url", notify::RedactUrl(o.fetch_base_url)},
+      {"webhook", o.webhook.url.empty() ? json(nullptr) : json(notify::RedactUrl(o.webhook.url))}};
   if (store_ != nullptr) j["store"] = {{"backend", std::string(store_->backend())}};
   return j;
 }
@@ -349,6 +352,8 @@ Status Service::Reload(std::string* summary, bool* busy, std::vector<std::string
   audit(s, next.get());
   snapshot_.store(next, std::memory_order_release);
   metrics_.CountReload(true, seconds());
+  // The stored parties are brought up to date with the new lists in the background.
+  if (store_ != nullptr && options_.rescreen) QueueRescreen();
   if (truncated != nullptr) {
     truncated->clear();
     for (const LoadedList& l : next->screener->lists()) {

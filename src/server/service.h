@@ -92,6 +92,7 @@ std::string ListVersion(const ListInfo& info);
 class Service {
  public:
   explicit Service(ServerOptions options);
+  ~Service();
 
   const ServerOptions& options() const { return options_; }
   Metrics& metrics() { return metrics_; }
@@ -142,7 +143,42 @@ class Service {
 
   std::chrono::system_clock::time_point started() const { return started_; }
 
+  // ---- Ongoing screening (background.cc) ----
+
+  // Starts the background threads: the re-screen worker (with a case store and
+  // options().rescreen) and the refresh timer (options().refresh_seconds > 0). Once.
+  void StartBackground();
+  // Stops them and waits for them (a re-screen in progress ends first; a webhook waiting
+  // to retry gives up). Called by ~Server; idempotent.
+  void StopBackground();
+  // Asks for a delta re-screen against the lists serving (after a successful reload): it
+  // runs on the worker as soon as the one running (if any) ends; asks during a run make
+  // one more run after it.
+  void QueueRescreen();
+  // Fetches the loaded lists again (ServerOptions::refresh_seconds) and reloads ("refresh")
+  // when a file changed. Not OK when a fetch or the reload failed: the lists serving stay.
+  // Counted in /metrics and audited ("lists.refresh": the lists fetched, the errors, the
+  // age of the data in use). *summary (may be null): one line saying what happened.
+  Status Refresh(std::string* summary);
+  // What /readyz shows of the refresh and the re-screens: {"refresh": {...} (with
+  // --refresh), "rescreen": {...} (with a store)}.
+  nlohmann::json BackgroundJson() const;
+  // The data in use and its age: {"lists_version", "loaded_at", "checked_at",
+  // "age_seconds", "lists": [{"source", "version", "published", "age_days"}]}; null before
+  // the first load. checked_at: the last time the lists were loaded or a refresh found
+  // them unchanged; age_seconds counts from it.
+  nlohmann::json DataInUseJson() const;
+  // For tests and benchmarks: waits until no re-screen is queued or running; false when
+  // `limit` passed first.
+  bool WaitRescreenIdle(std::chrono::milliseconds limit);
+
  private:
+  struct Background;
+  void RescreenLoop();
+  void RefreshLoop();
+  void RunRescreen();
+  bool BackgroundSleep(std::chrono::milliseconds ms);  // false: stopping
+
   ServerOptions options_;
   ApiKeys keys_;
   Metrics metrics_;
@@ -154,6 +190,7 @@ class Service {
   std::mutex pending_mu_;
   std::vector<std::pair<std::string, nlohmann::json>> pending_audit_;  // guarded by pending_mu_
   std::atomic<bool> has_pending_audit_{false};
+  std::unique_ptr<Background> bg_;  // background.cc
 };
 
 // The lists of a snapshot as the audit trail records them: [{"source", "version",

@@ -359,4 +359,56 @@ Status ListsInDataDir(const fs::path& dir, std::vector<std::string>* paths) {
   return Status::Ok();
 }
 
+std::vector<RefreshTarget> RefreshTargets(const std::vector<LoadedList>& lists) {
+  std::vector<std::string> known = FetchableLists();
+  std::vector<RefreshTarget> out;
+  for (const LoadedList& l : lists) {
+    if (l.info.sample || l.info.files.empty()) continue;
+    if (std::find(known.begin(), known.end(), l.info.source) == known.end()) continue;
+    RefreshTarget t;
+    t.list = l.info.source;
+    t.dir = fs::path(l.info.files.front().path).parent_path();
+    if (t.dir.empty()) t.dir = ".";
+    for (const SourceFile& f : l.info.files) {
+      t.sha256[fs::path(f.path).filename().string()] = f.sha256;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<RefreshOutcome> RefreshLists(const std::vector<RefreshTarget>& targets,
+                                         const std::string& base_url, const FetchOptions& options) {
+  std::vector<RefreshOutcome> out;
+  for (const RefreshTarget& t : targets) {
+    RefreshOutcome o;
+    o.list = t.list;
+    o.dir = t.dir;
+    std::string base;
+    if (!base_url.empty()) {
+      base = base_url;
+      if (base.back() != '/') base += '/';
+      base += t.list + "/";
+    }
+    Status s;
+    try {
+      s = FetchList(t.list, base, t.dir, &o.report, options);
+    } catch (const std::exception& e) {
+      s = Status::IoError(std::string("fetching failed: ") + e.what());
+    }
+    if (!s.ok()) {
+      o.error = s.ToString();
+    } else {
+      o.ok = true;
+      o.changed = o.report.files.size() != t.sha256.size();
+      for (const FetchedFile& f : o.report.files) {
+        auto it = t.sha256.find(f.name);
+        if (it == t.sha256.end() || it->second != f.sha256) o.changed = true;
+      }
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 }  // namespace vigil::sources

@@ -14,9 +14,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "vigil/list.h"
 #include "vigil/status.h"
 
 namespace vigil::sources {
@@ -74,6 +76,36 @@ struct FetchReport {
 Status FetchList(const std::string& list, const std::string& base_url_override,
                  const std::filesystem::path& dest_dir, FetchReport* report,
                  const FetchOptions& options = FetchOptions());
+
+// ---- Refreshing loaded lists (`vigil serve --refresh`, `vigil watch`) ----
+
+// A loaded list to fetch again: its source, the folder its files were loaded from, and the
+// sha256 of each file as loaded (by file name).
+struct RefreshTarget {
+  std::string list;
+  std::filesystem::path dir;
+  std::map<std::string, std::string> sha256;
+};
+
+// The lists of `lists` that FetchList() knows (the bundled sample is never one), each with
+// the folder of its main file.
+std::vector<RefreshTarget> RefreshTargets(const std::vector<LoadedList>& lists);
+
+struct RefreshOutcome {
+  std::string list;
+  std::filesystem::path dir;
+  bool ok = false;       // fetched and validated (the folder now holds the fetched files)
+  bool changed = false;  // ok, and some file differs from the one loaded
+  std::string error;     // why not ok (the folder was left as it was)
+  FetchReport report;    // when ok
+};
+
+// Fetches every target into its folder (FetchList), one after the other. A non-empty
+// `base_url` replaces the official addresses: list L is fetched from `base_url`/L/. One
+// that fails leaves its folder unchanged and does not stop the others.
+std::vector<RefreshOutcome> RefreshLists(const std::vector<RefreshTarget>& targets,
+                                         const std::string& base_url,
+                                         const FetchOptions& options = FetchOptions());
 
 // The data folder: where `vigil fetch` puts the lists when no --dest is given (one
 // subfolder per list: us_ofac_sdn, un_sc, ...) and where every command looks for them when

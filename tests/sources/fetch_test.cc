@@ -18,6 +18,7 @@
 #include <string_view>
 #include <thread>
 
+#include "local_http_server.h"
 #include "sources/httplib.h"
 #include "test_util.h"
 #include "util/file.h"
@@ -29,46 +30,10 @@ namespace {
 namespace fs = std::filesystem;
 using ::vigil::testing::ReadAll;
 using ::vigil::testing::ScratchDir;
+using ::vigil::testing::TestServer;
 using ::vigil::testing::WriteFile;
 
 const char* const kOfacFiles[] = {"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"};
-
-// An httplib::Server on 127.0.0.1 (any free port), run on its own thread.
-class TestServer {
- public:
-  TestServer() = default;
-  ~TestServer() { Stop(); }
-  TestServer(const TestServer&) = delete;
-  TestServer& operator=(const TestServer&) = delete;
-
-  httplib::Server& server() { return server_; }
-
-  // Call after installing handlers and mount points.
-  void Start() {
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    ASSERT_GT(port_, 0) << "cannot bind a port on 127.0.0.1";
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-
-  void Stop() {
-    if (!thread_.joinable()) return;
-    // stop() is a no-op until the accept loop runs; give it a moment (bounded).
-    for (int i = 0; i < 5000 && !server_.is_running(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    server_.stop();
-    thread_.join();
-  }
-
-  std::string Url(std::string_view path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
-  }
-
- private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = -1;
-};
 
 // A loopback port with nothing listening on it: bound once to learn a free number, then closed.
 int UnusedPort() {
@@ -546,6 +511,70 @@ TEST(FetchCli, WithoutDestFetchesIntoTheDataFolderThatEveryCommandThenUses) {
   rc = std::system(cmd.c_str());
   EXPECT_NE(rc, 0);
   EXPECT_NE(ReadAll(out).find("give the LIST"), std::string::npos) << ReadAll(out);
+}
+
+}  // namespace
+}  // namespace vigil::sources
+
+namespace vigil::sources {
+namespace {
+
+// RefreshTargets/RefreshLists: a loaded list fetched again into its folder, from
+// base/<list>/; unchanged, changed, and a failure that leaves the folder alone.
+TEST(RefreshLists, FetchesEachLoadedListIntoItsFolder) {
+  fs::path dir = ScratchDir("refresh");
+  fs::path folder = dir / "lists" / "us_ofac_sdn";
+  fs::create_directories(folder);
+  for (const char* f : kOfacFiles) fs::copy_file(::vigil::testing::Fixture("ofac") / f, folder / f);
+  std::vector<LoadedList> lists(1);
+  ASSERT_TRUE(LoadList(folder, &lists[0]).ok());
+  std::vector<RefreshTarget> targets = RefreshTargets(lists);
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0].list, "us_ofac_sdn");
+  EXPECT_EQ(fs::weakly_canonical(targets[0].dir), fs::weakly_canonical(folder));
+
+  std::string extra = ReadAll(::vigil::testing::Fixture("ofac") / "sdn.csv");
+  while (!extra.empty() && extra.back() == '\x1a') extra.pop_back();
+  extra +=
+      "999999,\"TESTPERSON, Zebulon Quixotic\",\"individual\",\"DPRK4\",-0- ,-0- ,-0- ,-0- ,"
+      "-0- ,-0- ,-0- ,\"DOB 01 Jan 1970.\"\r\n\x1a";
+  int phase = 0;
+  TestServer srv;
+  srv.server().Get("/m/us_ofac_sdn/(.*)", [&](const httplib::Request& req, httplib::Response& res) {
+    std::string name = req.matches[1];
+    if (phase == 2) {
+      res.status = 404;
+      return;
+    }
+    res.set_content(
+        phase == 1 && name == "sdn.csv" ? extra : ReadAll(::vigil::testing::Fixture("ofac") / name),
+        "text/csv");
+  });
+  ASSERT_NO_FATAL_FAILURE(srv.Start());
+
+  std::vector<RefreshOutcome> got = RefreshLists(targets, srv.Url("/m"));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_TRUE(got[0].ok) << got[0].error;
+  EXPECT_FALSE(got[0].changed);
+
+  phase = 1;
+  got = RefreshLists(targets, srv.Url("/m/"));
+  ASSERT_TRUE(got[0].ok) << got[0].error;
+  EXPECT_TRUE(got[0].changed);
+  EXPECT_EQ(ReadAll(folder / "sdn.csv"), extra);
+
+  phase = 2;
+  auto before = Snapshot(folder);
+  got = RefreshLists(targets, srv.Url("/m"));
+  EXPECT_FALSE(got[0].ok);
+  EXPECT_NE(got[0].error.find("404"), std::string::npos) << got[0].error;
+  EXPECT_EQ(Snapshot(folder), before);
+
+  // The bundled sample is never fetched.
+  std::vector<LoadedList> sample(1);
+  ASSERT_TRUE(LoadList(VIGIL_SAMPLE_DIR, &sample[0]).ok());
+  sample[0].info.sample = true;
+  EXPECT_TRUE(RefreshTargets(sample).empty());
 }
 
 }  // namespace
