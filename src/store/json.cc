@@ -62,6 +62,8 @@ json ToJson(const Alert& a, bool full) {
             {"party_tags", a.party_tags},
             {"changed", !a.changes.is_null()}};
   if (a.previous_alert_id != 0) j["previous_alert_id"] = a.previous_alert_id;
+  j["rescreen_run"] = a.rescreen_run == 0 ? json(nullptr) : json(a.rescreen_run);
+  j["delisted"] = a.delisted.empty() ? json(nullptr) : json(a.delisted);
   if (full) {
     j["screening_id"] = a.screening_id;
     j["explanation"] = a.explanation;
@@ -114,6 +116,35 @@ json ToJson(const AuditVerify& v) {
           {"first_bad_seq", v.first_bad_seq},
           {"problem", v.problem},
           {"head", {{"seq", v.head_seq}, {"hash", v.head_hash}}}};
+}
+
+json ToJson(const ListVersion& v) {
+  json files = json::array();
+  for (const ListFile& f : v.files) files.push_back(ToJson(f));
+  return {{"id", v.id},
+          {"source", v.source},
+          {"key", v.key},
+          {"files", std::move(files)},
+          {"published", v.published},
+          {"entities", v.entities},
+          {"loaded_at", v.loaded_at},
+          {"loaded_by", v.loaded_by}};
+}
+
+json ToJson(const RescreenRun& r) {
+  json to_versions = json::object();
+  for (const auto& [source, id] : r.to_versions) to_versions[source] = id;
+  return {{"id", r.id},
+          {"kind", r.kind},
+          {"status", r.status},
+          {"started_at", r.started_at},
+          {"finished_at", r.finished_at.empty() ? json(nullptr) : json(r.finished_at)},
+          {"by", r.by},
+          {"from_lists_version", r.from_lists_version},
+          {"to_lists_version", r.to_lists_version},
+          {"to_versions", std::move(to_versions)},
+          {"counts", r.counts.is_object() ? r.counts : json::object()},
+          {"error", r.error.empty() ? json(nullptr) : json(r.error)}};
 }
 
 }  // namespace vigil::store

@@ -11,7 +11,9 @@
 //   DecisionRecord {"id","alert_id","decision","reason","by","at","alert_version"}
 //   Alert (summary) {"id","party_id","party_version","entity_id","entity_name","list","score",
 //                  "band","state","version","created_at","updated_at","lists_version",
-//                  "party_tags","previous_alert_id" (when there is one),"changed"}
+//                  "party_tags","previous_alert_id" (when there is one),"changed",
+//                  "rescreen_run" (the list update that raised it, or null),
+//                  "delisted" ("delisted in us_ofac_sdn version ...", or null)}
 //         (full) adds "screening_id","explanation","party_hash","entity_hash",
 //                  "party_fields","entity_record","changes","history":[decision...]
 //   AlertPage     {"alerts":[summary...],"total","counts":{"open":n,"escalated":n,...}}
@@ -19,6 +21,11 @@
 //                  "alerts":[full...]}
 //   AuditRecord   {"seq","at","principal","action","object","detail","prev_hash","hash"}
 //   AuditVerify   {"ok","records","first_bad_seq","problem"}
+//   ListVersion   {"id","source","key","files":[ListFile...],"published","entities",
+//                  "loaded_at","loaded_by"}
+//   RescreenRun   {"id","kind","status","started_at","finished_at" (null while running),"by",
+//                  "from_lists_version","to_lists_version","to_versions":{source: id},
+//                  "counts":{...},"error" (null unless failed)}
 
 #ifndef VIGIL_STORE_JSON_H_
 #define VIGIL_STORE_JSON_H_
@@ -38,6 +45,8 @@ nlohmann::json ToJson(const AlertPage& p);
 nlohmann::json ToJson(const PartyDetail& d);
 nlohmann::json ToJson(const AuditRecord& r);
 nlohmann::json ToJson(const AuditVerify& v);
+nlohmann::json ToJson(const ListVersion& v);
+nlohmann::json ToJson(const RescreenRun& r);
 
 }  // namespace vigil::store
 
