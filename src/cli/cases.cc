@@ -278,9 +278,11 @@ int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
           screened.re_alerts == 1 ? "alert" : "alerts", Thousands(screened.existing),
           Thousands(screened.suppressed), Thousands(screened.confirmed), Thousands(screened.clean));
     } else if (to_screen > 0) {
-      fmt::print("not screened ({}): {} new or changed {} wait for vigil parties screen\n",
-                 not_screened, Thousands(static_cast<int64_t>(to_screen)),
-                 to_screen == 1 ? "party" : "parties");
+      fmt::print(
+          "not screened ({}): {} new or changed {} (vigil parties screen, or the next list "
+          "update, screens {})\n",
+          not_screened, Thousands(static_cast<int64_t>(to_screen)),
+          to_screen == 1 ? "party" : "parties", to_screen == 1 ? "it" : "them");
     }
   }
   return 0;
