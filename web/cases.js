@@ -232,7 +232,7 @@ function runChanges(run) {
     h('span', {class: 'muted'}, c.source))));
 }
 
-function num(v) { return typeof v === 'number' ? String(v) : '—'; }
+function num(v) { return typeof v === 'number' ? v.toLocaleString('en-US') : '—'; }
 
 // The "List updates" panel: each run with its counts, each linking to the alerts it raised.
 function updatesPanel(runs, q) {
@@ -267,7 +267,7 @@ function updatesPanel(runs, q) {
 
 // Where an alert came from: the list update that raised it, or a screening of the party.
 function raisedBy(a, runs) {
-  if (!a.rescreen_run) return h('span', {class: 'from screening', title: 'raised by a screening of the party'}, 'screening');
+  if (!a.rescreen_run) return h('span', {class: 'from by-screening', title: 'raised by a screening of the party'}, 'screening');
   return h('a', {class: 'from run', href: queueUrl({...QUEUE_DEFAULTS, status: 'all', run: String(a.rescreen_run)}),
                  title: 'the alerts this list update raised'}, runLabel(a.rescreen_run, runs));
 }
@@ -388,10 +388,12 @@ async function showQueue() {
   if (q.run) {
     const run = runs.get(Number(q.run));
     const c = (run && run.counts) || {};
-    runNote.replaceChildren('Showing the alerts raised by ', h('strong', {}, runLabel(q.run, runs)),
-      run ? [' (', when(run.finished_at || run.started_at), typeof c.new_alerts === 'number' ? ', ' + c.new_alerts + ' new alerts' : '',
-             typeof c.re_alerts === 'number' ? ' of which ' + c.re_alerts + ' re-alerts' : '', ')'] : '',
-      '. ', h('a', {href: queueUrl({...q, run: '', offset: '0'})}, 'All alerts'));
+    runNote.replaceChildren(h('span', {}, 'Showing the alerts raised by ', h('strong', {}, runLabel(q.run, runs)),
+      run ? [' (', when(run.finished_at || run.started_at),
+             typeof c.new_alerts === 'number' ? ': ' + c.new_alerts + ' new alerts' : '',
+             typeof c.re_alerts === 'number' && c.re_alerts ? ', of which ' + c.re_alerts + ' re-alerts' : '',
+             typeof c.delisted_closed === 'number' && c.delisted_closed ? '; ' + c.delisted_closed + ' closed as delisted' : '', ')'] : '',
+      '. '), h('a', {href: queueUrl({...q, run: '', offset: '0'})}, 'All alerts'));
   }
   const alerts = page.alerts || [];
   const offset = Number(page.offset !== undefined ? page.offset : q.offset) || 0;
