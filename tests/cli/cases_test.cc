@@ -312,8 +312,7 @@ TEST(CliCasesTest, ImportScreensNewAndChangedParties) {
   WriteFile(
       tag,
       R"({"id": "P-1", "kind": "person", "name": "Kim Jong Un", "dob": "1984-01-08", "tags": ["b"]})"
-      "
-");
+      "\n");
   Result tagged = Vigil({"parties", "import", tag, "--db", db, "--lists", VIGIL_SAMPLE_DIR});
   ASSERT_EQ(tagged.code, 0) << tagged.err;
   EXPECT_TRUE(Contains(tagged.out, "0 added, 1 changed")) << tagged.out;
@@ -325,8 +324,7 @@ TEST(CliCasesTest, ImportScreensNewAndChangedParties) {
   WriteFile(
       dob,
       R"({"id": "P-1", "kind": "person", "name": "Kim Jong Un", "dob": "1984-01-09", "tags": ["b"]})"
-      "
-");
+      "\n");
   Result skipped =
       Vigil({"parties", "import", dob, "--db", db, "--lists", VIGIL_SAMPLE_DIR, "--no-screen"});
   ASSERT_EQ(skipped.code, 0) << skipped.err;
@@ -340,8 +338,7 @@ TEST(CliCasesTest, ImportScreensNewAndChangedParties) {
   WriteFile(
       name,
       R"({"id": "P-1", "kind": "person", "name": "KIM Jong Un", "dob": "1984-01-09", "tags": ["b"]})"
-      "
-");
+      "\n");
   Result renamed = Vigil({"parties", "import", name, "--db", db, "--lists", VIGIL_SAMPLE_DIR});
   ASSERT_EQ(renamed.code, 0) << renamed.err;
   EXPECT_TRUE(Contains(renamed.out, "screened 1 new or changed party")) << renamed.out;
@@ -350,8 +347,8 @@ TEST(CliCasesTest, ImportScreensNewAndChangedParties) {
   EXPECT_TRUE(ParseJson(p2.out)["screenings"].empty());
 
   // Lists that fail to load: the import stands, the command fails naming the lists.
-  Result bad = Vigil({"parties", "import", first, "--db", db, "--lists",
-                      (dir / "no-such-list").string()});
+  Result bad =
+      Vigil({"parties", "import", first, "--db", db, "--lists", (dir / "no-such-list").string()});
   EXPECT_EQ(bad.code, 1) << bad.out;
   EXPECT_TRUE(Contains(bad.err, "no-such-list")) << bad.err;
 
