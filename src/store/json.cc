@@ -62,7 +62,7 @@ json ToJson(const Alert& a, bool full) {
             {"party_tags", a.party_tags},
             {"changed", !a.changes.is_null()}};
   if (a.previous_alert_id != 0) j["previous_alert_id"] = a.previous_alert_id;
-  j["rescreen_run"] = a.rescreen_run == 0 ? json(nullptr) : json(a.rescreen_run);
+  j["rescreen_run"] = a.rescreen_run != 0 ? json(a.rescreen_run) : json(nullptr);
   j["delisted"] = a.delisted.empty() ? json(nullptr) : json(a.delisted);
   if (full) {
     j["screening_id"] = a.screening_id;
@@ -104,20 +104,6 @@ json ToJson(const PartyDetail& d) {
           {"alerts", std::move(alerts)}};
 }
 
-json ToJson(const AuditRecord& r) {
-  return {
-      {"seq", r.seq},       {"at", r.at},         {"principal", r.principal}, {"action", r.action},
-      {"object", r.object}, {"detail", r.detail}, {"prev_hash", r.prev_hash}, {"hash", r.hash}};
-}
-
-json ToJson(const AuditVerify& v) {
-  return {{"ok", v.ok},
-          {"records", v.records},
-          {"first_bad_seq", v.first_bad_seq},
-          {"problem", v.problem},
-          {"head", {{"seq", v.head_seq}, {"hash", v.head_hash}}}};
-}
-
 json ToJson(const ListVersion& v) {
   json files = json::array();
   for (const ListFile& f : v.files) files.push_back(ToJson(f));
@@ -132,8 +118,8 @@ json ToJson(const ListVersion& v) {
 }
 
 json ToJson(const RescreenRun& r) {
-  json to_versions = json::object();
-  for (const auto& [source, id] : r.to_versions) to_versions[source] = id;
+  json versions = json::object();
+  for (const auto& [source, id] : r.to_versions) versions[source] = id;
   return {{"id", r.id},
           {"kind", r.kind},
           {"status", r.status},
@@ -142,9 +128,37 @@ json ToJson(const RescreenRun& r) {
           {"by", r.by},
           {"from_lists_version", r.from_lists_version},
           {"to_lists_version", r.to_lists_version},
-          {"to_versions", std::move(to_versions)},
+          {"to_versions", std::move(versions)},
           {"counts", r.counts.is_object() ? r.counts : json::object()},
           {"error", r.error.empty() ? json(nullptr) : json(r.error)}};
+}
+
+json ToJson(const WebhookDelivery& d) {
+  return {{"id", d.id},
+          {"event_id", d.event_id},
+          {"url", d.url},
+          {"rescreen_run", d.rescreen_run != 0 ? json(d.rescreen_run) : json(nullptr)},
+          {"alerts", d.alerts},
+          {"status", d.status},
+          {"attempts", d.attempts},
+          {"http_status", d.http_status},
+          {"error", d.error.empty() ? json(nullptr) : json(d.error)},
+          {"first_attempt_at", d.first_attempt_at},
+          {"last_attempt_at", d.last_attempt_at}};
+}
+
+json ToJson(const AuditRecord& r) {
+  return {
+      {"seq", r.seq},       {"at", r.at},         {"principal", r.principal}, {"action", r.action},
+      {"object", r.object}, {"detail", r.detail}, {"prev_hash", r.prev_hash}, {"hash", r.hash}};
+}
+
+json ToJson(const AuditVerify& v) {
+  return {{"ok", v.ok},
+          {"records", v.records},
+          {"first_bad_seq", v.first_bad_seq},
+          {"problem", v.problem},
+          {"head", {{"seq", v.head_seq}, {"hash", v.head_hash}}}};
 }
 
 }  // namespace vigil::store

@@ -12,20 +12,22 @@
 //   Alert (summary) {"id","party_id","party_version","entity_id","entity_name","list","score",
 //                  "band","state","version","created_at","updated_at","lists_version",
 //                  "party_tags","previous_alert_id" (when there is one),"changed",
-//                  "rescreen_run" (the list update that raised it, or null),
-//                  "delisted" ("delisted in us_ofac_sdn version ...", or null)}
+//                  "rescreen_run" (the re-screen run that raised it; null: a screening of
+//                  the party),"delisted" (null unless its entity was delisted)}
 //         (full) adds "screening_id","explanation","party_hash","entity_hash",
 //                  "party_fields","entity_record","changes","history":[decision...]
 //   AlertPage     {"alerts":[summary...],"total","counts":{"open":n,"escalated":n,...}}
 //   PartyDetail   {"id","current":PartyVersion,"versions":[...],"screenings":[...],
 //                  "alerts":[full...]}
-//   AuditRecord   {"seq","at","principal","action","object","detail","prev_hash","hash"}
-//   AuditVerify   {"ok","records","first_bad_seq","problem"}
 //   ListVersion   {"id","source","key","files":[ListFile...],"published","entities",
 //                  "loaded_at","loaded_by"}
 //   RescreenRun   {"id","kind","status","started_at","finished_at" (null while running),"by",
-//                  "from_lists_version","to_lists_version","to_versions":{source: id},
+//                  "from_lists_version","to_lists_version","to_versions":{source:id},
 //                  "counts":{...},"error" (null unless failed)}
+//   WebhookDelivery {"id","event_id","url","rescreen_run","alerts","status","attempts",
+//                  "http_status","error","first_attempt_at","last_attempt_at"}
+//   AuditRecord   {"seq","at","principal","action","object","detail","prev_hash","hash"}
+//   AuditVerify   {"ok","records","first_bad_seq","problem"}
 
 #ifndef VIGIL_STORE_JSON_H_
 #define VIGIL_STORE_JSON_H_
@@ -43,10 +45,11 @@ nlohmann::json ToJson(const DecisionRecord& d);
 nlohmann::json ToJson(const Alert& a, bool full);
 nlohmann::json ToJson(const AlertPage& p);
 nlohmann::json ToJson(const PartyDetail& d);
-nlohmann::json ToJson(const AuditRecord& r);
-nlohmann::json ToJson(const AuditVerify& v);
 nlohmann::json ToJson(const ListVersion& v);
 nlohmann::json ToJson(const RescreenRun& r);
+nlohmann::json ToJson(const WebhookDelivery& d);
+nlohmann::json ToJson(const AuditRecord& r);
+nlohmann::json ToJson(const AuditVerify& v);
 
 }  // namespace vigil::store
 

@@ -146,6 +146,74 @@ const std::vector<Migration>& Migrations() {
            "party_tags t JOIN alerts a ON a.party_id = t.party_id WHERE 1 = 1 GROUP BY t.tag, "
            "a.state",
        }},
+      // Ongoing screening (issue 14): the list versions screened against (each with the
+      // digest of every entity, one TEXT value per version: thousands of rows per version
+      // would cost a delta re-screen more than its whole budget), the combined versions,
+      // the re-screen runs, each party's latest pairs (hits and near misses) by entity, the
+      // parties a re-screen must look at again (rescreen) or that changed after a reverse
+      // index was built (change_seq), delistings on alerts and webhook deliveries.
+      {4,
+       {
+           "CREATE TABLE list_versions ("
+           " id {ID},"
+           " source TEXT NOT NULL,"
+           " key TEXT NOT NULL,"
+           " files TEXT NOT NULL,"
+           " published TEXT NOT NULL,"
+           " entities BIGINT NOT NULL,"
+           " loaded_at TEXT NOT NULL,"
+           " loaded_by TEXT NOT NULL,"
+           " digests TEXT NOT NULL,"
+           " UNIQUE (source, key))",
+           "CREATE TABLE lists_versions ("
+           " lists_version TEXT PRIMARY KEY,"
+           " members TEXT NOT NULL,"
+           " recorded_at TEXT NOT NULL)",
+           "CREATE TABLE rescreen_runs ("
+           " id {ID},"
+           " kind TEXT NOT NULL,"
+           " status TEXT NOT NULL,"
+           " started_at TEXT NOT NULL,"
+           " finished_at TEXT NOT NULL,"
+           " by_principal TEXT NOT NULL,"
+           " from_lists_version TEXT NOT NULL,"
+           " to_lists_version TEXT NOT NULL,"
+           " to_versions TEXT NOT NULL,"
+           " counts TEXT NOT NULL,"
+           " error TEXT NOT NULL)",
+           "CREATE INDEX rescreen_runs_status ON rescreen_runs (status, id)",
+           "CREATE TABLE party_pairs ("
+           " party_id TEXT NOT NULL,"
+           " entity_id TEXT NOT NULL,"
+           " score DOUBLE PRECISION NOT NULL,"
+           " PRIMARY KEY (party_id, entity_id))",
+           "CREATE INDEX party_pairs_entity ON party_pairs (entity_id, party_id)",
+           "CREATE INDEX party_pairs_score ON party_pairs (score)",
+           "ALTER TABLE parties ADD COLUMN rescreen BIGINT NOT NULL DEFAULT 1",
+           "ALTER TABLE parties ADD COLUMN change_seq BIGINT NOT NULL DEFAULT 0",
+           // Partial: only the parties to screen again are in it (few, after a run).
+           "CREATE INDEX parties_rescreen ON parties (id) WHERE rescreen = 1",
+           "CREATE INDEX parties_change_seq ON parties (change_seq)",
+           // The last change_seq given (PutParties).
+           "CREATE TABLE party_change_counter (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL)",
+           "INSERT INTO party_change_counter (id, seq) VALUES (1, 0)",
+           "ALTER TABLE alerts ADD COLUMN rescreen_run BIGINT",
+           "ALTER TABLE alerts ADD COLUMN delisted TEXT",
+           "CREATE INDEX alerts_entity ON alerts (entity_id, id)",
+           "CREATE INDEX alerts_rescreen_run ON alerts (rescreen_run, id)",
+           "CREATE TABLE webhook_deliveries ("
+           " id {ID},"
+           " event_id TEXT NOT NULL,"
+           " url TEXT NOT NULL,"
+           " rescreen_run BIGINT,"
+           " alerts BIGINT NOT NULL,"
+           " status TEXT NOT NULL,"
+           " attempts BIGINT NOT NULL,"
+           " http_status BIGINT NOT NULL,"
+           " error TEXT NOT NULL,"
+           " first_attempt_at TEXT NOT NULL,"
+           " last_attempt_at TEXT NOT NULL)",
+       }},
   };
   return kMigrations;
 }

@@ -27,10 +27,12 @@ void Tally(const ScreeningInput& in, const ScreeningResult& r, ScreenRunSummary*
     switch (outcome) {
       case HitOutcome::kNewAlert:
         ++sum->new_alerts;
+        sum->new_alert_ids.push_back(alert);
         break;
       case HitOutcome::kReAlert:
         ++sum->new_alerts;
         ++sum->re_alerts;
+        sum->new_alert_ids.push_back(alert);
         break;
       case HitOutcome::kExisting:
         ++sum->existing;
@@ -71,10 +73,15 @@ ScreeningInput MakeScreeningInput(const Screener& screener, const model::Party& 
   in.party_version = party.stored_version;
   in.lists = files;
   in.lists_version = lists_version;
+  // Down to the near-miss floor: hits (a decision) and near misses in one pass.
   ScreenOptions o = options;
-  o.min_score = std::max(o.min_score, o.review_threshold);
+  const double floor = o.review_threshold - kNearMissMargin;
+  o.min_score = floor;
   for (screen::PartyHit& h : screen::ScreenParty(screener, party, o)) {
-    if (h.decision == Decision::kNone) continue;
+    if (h.decision == Decision::kNone) {
+      if (h.score >= floor) in.near.emplace_back(h.entity->id, h.score);
+      continue;
+    }
     Hit hit;
     hit.entity_id = h.entity->id;
     hit.list = h.entity->source;
@@ -88,14 +95,20 @@ ScreeningInput MakeScreeningInput(const Screener& screener, const model::Party& 
   return in;
 }
 
-Status ScreenAllParties(Store& store, const Screener& screener, const ScreenRunOptions& o,
-                        const Actor& by, ScreenRunSummary* summary) {
+namespace {
+
+// Calls fn with the parties to screen, `batch` at a time (stops when fn returns false).
+using PartySource = std::function<Status(
+    size_t batch, const std::function<bool(const std::vector<model::Party>&)>& fn)>;
+
+// Screens the parties `source` gives (`total` of them, for progress) and records them.
+Status ScreenFrom(Store& store, const Screener& screener, const PartySource& source, int64_t total,
+                  const ScreenRunOptions& o, const Actor& by, ScreenRunSummary* summary) {
   ScreenRunSummary local;
   ScreenRunSummary& sum = summary != nullptr ? *summary : local;
   sum = ScreenRunSummary();
   sum.lists_version = model::ListsVersion(screener.lists());
   const std::vector<ListFile> files = ListFiles(screener.lists());
-  const int64_t total = store.CountParties();
   const int threads = Threads(o.threads);
   const size_t batch = o.batch == 0 ? 1000 : o.batch;
 
@@ -116,7 +129,7 @@ Status ScreenAllParties(Store& store, const Screener& screener, const ScreenRunO
   // helps screening): the writes, which go one at a time, overlap the screening.
   std::vector<ScreeningInput> ready;
   Status error;
-  Status read = store.ForEachParty(batch, [&](const std::vector<model::Party>& parties) {
+  Status read = source(batch, [&](const std::vector<model::Party>& parties) {
     std::vector<ScreeningInput> next(parties.size());
     std::atomic<size_t> at{0};
     std::mutex mu;
@@ -125,6 +138,7 @@ Status ScreenAllParties(Store& store, const Screener& screener, const ScreenRunO
       try {
         for (size_t i; (i = at.fetch_add(1)) < parties.size();) {
           next[i] = MakeScreeningInput(screener, parties[i], o.screen, files, sum.lists_version);
+          next[i].rescreen_run = o.rescreen_run;
         }
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(mu);
@@ -152,6 +166,39 @@ Status ScreenAllParties(Store& store, const Screener& screener, const ScreenRunO
   if (!ready.empty()) return record(ready);
   if (o.progress && done == 0) o.progress(0, 0);
   return Status::Ok();
+}
+
+}  // namespace
+
+Status ScreenAllParties(Store& store, const Screener& screener, const ScreenRunOptions& o,
+                        const Actor& by, ScreenRunSummary* summary) {
+  PartySource all = [&](size_t batch,
+                        const std::function<bool(const std::vector<model::Party>&)>& fn) {
+    return store.ForEachParty(batch, fn);
+  };
+  return ScreenFrom(store, screener, all, store.CountParties(), o, by, summary);
+}
+
+Status ScreenParties(Store& store, const Screener& screener, const std::vector<std::string>& ids,
+                     const ScreenRunOptions& o, const Actor& by, ScreenRunSummary* summary) {
+  std::vector<std::string> wanted = ids;
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  PartySource some = [&](size_t batch,
+                         const std::function<bool(const std::vector<model::Party>&)>& fn) {
+    for (size_t from = 0; from < wanted.size(); from += batch) {
+      const size_t to = std::min(wanted.size(), from + batch);
+      std::vector<std::string> chunk(wanted.begin() + static_cast<std::ptrdiff_t>(from),
+                                     wanted.begin() + static_cast<std::ptrdiff_t>(to));
+      std::vector<model::Party> parties;
+      Status s = store.GetParties(chunk, &parties);
+      if (!s.ok()) return s;
+      if (parties.empty()) continue;
+      if (!fn(parties)) return Status::Ok();
+    }
+    return Status::Ok();
+  };
+  return ScreenFrom(store, screener, some, static_cast<int64_t>(wanted.size()), o, by, summary);
 }
 
 Status ScreenOneParty(Store& store, const Screener& screener, std::string_view party_id,

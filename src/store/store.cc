@@ -189,11 +189,12 @@ json ListsToJson(const std::vector<ListFile>& lists) {
 // Alert columns: the summary's first, then the heavy ones GetAlert adds.
 constexpr std::string_view kAlertSummaryCols =
     "id, party_id, party_version, entity_id, entity_name, list, score, band, state, version, "
-    "created_at, updated_at, screening_id, lists_version, previous_alert_id, changes";
+    "created_at, updated_at, screening_id, lists_version, previous_alert_id, changes, "
+    "rescreen_run, delisted";
 constexpr std::string_view kAlertFullCols =
     "id, party_id, party_version, entity_id, entity_name, list, score, band, state, version, "
     "created_at, updated_at, screening_id, lists_version, previous_alert_id, changes, "
-    "explanation, party_hash, entity_hash, party_fields, entity_record";
+    "rescreen_run, delisted, explanation, party_hash, entity_hash, party_fields, entity_record";
 
 Alert ReadAlert(const sql::Row& r, bool full) {
   Alert a;
@@ -213,12 +214,14 @@ Alert ReadAlert(const sql::Row& r, bool full) {
   a.lists_version = r.Text(13);
   a.previous_alert_id = r.Int(14);
   if (!r.IsNull(15)) a.changes = Parse(r.Text(15));
+  a.rescreen_run = r.Int(16);
+  a.delisted = r.Text(17);
   if (full) {
-    a.explanation = Parse(r.Text(16));
-    a.party_hash = r.Text(17);
-    a.entity_hash = r.Text(18);
-    a.party_fields = Parse(r.Text(19));
-    a.entity_record = Parse(r.Text(20));
+    a.explanation = Parse(r.Text(18));
+    a.party_hash = r.Text(19);
+    a.entity_hash = r.Text(20);
+    a.party_fields = Parse(r.Text(21));
+    a.entity_record = Parse(r.Text(22));
   }
   return a;
 }
@@ -296,6 +299,29 @@ Status ApplyPartyTagCounts(sql::Connection& c, const std::string& party_id, int6
       {party_id, sign}, nullptr);
 }
 
+// Replaces the pairs of a party's latest screening (party_pairs) with its hits and near
+// misses; a pair listed twice keeps its best score.
+Status ReplacePairs(sql::Connection& c, const ScreeningInput& in) {
+  Status s = c.Query("DELETE FROM party_pairs WHERE party_id = $1", {in.party_id}, nullptr);
+  if (!s.ok()) return s;
+  auto put = [&](const std::string& entity_id, double score) {
+    return c.Query(
+        "INSERT INTO party_pairs (party_id, entity_id, score) VALUES ($1, $2, $3) ON CONFLICT "
+        "(party_id, entity_id) DO UPDATE SET score = CASE WHEN excluded.score > "
+        "party_pairs.score THEN excluded.score ELSE party_pairs.score END",
+        {in.party_id, entity_id, score}, nullptr);
+  };
+  for (const Hit& h : in.hits) {
+    s = put(h.entity_id, h.score);
+    if (!s.ok()) return s;
+  }
+  for (const auto& [entity_id, score] : in.near) {
+    s = put(entity_id, score);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 // ---- Store ----
@@ -336,6 +362,11 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
     Status st = LoadAuditHead(c, &head);
     if (!st.ok()) return st;
     sql::Rows rows;
+    // change_seq: one number per party added or whose screened fields changed.
+    st = c.Query("SELECT seq FROM party_change_counter WHERE id = 1", {}, &rows);
+    if (!st.ok()) return st;
+    const int64_t first_seq = rows.empty() ? 0 : rows[0].Int(0);
+    int64_t seq = first_seq;
     for (const model::Party& p : parties) {
       if (p.id.empty()) return Status::InvalidArgument("a party without an id");
       const json& record = model::ToJson(p);
@@ -349,9 +380,9 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
       bool retagged = false;  // the tags of a stored party were replaced (alert tag counters)
       if (rows.empty()) {
         st = c.Query(
-            "INSERT INTO parties (id, version, record, screened_hash, created_at, updated_at) "
-            "VALUES ($1, 1, $2, $3, $4, $4)",
-            {p.id, text, screened_hash, now}, nullptr);
+            "INSERT INTO parties (id, version, record, screened_hash, created_at, updated_at, "
+            "rescreen, change_seq) VALUES ($1, 1, $2, $3, $4, $4, 1, $5)",
+            {p.id, text, screened_hash, now, ++seq}, nullptr);
         if (!st.ok()) return st;
         st = AppendAudit(c, &head, now, by.principal, "party.import", "party:" + p.id,
                          {{"version", 1}, {"screened_hash", screened_hash}});
@@ -366,10 +397,17 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
         version = rows[0].Int(0) + 1;
         std::string old_hash = rows[0].Text(2);
         json before = Parse(rows[0].Text(1));
-        st = c.Query(
-            "UPDATE parties SET version = $2, record = $3, screened_hash = $4, updated_at = $5 "
-            "WHERE id = $1",
-            {p.id, version, text, screened_hash, now}, nullptr);
+        if (old_hash != screened_hash) {
+          st = c.Query(
+              "UPDATE parties SET version = $2, record = $3, screened_hash = $4, updated_at = $5, "
+              "rescreen = 1, change_seq = $6 WHERE id = $1",
+              {p.id, version, text, screened_hash, now, ++seq}, nullptr);
+        } else {
+          st = c.Query(
+              "UPDATE parties SET version = $2, record = $3, screened_hash = $4, updated_at = $5 "
+              "WHERE id = $1",
+              {p.id, version, text, screened_hash, now}, nullptr);
+        }
         if (!st.ok()) return st;
         st = ApplyPartyTagCounts(c, p.id, -1);
         if (!st.ok()) return st;
@@ -402,6 +440,10 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
         st = ApplyPartyTagCounts(c, p.id, 1);
         if (!st.ok()) return st;
       }
+    }
+    if (seq != first_seq) {
+      st = c.Query("UPDATE party_change_counter SET seq = $1 WHERE id = 1", {seq}, nullptr);
+      if (!st.ok()) return st;
     }
     return Status::Ok();
   });
@@ -644,12 +686,14 @@ Status Store::RecordScreenings(const std::vector<ScreeningInput>& inputs, const 
               "INSERT INTO alerts (party_id, party_version, entity_id, entity_name, list, "
               "score, band, state, is_open, version, created_at, updated_at, screening_id, "
               "lists_version, explanation, party_hash, entity_hash, party_fields, "
-              "entity_record, previous_alert_id, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-              "'open', 1, 1, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+              "entity_record, previous_alert_id, changes, rescreen_run) VALUES ($1, $2, $3, $4, "
+              "$5, $6, $7, 'open', 1, 1, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+              "$18) RETURNING id",
               {in.party_id, in.party_version, h.entity_id, h.entity_name, h.list, h.score, h.band,
                now, res.screening_id, in.lists_version, explanation_text, party_hash, entity_hash,
                party_fields_text, entity_text, previous != 0 ? sql::Value(previous) : sql::Value(),
-               changes.is_null() ? sql::Value() : sql::Value(Dump(changes))},
+               changes.is_null() ? sql::Value() : sql::Value(Dump(changes)),
+               in.rescreen_run != 0 ? sql::Value(in.rescreen_run) : sql::Value()},
               &rows);
           if (!st.ok()) return st;
           alert_id = rows.at(0).Int(0);
@@ -665,6 +709,7 @@ Status Store::RecordScreenings(const std::vector<ScreeningInput>& inputs, const 
                          {"band", h.band},
                          {"outcome", std::string(ToString(outcome))},
                          {"screening_id", res.screening_id}};
+          if (in.rescreen_run != 0) detail["rescreen_run"] = in.rescreen_run;
           if (previous != 0) {
             detail["previous_alert_id"] = previous;
             detail["changes"] = changes;
@@ -688,6 +733,14 @@ Status Store::RecordScreenings(const std::vector<ScreeningInput>& inputs, const 
                      {res.screening_id, Dump(hits)}, nullptr);
         if (!st.ok()) return st;
       }
+      st = ReplacePairs(c, in);
+      if (!st.ok()) return st;
+      // Screened as it is now: nothing left for a re-screen to do for the party itself.
+      st = c.Query(
+          "UPDATE parties SET rescreen = 0 WHERE id = $1 AND rescreen <> 0 AND screened_hash = "
+          "$2",
+          {in.party_id, party_hash}, nullptr);
+      if (!st.ok()) return st;
       st = AppendAudit(c, &head, now, by.principal, "screening", "party:" + in.party_id,
                        {{"screening_id", res.screening_id},
                         {"party_version", in.party_version},
@@ -750,6 +803,10 @@ Status Store::ListAlerts(const AlertQuery& q, AlertPage* out) {
   }
   if (!q.party_id.empty()) {
     add("party_id =", q.party_id);
+    status_only = false;
+  }
+  if (q.rescreen_run != 0) {
+    add("rescreen_run =", q.rescreen_run);
     status_only = false;
   }
   const bool tag_only = status_only && !q.tag.empty();
@@ -909,6 +966,696 @@ Status Store::Decide(int64_t alert_id, DecisionKind decision, std::string_view r
   if (!s.ok()) return s;
   if (updated != nullptr) return GetAlert(alert_id, updated);
   return Status::Ok();
+}
+
+// ---- list versions and ongoing screening ----
+
+namespace {
+
+// Entity digests as stored: one line per entity, "id \t record_hash \t screened_hash \t
+// names" with the names joined by \x1f. Backslash, tab, newline, carriage return, \x1f and
+// NUL inside a field are written as \\, \t, \n, \r, \u, \0.
+void AppendEscaped(std::string* out, std::string_view field) {
+  for (char ch : field) {
+    switch (ch) {
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\x1f':
+        out->append("\\u");
+        break;
+      case '\0':
+        out->append("\\0");
+        break;
+      default:
+        out->push_back(ch);
+    }
+  }
+}
+
+std::string EncodeDigests(const std::vector<EntityDigest>& digests) {
+  std::string out;
+  size_t size = 0;
+  for (const EntityDigest& d : digests) {
+    size += d.id.size() + d.record_hash.size() + d.screened_hash.size() + 4;
+    for (const std::string& n : d.names) size += n.size() + 1;
+  }
+  out.reserve(size);
+  for (const EntityDigest& d : digests) {
+    AppendEscaped(&out, d.id);
+    out.push_back('\t');
+    AppendEscaped(&out, d.record_hash);
+    out.push_back('\t');
+    AppendEscaped(&out, d.screened_hash);
+    out.push_back('\t');
+    for (size_t i = 0; i < d.names.size(); ++i) {
+      if (i > 0) out.push_back('\x1f');
+      AppendEscaped(&out, d.names[i]);
+    }
+    out.push_back('\n');
+  }
+  return out;
+}
+
+Status DecodeDigests(std::string_view text, int64_t version_id, std::vector<EntityDigest>* out) {
+  out->clear();
+  size_t line = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    ++line;
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view row = text.substr(pos, end - pos);
+    pos = end + 1;
+    EntityDigest d;
+    std::string field;
+    int column = 0;
+    auto finish_field = [&] {
+      switch (column) {
+        case 0:
+          d.id = std::move(field);
+          break;
+        case 1:
+          d.record_hash = std::move(field);
+          break;
+        case 2:
+          d.screened_hash = std::move(field);
+          break;
+        default:
+          d.names.push_back(std::move(field));
+      }
+      field.clear();
+    };
+    bool bad = false;
+    for (size_t i = 0; i < row.size(); ++i) {
+      char ch = row[i];
+      if (ch == '\\') {
+        if (++i >= row.size()) {
+          bad = true;
+          break;
+        }
+        switch (row[i]) {
+          case '\\':
+            field.push_back('\\');
+            break;
+          case 't':
+            field.push_back('\t');
+            break;
+          case 'n':
+            field.push_back('\n');
+            break;
+          case 'r':
+            field.push_back('\r');
+            break;
+          case 'u':
+            field.push_back('\x1f');
+            break;
+          case '0':
+            field.push_back('\0');
+            break;
+          default:
+            bad = true;
+        }
+      } else if (ch == '\t') {
+        if (column >= 3) {
+          bad = true;
+          break;
+        }
+        finish_field();
+        ++column;
+      } else if (ch == '\x1f' && column == 3) {
+        finish_field();
+      } else {
+        field.push_back(ch);
+      }
+      if (bad) break;
+    }
+    if (bad || column != 3) {
+      return Status::Corruption("the digests of list version " + std::to_string(version_id) +
+                                " do not read back (entity " + std::to_string(line) + ")");
+    }
+    // The last name (or none: an entity without names has an empty fourth field).
+    if (!field.empty() || !d.names.empty()) d.names.push_back(std::move(field));
+    out->push_back(std::move(d));
+  }
+  return Status::Ok();
+}
+
+constexpr std::string_view kListVersionCols =
+    "id, source, key, files, published, entities, loaded_at, loaded_by";
+
+ListVersion ReadListVersion(const sql::Row& r) {
+  ListVersion v;
+  v.id = r.Int(0);
+  v.source = r.Text(1);
+  v.key = r.Text(2);
+  v.files = ListsFromJson(Parse(r.Text(3)));
+  v.published = r.Text(4);
+  v.entities = r.Int(5);
+  v.loaded_at = r.Text(6);
+  v.loaded_by = r.Text(7);
+  return v;
+}
+
+constexpr std::string_view kRunCols =
+    "id, kind, status, started_at, finished_at, by_principal, from_lists_version, "
+    "to_lists_version, to_versions, counts, error";
+
+RescreenRun ReadRun(const sql::Row& r) {
+  RescreenRun run;
+  run.id = r.Int(0);
+  run.kind = r.Text(1);
+  run.status = r.Text(2);
+  run.started_at = r.Text(3);
+  run.finished_at = r.Text(4);
+  run.by = r.Text(5);
+  run.from_lists_version = r.Text(6);
+  run.to_lists_version = r.Text(7);
+  json versions = Parse(r.Text(8));
+  if (versions.is_object()) {
+    for (const auto& [source, id] : versions.items()) {
+      if (id.is_number_integer()) run.to_versions[source] = id.get<int64_t>();
+    }
+  }
+  run.counts = Parse(r.Text(9));
+  if (!run.counts.is_object()) run.counts = json::object();
+  run.error = r.Text(10);
+  return run;
+}
+
+json VersionsToJson(const std::map<std::string, int64_t>& versions) {
+  json j = json::object();
+  for (const auto& [source, id] : versions) j[source] = id;
+  return j;
+}
+
+// Values per query of an IN list: the list is padded to this size with its last value, so
+// that every query has the same text (prepared once per connection).
+constexpr size_t kInBatch = 500;
+
+// Runs `head` + "(" + kInBatch placeholders + ")" + `tail` for each kInBatch of `values`
+// (after the parameters `fixed`, which take $1..$n) and hands each result to `fn`.
+Status QueryIn(sql::Connection& c, std::string_view head, std::string_view tail,
+               const sql::Params& fixed, const std::vector<std::string>& values,
+               const std::function<void(const sql::Rows&)>& fn) {
+  if (values.empty()) return Status::Ok();
+  std::string text(head);
+  text += " (";
+  for (size_t i = 0; i < kInBatch; ++i) {
+    if (i > 0) text += ", ";
+    text += "$" + std::to_string(fixed.size() + i + 1);
+  }
+  text += ")";
+  text += tail;
+  sql::Rows rows;
+  for (size_t from = 0; from < values.size(); from += kInBatch) {
+    sql::Params p = fixed;
+    p.reserve(fixed.size() + kInBatch);
+    for (size_t i = 0; i < kInBatch; ++i)
+      p.push_back(values[std::min(from + i, values.size() - 1)]);
+    Status s = c.Query(text, p, &rows);
+    if (!s.ok()) return s;
+    fn(rows);
+  }
+  return Status::Ok();
+}
+
+void SortUnique(std::vector<std::string>* ids) {
+  std::sort(ids->begin(), ids->end());
+  ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+}
+
+Status ReadIds(sql::Connection& c, std::string_view sql, const sql::Params& params,
+               std::vector<std::string>* ids) {
+  sql::Rows rows;
+  Status s = c.Query(sql, params, &rows);
+  if (!s.ok()) return s;
+  ids->clear();
+  ids->reserve(rows.size());
+  for (const sql::Row& r : rows) ids->push_back(r.Text(0));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Store::RecordListVersions(const std::string& lists_version,
+                                 const std::vector<ListVersionInput>& lists, const Actor& by,
+                                 std::vector<int64_t>* ids) {
+  for (const ListVersionInput& l : lists) {
+    if (l.source.empty() || l.key.empty()) {
+      return Status::InvalidArgument("a list version without a source or key");
+    }
+  }
+  const std::string now = rep_->Now();
+  std::vector<int64_t> out;
+  Status s = InWrite(rep_.get(), [&](sql::Connection& c) -> Status {
+    out.clear();
+    AuditHead head;
+    bool head_loaded = false;
+    sql::Rows rows;
+    for (const ListVersionInput& l : lists) {
+      Status st = c.Query("SELECT id FROM list_versions WHERE source = $1 AND key = $2",
+                          {l.source, l.key}, &rows);
+      if (!st.ok()) return st;
+      if (!rows.empty()) {
+        out.push_back(rows[0].Int(0));
+        continue;
+      }
+      const json files = ListsToJson(l.files);
+      const auto entities = static_cast<int64_t>(l.digests.size());
+      st = c.Query(
+          "INSERT INTO list_versions (source, key, files, published, entities, loaded_at, "
+          "loaded_by, digests) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+          {l.source, l.key, Dump(files), l.published, entities, now, by.principal,
+           EncodeDigests(l.digests)},
+          &rows);
+      if (!st.ok()) return st;
+      const int64_t id = rows.at(0).Int(0);
+      out.push_back(id);
+      if (!head_loaded) {
+        st = LoadAuditHead(c, &head);
+        if (!st.ok()) return st;
+        head_loaded = true;
+      }
+      st = AppendAudit(c, &head, now, by.principal, "lists.version",
+                       "list_version:" + std::to_string(id),
+                       {{"source", l.source},
+                        {"key", l.key},
+                        {"published", l.published},
+                        {"files", files},
+                        {"entities", entities}});
+      if (!st.ok()) return st;
+    }
+    if (!lists_version.empty()) {
+      Status st = c.Query(
+          "INSERT INTO lists_versions (lists_version, members, recorded_at) VALUES ($1, $2, $3) "
+          "ON CONFLICT (lists_version) DO NOTHING",
+          {lists_version, Dump(json(out)), now}, nullptr);
+      if (!st.ok()) return st;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (ids != nullptr) *ids = std::move(out);
+  return Status::Ok();
+}
+
+Status Store::ListListVersions(std::vector<ListVersion>* out) {
+  return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
+    sql::Rows rows;
+    Status s =
+        c.Query("SELECT " + std::string(kListVersionCols) + " FROM list_versions ORDER BY id DESC",
+                {}, &rows);
+    if (!s.ok()) return s;
+    out->clear();
+    for (const sql::Row& r : rows) out->push_back(ReadListVersion(r));
+    return Status::Ok();
+  });
+}
+
+namespace {
+
+Status ReadListVersionById(sql::Connection& c, int64_t id, ListVersion* out) {
+  sql::Rows rows;
+  Status s = c.Query(
+      "SELECT " + std::string(kListVersionCols) + " FROM list_versions WHERE id = $1", {id}, &rows);
+  if (!s.ok()) return s;
+  if (rows.empty()) return Status::NotFound("list version " + std::to_string(id) + " not found");
+  *out = ReadListVersion(rows[0]);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Store::GetListVersion(int64_t id, ListVersion* out) {
+  return InRead(rep_.get(), [&](sql::Connection& c) { return ReadListVersionById(c, id, out); });
+}
+
+Status Store::GetListDigests(int64_t list_version_id, std::vector<EntityDigest>* out) {
+  std::string text;
+  Status s = InRead(rep_.get(), [&](sql::Connection& c) -> Status {
+    sql::Rows rows;
+    Status st =
+        c.Query("SELECT digests FROM list_versions WHERE id = $1", {list_version_id}, &rows);
+    if (!st.ok()) return st;
+    if (rows.empty()) {
+      return Status::NotFound("list version " + std::to_string(list_version_id) + " not found");
+    }
+    text = rows[0].Text(0);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return DecodeDigests(text, list_version_id, out);
+}
+
+Status Store::GetBaseline(std::string_view source, ListVersion* out, bool* found) {
+  *found = false;
+  return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
+    sql::Rows rows;
+    Status s = c.Query(
+        "SELECT to_versions FROM rescreen_runs WHERE status = 'done' ORDER BY id DESC", {}, &rows);
+    if (!s.ok()) return s;
+    for (const sql::Row& r : rows) {
+      json versions = Parse(r.Text(0));
+      if (!versions.is_object()) continue;
+      auto it = versions.find(std::string(source));
+      if (it == versions.end() || !it->is_number_integer()) continue;
+      s = ReadListVersionById(c, it->get<int64_t>(), out);
+      if (!s.ok()) return s;
+      *found = true;
+      return Status::Ok();
+    }
+    return Status::Ok();
+  });
+}
+
+Status Store::BeginRescreenRun(std::string_view kind, std::string_view from_lists_version,
+                               std::string_view to_lists_version,
+                               const std::map<std::string, int64_t>& to_versions, const Actor& by,
+                               int64_t* id) {
+  if (kind != "delta" && kind != "full") {
+    return Status::InvalidArgument("re-screen kind '" + std::string(kind) +
+                                   "' is not delta or full");
+  }
+  const std::string now = rep_->Now();
+  return InWrite(rep_.get(), [&](sql::Connection& c) -> Status {
+    sql::Rows rows;
+    Status s = c.Query(
+        "INSERT INTO rescreen_runs (kind, status, started_at, finished_at, by_principal, "
+        "from_lists_version, to_lists_version, to_versions, counts, error) VALUES ($1, "
+        "'running', $2, '', $3, $4, $5, $6, '{}', '') RETURNING id",
+        {std::string(kind), now, by.principal, std::string(from_lists_version),
+         std::string(to_lists_version), Dump(VersionsToJson(to_versions))},
+        &rows);
+    if (!s.ok()) return s;
+    *id = rows.at(0).Int(0);
+    return Status::Ok();
+  });
+}
+
+Status Store::FinishRescreenRun(int64_t id, bool ok, const json& counts, std::string_view error,
+                                const Actor& by) {
+  const std::string now = rep_->Now();
+  const std::string status = ok ? "done" : "failed";
+  return InWrite(rep_.get(), [&](sql::Connection& c) -> Status {
+    sql::Rows rows;
+    Status s = c.Query("SELECT " + std::string(kRunCols) + " FROM rescreen_runs WHERE id = $1",
+                       {id}, &rows);
+    if (!s.ok()) return s;
+    if (rows.empty()) return Status::NotFound("re-screen run " + std::to_string(id) + " not found");
+    RescreenRun run = ReadRun(rows[0]);
+    if (run.status != "running") {
+      return Status::InvalidArgument("re-screen run " + std::to_string(id) + " already ended (" +
+                                     run.status + ")");
+    }
+    const json counts_json = counts.is_object() ? counts : json::object();
+    s = c.Query(
+        "UPDATE rescreen_runs SET status = $2, finished_at = $3, counts = $4, error = $5 WHERE "
+        "id = $1",
+        {id, status, now, Dump(counts_json), std::string(error)}, nullptr);
+    if (!s.ok()) return s;
+    AuditHead head;
+    s = LoadAuditHead(c, &head);
+    if (!s.ok()) return s;
+    json detail = {{"kind", run.kind},
+                   {"status", status},
+                   {"started_at", run.started_at},
+                   {"from_lists_version", run.from_lists_version},
+                   {"to_lists_version", run.to_lists_version},
+                   {"to_versions", VersionsToJson(run.to_versions)},
+                   {"counts", counts_json}};
+    if (!ok) detail["error"] = std::string(error);
+    return AppendAudit(c, &head, now, by.principal, "rescreen", "rescreen:" + std::to_string(id),
+                       detail);
+  });
+}
+
+Status Store::GetRescreenRun(int64_t id, RescreenRun* out) {
+  return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
+    sql::Rows rows;
+    Status s = c.Query("SELECT " + std::string(kRunCols) + " FROM rescreen_runs WHERE id = $1",
+                       {id}, &rows);
+    if (!s.ok()) return s;
+    if (rows.empty()) return Status::NotFound("re-screen run " + std::to_string(id) + " not found");
+    *out = ReadRun(rows[0]);
+    return Status::Ok();
+  });
+}
+
+Status Store::ListRescreenRuns(int64_t limit, std::vector<RescreenRun>* out) {
+  if (limit <= 0) limit = 50;
+  return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
+    sql::Rows rows;
+    Status s =
+        c.Query("SELECT " + std::string(kRunCols) + " FROM rescreen_runs ORDER BY id DESC LIMIT $1",
+                {limit}, &rows);
+    if (!s.ok()) return s;
+    out->clear();
+    for (const sql::Row& r : rows) out->push_back(ReadRun(r));
+    return Status::Ok();
+  });
+}
+
+Status Store::PartiesToRescreen(std::vector<std::string>* ids) {
+  return InRead(rep_.get(), [&](sql::Connection& c) {
+    return ReadIds(c, "SELECT id FROM parties WHERE rescreen = 1 ORDER BY id", {}, ids);
+  });
+}
+
+Status Store::PartiesWithPairs(const std::vector<std::string>& entity_ids, double min_score,
+                               std::vector<std::string>* ids) {
+  return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
+    if (entity_ids.empty()) {
+      return ReadIds(c,
+                     "SELECT DISTINCT party_id FROM party_pairs WHERE score >= $1 ORDER BY "
+                     "party_id",
+                     {min_score}, ids);
+    }
+    std::vector<std::string> found;
+    Status s = QueryIn(c, "SELECT party_id FROM party_pairs WHERE score >= $1 AND entity_id IN", "",
+                       {min_score}, entity_ids, [&](const sql::Rows& rows) {
+                         for (const sql::Row& r : rows) found.push_back(r.Text(0));
+                       });
+    if (!s.ok()) return s;
+    SortUnique(&found);
+    *ids = std::move(found);
+    return Status::Ok();
+  });
+}
+
+Status Store::PartyChangeSeq(int64_t* seq) {
+  return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
+    sql::Rows rows;
+    Status s = c.Query("SELECT seq FROM party_change_counter WHERE id = 1", {}, &rows);
+    if (!s.ok()) return s;
+    *seq = rows.empty() ? 0 : rows[0].Int(0);
+    return Status::Ok();
+  });
+}
+
+Status Store::PartiesChangedSince(int64_t seq, std::vector<std::string>* ids) {
+  return InRead(rep_.get(), [&](sql::Connection& c) {
+    return ReadIds(c, "SELECT id FROM parties WHERE change_seq > $1 ORDER BY id", {seq}, ids);
+  });
+}
+
+Status Store::GetParties(const std::vector<std::string>& ids, std::vector<model::Party>* out) {
+  std::vector<std::string> wanted = ids;
+  SortUnique(&wanted);
+  return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
+    std::vector<model::Party> parties;
+    parties.reserve(wanted.size());
+    Status bad;
+    Status s = QueryIn(c, "SELECT id, record, version FROM parties WHERE id IN", "", {}, wanted,
+                       [&](const sql::Rows& rows) {
+                         for (const sql::Row& r : rows) {
+                           model::Party p;
+                           std::vector<std::string> warnings;
+                           Status st = model::ParseParty(Parse(r.Text(1)), &p, &warnings);
+                           if (!st.ok()) {
+                             if (bad.ok()) {
+                               bad = Status::Corruption(rep_->db + ": stored party " + r.Text(0) +
+                                                        " does not read back: " + st.message());
+                             }
+                             continue;
+                           }
+                           p.stored_version = r.Int(2);
+                           parties.push_back(std::move(p));
+                         }
+                       });
+    if (!s.ok()) return s;
+    if (!bad.ok()) return bad;
+    std::sort(parties.begin(), parties.end(),
+              [](const model::Party& a, const model::Party& b) { return a.id < b.id; });
+    *out = std::move(parties);
+    return Status::Ok();
+  });
+}
+
+Status Store::CloseDelisted(const std::vector<std::string>& entity_ids, std::string_view label,
+                            int64_t rescreen_run, const Actor& by, int64_t* annotated,
+                            int64_t* closed) {
+  if (label.empty()) return Status::InvalidArgument("a delisting without a label");
+  const std::string now = rep_->Now();
+  const std::string text = "delisted in " + std::string(label);
+  int64_t n_annotated = 0, n_closed = 0;
+  std::vector<std::string> wanted = entity_ids;
+  SortUnique(&wanted);
+  Status s = InWrite(rep_.get(), [&](sql::Connection& c) -> Status {
+    n_annotated = n_closed = 0;
+    struct Target {
+      int64_t id, version;
+      std::string state, party_id, entity_id;
+    };
+    std::vector<Target> targets;
+    Status st =
+        QueryIn(c,
+                "SELECT id, state, version, party_id, entity_id FROM alerts WHERE "
+                "delisted IS NULL AND entity_id IN",
+                "", {}, wanted, [&](const sql::Rows& rows) {
+                  for (const sql::Row& r : rows) {
+                    targets.push_back({r.Int(0), r.Int(2), r.Text(1), r.Text(3), r.Text(4)});
+                  }
+                });
+    if (!st.ok()) return st;
+    std::sort(targets.begin(), targets.end(),
+              [](const Target& a, const Target& b) { return a.id < b.id; });
+    if (targets.empty()) return Status::Ok();
+    AuditHead head;
+    st = LoadAuditHead(c, &head);
+    if (!st.ok()) return st;
+    std::map<std::string, int64_t> count_deltas;
+    for (const Target& t : targets) {
+      const std::string object = "alert:" + std::to_string(t.id);
+      const bool open = IsOpen(ParseAlertState(t.state).value_or(AlertState::kOpen));
+      ++n_annotated;
+      if (!open) {
+        st = c.Query("UPDATE alerts SET delisted = $2, updated_at = $3 WHERE id = $1",
+                     {t.id, text, now}, nullptr);
+        if (!st.ok()) return st;
+        json detail = {{"delisted", text},
+                       {"party_id", t.party_id},
+                       {"entity_id", t.entity_id},
+                       {"state", t.state}};
+        if (rescreen_run != 0) detail["rescreen_run"] = rescreen_run;
+        st = AppendAudit(c, &head, now, by.principal, "alert.delisted", object, detail);
+        if (!st.ok()) return st;
+        continue;
+      }
+      ++n_closed;
+      const std::string after(ToString(AlertState::kClosed));
+      st = c.Query(
+          "UPDATE alerts SET delisted = $2, state = $3, is_open = 0, version = version + 1, "
+          "updated_at = $4 WHERE id = $1",
+          {t.id, text, after, now}, nullptr);
+      if (!st.ok()) return st;
+      st = c.Query(
+          "INSERT INTO decisions (alert_id, decision, reason, by_principal, at, alert_version) "
+          "VALUES ($1, $2, $3, $4, $5, $6)",
+          {t.id, std::string(ToString(DecisionKind::kClose)), text, by.principal, now, t.version},
+          nullptr);
+      if (!st.ok()) return st;
+      --count_deltas[t.state];
+      ++count_deltas[after];
+      st = ApplyTagCountDelta(c, t.party_id, t.state, -1);
+      if (!st.ok()) return st;
+      st = ApplyTagCountDelta(c, t.party_id, after, 1);
+      if (!st.ok()) return st;
+      json detail = {{"decision", std::string(ToString(DecisionKind::kClose))},
+                     {"reason", text},
+                     {"alert_version", t.version},
+                     {"party_id", t.party_id},
+                     {"entity_id", t.entity_id},
+                     {"delisted", text},
+                     {"before", {{"state", t.state}, {"version", t.version}}},
+                     {"after", {{"state", after}, {"version", t.version + 1}}}};
+      if (rescreen_run != 0) detail["rescreen_run"] = rescreen_run;
+      st = AppendAudit(c, &head, now, by.principal, "alert.decide", object, detail);
+      if (!st.ok()) return st;
+    }
+    return ApplyCountDeltas(c, count_deltas);
+  });
+  if (!s.ok()) return s;
+  if (annotated != nullptr) *annotated = n_annotated;
+  if (closed != nullptr) *closed = n_closed;
+  return Status::Ok();
+}
+
+Status Store::RecordWebhookDelivery(const WebhookDelivery& d, const Actor& by, int64_t* id) {
+  if (d.status != "delivered" && d.status != "failed") {
+    return Status::InvalidArgument("webhook delivery status '" + d.status +
+                                   "' is not delivered or failed");
+  }
+  const std::string now = rep_->Now();
+  int64_t new_id = 0;
+  Status s = InWrite(rep_.get(), [&](sql::Connection& c) -> Status {
+    sql::Rows rows;
+    const std::string first = d.first_attempt_at.empty() ? now : d.first_attempt_at;
+    const std::string last = d.last_attempt_at.empty() ? now : d.last_attempt_at;
+    Status st = c.Query(
+        "INSERT INTO webhook_deliveries (event_id, url, rescreen_run, alerts, status, attempts, "
+        "http_status, error, first_attempt_at, last_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, "
+        "$7, $8, $9, $10) RETURNING id",
+        {d.event_id, d.url, d.rescreen_run != 0 ? sql::Value(d.rescreen_run) : sql::Value(),
+         d.alerts, d.status, int64_t{d.attempts}, int64_t{d.http_status}, d.error, first, last},
+        &rows);
+    if (!st.ok()) return st;
+    new_id = rows.at(0).Int(0);
+    AuditHead head;
+    st = LoadAuditHead(c, &head);
+    if (!st.ok()) return st;
+    json detail = {{"event_id", d.event_id},
+                   {"url", d.url},
+                   {"rescreen_run", d.rescreen_run != 0 ? json(d.rescreen_run) : json(nullptr)},
+                   {"alerts", d.alerts},
+                   {"status", d.status},
+                   {"attempts", d.attempts},
+                   {"http_status", d.http_status}};
+    if (!d.error.empty()) detail["error"] = d.error;
+    return AppendAudit(c, &head, now, by.principal, "webhook.delivery",
+                       "webhook:" + std::to_string(new_id), detail);
+  });
+  if (!s.ok()) return s;
+  if (id != nullptr) *id = new_id;
+  return Status::Ok();
+}
+
+Status Store::ListWebhookDeliveries(int64_t limit, std::vector<WebhookDelivery>* out) {
+  if (limit <= 0) limit = 50;
+  return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
+    sql::Rows rows;
+    Status s = c.Query(
+        "SELECT id, event_id, url, rescreen_run, alerts, status, attempts, http_status, error, "
+        "first_attempt_at, last_attempt_at FROM webhook_deliveries ORDER BY id DESC LIMIT $1",
+        {limit}, &rows);
+    if (!s.ok()) return s;
+    out->clear();
+    for (const sql::Row& r : rows) {
+      WebhookDelivery d;
+      d.id = r.Int(0);
+      d.event_id = r.Text(1);
+      d.url = r.Text(2);
+      d.rescreen_run = r.Int(3);
+      d.alerts = r.Int(4);
+      d.status = r.Text(5);
+      d.attempts = static_cast<int>(r.Int(6));
+      d.http_status = static_cast<int>(r.Int(7));
+      d.error = r.Text(8);
+      d.first_attempt_at = r.Text(9);
+      d.last_attempt_at = r.Text(10);
+      out->push_back(std::move(d));
+    }
+    return Status::Ok();
+  });
 }
 
 }  // namespace vigil::store

@@ -402,9 +402,12 @@ class Store {
                           std::vector<std::string>* ids);
   // A counter that grows with every party added or changed (PutParties); with
   // PartiesChangedSince it tells what changed after a reverse index of the parties was built.
+  // Only a change a screening can see moves it: a new party, or one whose screened fields
+  // changed (a new version that only changes tags or notes does not).
   Status PartyChangeSeq(int64_t* seq);
   Status PartiesChangedSince(int64_t seq, std::vector<std::string>* ids);
-  // The latest versions of the given parties (stored_version set); unknown ids are skipped.
+  // The latest versions of the given parties (stored_version set), in id order, each once;
+  // unknown ids are skipped.
   Status GetParties(const std::vector<std::string>& ids, std::vector<model::Party>* out);
 
   // The entities `entity_ids` were removed from their list in the version `label` names
