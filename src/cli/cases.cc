@@ -7,14 +7,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 
 #include "model/list_status.h"
 #include "model/party.h"
 #include "store/json.h"
+#include "store/rescreen.h"
 #include "store/screen_parties.h"
 #include "store/store.h"
 #include "util/file.h"
@@ -35,6 +38,9 @@ struct CaseArgs {
   int threads = 0;
   size_t batch = 1000;
   bool no_screen = false;  // parties import --no-screen
+  // rescreen
+  CLI::App* rescreen = nullptr;
+  bool full = false;
   // alerts
   CLI::App* alerts_list = nullptr;
   CLI::App* alert_show = nullptr;
@@ -353,6 +359,20 @@ int CmdPartyShow(const CaseArgs& a, const CaseContext& ctx) {
   return 0;
 }
 
+// A progress bar on standard error for the screening stage of a re-screen.
+std::function<void(std::string_view, int64_t, int64_t)> ScreenProgress(
+    std::chrono::steady_clock::time_point start) {
+  return [start](std::string_view stage, int64_t done, int64_t total) {
+    if (stage != "screen") return;
+    double frac = total > 0 ? std::min(1.0, static_cast<double>(done) / total) : 1.0;
+    int filled = static_cast<int>(frac * 30);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    fmt::print(stderr, "\r[{:<30}] {:3.0f}%  {} of {} parties  {:.0f}/s",
+               std::string(static_cast<size_t>(filled), '#'), frac * 100, Thousands(done),
+               Thousands(total), secs > 0 ? static_cast<double>(done) / secs : 0.0);
+  };
+}
+
 // ---- parties screen ----
 
 int CmdScreen(const CaseArgs& a, const CaseContext& ctx) {
@@ -376,23 +396,18 @@ int CmdScreen(const CaseArgs& a, const CaseContext& ctx) {
     }
     PrintScreening(sc);
   } else {
-    store::ScreenRunOptions o;
+    // Every party, through a full re-screen: the list versions are recorded and become the
+    // baseline of the next `vigil rescreen`.
+    store::RescreenOptions o;
+    o.full = true;
     o.threads = a.threads;
     o.batch = a.batch;
     o.screen = so;
     const bool tty = isatty(STDERR_FILENO) != 0;
-    if (tty && !ctx.json) {
-      o.progress = [&](int64_t done, int64_t total) {
-        double frac = total > 0 ? std::min(1.0, static_cast<double>(done) / total) : 1.0;
-        int filled = static_cast<int>(frac * 30);
-        double secs =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        fmt::print(stderr, "\r[{:<30}] {:3.0f}%  {} of {} parties  {:.0f}/s",
-                   std::string(static_cast<size_t>(filled), '#'), frac * 100, Thousands(done),
-                   Thousands(total), secs > 0 ? static_cast<double>(done) / secs : 0.0);
-      };
-    }
-    Status s = store::ScreenAllParties(*db, *screener, o, by, &sum);
+    if (tty && !ctx.json) o.progress = ScreenProgress(start);
+    store::RescreenSummary rs;
+    Status s = store::Rescreen(*db, *screener, o, by, &rs);
+    sum = rs.screened;
     if (tty && !ctx.json) fmt::print(stderr, "\n");
     if (!s.ok()) {
       Fail(s);
@@ -427,6 +442,81 @@ int CmdScreen(const CaseArgs& a, const CaseContext& ctx) {
       sum.new_alerts == 1 ? "alert" : "alerts", Thousands(sum.re_alerts),
       sum.re_alerts == 1 ? "alert" : "alerts", Thousands(sum.existing), Thousands(sum.suppressed),
       Thousands(sum.confirmed), Thousands(sum.clean), secs);
+  return 0;
+}
+
+// ---- rescreen ----
+
+int CmdRescreen(const CaseArgs& a, const CaseContext& ctx) {
+  std::unique_ptr<store::Store> db;
+  if (Status s = OpenStore(a, &db); !s.ok()) return Fail(s);
+  const store::Actor by = By(a);
+  std::unique_ptr<Screener> screener;
+  if (Status s = ctx.make_screener(&screener); !s.ok()) {
+    // Nothing is re-screened: the parties stay screened against the versions they were.
+    Status audited = db->Audit("rescreen.lists_failed", "rescreen",
+                               json{{"error", s.ToString()}, {"command", "vigil rescreen"}}, by);
+    Fail(s);
+    if (!audited.ok()) Fail(audited);
+    fmt::print(stderr, "vigil: the lists did not load: nothing was re-screened\n");
+    return 1;
+  }
+  store::RescreenOptions o;
+  o.full = a.full;
+  o.threads = a.threads;
+  o.batch = a.batch;
+  o.screen.min_score = kReviewThreshold;
+  const auto start = std::chrono::steady_clock::now();
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  if (tty && !ctx.json) o.progress = ScreenProgress(start);
+  store::RescreenSummary sum;
+  Status s = store::Rescreen(*db, *screener, o, by, &sum);
+  if (tty && !ctx.json) fmt::print(stderr, "\n");
+  if (!s.ok()) {
+    Fail(s);
+    if (sum.run_id != 0) {
+      fmt::print(stderr, "vigil: re-screen run {} failed; {} parties were screened before\n",
+                 sum.run_id, Thousands(sum.screened.parties));
+    }
+    return 1;
+  }
+  if (ctx.json) {
+    std::cout << sum.ToJson().dump(2) << "\n";
+    return 0;
+  }
+  fmt::print("re-screen run {} ({}): lists version {} -> {}\n", sum.run_id, sum.kind,
+             sum.from_lists_version.empty() ? "(none)" : sum.from_lists_version,
+             sum.to_lists_version);
+  for (const store::SourceChange& c : sum.sources) {
+    if (c.from_key.empty()) {
+      fmt::print("  {}: first version {} ({} entities)\n", c.source, c.to_key.substr(0, 12),
+                 Thousands(c.added));
+    } else if (c.from_key == c.to_key) {
+      fmt::print("  {}: unchanged ({} entities)\n", c.source, Thousands(c.unchanged));
+    } else {
+      fmt::print("  {}: {} -> {}: {} added, {} changed ({} in screened fields), {} removed\n",
+                 c.source, c.from_key.substr(0, 12), c.to_key.substr(0, 12), Thousands(c.added),
+                 Thousands(c.changed), Thousands(c.changed_screened), Thousands(c.removed));
+    }
+  }
+  if (sum.kind == "delta") {
+    fmt::print(
+        "parties: {} stored; screened {}: {} changed themselves, {} paired with a changed or "
+        "removed entity, {} with a near miss, {} found by the reverse index, {} with a "
+        "one-word name\n",
+        Thousands(sum.parties_total), Thousands(sum.screened.parties),
+        Thousands(sum.parties_changed), Thousands(sum.parties_paired), Thousands(sum.parties_near),
+        Thousands(sum.parties_reverse), Thousands(sum.parties_one_word));
+  } else {
+    fmt::print("parties: {} stored, all screened\n", Thousands(sum.screened.parties));
+  }
+  fmt::print(
+      "alerts: {} new ({} re-alerts), {} already open, {} suppressed by false-positive "
+      "decisions, {} confirmed earlier; delisted: {} alerts marked, {} closed ({:.2f} s)\n",
+      Thousands(sum.screened.new_alerts), Thousands(sum.screened.re_alerts),
+      Thousands(sum.screened.existing), Thousands(sum.screened.suppressed),
+      Thousands(sum.screened.confirmed), Thousands(sum.delisted_annotated),
+      Thousands(sum.delisted_closed), sum.seconds);
   return 0;
 }
 
@@ -716,6 +806,19 @@ std::shared_ptr<CaseArgs> AddCaseCommands(CLI::App* app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
 
+  p->rescreen = app->add_subcommand(
+      "rescreen",
+      "bring the stored parties up to date with new versions of the lists (--lists): screen "
+      "what the change touches, close the alerts of delisted entities");
+  AddDb(p->rescreen, p);
+  AddBy(p->rescreen, p);
+  p->rescreen->add_flag("--full", p->full, "screen every party instead of what the change touches");
+  p->rescreen->add_option("--threads", p->threads, "threads (default: all cores)")
+      ->check(CLI::Range(0, 1024));
+  p->rescreen->add_option("--batch", p->batch, "parties per transaction")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+
   auto* alerts = app->add_subcommand("alerts", "the alert queue and analysts' decisions");
   alerts->require_subcommand(1);
   p->alerts_list = alerts->add_subcommand("list", "alerts, best score first (or oldest first)");
@@ -789,10 +892,11 @@ bool RunCaseCommand(const CaseArgs& a, const CaseContext& ctx, int* rc) {
     CLI::App* app;
     int (*run)(const CaseArgs&, const CaseContext&);
   };
-  const Cmd cmds[] = {
-      {a.import, CmdImport},          {a.party_show, CmdPartyShow}, {a.screen, CmdScreen},
-      {a.alerts_list, CmdAlertsList}, {a.alert_show, CmdAlertShow}, {a.decide, CmdDecide},
-      {a.verify, CmdVerify},          {a.audit_export, CmdExport},  {a.purge, CmdPurge}};
+  const Cmd cmds[] = {{a.import, CmdImport},        {a.party_show, CmdPartyShow},
+                      {a.screen, CmdScreen},        {a.alerts_list, CmdAlertsList},
+                      {a.alert_show, CmdAlertShow}, {a.decide, CmdDecide},
+                      {a.verify, CmdVerify},        {a.audit_export, CmdExport},
+                      {a.purge, CmdPurge},          {a.rescreen, CmdRescreen}};
   for (const Cmd& c : cmds) {
     if (c.app != nullptr && c.app->parsed()) {
       *rc = c.run(a, ctx);

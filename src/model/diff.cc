@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "index/name_table.h"
 #include "model/json.h"
 
 namespace vigil::model {
@@ -40,6 +41,55 @@ std::vector<std::string> ChangedFields(const Entity& a, const Entity& b) {
     if (!same) out.push_back(k);
   }
   return out;
+}
+
+nlohmann::json ScreenedEntityFields(const Entity& e) {
+  using nlohmann::json;
+  // Everything below is read by screening: the name table (names, kind, the Korean view of
+  // Korea-linked entries), the attribute scoring (dates of birth, countries but flags,
+  // address countries), the identifier index, the grouping of records (source ids, DPL
+  // listing dates, CSL sub-lists, IMO and passport numbers, primary names with dates of
+  // birth) and Screener::Find (CSL former ids). Lists keep their order where screening
+  // depends on it (names: the first is primary and ties go to the first listed); the rest
+  // is compared as a set.
+  json j = json::object();
+  j["id"] = e.id;
+  j["source"] = e.source;
+  j["source_id"] = e.source_id;
+  j["kind"] = std::string(ToString(e.kind));
+  json names = json::array();
+  for (const Name& n : e.names) {
+    names.push_back({n.full, n.family, n.given, std::string(ToString(n.kind))});
+  }
+  j["names"] = std::move(names);
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return json(v);
+  };
+  std::vector<std::string> dates;
+  for (const BirthDate& b : e.birth_dates) {
+    dates.push_back(b.from.ToString() + "/" + b.to.ToString() + (b.circa ? "/circa" : ""));
+  }
+  j["birth_dates"] = sorted(std::move(dates));
+  std::vector<std::string> countries;
+  for (const CountryLink& c : e.countries) {
+    countries.push_back(c.code + "/" + std::string(ToString(c.role)));
+  }
+  for (const Address& a : e.addresses) countries.push_back(a.country + "/address");
+  j["countries"] = sorted(std::move(countries));
+  std::vector<std::string> ids;
+  for (const Identifier& id : e.identifiers) {
+    ids.push_back(std::string(ToString(id.kind)) + "/" + id.value);
+  }
+  j["identifiers"] = sorted(std::move(ids));
+  j["korea_linked"] = index::IsKoreaLinked(e);
+  j["listed_on"] = e.listed_on;
+  std::vector<std::string> props;
+  for (const Property& p : e.properties) {
+    if (p.key.starts_with("csl_")) props.push_back(p.key + "=" + p.value);
+  }
+  j["properties"] = sorted(std::move(props));
+  return j;
 }
 
 ListDiff Diff(const LoadedList& old_list, const LoadedList& new_list) {

@@ -25,15 +25,6 @@ std::string_view PartyKey(const Match& m) {
   return key;
 }
 
-// The family name of a listed person's name: as the list states it, else the part before
-// the comma of "FAMILY, Given" names; empty when neither says.
-std::string_view FamilyName(const Name& n) {
-  if (!n.family.empty()) return n.family;
-  size_t comma = n.full.find(',');
-  if (comma == std::string::npos) return {};
-  return std::string_view(n.full).substr(0, comma);
-}
-
 // The one-word rule (docs/cases.md): a person's name of one word ("Ri", "Kwak") cannot be
 // told apart from the listed persons of that family name, and scores under the review
 // threshold against each of them because the given names are missing. Screening such a
@@ -49,10 +40,7 @@ struct OneWord {
 };
 
 OneWord OneWordName(const model::Party& party, std::string_view name) {
-  if (party.kind != EntityKind::kPerson) return {};
-  std::vector<std::string> tokens = text::Tokenize(name);
-  if (tokens.size() != 1 || tokens[0].size() < 2 || text::Words(name).size() != 1) return {};
-  return {tokens[0]};
+  return {OneWordToken(party, name)};
 }
 
 // Whether `m` is a listed person one of whose names has `token` as its family name.
@@ -66,6 +54,20 @@ bool FamilyNameIs(const Match& m, const std::string& token) {
 }
 
 }  // namespace
+
+std::string_view FamilyName(const Name& n) {
+  if (!n.family.empty()) return n.family;
+  size_t comma = n.full.find(',');
+  if (comma == std::string::npos) return {};
+  return std::string_view(n.full).substr(0, comma);
+}
+
+std::string OneWordToken(const model::Party& party, std::string_view name) {
+  if (party.kind != EntityKind::kPerson) return {};
+  std::vector<std::string> tokens = text::Tokenize(name);
+  if (tokens.size() != 1 || tokens[0].size() < 2 || text::Words(name).size() != 1) return {};
+  return tokens[0];
+}
 
 std::vector<PartyHit> ScreenParty(const Screener& screener, const model::Party& party,
                                   const ScreenOptions& options) {

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/party.h"
@@ -40,6 +41,15 @@ struct PartyHit {
 // alone) cannot be cleared by name screening. The (at most three) best-scoring listed
 // persons whose family name is that word are hits with decision kReview whatever their
 // score, and their `match` says so in "one_word_name".
+// The family name of a listed person's name: as the list states it, else the part before
+// the comma of "FAMILY, Given" names; empty when neither says.
+std::string_view FamilyName(const Name& n);
+
+// The normalized word of a person's one-word name ("Kwak" -> the token), the key of the
+// one-word rule above; empty when `name` is not one (several words, a letter alone, or the
+// party is not a person).
+std::string OneWordToken(const model::Party& party, std::string_view name);
+
 std::vector<PartyHit> ScreenParty(const Screener& screener, const model::Party& party,
                                   const ScreenOptions& options);
 

@@ -57,9 +57,16 @@ class PartyIndex {
   // Adds to *ids (not cleared; may repeat ids) every party that could hit `entity`: by
   // name (those of `names`, Name::full values of the entity; empty: all its names) scoring
   // at least `floor` in the reverse direction, by an equal identifier, and by a one-word
-  // name equal to one of the entity's family names (persons only).
+  // name equal to one of the entity's family names (persons only). `floor` is for a party
+  // without date of birth or country; a party with them is found down to the name score
+  // that they could lift to `floor` (match::MinNameScore), as the forward screening would.
   void Candidates(const Entity& entity, const std::vector<std::string>& names, double floor,
                   std::vector<std::string>* ids) const;
+
+  // The parties with a one-word person name (screen/party.h), in index order. Their
+  // one-word hits are the best few of the listed persons of that family name, whatever
+  // their score: any change of the lists may change which, so a re-screen screens them.
+  const std::vector<std::string>& OneWordParties() const;
 
  private:
   struct Rep;

@@ -94,6 +94,8 @@ struct RescreenSummary {
   int64_t parties_paired = 0;      // a pair with a changed or removed entity
   int64_t parties_near = 0;        // a pair at or above the near-miss floor
   int64_t parties_reverse = 0;     // candidates of the reverse index
+  int64_t parties_one_word = 0;    // a one-word person name (screen/party.h: any change may
+                                   // change which listed persons it hits)
   ScreenRunSummary screened;       // the forward screening: parties, new alerts, re-alerts ...
   int64_t delisted_annotated = 0;  // alerts marked delisted
   int64_t delisted_closed = 0;     // of those, open ones closed

@@ -299,6 +299,13 @@ Status ApplyPartyTagCounts(sql::Connection& c, const std::string& party_id, int6
       {party_id, sign}, nullptr);
 }
 
+// Marks a party to be screened again whatever the lists do (party_rescreen).
+Status FlagRescreen(sql::Connection& c, const std::string& party_id) {
+  return c.Query(
+      "INSERT INTO party_rescreen (party_id) VALUES ($1) ON CONFLICT (party_id) DO NOTHING",
+      {party_id}, nullptr);
+}
+
 // Replaces the pairs of a party's latest screening (party_pairs) with its hits and near
 // misses; a pair listed twice keeps its best score.
 Status ReplacePairs(sql::Connection& c, const ScreeningInput& in) {
@@ -381,8 +388,10 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
       if (rows.empty()) {
         st = c.Query(
             "INSERT INTO parties (id, version, record, screened_hash, created_at, updated_at, "
-            "rescreen, change_seq) VALUES ($1, 1, $2, $3, $4, $4, 1, $5)",
+            "change_seq) VALUES ($1, 1, $2, $3, $4, $4, $5)",
             {p.id, text, screened_hash, now, ++seq}, nullptr);
+        if (!st.ok()) return st;
+        st = FlagRescreen(c, p.id);
         if (!st.ok()) return st;
         st = AppendAudit(c, &head, now, by.principal, "party.import", "party:" + p.id,
                          {{"version", 1}, {"screened_hash", screened_hash}});
@@ -400,8 +409,9 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
         if (old_hash != screened_hash) {
           st = c.Query(
               "UPDATE parties SET version = $2, record = $3, screened_hash = $4, updated_at = $5, "
-              "rescreen = 1, change_seq = $6 WHERE id = $1",
+              "change_seq = $6 WHERE id = $1",
               {p.id, version, text, screened_hash, now, ++seq}, nullptr);
+          if (st.ok()) st = FlagRescreen(c, p.id);
         } else {
           st = c.Query(
               "UPDATE parties SET version = $2, record = $3, screened_hash = $4, updated_at = $5 "
@@ -599,8 +609,8 @@ Status Store::RecordScreenings(const std::vector<ScreeningInput>& inputs, const 
     for (const ScreeningInput& in : inputs) {
       ScreeningResult res;
       st = c.Query(
-          "SELECT screened, screened_hash FROM party_versions WHERE party_id = $1 AND "
-          "version = $2",
+          "SELECT v.screened, v.screened_hash, p.screened_hash FROM party_versions v JOIN "
+          "parties p ON p.id = v.party_id WHERE v.party_id = $1 AND v.version = $2",
           {in.party_id, in.party_version}, &rows);
       if (!st.ok()) return st;
       if (rows.empty()) {
@@ -609,6 +619,7 @@ Status Store::RecordScreenings(const std::vector<ScreeningInput>& inputs, const 
       }
       const std::string party_fields_text = rows[0].Text(0);
       const std::string party_hash = rows[0].Text(1);
+      const bool screens_current = rows[0].Text(2) == party_hash;
       st = c.Query(
           "INSERT INTO screenings (party_id, party_version, at, by_principal, lists_version, "
           "lists, hits) VALUES ($1, $2, $3, $4, $5, $6, '[]') RETURNING id",
@@ -736,11 +747,10 @@ Status Store::RecordScreenings(const std::vector<ScreeningInput>& inputs, const 
       st = ReplacePairs(c, in);
       if (!st.ok()) return st;
       // Screened as it is now: nothing left for a re-screen to do for the party itself.
-      st = c.Query(
-          "UPDATE parties SET rescreen = 0 WHERE id = $1 AND rescreen <> 0 AND screened_hash = "
-          "$2",
-          {in.party_id, party_hash}, nullptr);
-      if (!st.ok()) return st;
+      if (screens_current) {
+        st = c.Query("DELETE FROM party_rescreen WHERE party_id = $1", {in.party_id}, nullptr);
+        if (!st.ok()) return st;
+      }
       st = AppendAudit(c, &head, now, by.principal, "screening", "party:" + in.party_id,
                        {{"screening_id", res.screening_id},
                         {"party_version", in.party_version},
@@ -1427,7 +1437,7 @@ Status Store::ListRescreenRuns(int64_t limit, std::vector<RescreenRun>* out) {
 
 Status Store::PartiesToRescreen(std::vector<std::string>* ids) {
   return InRead(rep_.get(), [&](sql::Connection& c) {
-    return ReadIds(c, "SELECT id FROM parties WHERE rescreen = 1 ORDER BY id", {}, ids);
+    return ReadIds(c, "SELECT party_id FROM party_rescreen ORDER BY party_id", {}, ids);
   });
 }
 

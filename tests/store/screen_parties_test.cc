@@ -4,6 +4,8 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "model/list_status.h"
 #include "test_util.h"
 
@@ -102,6 +104,70 @@ TEST_F(ScreenPartiesTest, ScreensOneParty) {
   EXPECT_EQ(sum.clean, 1);
   EXPECT_EQ(ScreenOneParty(*store_, *screener_, "nobody", o, {"test"}, &sc, &sum).code(),
             Status::Code::kNotFound);
+}
+
+model::Party Named(const std::string& id, const std::string& name) {
+  model::Party p;
+  std::vector<std::string> w;
+  EXPECT_TRUE(model::ParsePartyLine(
+                  fmt::format(R"({{"id":"{}","kind":"person","name":"{}"}})", id, name), &p, &w)
+                  .ok());
+  return p;
+}
+
+// Pairs under the review threshold but within kNearMissMargin of it are near misses: not
+// hits, kept as the party's pairs.
+TEST_F(ScreenPartiesTest, KeepsNearMissesApartFromHits) {
+  model::Party p = Named("N-1", "Kin Jon Un");  // close to KIM, Jong Un, under review
+  p.stored_version = 1;
+  ScreenOptions o;
+  o.min_score = kReviewThreshold;
+  ScreeningInput in = MakeScreeningInput(*screener_, p, o, {}, "v");
+  EXPECT_TRUE(in.hits.empty());
+  ASSERT_FALSE(in.near.empty());
+  for (const auto& [entity, score] : in.near) {
+    EXPECT_GE(score, o.review_threshold - kNearMissMargin) << entity;
+    EXPECT_LT(score, o.review_threshold) << entity;
+  }
+  EXPECT_EQ(in.near[0].first, "us_ofac_sdn:20157");
+
+  // A hit is never a near miss too.
+  model::Party kim = Named("N-2", "Kim Jong Un");
+  kim.stored_version = 1;
+  ScreeningInput hit = MakeScreeningInput(*screener_, kim, o, {}, "v");
+  ASSERT_FALSE(hit.hits.empty());
+  for (const auto& [entity, score] : hit.near) EXPECT_NE(entity, hit.hits[0].entity_id);
+}
+
+TEST_F(ScreenPartiesTest, ScreensTheGivenPartiesNamingTheRun) {
+  Import(1200);
+  ImportSummary sum;
+  ASSERT_TRUE(store_->PutParties({Named("N-1", "Kin Jon Un")}, {"test"}, &sum).ok());
+  ScreenRunOptions o;
+  o.threads = 2;
+  o.batch = 2;
+  o.screen.min_score = kReviewThreshold;
+  o.rescreen_run = 42;
+  ScreenRunSummary run;
+  Status s = ScreenParties(*store_, *screener_, {"P-01000", "N-1", "nobody", "P-00001", "P-00500"},
+                           o, {"test"}, &run);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(run.parties, 4);  // "nobody" skipped
+  EXPECT_EQ(run.new_alerts, 2);
+  ASSERT_EQ(run.new_alert_ids.size(), 2u);
+  for (int64_t id : run.new_alert_ids) {
+    Alert a;
+    ASSERT_TRUE(store_->GetAlert(id, &a).ok());
+    EXPECT_EQ(a.rescreen_run, 42);
+    EXPECT_TRUE(a.party_id == "P-00500" || a.party_id == "P-01000") << a.party_id;
+  }
+  // The near miss is kept as a pair; the screened parties are no longer to re-screen.
+  std::vector<std::string> ids;
+  ASSERT_TRUE(store_->PartiesWithPairs({"us_ofac_sdn:20157"}, 0.0, &ids).ok());
+  EXPECT_EQ(ids, (std::vector<std::string>{"N-1", "P-00500", "P-01000"}));
+  ASSERT_TRUE(store_->PartiesToRescreen(&ids).ok());
+  EXPECT_EQ(ids.size(), 1201u - 4u);
+  EXPECT_TRUE(std::find(ids.begin(), ids.end(), "N-1") == ids.end());
 }
 
 }  // namespace

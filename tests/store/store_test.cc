@@ -596,11 +596,10 @@ TEST_P(StoreTest, MigratesAnOlderSchemaOnOpenAndFindsTheLastRecordOfAnAction) {
   for (const char* undo4 :
        {"DROP TABLE list_versions", "DROP TABLE lists_versions", "DROP TABLE rescreen_runs",
         "DROP TABLE party_pairs", "DROP TABLE party_change_counter",
-        "DROP TABLE webhook_deliveries", "DROP INDEX parties_rescreen",
+        "DROP TABLE webhook_deliveries", "DROP TABLE party_rescreen",
         "DROP INDEX parties_change_seq", "DROP INDEX alerts_entity",
-        "DROP INDEX alerts_rescreen_run", "ALTER TABLE parties DROP COLUMN rescreen",
-        "ALTER TABLE parties DROP COLUMN change_seq", "ALTER TABLE alerts DROP COLUMN rescreen_run",
-        "ALTER TABLE alerts DROP COLUMN delisted"}) {
+        "DROP INDEX alerts_rescreen_run", "ALTER TABLE parties DROP COLUMN change_seq",
+        "ALTER TABLE alerts DROP COLUMN rescreen_run", "ALTER TABLE alerts DROP COLUMN delisted"}) {
     ASSERT_TRUE(Sql()->Exec(undo4).ok()) << undo4;
   }
   ASSERT_TRUE(Sql()->Exec("DROP INDEX audit_action").ok());
