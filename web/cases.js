@@ -268,8 +268,11 @@ function updatesPanel(runs, q) {
 // Where an alert came from: the list update that raised it, or a screening of the party.
 function raisedBy(a, runs) {
   if (!a.rescreen_run) return h('span', {class: 'from by-screening', title: 'raised by a screening of the party'}, 'screening');
-  return h('a', {class: 'from run', href: queueUrl({...QUEUE_DEFAULTS, status: 'all', run: String(a.rescreen_run)}),
-                 title: 'the alerts this list update raised'}, runLabel(a.rescreen_run, runs));
+  const run = runs && runs.get(Number(a.rescreen_run));
+  const lists = run ? runLists(run) : '';
+  return [h('a', {class: 'from run', href: queueUrl({...QUEUE_DEFAULTS, status: 'all', run: String(a.rescreen_run)}),
+                  title: 'the alerts ' + runLabel(a.rescreen_run, runs) + ' raised'}, 'list update #' + a.rescreen_run),
+          lists ? h('div', {class: 'muted small run-lists'}, lists) : null];
 }
 
 function delistedBadge(a) {

@@ -733,13 +733,19 @@ describe('list updates', () => {
     await page.waitForSelector('tr.alert-row');
     // Each row says where it came from, as the API does.
     for (const a of all.alerts) {
-      const cell = await page.locator(`tr.alert-row[data-id="${a.id}"] td.raised-by`).textContent();
-      if (a.rescreen_run) assert.match(cell, new RegExp(`^list update #${a.rescreen_run}(: |$)`), cell);
-      else assert.equal(cell, 'screening');
+      const cell = page.locator(`tr.alert-row[data-id="${a.id}"] td.raised-by`);
+      if (a.rescreen_run) {
+        assert.equal(await cell.locator('a.from.run').textContent(), `list update #${a.rescreen_run}`);
+        assert.ok((await cell.locator('a.from.run').getAttribute('href')).includes('run=' + a.rescreen_run));
+      } else {
+        assert.equal(await cell.textContent(), 'screening');
+      }
     }
+    // The list it brought, with its date.
     const zeb = all.alerts.find((a) => a.party_id === 'P-5');
-    const zebCell = await page.locator(`tr.alert-row[data-id="${zeb.id}"] td.raised-by`).textContent();
-    assert.match(zebCell, new RegExp(`list update #${update.id}: us_ofac_sdn`));
+    const zebLists = await page.locator(`tr.alert-row[data-id="${zeb.id}"] td.raised-by .run-lists`).textContent();
+    const published = update.lists.find((l) => l.source === 'us_ofac_sdn').published.slice(0, 10);
+    assert.equal(zebLists, 'us_ofac_sdn ' + published);
     // The delisted alert is marked, with the version in its title.
     const park = all.alerts.find((a) => a.entity_id === 'us_ofac_sdn:24918');
     const row = page.locator(`tr.alert-row[data-id="${park.id}"]`);
