@@ -201,9 +201,87 @@ function diffTable(diff, side) {
     h('tbody', {}, diffRows(diff, side)));
 }
 
-// ---- The alert queue: /alerts?status=&band=&list=&tag=&party=&sort=&limit=&offset= ----
+// ---- List updates: the re-screen runs (GET /v1/rescreens) ----
 
-const QUEUE_DEFAULTS = {status: 'open', band: '', list: '', tag: '', party: '', sort: 'score', limit: '25', offset: '0'};
+// The lists a run brought, as "us_ofac_sdn 2024-05-13": those it found changed when its
+// counts say so, else every list it covered.
+function runLists(run) {
+  const lists = Array.isArray(run.lists) ? run.lists : [];
+  const sources = run.counts && Array.isArray(run.counts.sources) ? run.counts.sources : [];
+  const changed = new Set(sources.filter((c) => (c.added || 0) + (c.changed || 0) + (c.removed || 0) > 0).map((c) => c.source));
+  const shown = changed.size ? lists.filter((l) => changed.has(l.source)) : lists;
+  return shown.map((l) => l.source + (l.published ? ' ' + String(l.published).slice(0, 10)
+                                                  : l.key ? ' ' + String(l.key).slice(0, 12) : '')).join(', ');
+}
+
+// "list update #3: us_ofac_sdn 2024-05-13" (the lists when the run is known).
+function runLabel(id, runs) {
+  const run = runs && runs.get(Number(id));
+  const lists = run ? runLists(run) : '';
+  return 'list update #' + id + (lists ? ': ' + lists : '');
+}
+
+// What a run found and did, in words: "+6870 −881 ~6871 us_ofac_sdn".
+function runChanges(run) {
+  const sources = run.counts && Array.isArray(run.counts.sources) ? run.counts.sources : [];
+  if (!sources.length) return h('span', {class: 'muted'}, '—');
+  return h('ul', {class: 'plain'}, sources.map((c) => h('li', {'data-source': c.source},
+    h('span', {class: 'chg added', title: 'entities added'}, '+' + (c.added || 0)), ' ',
+    h('span', {class: 'chg changed', title: 'entities changed'}, '~' + (c.changed || 0)), ' ',
+    h('span', {class: 'chg removed', title: 'entities removed (delisted)'}, '−' + (c.removed || 0)), ' ',
+    h('span', {class: 'muted'}, c.source))));
+}
+
+function num(v) { return typeof v === 'number' ? v.toLocaleString('en-US') : '—'; }
+
+// The "List updates" panel: each run with its counts, each linking to the alerts it raised.
+function updatesPanel(runs, q) {
+  const list = [...runs.values()];
+  if (!list.length) {
+    return h('p', {class: 'muted', id: 'updates-empty'},
+      'No list update yet. A list update re-screens the stored parties against new list versions ',
+      '(vigil rescreen, or vigil serve after a reload); its alerts are marked here.');
+  }
+  return h('table', {class: 'updates'},
+    h('thead', {}, h('tr', {}, ['Update', 'When', 'Lists', 'Entities', 'Parties screened', 'New alerts', 'Re-alerts', 'Delisted', 'Status']
+      .map((t) => h('th', {scope: 'col'}, t)))),
+    h('tbody', {}, list.map((r) => {
+      const c = r.counts || {};
+      const current = String(r.id) === q.run;
+      const link = h('a', {href: queueUrl({...QUEUE_DEFAULTS, status: 'all', run: String(r.id)}), class: 'run-link'}, '#' + r.id);
+      return h('tr', {class: 'run-row' + (current ? ' current' : ''), 'data-run': r.id, 'data-status': r.status},
+        h('td', {}, link, h('div', {class: 'muted small'}, r.kind === 'full' ? 'full re-screen' : 'delta')),
+        h('td', {class: 'nowrap'}, when(r.finished_at || r.started_at), r.by ? h('div', {class: 'muted small'}, 'by ' + r.by) : null),
+        h('td', {}, (r.lists || []).map((l) => h('div', {}, l.source, ' ', h('span', {class: 'muted'},
+          l.published ? String(l.published).slice(0, 10) : (l.key ? String(l.key).slice(0, 12) : ''))))),
+        h('td', {}, runChanges(r)),
+        h('td', {class: 'num', 'data-count': 'parties_screened'}, num(c.parties_screened)),
+        h('td', {class: 'num', 'data-count': 'new_alerts'}, num(c.new_alerts)),
+        h('td', {class: 'num', 'data-count': 're_alerts'}, num(c.re_alerts)),
+        h('td', {class: 'num', 'data-count': 'delisted_closed'}, num(c.delisted_annotated),
+          typeof c.delisted_closed === 'number' ? h('div', {class: 'muted small'}, c.delisted_closed + ' closed') : null),
+        h('td', {}, h('span', {class: 'badge run-' + r.status, title: r.error || ''}, words(r.status)),
+          r.error ? h('div', {class: 'error small'}, r.error) : null));
+    })));
+}
+
+// Where an alert came from: the list update that raised it, or a screening of the party.
+function raisedBy(a, runs) {
+  if (!a.rescreen_run) return h('span', {class: 'from by-screening', title: 'raised by a screening of the party'}, 'screening');
+  const run = runs && runs.get(Number(a.rescreen_run));
+  const lists = run ? runLists(run) : '';
+  return [h('a', {class: 'from run', href: queueUrl({...QUEUE_DEFAULTS, status: 'all', run: String(a.rescreen_run)}),
+                  title: 'the alerts ' + runLabel(a.rescreen_run, runs) + ' raised'}, 'list update #' + a.rescreen_run),
+          lists ? h('div', {class: 'muted small run-lists'}, lists) : null];
+}
+
+function delistedBadge(a) {
+  return a.delisted ? h('span', {class: 'badge delisted', title: a.delisted}, 'delisted') : null;
+}
+
+// ---- The alert queue: /alerts?status=&band=&list=&tag=&party=&run=&sort=&limit=&offset= ----
+
+const QUEUE_DEFAULTS = {status: 'open', band: '', list: '', tag: '', party: '', run: '', sort: 'score', limit: '25', offset: '0'};
 
 function queueParams() {
   const p = new URLSearchParams(location.search);
@@ -241,6 +319,7 @@ async function showQueue() {
     h('datalist', {id: 'known-lists'}),
     h('label', {}, 'Party tag ', h('input', {id: 'tag', name: 'tag', value: q.tag, size: 10, placeholder: 'any'})),
     h('label', {}, 'Party ', h('input', {id: 'party', name: 'party', value: q.party, size: 10, placeholder: 'any'})),
+    select('run', 'List update', q.run, [['', 'any'], ...(q.run ? [[q.run, 'list update #' + q.run]] : [])]),
     select('sort', 'Sort', q.sort, [['score', 'by score, best first'], ['age', 'by age, oldest first']]),
     select('limit', 'Per page', q.limit, [['10', '10'], ['25', '25'], ['50', '50'], ['100', '100']]),
     h('button', {type: 'submit'}, 'Apply'),
@@ -248,18 +327,35 @@ async function showQueue() {
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const next = {...q, offset: '0'};
-    for (const k of ['status', 'band', 'list', 'tag', 'party', 'sort', 'limit']) next[k] = form.elements[k].value.trim();
+    for (const k of ['status', 'band', 'list', 'tag', 'party', 'run', 'sort', 'limit']) next[k] = form.elements[k].value.trim();
     goQueue(next);
   });
   // Selects apply at once; text fields on Enter (or Apply).
-  for (const id of ['status', 'band', 'sort', 'limit']) {
+  for (const id of ['status', 'band', 'run', 'sort', 'limit']) {
     form.elements[id].addEventListener('change', () => form.requestSubmit());
   }
   const counts = h('div', {id: 'counts', class: 'counts', 'aria-label': 'Alerts by state'}, h('span', {class: 'muted'}, 'Counting…'));
   const status = h('p', {id: 'queue-status', role: 'status', 'aria-live': 'polite'}, 'Loading…');
   const table = h('div', {id: 'queue'});
   const pager = h('nav', {id: 'pager', class: 'pager', 'aria-label': 'Pages'});
-  main.replaceChildren(h('h1', {}, 'Alert queue'), counts, form, status, table, pager);
+  const runNote = h('p', {id: 'run-note', class: 'run-note', hidden: !q.run});
+  const updates = h('section', {id: 'updates'}, h('h2', {}, 'List updates'), h('p', {class: 'muted'}, 'Loading…'));
+  main.replaceChildren(h('h1', {}, 'Alert queue'), counts, form, runNote, status, table, pager, updates);
+
+  // The list updates: the filter's choices, the panel, and the label of each alert's run.
+  // A store without them (or an older server) leaves the queue as it was.
+  const runsLoaded = api('/v1/rescreens?limit=100').then(({body}) => {
+    const runs = new Map(((body && body.runs) || []).map((r) => [Number(r.id), r]));
+    const sel = form.elements.run;
+    sel.replaceChildren(h('option', {value: ''}, 'any'), ...[...runs.values()].map((r) =>
+      h('option', {value: String(r.id), selected: String(r.id) === q.run}, runLabel(r.id, runs))));
+    if (q.run && !runs.has(Number(q.run))) sel.append(h('option', {value: q.run, selected: true}, 'list update #' + q.run));
+    updates.replaceChildren(h('h2', {}, 'List updates'), updatesPanel(runs, q));
+    return runs;
+  }).catch((err) => {
+    updates.replaceChildren(h('h2', {}, 'List updates'), failure(err));
+    return new Map();
+  });
 
   api('/v1/lists').then(({body}) => {
     const dl = $('known-lists');
@@ -291,6 +387,17 @@ async function showQueue() {
       goQueue({...q, status: a.dataset.state, offset: '0'});
     });
   }
+  const runs = await runsLoaded;
+  if (q.run) {
+    const run = runs.get(Number(q.run));
+    const c = (run && run.counts) || {};
+    runNote.replaceChildren(h('span', {}, 'Showing the alerts raised by ', h('strong', {}, runLabel(q.run, runs)),
+      run ? [' (', when(run.finished_at || run.started_at),
+             typeof c.new_alerts === 'number' ? ': ' + c.new_alerts + ' new alerts' : '',
+             typeof c.re_alerts === 'number' && c.re_alerts ? ', of which ' + c.re_alerts + ' re-alerts' : '',
+             typeof c.delisted_closed === 'number' && c.delisted_closed ? '; ' + c.delisted_closed + ' closed as delisted' : '', ')'] : '',
+      '. '), h('a', {href: queueUrl({...q, run: '', offset: '0'})}, 'All alerts'));
+  }
   const alerts = page.alerts || [];
   const offset = Number(page.offset !== undefined ? page.offset : q.offset) || 0;
   const limit = Number(page.limit !== undefined ? page.limit : q.limit) || 25;
@@ -302,8 +409,8 @@ async function showQueue() {
     status.textContent = `${offset + 1}–${offset + alerts.length} of ${total} alert${total === 1 ? '' : 's'}` +
       ` (${q.status === 'open' ? 'open and escalated' : words(q.status)}, ${q.sort === 'age' ? 'oldest first' : 'best score first'})`;
     table.replaceChildren(h('table', {class: 'queue'},
-      h('thead', {}, h('tr', {}, ['Alert', 'Score', 'Band', 'State', 'Party', 'Listed entity', 'List', 'Tags', 'Age'].map((t) => h('th', {scope: 'col'}, t)))),
-      h('tbody', {}, alerts.map(queueRow))));
+      h('thead', {}, h('tr', {}, ['Alert', 'Score', 'Band', 'State', 'Party', 'Listed entity', 'List', 'Raised by', 'Tags', 'Age'].map((t) => h('th', {scope: 'col'}, t)))),
+      h('tbody', {}, alerts.map((a) => queueRow(a, runs)))));
   }
   const prev = h('button', {type: 'button', id: 'prev', disabled: offset <= 0},  '← Previous');
   const next = h('button', {type: 'button', id: 'next', disabled: offset + alerts.length >= total}, 'Next →');
@@ -312,15 +419,18 @@ async function showQueue() {
   pager.replaceChildren(prev, h('span', {class: 'muted'}, ` page ${Math.floor(offset / limit) + 1} of ${Math.max(1, Math.ceil(total / limit))} `), next);
 }
 
-function queueRow(a) {
-  const tr = h('tr', {class: 'alert-row', 'data-id': a.id, 'data-state': a.state},
-    h('td', {}, alertLink(a.id), a.changed ? h('span', {class: 'badge changed', title: 'raised again: a side changed since the pair was decided'}, 'changed') : null),
+function queueRow(a, runs) {
+  const tr = h('tr', {class: 'alert-row' + (a.delisted ? ' delisted' : ''), 'data-id': a.id, 'data-state': a.state,
+                      'data-run': a.rescreen_run || null, 'data-delisted': a.delisted ? 'true' : null},
+    h('td', {}, alertLink(a.id), a.changed ? h('span', {class: 'badge changed', title: 'raised again: a side changed since the pair was decided'}, 'changed') : null,
+      delistedBadge(a)),
     h('td', {class: 'num'}, score(a.score)),
     h('td', {}, bandBadge(a.band)),
     h('td', {}, stateBadge(a.state)),
     h('td', {}, partyLink(a.party_id), h('span', {class: 'muted'}, ' v' + a.party_version)),
     h('td', {class: 'entity'}, alertLink(a.id, a.entity_name), h('div', {class: 'muted small'}, a.entity_id)),
     h('td', {}, a.list),
+    h('td', {class: 'raised-by'}, raisedBy(a, runs)),
     h('td', {}, (a.party_tags || []).map((t) => h('span', {class: 'tag'}, t))),
     h('td', {}, h('span', {title: a.created_at}, age(a.created_at))));
   // The whole row opens the alert (links inside keep their own targets).
@@ -476,10 +586,14 @@ function renderAlert(a, message) {
       row('party', partyLink(a.party_id), h('span', {class: 'muted'}, ' version ' + a.party_version),
         (a.party_tags || []).map((t) => [' ', h('span', {class: 'tag'}, t)])),
       row('listed entity', a.entity_id, h('span', {class: 'muted'}, ' on ' + a.list)),
-      row('raised', when(a.created_at), a.screening_id ? h('span', {class: 'muted'}, ' by screening #' + a.screening_id) : null,
+      row('raised', when(a.created_at), a.rescreen_run ? [' by ', raisedBy(a, null)] : null,
+        a.screening_id ? h('span', {class: 'muted'}, (a.rescreen_run ? ', ' : ' by ') + 'screening #' + a.screening_id) : null,
         h('span', {class: 'muted'}, ', lists ' + (a.lists_version || '—'))),
       row('updated', when(a.updated_at), h('span', {class: 'muted'}, ', alert version ' + a.version)),
       a.previous_alert_id ? row('earlier alert', alertLink(a.previous_alert_id), h('span', {class: 'muted'}, ' (the same pair, decided before)')) : null),
+    a.delisted ? h('p', {id: 'delisted', class: 'delisted-note', role: 'note'}, h('strong', {}, 'Delisted: '),
+      'the listed entity was removed from its list (', a.delisted, ').',
+      a.state === 'closed' ? ' The alert was closed by the system; the decision history says so.' : '') : null,
     changes ? h('section', {id: 'changes', class: 'changes'},
       h('h2', {}, 'Raised again: what changed since the earlier decision'),
       h('p', {class: 'muted'}, 'This pair was decided before', a.previous_alert_id ? [' (', alertLink(a.previous_alert_id), ')'] : '',
@@ -551,7 +665,7 @@ function alertsSection(alerts) {
     h('tbody', {}, alerts.map((a) => {
       const last = (a.history || [])[(a.history || []).length - 1];
       return h('tr', {class: 'alert-row', 'data-id': a.id, 'data-state': a.state},
-        h('td', {}, alertLink(a.id), a.changes ? h('span', {class: 'badge changed'}, 'changed') : null),
+        h('td', {}, alertLink(a.id), a.changes ? h('span', {class: 'badge changed'}, 'changed') : null, delistedBadge(a)),
         h('td', {}, a.entity_name, h('div', {class: 'muted small'}, a.entity_id)),
         h('td', {class: 'num'}, score(a.score)), h('td', {}, bandBadge(a.band)), h('td', {}, stateBadge(a.state)),
         h('td', {}, (a.history || []).length ? [String(a.history.length), h('span', {class: 'muted'}, ' (last: ' + words(last.decision) + ' by ' + last.by + ')')] : '—'),

@@ -37,6 +37,7 @@ struct CaseArgs {
   std::string party_id;
   int threads = 0;
   size_t batch = 1000;
+  bool no_screen = false;  // parties import --no-screen
   // rescreen
   CLI::App* rescreen = nullptr;
   bool full = false;
@@ -192,6 +193,8 @@ int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
     total.added += sum.added;
     total.changed += sum.changed;
     total.unchanged += sum.unchanged;
+    total.changed_screened.insert(total.changed_screened.end(), sum.changed_screened.begin(),
+                                  sum.changed_screened.end());
     return Status::Ok();
   };
   for (model::PartyLine& l : lines) {
@@ -212,20 +215,81 @@ int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
                Thousands(total.added + total.changed + total.unchanged));
     return 1;
   }
+  // The parties that are new or whose screened fields changed are screened at once, against
+  // the lists named (--lists, a config file, the data folder), so that a changed name or date
+  // of birth is not left unscreened until the next list update.
+  const size_t to_screen = total.changed_screened.size();
+  std::string not_screened;  // why they were not, when they were not
+  store::ScreenRunSummary screened;
+  bool did_screen = false;
+  if (to_screen == 0) {
+    not_screened = "no party is new or changed in its screened fields";
+  } else if (a.no_screen) {
+    not_screened = "--no-screen";
+  } else if (!ctx.lists_available || !ctx.lists_available()) {
+    not_screened =
+        "no lists: give --lists, or run vigil fetch (the bundled sample is not used for the case "
+        "store)";
+  } else {
+    std::unique_ptr<Screener> screener;
+    Status s = ctx.make_screener(&screener);
+    if (s.ok()) {
+      store::ScreenRunOptions o;
+      o.threads = a.threads;
+      o.screen.min_score = kReviewThreshold;
+      s = store::ScreenParties(*db, *screener, total.changed_screened, o, by, &screened);
+    }
+    if (!s.ok()) {
+      Fail(s);
+      fmt::print(stderr,
+                 "vigil: {} imported ({} added, {} changed); {} of the {} parties to screen were "
+                 "screened before the failure (vigil parties screen screens the rest)\n",
+                 a.file, Thousands(total.added), Thousands(total.changed),
+                 Thousands(screened.parties), Thousands(static_cast<int64_t>(to_screen)));
+      return 1;
+    }
+    did_screen = true;
+  }
   if (ctx.json) {
-    std::cout << json{{"added", total.added},
-                      {"changed", total.changed},
-                      {"unchanged", total.unchanged},
-                      {"bad_lines", bad},
-                      {"warnings", warnings}}
-                     .dump(2)
-              << "\n";
+    json j{{"added", total.added}, {"changed", total.changed}, {"unchanged", total.unchanged},
+           {"bad_lines", bad},     {"warnings", warnings},     {"to_screen", to_screen}};
+    if (did_screen) {
+      j["screened"] = {{"parties", screened.parties},
+                       {"lists_version", screened.lists_version},
+                       {"new_alerts", screened.new_alerts},
+                       {"re_alerts", screened.re_alerts},
+                       {"existing", screened.existing},
+                       {"suppressed", screened.suppressed},
+                       {"confirmed", screened.confirmed},
+                       {"clean", screened.clean},
+                       {"new_alert_ids", screened.new_alert_ids}};
+    } else {
+      j["screened"] = nullptr;
+      j["not_screened"] = not_screened;
+    }
+    std::cout << j.dump(2) << "\n";
   } else {
     fmt::print("imported {}: {} added, {} changed, {} unchanged", a.file, Thousands(total.added),
                Thousands(total.changed), Thousands(total.unchanged));
     if (bad > 0) fmt::print("; {} bad {} skipped", Thousands(bad), bad == 1 ? "line" : "lines");
     if (warnings > 0) fmt::print("; {} warnings", Thousands(warnings));
     fmt::print("\n");
+    if (did_screen) {
+      fmt::print(
+          "screened {} new or changed {} (lists version {}): {} new {} ({} re-{}), {} already "
+          "open, {} suppressed by false-positive decisions, {} confirmed earlier, {} clean\n",
+          Thousands(screened.parties), screened.parties == 1 ? "party" : "parties",
+          screened.lists_version, Thousands(screened.new_alerts),
+          screened.new_alerts == 1 ? "alert" : "alerts", Thousands(screened.re_alerts),
+          screened.re_alerts == 1 ? "alert" : "alerts", Thousands(screened.existing),
+          Thousands(screened.suppressed), Thousands(screened.confirmed), Thousands(screened.clean));
+    } else if (to_screen > 0) {
+      fmt::print(
+          "not screened ({}): {} new or changed {} (vigil parties screen, or the next list "
+          "update, screens {})\n",
+          not_screened, Thousands(static_cast<int64_t>(to_screen)),
+          to_screen == 1 ? "party" : "parties", to_screen == 1 ? "it" : "them");
+    }
   }
   return 0;
 }
@@ -477,21 +541,33 @@ int CmdAlertsList(const CaseArgs& a, const CaseContext& ctx) {
     std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return 0;
   }
-  fmt::print("{:>6}  {:<14}  {:>5}  {:<6}  {:<16}  {:<34}  {:<11}  {:>4}\n", "id", "state", "score",
-             "band", "party", "entity", "list", "age");
+  fmt::print("{:>6}  {:<14}  {:>5}  {:<6}  {:<16}  {:<34}  {:<11}  {:>4}  {:>5}\n", "id", "state",
+             "score", "band", "party", "entity", "list", "age", "run");
+  int64_t delisted = 0;
   for (const store::Alert& al : page.alerts) {
     std::string entity = Fit(al.entity_name + " (" + al.entity_id + ")", 34);
-    fmt::print("{:>6}  {:<14}  {:>5.3f}  {:<6}  {}  {}  {:<11}  {:>4}\n", al.id,
+    delisted += al.delisted.empty() ? 0 : 1;
+    fmt::print("{:>6}  {:<14}  {:>5.3f}  {:<6}  {}  {}  {:<11}  {:>4}  {:>5}{}\n", al.id,
                store::ToString(al.state), al.score, al.band, Pad(Fit(al.party_id, 16), 16),
-               Pad(entity, 34), al.list, Age(al.created_at));
+               Pad(entity, 34), al.list, Age(al.created_at),
+               al.rescreen_run == 0 ? std::string("-") : fmt::format("#{}", al.rescreen_run),
+               al.delisted.empty() ? "" : "  delisted");
   }
   std::string counts;
   for (const auto& [state, n] : page.counts) {
     counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", Thousands(n), state);
   }
-  fmt::print("{} of {} {} (status {}); in the store: {}\n", page.alerts.size(),
+  fmt::print("{} of {} {} (status {}{}); in the store: {}\n", page.alerts.size(),
              Thousands(page.total), page.total == 1 ? "alert" : "alerts", a.query.status,
+             a.query.rescreen_run == 0
+                 ? ""
+                 : fmt::format(", raised by list update #{}", a.query.rescreen_run),
              counts.empty() ? "no alerts" : counts);
+  if (delisted > 0) {
+    fmt::print(
+        "run: the list update (re-screen run) that raised the alert; delisted: its entity "
+        "was removed from the list (vigil alerts show ID says in which version)\n");
+  }
   return 0;
 }
 
@@ -526,8 +602,10 @@ int CmdAlertShow(const CaseArgs& a, const CaseContext& ctx) {
              al.party_tags.empty() ? "" : "  tags: " + Compact(json(al.party_tags)));
   fmt::print("entity   {} {} [{}]\n", al.entity_id, al.entity_name, al.list);
   fmt::print("score    {:.3f} ({})\n", al.score, al.band);
-  fmt::print("raised   {} by screening {} (lists version {}); updated {}\n", al.created_at,
+  fmt::print("raised   {} by {}screening {} (lists version {}); updated {}\n", al.created_at,
+             al.rescreen_run == 0 ? "" : fmt::format("list update #{}, ", al.rescreen_run),
              al.screening_id, al.lists_version, al.updated_at);
+  if (!al.delisted.empty()) fmt::print("delisted {}\n", al.delisted);
   fmt::print("hashes   party {}  entity {}\n", al.party_hash.substr(0, 16),
              al.entity_hash.substr(0, 16));
   if (al.previous_alert_id != 0 || !al.changes.is_null()) {
@@ -707,6 +785,11 @@ std::shared_ptr<CaseArgs> AddCaseCommands(CLI::App* app) {
       "version");
   p->import->add_option("FILE", p->file, "the parties (.jsonl, or .csv with a header row)")
       ->required();
+  p->import->add_flag("--no-screen", p->no_screen,
+                      "do not screen the new and changed parties now (by default they are, "
+                      "when --lists, a config file or the data folder names lists)");
+  p->import->add_option("--threads", p->threads, "screening threads (default: all cores)")
+      ->check(CLI::Range(0, 1024));
   AddDb(p->import, p);
   AddBy(p->import, p);
   p->party_show = parties->add_subcommand("show", "a party's versions, screenings and alerts");
@@ -750,6 +833,11 @@ std::shared_ptr<CaseArgs> AddCaseCommands(CLI::App* app) {
   p->alerts_list->add_option("--list", p->query.list, "one list's alerts, e.g. us_ofac_sdn");
   p->alerts_list->add_option("--tag", p->query.tag, "parties with this tag");
   p->alerts_list->add_option("--party", p->query.party_id, "one party's alerts");
+  p->alerts_list
+      ->add_option("--run", p->query.rescreen_run,
+                   "the alerts raised by this list update (re-screen run; vigil rescreen prints "
+                   "its number)")
+      ->check(CLI::Range(int64_t{1}, INT64_MAX));
   p->alerts_list->add_option("--sort", p->query.sort, "score or age")
       ->capture_default_str()
       ->check(CLI::IsMember({"score", "age"}));

@@ -2,10 +2,12 @@
 //
 // The case store's commands (src/store): parties, alerts and audit.
 //
-//   vigil parties import FILE --db DB [--strict] [--by NAME]   (JSONL, or CSV by .csv)
+//   vigil parties import FILE --db DB [--strict] [--by NAME] [--no-screen] [--lists PATH...]
+//                                     (JSONL, or CSV by .csv; screens the new and changed
+//                                     parties at once when lists are named)
 //   vigil parties show ID --db DB [--json]
 //   vigil parties screen --db DB [--lists PATH...] [--threads N] [--party ID] [--by NAME]
-//   vigil alerts list --db DB [--status S] [--band B] [--list L] [--tag T] [--party ID]
+//   vigil alerts list --db DB [--status S] [--band B] [--list L] [--tag T] [--party ID] [--run N]
 //                     [--sort score|age] [--limit N] [--offset N] [--json]
 //   vigil alerts show ID --db DB [--json]
 //   vigil alerts decide ID --decision D --reason TEXT --db DB [--by NAME] [--version N]
@@ -36,8 +38,11 @@ struct CaseContext {
   bool json = false;    // --json
   bool strict = false;  // --strict: an import with a bad line imports nothing
   // Loads the lists (--lists, config, data folder), reporting their warnings, and builds
-  // the screener. Only `parties screen` calls it.
+  // the screener. `parties screen` calls it, and `parties import` when lists_available().
   std::function<Status(std::unique_ptr<Screener>*)> make_screener;
+  // Whether lists are named for the case store: --lists, a config file, or lists in the data
+  // folder (vigil fetch); not the bundled sample alone. May be empty: no lists.
+  std::function<bool()> lists_available;
 };
 
 // Adds the parties, alerts and audit commands to `app`. The returned object holds their

@@ -756,6 +756,12 @@ int main(int argc, char** argv) {
       ReportLists(o, loaded);
       return vigil::Screener::Create(std::move(loaded), out);
     };
+    case_ctx.lists_available = [&]() {
+      if (!o.lists.empty()) return true;
+      std::vector<std::string> paths;
+      return DefaultLists(&paths).ok() && !paths.empty() &&
+             !(paths.size() == 1 && paths[0] == SampleDir());
+    };
     if (int rc = 0; vigil::cli::RunCaseCommand(*case_args, case_ctx, &rc)) return rc;
     if (serve->parsed())
       return vigil::cli::RunServe(app, serve_args, o.lists, o.strict, argc, argv,

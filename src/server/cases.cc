@@ -1,11 +1,13 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 //
 // The case store over HTTP (`vigil serve --db DB`): parties (create, update, bulk import,
-// get with history, screen), the alert queue, alerts and their decisions, and the audit
-// trail (export, verify). Shapes: docs/api.md and src/server/openapi.json; the JSON forms of
-// stored records are src/store/json.h's.
+// get with history, screen), the alert queue, alerts and their decisions, the list versions
+// the store has screened against and the re-screen runs (list updates) that brought the
+// parties up to date with them, and the audit trail (export, verify). Shapes: docs/api.md and
+// src/server/openapi.json; the JSON forms of stored records are src/store/json.h's.
 //
-// Roles: parties, alerts and decisions need `analyst`; the audit trail `admin`. Every
+// Roles: parties, alerts, decisions, list versions and re-screen runs need `analyst`; the
+// audit trail `admin`. Every
 // change is recorded under the principal of the key that made it.
 //
 // The store's calls block (a transaction, perhaps waiting for another writer), so these
@@ -16,6 +18,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +62,7 @@ namespace {
 
 constexpr size_t kMaxReasonBytes = 10000;
 constexpr size_t kMaxAuditExportBytes = 64u << 20;
+constexpr long kMaxId = 1L << 53;  // ids stay exact in JSON numbers
 
 std::string Quoted(std::string_view s) {
   return json(std::string(s.substr(0, 200))).dump(-1, ' ', false, json::error_handler_t::replace);
@@ -375,14 +379,16 @@ void ListAlerts(Service& svc, const http::Request& req, http::Response& res) {
   store::Store* db = StoreOr404(svc, res);
   if (db == nullptr) return;
   store::AlertQuery q;
-  long limit = 50, offset = 0;
+  long limit = 50, offset = 0, run = 0;
   if (!TextParam(req, res, "status", 40, &q.status) || !TextParam(req, res, "band", 40, &q.band) ||
       !TextParam(req, res, "list", 200, &q.list) || !TextParam(req, res, "tag", 200, &q.tag) ||
       !TextParam(req, res, "party", 200, &q.party_id) ||
       !TextParam(req, res, "sort", 40, &q.sort) || !IntParam(req, res, "limit", 1, 500, &limit) ||
-      !IntParam(req, res, "offset", 0, 1000000000, &offset)) {
+      !IntParam(req, res, "offset", 0, 1000000000, &offset) ||
+      !IntParam(req, res, "run", 1, kMaxId, &run)) {
     return;
   }
+  q.rescreen_run = run;
   if (q.status != "open" && q.status != "decided" && q.status != "all" &&
       !store::ParseAlertState(q.status)) {
     SendError(res, 400, "invalid_parameter",
@@ -559,6 +565,106 @@ void Decide(Service& svc, const http::Request& req, http::Response& res) {
   SendJson(res, 201, json{{"alert", store::ToJson(updated, /*full=*/true)}});
 }
 
+// ---- list versions and re-screen runs ----
+
+// The list versions a run brought the parties to, in short: [{"id","source","published",
+// "key","entities"}], by source. `versions`: every recorded version by id.
+json RunLists(const store::RescreenRun& run,
+              const std::map<int64_t, store::ListVersion>& versions) {
+  json out = json::array();
+  for (const auto& [source, id] : run.to_versions) {
+    json l{{"id", id}, {"source", source}};
+    if (auto it = versions.find(id); it != versions.end()) {
+      l["published"] = it->second.published;
+      l["key"] = it->second.key;
+      l["entities"] = it->second.entities;
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+Status VersionsById(store::Store& db, std::map<int64_t, store::ListVersion>* out) {
+  std::vector<store::ListVersion> all;
+  if (Status s = db.ListListVersions(&all); !s.ok()) return s;
+  for (store::ListVersion& v : all) {
+    int64_t id = v.id;
+    out->emplace(id, std::move(v));
+  }
+  return Status::Ok();
+}
+
+// GET /v1/rescreens: the runs, newest first.
+void ListRescreens(Service& svc, const http::Request& req, http::Response& res) {
+  if (!svc.Authorize(req, res, Role::kAnalyst)) return;
+  store::Store* db = StoreOr404(svc, res);
+  if (db == nullptr) return;
+  long limit = 50;
+  if (!IntParam(req, res, "limit", 1, 500, &limit)) return;
+  std::vector<store::RescreenRun> runs;
+  if (Status s = db->ListRescreenRuns(limit, &runs); !s.ok()) return SendStoreError(res, s);
+  std::map<int64_t, store::ListVersion> versions;
+  if (Status s = VersionsById(*db, &versions); !s.ok()) return SendStoreError(res, s);
+  json list = json::array();
+  for (const store::RescreenRun& r : runs) {
+    json j = store::ToJson(r);
+    j["lists"] = RunLists(r, versions);
+    list.push_back(std::move(j));
+  }
+  SendJson(res, 200, json{{"runs", std::move(list)}, {"limit", limit}});
+}
+
+// GET /v1/rescreens/{id}: one run, with the files of each list version it brought.
+void GetRescreen(Service& svc, const http::Request& req, http::Response& res) {
+  if (!svc.Authorize(req, res, Role::kAnalyst)) return;
+  store::Store* db = StoreOr404(svc, res);
+  if (db == nullptr) return;
+  std::vector<std::string> seg = Segments(req);  // v1 rescreens ID
+  std::optional<int64_t> id = seg.size() == 3 ? PositiveInt(seg[2]) : std::nullopt;
+  if (seg.size() != 3) {
+    SendError(res, 404, "not_found", "no such route (see /openapi.json)");
+    return;
+  }
+  if (!id) {
+    SendError(res, 404, "not_found",
+              fmt::format("no re-screen run with id {}: run ids are positive whole numbers",
+                          Quoted(seg[2])));
+    return;
+  }
+  store::RescreenRun run;
+  if (Status s = db->GetRescreenRun(*id, &run); !s.ok()) return SendStoreError(res, s);
+  json j = store::ToJson(run);
+  json lists = json::array();
+  for (const auto& [source, vid] : run.to_versions) {
+    store::ListVersion v;
+    Status s = db->GetListVersion(vid, &v);
+    if (s.code() == Status::Code::kNotFound) {
+      lists.push_back(json{{"id", vid}, {"source", source}});
+      continue;
+    }
+    if (!s.ok()) return SendStoreError(res, s);
+    lists.push_back(store::ToJson(v));
+  }
+  j["lists"] = std::move(lists);
+  SendJson(res, 200, j);
+}
+
+// GET /v1/list-versions: every list version recorded, newest first.
+void ListListVersions(Service& svc, const http::Request& req, http::Response& res) {
+  if (!svc.Authorize(req, res, Role::kAnalyst)) return;
+  store::Store* db = StoreOr404(svc, res);
+  if (db == nullptr) return;
+  std::string source;
+  if (!TextParam(req, res, "source", 200, &source)) return;
+  std::vector<store::ListVersion> all;
+  if (Status s = db->ListListVersions(&all); !s.ok()) return SendStoreError(res, s);
+  json list = json::array();
+  for (const store::ListVersion& v : all) {
+    if (source.empty() || v.source == source) list.push_back(store::ToJson(v));
+  }
+  SendJson(res, 200, json{{"versions", std::move(list)}});
+}
+
 // ---- audit ----
 
 bool AuditTimeParam(const http::Request& req, http::Response& res, const char* name,
@@ -643,6 +749,9 @@ void RegisterCases(http::Router& router, Service& svc) {
   add("POST", "/v1/alerts/{*}", Lane::kStoreWrite, Decide);
   add("GET", "/v1/audit", Lane::kStoreRead, ExportAudit);
   add("GET", "/v1/audit/verify", Lane::kStoreRead, VerifyAudit);
+  add("GET", "/v1/rescreens", Lane::kStoreRead, ListRescreens);
+  add("GET", "/v1/rescreens/{*}", Lane::kStoreRead, GetRescreen);
+  add("GET", "/v1/list-versions", Lane::kStoreRead, ListListVersions);
 }
 
 }  // namespace vigil::server

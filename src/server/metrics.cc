@@ -43,6 +43,9 @@ constexpr RouteInfo kRouteInfo[] = {
     {Route::kDecide, "/v1/alerts/{id}/decisions (POST)", "POST"},
     {Route::kAudit, "/v1/audit", "GET"},
     {Route::kAuditVerify, "/v1/audit/verify", "GET"},
+    {Route::kRescreens, "/v1/rescreens", "GET"},
+    {Route::kRescreen, "/v1/rescreens/{id}", "GET"},
+    {Route::kListVersions, "/v1/list-versions", "GET"},
     {Route::kOther, "other", ""},
 };
 
@@ -98,6 +101,11 @@ Route ClassifyRoute(std::string_view path, std::string_view method) {
   }
   if (path == "/v1/audit") return Route::kAudit;
   if (path == "/v1/audit/verify") return Route::kAuditVerify;
+  if (path == "/v1/rescreens") return Route::kRescreens;
+  if (HasSegmentAfter(path, "/v1/rescreens/")) {
+    return path.find('/', 14) == std::string_view::npos ? Route::kRescreen : Route::kOther;
+  }
+  if (path == "/v1/list-versions") return Route::kListVersions;
   if (path == "/v1/screen") return Route::kScreen;
   if (path == "/v1/search") return Route::kSearch;
   if (path == "/v1/lists") return Route::kLists;

@@ -49,6 +49,9 @@ enum class Route : int {
   kDecide,        // POST /v1/alerts/{id}/decisions
   kAudit,         // GET /v1/audit
   kAuditVerify,   // GET /v1/audit/verify
+  kRescreens,     // GET /v1/rescreens
+  kRescreen,      // GET /v1/rescreens/{id}
+  kListVersions,  // GET /v1/list-versions
   kOther,         // anything else (answered 404 or 405)
   kCount,
 };

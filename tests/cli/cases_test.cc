@@ -257,6 +257,111 @@ TEST(CliCasesTest, CsvImportAndBadInput) {
   EXPECT_TRUE(Contains(nodb.err, "--db")) << nodb.err;
 }
 
+// `parties import` screens at once the parties that are new or whose screened fields
+// changed, when lists are named; a change of a field no screening reads screens nothing;
+// --no-screen and no lists leave them unscreened, and say so.
+TEST(CliCasesTest, ImportScreensNewAndChangedParties) {
+  fs::path dir = ScratchDir("import-screen");
+  const std::string db = (dir / "t.db").string();
+  const std::string first = (dir / "first.jsonl").string();
+  WriteFile(
+      first,
+      R"({"id": "P-1", "kind": "person", "name": "Kim Jong Un", "dob": "1984-01-08", "tags": ["a"]}
+{"id": "P-2", "kind": "person", "name": "Johanna Lindqvist", "country": "SE"}
+)");
+  // No lists named (an empty data folder): imported, not screened, and said why.
+  Result nolists = Vigil({"parties", "import", first, "--db", db});
+  ASSERT_EQ(nolists.code, 0) << nolists.err;
+  EXPECT_TRUE(Contains(nolists.out, "2 added")) << nolists.out;
+  EXPECT_TRUE(Contains(nolists.out, "not screened (no lists")) << nolists.out;
+  EXPECT_TRUE(AllAlerts(db).empty());
+  Result detail = Vigil({"parties", "show", "P-1", "--db", db, "--json"});
+  EXPECT_TRUE(ParseJson(detail.out)["screenings"].empty()) << detail.out;
+
+  // With lists, a new party is screened at once: P-3 raises its alert in the import.
+  const std::string second = (dir / "second.jsonl").string();
+  WriteFile(
+      second,
+      R"({"id": "P-1", "kind": "person", "name": "Kim Jong Un", "dob": "1984-01-08", "tags": ["a"]}
+{"id": "P-3", "kind": "person", "name": "Jong Song Ho", "dob": "1972-11-15"}
+)");
+  Result imp = Vigil({"parties", "import", second, "--db", db, "--lists", VIGIL_SAMPLE_DIR,
+                      "--json", "--by", "ci"});
+  ASSERT_EQ(imp.code, 0) << imp.err;
+  json j = ParseJson(imp.out);
+  EXPECT_EQ(j["added"], 1);
+  EXPECT_EQ(j["unchanged"], 1);
+  EXPECT_EQ(j["to_screen"], 1) << "P-1 is unchanged: only P-3";
+  ASSERT_TRUE(j["screened"].is_object()) << imp.out;
+  EXPECT_EQ(j["screened"]["parties"], 1);
+  EXPECT_GE(j["screened"]["new_alerts"].get<int>(), 1) << imp.out;
+  json alerts = AllAlerts(db);
+  ASSERT_FALSE(alerts.empty());
+  for (const json& a : alerts) {
+    EXPECT_EQ(a["party_id"], "P-3") << "only the new party was screened";
+    EXPECT_TRUE(a["rescreen_run"].is_null()) << "a screening of the party, not a list update";
+    EXPECT_TRUE(a["delisted"].is_null());
+  }
+  Result p3 = Vigil({"parties", "show", "P-3", "--db", db, "--json"});
+  json p3d = ParseJson(p3.out);
+  ASSERT_EQ(p3d["screenings"].size(), 1u);
+  EXPECT_EQ(p3d["screenings"][0]["by"], "ci");
+
+  // A tag changes (not a screened field): a new version, nothing screened.
+  const std::string tag = (dir / "tag.jsonl").string();
+  WriteFile(
+      tag,
+      R"({"id": "P-1", "kind": "person", "name": "Kim Jong Un", "dob": "1984-01-08", "tags": ["b"]})"
+      "\n");
+  Result tagged = Vigil({"parties", "import", tag, "--db", db, "--lists", VIGIL_SAMPLE_DIR});
+  ASSERT_EQ(tagged.code, 0) << tagged.err;
+  EXPECT_TRUE(Contains(tagged.out, "0 added, 1 changed")) << tagged.out;
+  EXPECT_FALSE(Contains(tagged.out, "screened")) << tagged.out;
+  EXPECT_EQ(AllAlerts(db).size(), alerts.size());
+
+  // Its date of birth changes, with --no-screen: not screened, and said so.
+  const std::string dob = (dir / "dob.jsonl").string();
+  WriteFile(
+      dob,
+      R"({"id": "P-1", "kind": "person", "name": "Kim Jong Un", "dob": "1984-01-09", "tags": ["b"]})"
+      "\n");
+  Result skipped =
+      Vigil({"parties", "import", dob, "--db", db, "--lists", VIGIL_SAMPLE_DIR, "--no-screen"});
+  ASSERT_EQ(skipped.code, 0) << skipped.err;
+  EXPECT_TRUE(Contains(skipped.out, "not screened (--no-screen): 1 new or changed party"))
+      << skipped.out;
+  EXPECT_TRUE(PairAlerts(db, "P-1", kKim).empty());
+
+  // Its name changes (P-1 was never screened, P-2 never either): with lists, P-1 is
+  // screened and alerts; P-2, not in the file, is not.
+  const std::string name = (dir / "name.jsonl").string();
+  WriteFile(
+      name,
+      R"({"id": "P-1", "kind": "person", "name": "KIM Jong Un", "dob": "1984-01-09", "tags": ["b"]})"
+      "\n");
+  Result renamed = Vigil({"parties", "import", name, "--db", db, "--lists", VIGIL_SAMPLE_DIR});
+  ASSERT_EQ(renamed.code, 0) << renamed.err;
+  EXPECT_TRUE(Contains(renamed.out, "screened 1 new or changed party")) << renamed.out;
+  EXPECT_EQ(PairAlerts(db, "P-1", kKim).size(), 1u);
+  Result p2 = Vigil({"parties", "show", "P-2", "--db", db, "--json"});
+  EXPECT_TRUE(ParseJson(p2.out)["screenings"].empty());
+
+  // Lists that fail to load: the import stands, the command fails naming the lists.
+  Result bad =
+      Vigil({"parties", "import", first, "--db", db, "--lists", (dir / "no-such-list").string()});
+  EXPECT_EQ(bad.code, 1) << bad.out;
+  EXPECT_TRUE(Contains(bad.err, "no-such-list")) << bad.err;
+
+  // alerts list --run: a run that raised nothing lists nothing; the option is checked.
+  Result run = Vigil({"alerts", "list", "--db", db, "--status", "all", "--run", "7", "--json"});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(ParseJson(run.out)["total"], 0);
+  Result run_text = Vigil({"alerts", "list", "--db", db, "--status", "all", "--run", "7"});
+  EXPECT_TRUE(Contains(run_text.out, "raised by list update #7")) << run_text.out;
+  Result zero = Vigil({"alerts", "list", "--db", db, "--run", "0"});
+  EXPECT_NE(zero.code, 0);
+}
+
 // The issue's scenario on the shared data: the IT-worker contractor records screened
 // against the four lists. The records named after listed DPRK individuals are those whose
 // labels carry the signal "sdn_name" (../shared/eval/itworkers/README.md).

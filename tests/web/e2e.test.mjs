@@ -3,8 +3,8 @@
 // Debian's headless Chromium by playwright-core.
 // VIGIL_BINARY names the program (default: build/vigil); VIGIL_SCREENSHOTS (default:
 // tests/web/screenshots/, ignored by git; SCREENSHOT_DIR is the older name) receives
-// results.png and entity.png, and queue.png, queue-all.png, alert.png, alert-realert.png
-// and party.png of the case pages.
+// results.png and entity.png, and queue.png, queue-all.png, alert.png, alert-realert.png,
+// party.png, queue-updates.png and alert-delisted.png of the case pages.
 import {test, before, after, describe} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
@@ -641,5 +641,179 @@ describe('case pages', () => {
       s.child.removeAllListeners('exit');
       s.child.kill('SIGTERM');
     }
+  });
+});
+
+// ---- List updates (issue 14): where each alert came from, delistings ----
+//
+// A store screened against the sample, then brought up to date with a changed copy of it
+// by `vigil rescreen`: one listed person added (TESTPERSON, Zebulon Quixotic, whom a party
+// is named after), one removed (PARK, Jin Hyok: the alert on him is closed as delisted) and
+// one given a new alias (JONG, Song Ho). The page must show which alerts the list update
+// raised, filter by it, list the updates with their counts and mark the delisted alert.
+
+// A copy of the sample in a new folder, changed as above.
+function changedSample() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigil-sample-2-'));
+  for (const f of ['sdn.csv', 'alt.csv', 'add.csv', 'sdn_comments.csv']) {
+    const file = path.join(sampleDir, f);
+    if (!existsSync(file)) continue;
+    let text = readFileSync(file, 'latin1');
+    text = text.split('\n').filter((l) => !l.startsWith('24918,')).join('\n');  // PARK, Jin Hyok
+    const eof = text.endsWith('\x1a') ? '\x1a' : '';
+    if (eof) text = text.slice(0, -1);
+    if (f === 'sdn.csv') {
+      text += '999999,"TESTPERSON, Zebulon Quixotic","individual","DPRK4",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"DOB 01 Jan 1970."\r\n';
+    }
+    if (f === 'alt.csv') text += '48269,999001,"aka","CHONG, Song Ho",-0- \r\n';
+    writeFileSync(path.join(dir, f), text + eof, 'latin1');
+  }
+  return dir;
+}
+
+describe('list updates', () => {
+  let us;       // the server on the store
+  let runs;     // GET /v1/rescreens
+  let update;   // the run that brought the changed lists
+
+  before(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-updates-'));
+    const db = path.join(dir, 'cases.db');
+    const file = path.join(dir, 'parties.jsonl');
+    const parties = [
+      ...PARTIES,
+      {id: 'P-5', kind: 'person', name: 'Zebulon Quixotic Testperson', dob: '1970-01-01', tags: ['contractor']},
+    ];
+    writeFileSync(file, parties.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    vigil(['parties', 'import', file, '--db', db, '--by', 'alice', '--no-screen']);
+    vigil(['parties', 'screen', '--db', db, '--lists', sampleDir, '--by', 'alice']);
+    const changed = changedSample();
+    const summary = JSON.parse(vigil(['rescreen', '--db', db, '--lists', changed, '--by', 'system', '--json']));
+    assert.ok(summary.run_id > 0, JSON.stringify(summary));
+    // The service serves the lists the store was brought to.
+    const s = await startServer(['--db', db, '--lists', changed]);
+    us = s;
+    await waitReady(us.url);
+    runs = (await call(us.url, '/v1/rescreens')).body.runs;
+    update = runs.find((r) => r.id === summary.run_id);
+    assert.ok(update, JSON.stringify(runs));
+    assert.equal(update.status, 'done', JSON.stringify(update));
+    assert.equal(update.kind, 'delta', JSON.stringify(update));
+  });
+
+  after(() => {
+    if (us) { us.child.removeAllListeners('exit'); us.child.kill('SIGTERM'); }
+  });
+
+  test('the API names the run of each alert and the delisting', async () => {
+    const all = (await call(us.url, '/v1/alerts?status=all&limit=500')).body.alerts;
+    const zeb = all.find((a) => a.party_id === 'P-5');
+    assert.ok(zeb, 'the added entity alerts: ' + JSON.stringify(all));
+    assert.equal(zeb.entity_id, 'us_ofac_sdn:999999');
+    assert.equal(zeb.rescreen_run, update.id);
+    const park = all.find((a) => a.entity_id === 'us_ofac_sdn:24918');
+    assert.ok(park, JSON.stringify(all));
+    assert.equal(park.state, 'closed');
+    assert.match(park.delisted, /^delisted in us_ofac_sdn version /);
+    const byRun = (await call(us.url, `/v1/alerts?status=all&run=${update.id}&limit=500`)).body;
+    assert.ok(byRun.alerts.every((a) => a.rescreen_run === update.id), JSON.stringify(byRun));
+    assert.ok(byRun.alerts.some((a) => a.id === zeb.id));
+    const src = update.counts.sources.find((c) => c.source === 'us_ofac_sdn');
+    assert.equal(src.added, 1);
+    assert.equal(src.removed, 1);
+    assert.ok(src.changed >= 1, JSON.stringify(src));
+  });
+
+  test('the queue shows where each alert came from, filters by list update, and lists the updates', async () => {
+    const page = await browser.newPage({viewport: {width: 1400, height: 900}});
+    const errors = watch(page);
+    const all = (await call(us.url, '/v1/alerts?status=all&limit=500')).body;
+    await page.goto(us.url + '/alerts?status=all');
+    await page.waitForSelector('#updates table.updates');
+    await page.waitForSelector('tr.alert-row');
+    // Each row says where it came from, as the API does.
+    for (const a of all.alerts) {
+      const cell = page.locator(`tr.alert-row[data-id="${a.id}"] td.raised-by`);
+      if (a.rescreen_run) {
+        assert.equal(await cell.locator('a.from.run').textContent(), `list update #${a.rescreen_run}`);
+        assert.ok((await cell.locator('a.from.run').getAttribute('href')).includes('run=' + a.rescreen_run));
+      } else {
+        assert.equal(await cell.textContent(), 'screening');
+      }
+    }
+    // The list it brought, with its date.
+    const zeb = all.alerts.find((a) => a.party_id === 'P-5');
+    const zebLists = await page.locator(`tr.alert-row[data-id="${zeb.id}"] td.raised-by .run-lists`).textContent();
+    const published = update.lists.find((l) => l.source === 'us_ofac_sdn').published.slice(0, 10);
+    assert.equal(zebLists, 'us_ofac_sdn ' + published);
+    // The delisted alert is marked, with the version in its title.
+    const park = all.alerts.find((a) => a.entity_id === 'us_ofac_sdn:24918');
+    const row = page.locator(`tr.alert-row[data-id="${park.id}"]`);
+    assert.equal(await row.getAttribute('data-delisted'), 'true');
+    assert.equal(await row.locator('.badge.delisted').textContent(), 'delisted');
+    assert.equal(await row.locator('.badge.delisted').getAttribute('title'), park.delisted);
+    assert.equal(await page.locator('tr.alert-row[data-delisted]').count(),
+                 all.alerts.filter((a) => a.delisted).length);
+
+    // The panel: one row per run, with the run's counts.
+    const nowRuns = (await call(us.url, '/v1/rescreens')).body.runs;
+    assert.equal(await page.locator('#updates tr.run-row').count(), nowRuns.length);
+    const upd = page.locator(`#updates tr.run-row[data-run="${update.id}"]`);
+    assert.equal(await upd.locator('td[data-count="new_alerts"]').textContent(), update.counts.new_alerts.toLocaleString('en-US'));
+    assert.equal(await upd.locator('td[data-count="parties_screened"]').textContent(), update.counts.parties_screened.toLocaleString('en-US'));
+    assert.match(await upd.locator('li[data-source="us_ofac_sdn"]').textContent(), /\+1 ~\d+ −1 us_ofac_sdn/);
+    assert.match(await upd.locator('td[data-count="delisted_closed"]').textContent(), /1 closed/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({path: path.join(shots, 'queue-updates.png'), fullPage: true});
+
+    // Filter by the update (the select applies at once): only its alerts, and a note says so.
+    await page.selectOption('#run', String(update.id));
+    await page.waitForFunction((id) => location.search.includes('run=' + id), update.id);
+    const byRun = (await call(us.url, `/v1/alerts?status=all&run=${update.id}&limit=500`)).body;
+    await page.waitForFunction((n) => document.querySelectorAll('tr.alert-row').length === n &&
+      document.querySelector('#queue-status').textContent.includes(' of '), byRun.alerts.length);
+    const ids = await page.locator('tr.alert-row').evaluateAll((rows) => rows.map((r) => Number(r.dataset.id)));
+    assert.deepEqual(ids.sort(), byRun.alerts.map((a) => a.id).sort());
+    assert.ok(await page.locator('#run-note').isVisible());
+    assert.match(await page.textContent('#run-note'), new RegExp(`list update #${update.id}: us_ofac_sdn`));
+    assert.match(await page.textContent('#run-note'), new RegExp(`${update.counts.new_alerts} new alerts`));
+    assert.ok(await page.locator(`#updates tr.run-row.current[data-run="${update.id}"]`).count() === 1);
+    // The panel's link leads to the same view; "All alerts" leaves it.
+    await page.click('#run-note a');
+    await page.waitForFunction(() => !location.search.includes('run='));
+    await page.click(`#updates tr.run-row[data-run="${update.id}"] a.run-link`);
+    await page.waitForFunction((id) => location.search.includes('run=' + id), update.id);
+    await page.waitForFunction((id) => document.getElementById('run') && document.getElementById('run').value === String(id), update.id);
+    assert.doesNotMatch(await page.textContent('main'), /\[object|undefined|NaN/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a delisted alert says so on its page, with the system\'s closing decision', async () => {
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+    const errors = watch(page);
+    const all = (await call(us.url, '/v1/alerts?status=all&limit=500')).body.alerts;
+    const park = all.find((a) => a.entity_id === 'us_ofac_sdn:24918');
+    await page.goto(us.url + '/alerts/' + park.id);
+    await page.waitForSelector('#delisted');
+    assert.match(await page.textContent('#delisted'), /Delisted: the listed entity was removed from its list \(delisted in us_ofac_sdn version /);
+    assert.match(await page.textContent('#delisted'), /closed by the system/);
+    assert.match(await page.textContent('h1 .badge'), /closed/);
+    const hist = page.locator('#history tbody tr[data-decision="close"]');
+    assert.equal(await hist.count(), 1);
+    assert.match(await hist.textContent(), /system/);
+    // The new alert's page names the update that raised it, linking to its alerts.
+    const zeb = all.find((a) => a.party_id === 'P-5');
+    await page.goto(us.url + '/alerts/' + zeb.id);
+    await page.waitForSelector('#decide');
+    const link = page.locator('table.meta-table a.from.run');
+    assert.match(await link.textContent(), new RegExp(`^list update #${update.id}`));
+    assert.ok((await link.getAttribute('href')).includes('run=' + update.id));
+    await page.goto(us.url + '/alerts/' + park.id);
+    await page.waitForSelector('#delisted');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({path: path.join(shots, 'alert-delisted.png'), fullPage: true});
+    assert.deepEqual(errors, []);
+    await page.close();
   });
 });
