@@ -237,7 +237,10 @@ int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
       store::ScreenRunOptions o;
       o.threads = a.threads;
       o.screen.min_score = kReviewThreshold;
-      s = store::ScreenParties(*db, *screener, total.changed_screened, o, by, &screened);
+      s = store::RecordVersions(*db, *screener, by, a.threads);
+      if (s.ok()) {
+        s = store::ScreenParties(*db, *screener, total.changed_screened, o, by, &screened);
+      }
     }
     if (!s.ok()) {
       Fail(s);
@@ -387,6 +390,7 @@ int CmdScreen(const CaseArgs& a, const CaseContext& ctx) {
   store::ScreenRunSummary sum;
   if (!a.party_id.empty()) {
     store::Screening sc;
+    if (Status s = store::RecordVersions(*db, *screener, by); !s.ok()) return Fail(s);
     if (Status s = store::ScreenOneParty(*db, *screener, a.party_id, so, by, &sc, &sum); !s.ok()) {
       return Fail(s);
     }

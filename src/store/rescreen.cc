@@ -133,7 +133,42 @@ void Compare(const std::vector<EntityDigest>& before, const std::vector<EntityDi
   }
 }
 
+std::vector<ListVersionInput> VersionInputs(const std::vector<LoadedList>& lists, int threads) {
+  std::vector<ListVersionInput> inputs(lists.size());
+  for (size_t i = 0; i < lists.size(); ++i) {
+    ListVersionInput& in = inputs[i];
+    in.source = lists[i].info.source;
+    in.key = ListVersionKey(lists[i]);
+    in.files = FilesOf(lists[i]);
+    in.published = lists[i].info.published;
+    in.digests = Digests(lists[i], threads);
+  }
+  return inputs;
+}
+
+// The first recorded version of `source` other than `except` (ListListVersions is newest
+// first).
+Status OldestOtherVersion(Store& store, const std::string& source, int64_t except, ListVersion* out,
+                          bool* found) {
+  *found = false;
+  std::vector<ListVersion> all;
+  if (Status s = store.ListListVersions(&all); !s.ok()) return s;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (it->source == source && it->id != except) {
+      *out = *it;
+      *found = true;
+      return Status::Ok();
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status RecordVersions(Store& store, const Screener& screener, const Actor& by, int threads) {
+  return store.RecordListVersions(model::ListsVersion(screener.lists()),
+                                  VersionInputs(screener.lists(), Threads(threads)), by, nullptr);
+}
 
 std::string ListVersionKey(const LoadedList& list) {
   std::vector<std::string> lines;
@@ -224,15 +259,7 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
 
   // 1. The new list versions.
   sum.to_lists_version = model::ListsVersion(lists);
-  std::vector<ListVersionInput> inputs(lists.size());
-  for (size_t i = 0; i < lists.size(); ++i) {
-    ListVersionInput& in = inputs[i];
-    in.source = lists[i].info.source;
-    in.key = ListVersionKey(lists[i]);
-    in.files = FilesOf(lists[i]);
-    in.published = lists[i].info.published;
-    in.digests = Digests(lists[i], threads);
-  }
+  std::vector<ListVersionInput> inputs = VersionInputs(lists, threads);
   std::vector<int64_t> version_ids;
   if (Status s = store.RecordListVersions(sum.to_lists_version, inputs, by, &version_ids);
       !s.ok()) {
@@ -258,6 +285,14 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
     ListVersion base;
     bool found = false;
     if (Status s = store.GetBaseline(sc.source, &base, &found); !s.ok()) return s;
+    if (!found) {
+      // No run covered the source yet, but parties may have been screened against a
+      // version of it (imported and screened at once, RecordVersions): the oldest such
+      // version is what they were screened against at the least.
+      if (Status s = OldestOtherVersion(store, sc.source, version_ids[i], &base, &found); !s.ok()) {
+        return s;
+      }
+    }
     if (!found) {
       full = true;
       sc.added = static_cast<int64_t>(inputs[i].digests.size());

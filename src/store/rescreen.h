@@ -59,6 +59,14 @@ std::string ListVersionKey(const LoadedList& list);
 // The digest of every entity of `list` (on `threads` threads; 0: all cores), in list order.
 std::vector<EntityDigest> Digests(const LoadedList& list, int threads = 0);
 
+// Records the versions of the screener's lists (Store::RecordListVersions; nothing is
+// written for a version already recorded). Whatever screens stored parties outside a
+// Rescreen run (an import screening the parties it added, one party screened on request)
+// calls it, so that the first Rescreen after it knows what those parties were screened
+// against and compares with that (removed entities closed as delisted) instead of
+// screening everyone as if nothing were known.
+Status RecordVersions(Store& store, const Screener& screener, const Actor& by, int threads = 0);
+
 // Reads every stored party and builds the reverse index (watermark: PartyChangeSeq read
 // first).
 Status BuildPartyIndex(Store& store, std::unique_ptr<screen::PartyIndex>* out);

@@ -401,6 +401,37 @@ TEST(RescreenCliTest, AListThatFailsToLoadReScreensNothingAndIsAudited) {
   EXPECT_NE(rec.detail.value("error", "").find("sdn.csv"), std::string::npos) << rec.detail;
 }
 
+// Parties imported and screened at once (no re-screen run yet) are compared with the list
+// version they were screened against: the first `vigil rescreen` with a new version is a
+// delta that closes the alerts of removed entities, not a full run that knows nothing.
+TEST(RescreenCliTest, AfterAnImportScreeningTheFirstRescreenIsADeltaThatClosesDelistedAlerts) {
+  const fs::path dir = testing::ScratchDir("cli-import");
+  const fs::path v1 = WriteVersion(dir / "v1", Version1());
+  const fs::path v2 = WriteVersion(dir / "v2", Version2());
+  const std::string db = (dir / "v.db").string();
+  testing::WriteFile(dir / "p.jsonl",
+                     "{\"id\": \"P-3\", \"kind\": \"organization\", \"name\": \"Blackwood "
+                     "Maritime Shipping Ltd\"}\n"
+                     "{\"id\": \"P-6\", \"kind\": \"person\", \"name\": \"Johanna Lindqvist\"}\n");
+  testing::ProgramResult imp = testing::RunProgram(
+      VIGIL_BINARY,
+      {"--lists", v1.string(), "parties", "import", (dir / "p.jsonl").string(), "--db", db},
+      {"USER=tester"});
+  ASSERT_EQ(imp.code, 0) << imp.err;
+  testing::ProgramResult re = testing::RunProgram(
+      VIGIL_BINARY, {"--lists", v2.string(), "rescreen", "--db", db, "--json"}, {"USER=tester"});
+  ASSERT_EQ(re.code, 0) << re.err;
+  nlohmann::json j = nlohmann::json::parse(re.out);
+  EXPECT_EQ(j["kind"], "delta") << re.out;
+  EXPECT_EQ(j["delisted_closed"], 1) << re.out;
+  std::unique_ptr<Store> st;
+  ASSERT_TRUE(Store::Open(db, {}, &st).ok());
+  Alert a = FindAlert(*st, "P-3", "us_ofac_sdn:1003");
+  ASSERT_NE(a.id, 0);
+  EXPECT_EQ(a.state, AlertState::kClosed);
+  EXPECT_NE(a.delisted.find("delisted in us_ofac_sdn version"), std::string::npos) << a.delisted;
+}
+
 // The equivalence of issue 14 on real data: 100,000 parties (../shared/bench/names-100k.csv)
 // and planted parties named after entities added, changed and removed between the OFAC SDN
 // list of 2021-07 and that of 2024-05, screened against 2021-07, some decided false
