@@ -73,10 +73,11 @@ void Copy(const fs::path& from, const fs::path& to) {
 void PrintRun(const char* what, double ms, const vigil::store::RescreenSummary& s) {
   fmt::print(
       "{:<14} {:9.1f} ms  screened {:6} parties (changed {}, paired {}, near {}, reverse {}, "
-      "one-word {}, of {} proposed); new alerts {} (re-alerts {}), suppressed {}, delisted closed {}\n",
+      "one-word {}, of {} proposed); new alerts {} (re-alerts {}), suppressed {}, delisted closed "
+      "{}\n",
       what, ms, s.screened.parties, s.parties_changed, s.parties_paired, s.parties_near,
-      s.parties_reverse, s.parties_one_word, s.reverse_candidates, s.screened.new_alerts, s.screened.re_alerts,
-      s.screened.suppressed, s.delisted_closed);
+      s.parties_reverse, s.parties_one_word, s.reverse_candidates, s.screened.new_alerts,
+      s.screened.re_alerts, s.screened.suppressed, s.delisted_closed);
 }
 
 }  // namespace
@@ -89,13 +90,22 @@ int main(int argc, char** argv) {
   std::string old_dir = std::string(VIGIL_SHARED_LISTS) + "/us_ofac_sdn/2021-07";
   std::string new_dir = std::string(VIGIL_SHARED_LISTS) + "/us_ofac_sdn/2024-05";
   std::string dir_arg;
+  std::string runs = "full,warm,cold";
+  bool keep_base = false;
   app.add_option("--parties", n, "parties from the names file")->capture_default_str();
   app.add_option("--threads", threads, "threads (0: all cores)");
   app.add_option("--names", names_path, "names CSV (id,type,name,country)");
   app.add_option("--old", old_dir, "the list version the parties are screened against first");
   app.add_option("--new", new_dir, "the new list version");
   app.add_option("--dir", dir_arg, "folder for the SQLite files (default: a temporary one)");
+  app.add_option("--runs", runs, "which runs, comma separated: full, warm, cold")
+      ->capture_default_str();
+  app.add_flag("--keep-base", keep_base,
+               "with --dir: reuse base.db from an earlier run with the same arguments");
   CLI11_PARSE(app, argc, argv);
+  auto wanted = [&](const char* run) {
+    return ("," + runs + ",").find(std::string(",") + run + ",") != std::string::npos;
+  };
 
   const fs::path dir = dir_arg.empty()
                            ? fs::temp_directory_path() / fmt::format("vigil-rescreen-{}", getpid())
@@ -162,7 +172,7 @@ int main(int argc, char** argv) {
   vigil::store::RescreenOptions o;
   o.threads = threads;
   o.screen.min_score = vigil::kReviewThreshold;
-  {
+  if (!keep_base || dir_arg.empty() || !fs::exists(base)) {
     fs::remove(base);
     auto db = Open(base.string());
     auto t0 = SteadyClock::now();
@@ -188,7 +198,7 @@ int main(int argc, char** argv) {
   Copy(base, cold_db);
 
   double full_ms = 0, warm_ms = 0, cold_ms = 0, index_ms = 0;
-  {
+  if (wanted("full")) {
     auto db = Open(full_db.string());
     vigil::store::RescreenOptions f = o;
     f.full = true;
@@ -198,7 +208,7 @@ int main(int argc, char** argv) {
     full_ms = Ms(SteadyClock::now() - t0);
     PrintRun("full", full_ms, s);
   }
-  {
+  if (wanted("warm")) {
     auto db = Open(warm_db.string());
     std::unique_ptr<vigil::screen::PartyIndex> index;
     auto t0 = SteadyClock::now();
@@ -220,7 +230,7 @@ int main(int argc, char** argv) {
     for (const auto& [name, at] : stages) st += fmt::format(" {} {:.1f} ms;", name, at);
     fmt::print("               stages done at:{}\n", st);
   }
-  {
+  if (wanted("cold")) {
     auto db = Open(cold_db.string());
     vigil::store::RescreenSummary s;
     auto t0 = SteadyClock::now();
