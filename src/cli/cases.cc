@@ -257,15 +257,7 @@ int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
     json j{{"added", total.added}, {"changed", total.changed}, {"unchanged", total.unchanged},
            {"bad_lines", bad},     {"warnings", warnings},     {"to_screen", to_screen}};
     if (did_screen) {
-      j["screened"] = {{"parties", screened.parties},
-                       {"lists_version", screened.lists_version},
-                       {"new_alerts", screened.new_alerts},
-                       {"re_alerts", screened.re_alerts},
-                       {"existing", screened.existing},
-                       {"suppressed", screened.suppressed},
-                       {"confirmed", screened.confirmed},
-                       {"clean", screened.clean},
-                       {"new_alert_ids", screened.new_alert_ids}};
+      j["screened"] = store::ToJson(screened);
     } else {
       j["screened"] = nullptr;
       j["not_screened"] = not_screened;

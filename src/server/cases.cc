@@ -139,14 +139,7 @@ json ScreenChanged(Service& svc, store::Store& db, const store::ImportSummary& i
     return json{{"error", RedactPaths(s.ToString())}};
   }
   svc.metrics().CountQueries(static_cast<size_t>(sum.parties));
-  return json{{"parties", sum.parties},
-              {"new_alerts", sum.new_alerts},
-              {"re_alerts", sum.re_alerts},
-              {"existing", sum.existing},
-              {"suppressed", sum.suppressed},
-              {"confirmed", sum.confirmed},
-              {"lists_version", sum.lists_version},
-              {"alert_ids", sum.new_alert_ids}};
+  return store::ToJson(sum);
 }
 
 // ---- parties ----

@@ -161,4 +161,16 @@ json ToJson(const AuditVerify& v) {
           {"head", {{"seq", v.head_seq}, {"hash", v.head_hash}}}};
 }
 
+json ToJson(const ScreenRunSummary& s) {
+  return json{{"parties", s.parties},
+              {"clean", s.clean},
+              {"new_alerts", s.new_alerts},
+              {"re_alerts", s.re_alerts},
+              {"existing", s.existing},
+              {"suppressed", s.suppressed},
+              {"confirmed", s.confirmed},
+              {"lists_version", s.lists_version},
+              {"new_alert_ids", s.new_alert_ids}};
+}
+
 }  // namespace vigil::store

@@ -34,6 +34,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/screen_parties.h"
 #include "store/store.h"
 
 namespace vigil::store {
@@ -48,6 +49,9 @@ nlohmann::json ToJson(const PartyDetail& d);
 nlohmann::json ToJson(const ListVersion& v);
 nlohmann::json ToJson(const RescreenRun& r);
 nlohmann::json ToJson(const WebhookDelivery& d);
+// {"parties", "clean", "new_alerts", "re_alerts", "existing", "suppressed", "confirmed",
+//  "lists_version", "new_alert_ids"}
+nlohmann::json ToJson(const ScreenRunSummary& s);
 nlohmann::json ToJson(const AuditRecord& r);
 nlohmann::json ToJson(const AuditVerify& v);
 

@@ -14,6 +14,7 @@
 #include "store/postgres_server.h"
 #include "store/sql.h"
 #include "store/store.h"
+#include "store/store_fixture.h"
 #include "test_util.h"
 
 namespace vigil::store {
@@ -70,54 +71,13 @@ bool SameDigest(const EntityDigest& a, const EntityDigest& b) {
          a.names == b.names;
 }
 
-class RescreenStoreTest : public ::testing::TestWithParam<std::string> {
+class RescreenStoreTest : public StoreFixture {
  protected:
-  void SetUp() override {
-    if (GetParam() == "sqlite") {
-      db_ = (testing::ScratchDir("db") / "vigil.db").string();
-    } else {
-      VIGIL_REQUIRE_POSTGRES(url);
-      db_ = url;
-    }
-    store_ = Open();
-    ASSERT_NE(store_, nullptr);
-  }
-
-  std::unique_ptr<Store> Open() {
-    OpenOptions o;
-    o.clock = [this] {
-      std::lock_guard<std::mutex> lock(clock_mu_);
-      return now_;
-    };
-    std::unique_ptr<Store> s;
-    Status st = Store::Open(db_, o, &s);
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    return s;
-  }
-
-  void SetNow(std::string now) {
-    std::lock_guard<std::mutex> lock(clock_mu_);
-    now_ = std::move(now);
-  }
-
-  std::unique_ptr<sql::Connection> Sql() {
-    std::unique_ptr<sql::Connection> c;
-    Status s = sql::Connect(db_, &c);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return c;
-  }
-
   int64_t Count(const std::string& query) {
     sql::Rows rows;
     Status s = Sql()->Query(query, {}, &rows);
     EXPECT_TRUE(s.ok()) << s.ToString();
     return rows.empty() ? -1 : rows[0].Int(0);
-  }
-
-  void Put(const std::vector<model::Party>& parties, ImportSummary* summary = nullptr) {
-    ImportSummary local;
-    Status s = store_->PutParties(parties, {"alice"}, summary ? summary : &local);
-    ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
   int64_t LatestVersion(const std::string& party_id) {
@@ -180,11 +140,6 @@ class RescreenStoreTest : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(s.ok()) << s.ToString();
     return seq;
   }
-
-  std::string db_;
-  std::mutex clock_mu_;
-  std::string now_ = "2026-03-01T10:00:00.000Z";
-  std::unique_ptr<Store> store_;
 };
 
 using Ids = std::vector<std::string>;

@@ -17,6 +17,7 @@
 #include "store/json.h"
 #include "store/postgres_server.h"
 #include "store/sql.h"
+#include "store/store_fixture.h"
 #include "test_util.h"
 
 namespace vigil::store {
@@ -56,49 +57,8 @@ json Entity(const std::string& name, const std::string& dob) {
   return {{"name", name}, {"dob", dob}, {"programs", {"DPRK3"}}};
 }
 
-class StoreTest : public ::testing::TestWithParam<std::string> {
+class StoreTest : public StoreFixture {
  protected:
-  void SetUp() override {
-    if (GetParam() == "sqlite") {
-      db_ = (testing::ScratchDir("db") / "vigil.db").string();
-    } else {
-      VIGIL_REQUIRE_POSTGRES(url);
-      db_ = url;
-    }
-    store_ = Open();
-    ASSERT_NE(store_, nullptr);
-  }
-
-  std::unique_ptr<Store> Open() {
-    OpenOptions o;
-    o.clock = [this] {
-      std::lock_guard<std::mutex> lock(clock_mu_);
-      return now_;
-    };
-    std::unique_ptr<Store> s;
-    Status st = Store::Open(db_, o, &s);
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    return s;
-  }
-
-  void SetNow(std::string now) {
-    std::lock_guard<std::mutex> lock(clock_mu_);
-    now_ = std::move(now);
-  }
-
-  std::unique_ptr<sql::Connection> Sql() {
-    std::unique_ptr<sql::Connection> c;
-    Status s = sql::Connect(db_, &c);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return c;
-  }
-
-  void Put(const std::vector<model::Party>& parties, ImportSummary* summary = nullptr) {
-    ImportSummary local;
-    Status s = store_->PutParties(parties, {"alice"}, summary ? summary : &local);
-    ASSERT_TRUE(s.ok()) << s.ToString();
-  }
-
   ScreeningResult Screen(const std::string& party_id, std::vector<Hit> hits) {
     PartyVersion v;
     Status s = store_->GetParty(party_id, &v);
@@ -129,11 +89,6 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(s.ok()) << s.ToString();
     return v;
   }
-
-  std::string db_;
-  std::mutex clock_mu_;
-  std::string now_ = "2026-03-01T10:00:00.000Z";
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(StoreTest, KeepsPartyVersionsAndWritesNothingForAnUnchangedReimport) {
