@@ -273,7 +273,14 @@ TEST(CasesServeTest, RolesAreEnforcedAndPrincipalsAudited) {
   EXPECT_EQ(WithAction(records, "party.import")[0]["principal"], "alice");
   ASSERT_EQ(WithAction(records, "alert.decide").size(), 1u);
   EXPECT_EQ(WithAction(records, "alert.decide")[0]["principal"], "alice");
-  for (const json& r : WithAction(records, "screening")) EXPECT_EQ(r["principal"], "alice");
+  // Screenings: alice's, and (timing permitting) the service's own delta re-screen after its
+  // start-up load, which is the system's.
+  int by_alice = 0;
+  for (const json& r : WithAction(records, "screening")) {
+    EXPECT_TRUE(r["principal"] == "alice" || r["principal"] == "system") << r.dump();
+    by_alice += r["principal"] == "alice" ? 1 : 0;
+  }
+  EXPECT_GE(by_alice, 1);
   // The start: the configuration with roles and principals, never a key's hash.
   std::vector<json> starts = WithAction(records, "service.start");
   ASSERT_EQ(starts.size(), 1u);
