@@ -231,6 +231,7 @@ nlohmann::json RescreenSummary::ToJson() const {
           {"parties_changed", parties_changed},
           {"parties_paired", parties_paired},
           {"parties_near", parties_near},
+          {"near_checked", near_checked},
           {"parties_reverse", parties_reverse},
           {"reverse_candidates", reverse_candidates},
           {"parties_one_word", parties_one_word},
@@ -368,8 +369,8 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
       }
       take(&sum.parties_paired);
       const double near_floor = o.screen.review_threshold - kNearMissMargin;
-      if (Status s = store.PartiesWithPairs({}, near_floor, &some); !s.ok()) return fail(s);
-      take(&sum.parties_near);
+      std::vector<PartyPair> near_pairs;
+      if (Status s = store.PairsAbove(near_floor, &near_pairs); !s.ok()) return fail(s);
 
       std::unique_ptr<screen::PartyIndex> built;
       const screen::PartyIndex* index = o.index;
@@ -386,6 +387,37 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
       }
       some = index->OneWordParties();
       take(&sum.parties_one_word);
+
+      // Near misses: token weights move with every list change, so a pair under the review
+      // threshold on an entity the update did not touch may now reach it. Each is scored
+      // again with the forward score (screen::BestScoreAmong, the pair alone); a party is
+      // screened in full when one of its near misses now reaches the review threshold.
+      // (Pairs on touched entities are screened above; hits already have their alert.)
+      std::vector<std::pair<std::string_view, std::vector<std::string_view>>> near;
+      for (const PartyPair& p : near_pairs) {
+        if (p.score >= o.screen.review_threshold) continue;
+        if (near.empty() || near.back().first != p.party_id) {
+          near.emplace_back(std::string_view(p.party_id), std::vector<std::string_view>());
+        }
+        near.back().second.push_back(p.entity_id);
+      }
+      {
+        std::vector<uint8_t> crossed(near.size(), 0);
+        ScreenOptions check = o.screen;
+        check.min_score = o.screen.review_threshold;
+        Status s = ParallelFor(near.size(), threads, [&](size_t i) {
+          const model::Party* p = index->Find(near[i].first);
+          crossed[i] =
+              p == nullptr || screen::BestScoreAmong(screener, *p, check, near[i].second) >=
+                                  o.screen.review_threshold;
+        });
+        if (!s.ok()) return fail(s);
+        for (size_t i = 0; i < near.size(); ++i) {
+          if (crossed[i] != 0) some.emplace_back(near[i].first);
+        }
+        sum.near_checked = static_cast<int64_t>(near.size());
+        take(&sum.parties_near);
+      }
 
       // The reverse index's candidates, then each (party, entities) checked with the
       // forward score (screen::BestScoreAmong): only parties that reach the near-miss floor

@@ -18,8 +18,10 @@
 //        - parties never screened or whose screened fields changed (PartiesToRescreen),
 //          and parties changed after the PartyIndex was built (PartiesChangedSince);
 //        - parties with a pair (hit or near miss) on a changed or removed entity;
-//        - parties with any pair at or above the near-miss floor (token weights move with
-//          every list change, so their scores may cross the threshold);
+//        - parties with a near miss (a pair under the review threshold but within
+//          kNearMissMargin of it) that, scored again against the new lists, now reaches the
+//          threshold: token weights move with every list change (Store::PairsAbove,
+//          screen::BestScoreAmong on that pair alone);
 //        - the PartyIndex's candidates for added entities (all names) and entities changed
 //          for screening (their new names; all names when a date, country, identifier or
 //          kind changed);
@@ -100,7 +102,8 @@ struct RescreenSummary {
   int64_t parties_total = 0;       // stored parties
   int64_t parties_changed = 0;     // own screened fields changed / never screened / after index
   int64_t parties_paired = 0;      // a pair with a changed or removed entity
-  int64_t parties_near = 0;        // a pair at or above the near-miss floor
+  int64_t parties_near = 0;        // a near miss that now reaches the review threshold
+  int64_t near_checked = 0;        // parties whose near misses were scored again
   int64_t parties_reverse = 0;     // candidates of the reverse index reaching the near-miss
                                    // floor against an added or changed entity
   int64_t reverse_candidates = 0;  // parties the reverse index proposed (checked pair by pair)

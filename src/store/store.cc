@@ -1462,6 +1462,21 @@ Status Store::PartiesWithPairs(const std::vector<std::string>& entity_ids, doubl
   });
 }
 
+Status Store::PairsAbove(double min_score, std::vector<PartyPair>* pairs) {
+  return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
+    sql::Rows rows;
+    Status s = c.Query(
+        "SELECT party_id, entity_id, score FROM party_pairs WHERE score >= $1 ORDER BY "
+        "party_id, entity_id",
+        {min_score}, &rows);
+    if (!s.ok()) return s;
+    pairs->clear();
+    pairs->reserve(rows.size());
+    for (const sql::Row& r : rows) pairs->push_back(PartyPair{r.Text(0), r.Text(1), r.Double(2)});
+    return Status::Ok();
+  });
+}
+
 Status Store::PartyChangeSeq(int64_t* seq) {
   return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
     sql::Rows rows;

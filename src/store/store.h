@@ -231,6 +231,12 @@ struct EntityDigest {
   std::vector<std::string> names;  // Name::full of every name, in list order
 };
 
+// A pair of a party's latest screening: a hit or a near miss (ScreeningInput::near).
+struct PartyPair {
+  std::string party_id, entity_id;
+  double score = 0;
+};
+
 // One version of one list (one source), as recorded.
 struct ListVersion {
   int64_t id = 0;
@@ -400,6 +406,9 @@ class Store {
   // with any entity). In id order, each once.
   Status PartiesWithPairs(const std::vector<std::string>& entity_ids, double min_score,
                           std::vector<std::string>* ids);
+  // The pairs of the parties' latest screenings scoring at least `min_score` (hits and near
+  // misses), ordered by party then entity.
+  Status PairsAbove(double min_score, std::vector<PartyPair>* pairs);
   // A counter that grows with every party added or changed (PutParties); with
   // PartiesChangedSince it tells what changed after a reverse index of the parties was built.
   // Only a change a screening can see moves it: a new party, or one whose screened fields

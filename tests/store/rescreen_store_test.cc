@@ -333,6 +333,15 @@ TEST_P(RescreenStoreTest, KeepsEachPartysLatestPairsAndFindsThemByEntityAndFloor
   EXPECT_EQ(WithPairs({"e:9"}, 0.0), Ids());
   EXPECT_EQ(WithPairs({}, 0.62), Ids({"P-1", "P-2"}));  // any entity
   EXPECT_EQ(WithPairs({}, 0.9), Ids({"P-1"}));
+  // The pairs themselves, with their scores, by party then entity.
+  std::vector<PartyPair> pairs;
+  ASSERT_TRUE(store_->PairsAbove(0.64, &pairs).ok());
+  ASSERT_EQ(pairs.size(), 3u);
+  EXPECT_EQ(pairs[0].party_id + " " + pairs[0].entity_id, "P-1 e:1");
+  EXPECT_DOUBLE_EQ(pairs[0].score, 0.95);
+  EXPECT_EQ(pairs[1].party_id + " " + pairs[1].entity_id, "P-1 e:2");
+  EXPECT_DOUBLE_EQ(pairs[1].score, 0.65);
+  EXPECT_EQ(pairs[2].party_id + " " + pairs[2].entity_id, "P-1 e:3");
 
   // A later screening replaces the party's pairs: e:1 and e:2 are gone for P-1.
   Screen("P-1", {}, {{"e:4", 0.66}});
