@@ -377,6 +377,13 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
     for (const model::Party& p : parties) {
       if (p.id.empty()) return Status::InvalidArgument("a party without an id");
       const json& record = model::ToJson(p);
+      // The record is what every later reader parses (model::ParseParty): a party built
+      // field by field without it would be stored but could never be read back.
+      if (!record.is_object() || record.value("id", json()) != json(p.id)) {
+        return Status::InvalidArgument("party " + p.id +
+                                       ": its record (Party::record) is not the party's: read "
+                                       "parties with model::ParseParty");
+      }
       std::string text = Dump(record);
       json screened = model::ScreenedFields(p);
       std::string screened_hash = model::JsonHash(screened);

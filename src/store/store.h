@@ -336,9 +336,10 @@ class Store {
   std::string_view backend() const;  // "sqlite" or "postgresql"
   int schema_version() const;
 
-  // Adds or updates parties by id, in one transaction: a record equal to the latest version
-  // writes nothing; a different one adds a version. One audit record per party added or
-  // changed ("party.import" / "party.update", with the field diff).
+  // Adds or updates parties by id, in one transaction (each party as model::ParseParty read
+  // it: its record, which is what is stored, must carry its id; InvalidArgument otherwise): a
+  // record equal to the latest version writes nothing; a different one adds a version. One audit
+  // record per party added or changed ("party.import" / "party.update", with the field diff).
   Status PutParties(const std::vector<model::Party>& parties, const Actor& by,
                     ImportSummary* summary);
 
