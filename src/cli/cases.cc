@@ -481,7 +481,7 @@ int CmdRescreen(const CaseArgs& a, const CaseContext& ctx) {
     return 0;
   }
   fmt::print("re-screen run {} ({}): lists version {} -> {}\n", sum.run_id, sum.kind,
-             sum.from_lists_version.empty() ? "(none)" : sum.from_lists_version,
+             sum.from_lists_version.empty() ? "(no earlier run)" : sum.from_lists_version,
              sum.to_lists_version);
   for (const store::SourceChange& c : sum.sources) {
     if (c.from_key.empty()) {

@@ -28,14 +28,6 @@ int Fail(const Status& s) {
   return 1;
 }
 
-std::string IsoNow() {
-  std::time_t tt = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  return std::string(buf, std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm));
-}
-
 // The lists on disk and their age, as the audit trail records it.
 json DataJson(const std::vector<LoadedList>& lists) {
   auto now = std::chrono::system_clock::now();
@@ -141,7 +133,7 @@ Status Round(const WatchArgs& a, const std::vector<std::string>& given, bool fir
   }
   if (json_out) {
     json j = detail;
-    j["at"] = IsoNow();
+    j["at"] = model::IsoTime(std::chrono::system_clock::now());
     j["rescreen"] = run;
     j["webhook"] = {{"messages", n.messages}, {"delivered", n.delivered}, {"failed", n.failed}};
     std::cout << j.dump() << std::endl;

@@ -33,6 +33,23 @@ std::string IsoDate(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
+std::string IsoTime(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  return std::string(buf, std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm));
+}
+
+std::string IsoTimeMillis(std::chrono::system_clock::time_point t) {
+  using namespace std::chrono;
+  const int64_t ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
+  const auto whole = system_clock::time_point(seconds(ms / 1000));
+  std::string s = IsoTime(whole);
+  s.pop_back();  // the 'Z'
+  return s + fmt::format(".{:03d}Z", static_cast<int>(ms % 1000));
+}
+
 std::string SampleWarning(size_t entities) {
   return fmt::format(
       "Screened against the bundled {}-entry SAMPLE list, not the official sanctions lists: a "

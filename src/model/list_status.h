@@ -73,6 +73,11 @@ long AgeDays(const std::string& published, std::chrono::system_clock::time_point
 // The same in seconds.
 int64_t AgeSeconds(const std::string& published, std::chrono::system_clock::time_point now);
 
+// `t` in the form the two functions above read, UTC: "2026-11-29T09:17:59Z", and with
+// milliseconds, "2026-11-29T09:17:59.123Z" (the audit trail's and the store's times).
+std::string IsoTime(std::chrono::system_clock::time_point t);
+std::string IsoTimeMillis(std::chrono::system_clock::time_point t);
+
 // The status of `lists` at `now`; ages over `max_age_days` are warnings (0 or less: no
 // limit).
 ListsStatus GetListsStatus(const std::vector<LoadedList>& lists, long max_age_days,

@@ -13,6 +13,7 @@
 #include <ctime>
 #include <thread>
 
+#include "model/list_status.h"
 #include "sources/httplib.h"
 #include "store/json.h"
 #include "util/file.h"
@@ -23,27 +24,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string Hex(const unsigned char* p, size_t n) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string out(2 * n, '0');
-  for (size_t i = 0; i < n; ++i) {
-    out[2 * i] = kDigits[p[i] >> 4];
-    out[2 * i + 1] = kDigits[p[i] & 15];
-  }
-  return out;
-}
-
-std::string NowIso() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t tt = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  return std::string(buf, n) + fmt::format(".{:03d}Z", static_cast<int>(ms));
-}
+std::string NowIso() { return model::IsoTimeMillis(std::chrono::system_clock::now()); }
 
 // scheme://host[:port] and the path of `url` ("/" when none). False when not http(s).
 bool SplitUrl(std::string_view url, std::string* origin, std::string* path) {
@@ -108,7 +89,7 @@ std::string Signature(std::string_view secret, std::string_view timestamp, std::
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), md, &len);
-  return "sha256=" + Hex(md, len);
+  return "sha256=" + util::Hex(std::string_view(reinterpret_cast<const char*>(md), len));
 }
 
 bool VerifySignature(std::string_view secret, std::string_view timestamp, std::string_view body,
@@ -130,7 +111,7 @@ std::string NewEventId() {
       bytes[8 + i] = static_cast<unsigned char>(c >> (8 * i));
     }
   }
-  return Hex(bytes, sizeof bytes);
+  return util::Hex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
 std::string RedactUrl(std::string_view url) {

@@ -49,7 +49,7 @@ class PartyIndex {
   // Indexes `parties` (the latest version of each). `watermark` is the store's party change
   // counter read before the parties were (store::Store::PartyChangeSeq): parties changed
   // after it are not in the index as they are now, and a re-screen screens them anyway.
-  static Status Build(const std::vector<model::Party>& parties, int64_t watermark,
+  static Status Build(std::vector<model::Party> parties, int64_t watermark,
                       std::unique_ptr<PartyIndex>* out);
 
   int64_t watermark() const;

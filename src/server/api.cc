@@ -13,6 +13,7 @@
 #include "model/country.h"
 #include "model/date.h"
 #include "model/json.h"
+#include "model/list_status.h"
 #include "screen/query.h"
 #include "server/log.h"
 #include "server/service.h"
@@ -26,15 +27,6 @@ using nlohmann::json;
 using screen::kMaxFieldBytes;
 using screen::kMaxNameBytes;
 constexpr size_t kDefaultTop = 10;
-
-std::string IsoTime(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 const char* TypeName(const json& j) {
   if (j.is_null()) return "null";
@@ -304,7 +296,7 @@ void Lists(Service& svc, const http::Request& req, http::Response& res) {
   SendJson(res, 200,
            json{{"lists_version", snap->version},
                 {"generation", snap->generation},
-                {"loaded_at", IsoTime(snap->loaded_at)},
+                {"loaded_at", model::IsoTime(snap->loaded_at)},
                 {"load_seconds", std::round(snap->load_seconds * 1000) / 1000},
                 {"entities", snap->entities},
                 {"lists", std::move(lists)},

@@ -31,15 +31,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string IsoTime(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return std::string(buf, n);
-}
-
 using SysTime = std::chrono::system_clock::time_point;
 
 }  // namespace
@@ -192,7 +183,7 @@ void Service::RunRescreen() {
     b.last_run_kind = summary.kind;
     b.last_run_status = s.ok() ? "done" : "failed";
     b.last_run_error = s.ok() ? "" : RedactPaths(s.ToString());
-    b.last_run_at = IsoTime(std::chrono::system_clock::now());
+    b.last_run_at = model::IsoTime(std::chrono::system_clock::now());
     b.last_run_new_alerts = summary.screened.new_alerts;
     b.last_run_seconds = secs;
   }
@@ -267,8 +258,8 @@ json Service::DataInUseJson() const {
   }
   return json{
       {"lists_version", snap->version},
-      {"loaded_at", IsoTime(snap->loaded_at)},
-      {"checked_at", IsoTime(checked)},
+      {"loaded_at", model::IsoTime(snap->loaded_at)},
+      {"checked_at", model::IsoTime(checked)},
       {"age_seconds", std::chrono::duration_cast<std::chrono::seconds>(now - checked).count()},
       {"lists", std::move(lists)}};
 }
@@ -381,7 +372,7 @@ json Service::BackgroundJson() const {
   Background& b = *bg_;
   json out = json::object();
   std::lock_guard<std::mutex> lock(b.mu);
-  auto when = [](SysTime t) { return t == SysTime{} ? json(nullptr) : json(IsoTime(t)); };
+  auto when = [](SysTime t) { return t == SysTime{} ? json(nullptr) : json(model::IsoTime(t)); };
   if (options_.refresh_seconds > 0) {
     out["refresh"] = {
         {"every_seconds", options_.refresh_seconds},

@@ -205,7 +205,7 @@ Status BuildPartyIndex(Store& store, std::unique_ptr<screen::PartyIndex>* out) {
     return true;
   });
   if (!s.ok()) return s;
-  return screen::PartyIndex::Build(parties, watermark, out);
+  return screen::PartyIndex::Build(std::move(parties), watermark, out);
 }
 
 nlohmann::json RescreenSummary::ToJson() const {

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <map>
 
+#include "model/list_status.h"
 #include "model/party.h"
 #include "store/internal.h"
 #include "store/schema.h"
@@ -143,19 +144,7 @@ Status InRead(StoreState* rep, const std::function<Status(sql::Connection&)>& fn
 
 namespace {
 
-std::string SystemNow() {
-  using namespace std::chrono;
-  auto now = system_clock::now();
-  auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
+std::string SystemNow() { return model::IsoTimeMillis(std::chrono::system_clock::now()); }
 
 bool IsOpen(AlertState s) { return s == AlertState::kOpen || s == AlertState::kEscalated; }
 

@@ -37,6 +37,9 @@ Status GetPathKind(const std::filesystem::path& path, PathKind* kind);
 // Lower-case hex SHA-256 of `bytes`.
 std::string Sha256Hex(std::string_view bytes);
 
+// `bytes` in lower-case hex, two digits per byte.
+std::string Hex(std::string_view bytes);
+
 // Fails with Corruption naming `file` and the line when `bytes` holds a NUL byte (binary
 // data, UTF-16) or, for CheckUtf8, a byte sequence that is not UTF-8.
 Status CheckText(std::string_view bytes, std::string_view file);

@@ -35,6 +35,15 @@ bool Contains(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;
 }
 
+TEST(ListStatusTest, IsoTimesAreUtcAndReadBackByTheAgeFunctions) {
+  const auto t = At(2026, 11, 29, 9) + std::chrono::minutes(17) + std::chrono::milliseconds(59'007);
+  EXPECT_EQ(IsoTime(t), "2026-11-29T09:17:59Z");
+  EXPECT_EQ(IsoTimeMillis(t), "2026-11-29T09:17:59.007Z");
+  EXPECT_EQ(IsoTimeMillis(At(2026, 1, 2)), "2026-01-02T00:00:00.000Z");
+  EXPECT_EQ(AgeSeconds(IsoTimeMillis(t), t + std::chrono::seconds(90)), 90);
+  EXPECT_EQ(AgeSeconds(IsoTime(t), t + std::chrono::hours(2)), 7200);
+}
+
 TEST(ListStatusTest, AgeDaysReadsDatesAndDateTimes) {
   const auto now = At(2026, 11, 29, 7);
   EXPECT_EQ(AgeDays("2026-02-27T00:00:09.554Z", now), 275);
