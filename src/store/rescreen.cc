@@ -393,9 +393,18 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
       // again with the forward score (screen::BestScoreAmong, the pair alone); a party is
       // screened in full when one of its near misses now reaches the review threshold.
       // (Pairs on touched entities are screened above; hits already have their alert.)
+      // Parties already chosen above are screened in full anyway: checking their pairs
+      // again could only choose them a second time, so they are skipped here and below.
+      // (The counts of the later reasons therefore count parties not chosen before.)
+      std::vector<std::string> chosen = ids;
+      SortUnique(&chosen);
+      auto is_chosen = [&](std::string_view id) {
+        return std::binary_search(chosen.begin(), chosen.end(), id,
+                                  [](std::string_view a, std::string_view b) { return a < b; });
+      };
       std::vector<std::pair<std::string_view, std::vector<std::string_view>>> near;
       for (const PartyPair& p : near_pairs) {
-        if (p.score >= o.screen.review_threshold) continue;
+        if (p.score >= o.screen.review_threshold || is_chosen(p.party_id)) continue;
         if (near.empty() || near.back().first != p.party_id) {
           near.emplace_back(std::string_view(p.party_id), std::vector<std::string_view>());
         }
@@ -429,8 +438,11 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
       });
       if (!s.ok()) return fail(s);
       std::unordered_map<std::string_view, std::vector<std::string_view>> pairs;
+      chosen.insert(chosen.end(), ids.begin(), ids.end());  // + the near misses taken
+      SortUnique(&chosen);
       for (size_t i = 0; i < reverse.size(); ++i) {
         for (const std::string& party : found[i]) {
+          if (is_chosen(party)) continue;
           std::vector<std::string_view>& entities = pairs[party];
           if (entities.empty() || entities.back() != reverse[i]->id) {
             entities.push_back(reverse[i]->id);

@@ -98,7 +98,9 @@ struct RescreenSummary {
   std::string kind;  // "delta" or "full"
   std::string from_lists_version, to_lists_version;
   std::vector<SourceChange> sources;
-  // Why parties were screened (a party may count under several reasons).
+  // Why parties were screened (a party may count under several of the first three
+  // reasons; parties_near and parties_reverse count only parties no earlier reason chose,
+  // as the near misses and reverse candidates of a party already chosen are not checked).
   int64_t parties_total = 0;       // stored parties
   int64_t parties_changed = 0;     // own screened fields changed / never screened / after index
   int64_t parties_paired = 0;      // a pair with a changed or removed entity
