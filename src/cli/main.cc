@@ -1,7 +1,8 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 //
 // The `vigil` command line: lists, show, screen (one name or a batch file), diff, fetch,
-// serve (src/cli/serve.cc), and the case store's parties, alerts and audit (src/cli/cases.cc).
+// serve (src/cli/serve.cc), ip (src/cli/ip.cc), and the case store's parties, alerts and audit
+// (src/cli/cases.cc).
 // Every command loads its lists from --lists PATH... or a config file (--config, TOML:
 // lists = ["path", ...]); with neither, from the data folder `vigil fetch` fills
 // (sources/fetch.h: DefaultDataDir()), and only when that holds no list, the bundled
@@ -21,6 +22,7 @@
 #include <set>
 
 #include "cli/cases.h"
+#include "cli/ip.h"
 #include "cli/serve.h"
 #include "cli/watch.h"
 #include "model/country.h"
@@ -723,6 +725,9 @@ int main(int argc, char** argv) {
   vigil::cli::WatchArgs watch_args;
   auto* watch = vigil::cli::AddWatchCommand(&app, &watch_args);
 
+  vigil::cli::IpArgs ip_args;
+  auto* ip = vigil::cli::AddIpCommand(&app, &ip_args);
+
   // parties, alerts, audit: the case store (src/cli/cases.cc).
   std::shared_ptr<vigil::cli::CaseArgs> case_args = vigil::cli::AddCaseCommands(&app);
 
@@ -743,6 +748,7 @@ int main(int argc, char** argv) {
     if (screen->parsed()) return CmdScreen(o, sa);
     if (diff->parsed()) return CmdDiff(o, old_path, new_path, details);
     if (fetch->parsed()) return CmdFetch(o, fetch_list, fetch_dest, fetch_base);
+    if (ip->parsed()) return vigil::cli::RunIp(ip_args, o.json);
     if (watch->parsed()) {
       return vigil::cli::RunWatch(watch_args, o.lists, o.json, o.accept_truncated,
                                   o.max_entity_drop);

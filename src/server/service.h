@@ -20,9 +20,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "ip/ip_database.h"
 #include "model/list_status.h"
 #include "server/auth.h"
 #include "server/http.h"
@@ -104,6 +106,16 @@ class Service {
 
   // The case store; null without --db.
   store::Store* store() const { return store_.get(); }
+
+  // The IP data (/v1/ip, ServerOptions::ip_*); null while there is none (not configured,
+  // failed, or still loading in the background). Once set it is never replaced: the pointer
+  // stays valid for the life of the Service.
+  const ip::IpDatabase* ip() const { return ip_.load(std::memory_order_acquire).get(); }
+  // Why ip() is null, for the 503 answer.
+  std::string IpUnavailableReason() const;
+  // Sets up the IP data as the options say (called by Init(); ip_routes.cc). Not OK when
+  // ip_data or ip_db name data that does not load.
+  Status InitIp();
 
   // Appends the audit records the service could not write when it started (the store was
   // read-only or full then: the service starts anyway, its writes answering 503 until the
@@ -191,6 +203,9 @@ class Service {
   std::vector<std::pair<std::string, nlohmann::json>> pending_audit_;  // guarded by pending_mu_
   std::atomic<bool> has_pending_audit_{false};
   std::unique_ptr<Background> bg_;  // background.cc
+  std::atomic<std::shared_ptr<const ip::IpDatabase>> ip_;
+  std::atomic<int> ip_state_{0};  // 0 none, 1 loading, 2 loaded, 3 failed
+  std::thread ip_loader_;         // opens ServerOptions::ip_data_background
 };
 
 // The lists of a snapshot as the audit trail records them: [{"source", "version",
@@ -245,6 +260,8 @@ void RegisterYente(http::Router& router, Service& svc);  // yente.cc: /match, /s
 void RegisterWeb(http::Router& router, Service& svc);    // web.cc: /, /app.js, ...
 // cases.cc: the case store, /v1/parties, /v1/alerts, /v1/audit.
 void RegisterCases(http::Router& router, Service& svc);
+// ip_routes.cc: GET /v1/ip?ip=ADDR and POST /v1/ip {"ips": [...]} (IP screening).
+void RegisterIp(http::Router& router, Service& svc);
 // The answer for a store error: NotFound 404, Conflict 409, Unavailable 503
 // (store_unavailable), InvalidArgument 400, anything else 500.
 void SendStoreError(http::Response& res, const Status& s);
