@@ -41,10 +41,13 @@
 
 namespace vigil::ip {
 
+// 128-bit unsigned (a GCC/Clang extension; __extension__ keeps -Wpedantic quiet).
+__extension__ typedef unsigned __int128 Uint128;
+
 // An address as a 128-bit number: IPv6 as is, IPv4 as the IPv4-mapped IPv6 address
 // (::ffff:a.b.c.d), so one ordering serves both.
 struct Address {
-  unsigned __int128 value = 0;
+  Uint128 value = 0;
   bool v4 = false;
 };
 
