@@ -21,6 +21,7 @@
 #include <set>
 
 #include "cli/cases.h"
+#include "cli/ip.h"
 #include "cli/red_flags.h"
 #include "cli/serve.h"
 #include "cli/watch.h"
@@ -724,6 +725,9 @@ int main(int argc, char** argv) {
   vigil::cli::WatchArgs watch_args;
   auto* watch = vigil::cli::AddWatchCommand(&app, &watch_args);
 
+  vigil::cli::IpArgs ip_args;
+  auto* ip = vigil::cli::AddIpCommand(&app, &ip_args);
+
   vigil::cli::RedFlagsArgs red_flags_args;
   auto* red_flags = vigil::cli::AddRedFlagsCommand(&app, &red_flags_args);
 
@@ -747,6 +751,7 @@ int main(int argc, char** argv) {
     if (screen->parsed()) return CmdScreen(o, sa);
     if (diff->parsed()) return CmdDiff(o, old_path, new_path, details);
     if (fetch->parsed()) return CmdFetch(o, fetch_list, fetch_dest, fetch_base);
+    if (ip->parsed()) return vigil::cli::RunIp(ip_args, o.json);
     if (watch->parsed()) {
       return vigil::cli::RunWatch(watch_args, o.lists, o.json, o.accept_truncated,
                                   o.max_entity_drop);

@@ -74,6 +74,8 @@ struct Sanction {
   std::string name;     // "North Korea"
   std::string program;  // "DPRK", "IRAN", "SYRIA", "CUBA", ...
   std::string source;   // the legal source: "31 CFR part 510 (North Korea Sanctions Regulations)"
+  std::string date;     // YYYY-MM-DD of the instrument that made the sanctions comprehensive
+  std::string note;     // caveats (e.g. a program since lifted), may be empty
 };
 
 // A known DPRK address range (data/ip/dprk_ranges.tsv).
