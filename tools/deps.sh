@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev
   wrk chromium curl
   libsqlite3-dev sqlite3 libpq-dev postgresql
+  libmaxminddb-dev mmdb-bin
 )
 # The browser tests (tests/web) run on Node.js with npm: Debian's packages, unless the
 # machine already has both.
@@ -22,12 +23,23 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "installing: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# The IP country and ASN tables (`vigil ip`, src/ip): the @ip-location-db npm packages at
+# the versions data/ip-location-db/package-lock.json pins, with their licence files, into
+# data/ip-location-db/node_modules (not in git). Installed again when the lock changed.
+ip_db="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/data/ip-location-db"
+if [ ! -d "$ip_db/node_modules/@ip-location-db/asn" ] ||
+   [ ! -d "$ip_db/node_modules/@ip-location-db/geo-whois-asn-country" ] ||
+   [ "$ip_db/package-lock.json" -nt "$ip_db/node_modules" ]; then
+  echo "installing the IP tables (npm ci in $ip_db)"
+  npm ci --prefix "$ip_db" --no-audit --no-fund --loglevel=error
+  touch "$ip_db/node_modules"
+fi

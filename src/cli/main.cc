@@ -21,6 +21,8 @@
 #include <set>
 
 #include "cli/cases.h"
+#include "cli/ip.h"
+#include "cli/red_flags.h"
 #include "cli/serve.h"
 #include "cli/watch.h"
 #include "model/country.h"
@@ -723,6 +725,12 @@ int main(int argc, char** argv) {
   vigil::cli::WatchArgs watch_args;
   auto* watch = vigil::cli::AddWatchCommand(&app, &watch_args);
 
+  vigil::cli::IpArgs ip_args;
+  auto* ip = vigil::cli::AddIpCommand(&app, &ip_args);
+
+  vigil::cli::RedFlagsArgs red_flags_args;
+  auto* red_flags = vigil::cli::AddRedFlagsCommand(&app, &red_flags_args);
+
   // parties, alerts, audit: the case store (src/cli/cases.cc).
   std::shared_ptr<vigil::cli::CaseArgs> case_args = vigil::cli::AddCaseCommands(&app);
 
@@ -743,6 +751,7 @@ int main(int argc, char** argv) {
     if (screen->parsed()) return CmdScreen(o, sa);
     if (diff->parsed()) return CmdDiff(o, old_path, new_path, details);
     if (fetch->parsed()) return CmdFetch(o, fetch_list, fetch_dest, fetch_base);
+    if (ip->parsed()) return vigil::cli::RunIp(ip_args, o.json);
     if (watch->parsed()) {
       return vigil::cli::RunWatch(watch_args, o.lists, o.json, o.accept_truncated,
                                   o.max_entity_drop);
@@ -762,6 +771,13 @@ int main(int argc, char** argv) {
       return DefaultLists(&paths).ok() && !paths.empty() &&
              !(paths.size() == 1 && paths[0] == SampleDir());
     };
+    if (red_flags->parsed()) {
+      vigil::cli::RedFlagsContext rf_ctx;
+      rf_ctx.json = o.json;
+      rf_ctx.make_screener = case_ctx.make_screener;
+      rf_ctx.lists_available = case_ctx.lists_available;
+      return vigil::cli::RunRedFlags(red_flags_args, rf_ctx);
+    }
     if (int rc = 0; vigil::cli::RunCaseCommand(*case_args, case_ctx, &rc)) return rc;
     if (serve->parsed())
       return vigil::cli::RunServe(app, serve_args, o.lists, o.strict, argc, argv,

@@ -41,10 +41,13 @@
 
 namespace vigil::ip {
 
+// 128-bit unsigned (a GCC/Clang extension; __extension__ keeps -Wpedantic quiet).
+__extension__ typedef unsigned __int128 Uint128;
+
 // An address as a 128-bit number: IPv6 as is, IPv4 as the IPv4-mapped IPv6 address
 // (::ffff:a.b.c.d), so one ordering serves both.
 struct Address {
-  unsigned __int128 value = 0;
+  Uint128 value = 0;
   bool v4 = false;
 };
 
@@ -71,6 +74,8 @@ struct Sanction {
   std::string name;     // "North Korea"
   std::string program;  // "DPRK", "IRAN", "SYRIA", "CUBA", ...
   std::string source;   // the legal source: "31 CFR part 510 (North Korea Sanctions Regulations)"
+  std::string date;     // YYYY-MM-DD of the instrument that made the sanctions comprehensive
+  std::string note;     // caveats (e.g. a program since lifted), may be empty
 };
 
 // A known DPRK address range (data/ip/dprk_ranges.tsv).
