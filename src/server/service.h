@@ -31,6 +31,10 @@
 #include "store/store.h"
 #include "vigil/screen.h"
 
+namespace vigil::redflags {
+class Engine;
+}
+
 namespace vigil::server {
 
 // Gives the memory of a snapshot back to the system once it is gone: declared first in
@@ -143,6 +147,18 @@ class Service {
 
   std::chrono::system_clock::time_point started() const { return started_; }
 
+  // ---- Red flags (red_flags_routes.cc) ----
+
+  // The red-flag engine for the lists serving now (name screening) and the IP data of ip()
+  // (the login checks), with the snapshot it screens against: hold both while using the
+  // engine. Built on first use, and again after a reload swapped the snapshot or the IP
+  // data arrived (the cache keeps no old snapshot alive). Not OK when the rules do not parse.
+  struct RedFlagsEngine {
+    std::shared_ptr<const Snapshot> snapshot;  // null: no lists loaded (name checks skipped)
+    std::shared_ptr<const redflags::Engine> engine;
+  };
+  Status RedFlags(RedFlagsEngine* out);
+
   // ---- Ongoing screening (background.cc) ----
 
   // Starts the background threads: the re-screen worker (with a case store and
@@ -191,6 +207,11 @@ class Service {
   std::vector<std::pair<std::string, nlohmann::json>> pending_audit_;  // guarded by pending_mu_
   std::atomic<bool> has_pending_audit_{false};
   std::unique_ptr<Background> bg_;  // background.cc
+  std::mutex redflags_mu_;
+  bool redflags_built_ = false;        // guarded by redflags_mu_
+  uint64_t redflags_generation_ = 0;   // the snapshot generation it was built for (0: none)
+  const void* redflags_ip_ = nullptr;  // the ip() it was built with
+  std::shared_ptr<const redflags::Engine> redflags_engine_;  // guarded by redflags_mu_
 };
 
 // The lists of a snapshot as the audit trail records them: [{"source", "version",
@@ -245,6 +266,11 @@ void RegisterYente(http::Router& router, Service& svc);  // yente.cc: /match, /s
 void RegisterWeb(http::Router& router, Service& svc);    // web.cc: /, /app.js, ...
 // cases.cc: the case store, /v1/parties, /v1/alerts, /v1/audit.
 void RegisterCases(http::Router& router, Service& svc);
+// red_flags_routes.cc: POST /v1/red-flags, POST /v1/red-flags/run.
+void RegisterRedFlags(http::Router& router, Service& svc);
+// GET /v1/parties/{id}/red-flags (cases.cc routes it here).
+void HandlePartyRedFlags(Service& svc, const http::Request& req, http::Response& res,
+                         const std::string& party_id);
 // The answer for a store error: NotFound 404, Conflict 409, Unavailable 503
 // (store_unavailable), InvalidArgument 400, anything else 500.
 void SendStoreError(http::Response& res, const Status& s);
