@@ -236,6 +236,7 @@ void AddServeOptions(CLI::App* serve, ServeArgs* a) {
                     "with --refresh: fetch list L from URL/L/ instead of the official "
                     "address (a mirror)");
   AddWebhookOptions(serve, &a->webhook);
+  AddIpDataOptions(serve, &a->ip);
 }
 
 int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::string>& lists,
@@ -281,6 +282,9 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
         std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(every).count());
   }
   o.fetch_base_url = a.fetch_base_url;
+  o.ip_data = a.ip.data;
+  o.ip_db = a.ip.mmdb;
+  if (o.ip_data.empty() && o.ip_db.empty()) o.ip_data_background = ip::DefaultDataDir().string();
   if (Status s = MakeWebhook(a.webhook, &o.webhook); !s.ok()) {
     Log("error", "vigil serve: " + s.ToString());
     return 1;

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/ip.h"
 #include "cli/watch.h"
 
 namespace vigil::cli {
@@ -54,6 +55,9 @@ struct ServeArgs {
   std::string refresh;
   std::string fetch_base_url;
   WebhookArgs webhook;
+  // IP screening (/v1/ip): --ip-data, --ip-db. Neither: the installed tables
+  // (ip::DefaultDataDir()) when there are any, loaded in the background after the start.
+  IpDataArgs ip;
 };
 
 // Adds the serve options to `serve`.

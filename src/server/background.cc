@@ -70,7 +70,10 @@ Service::Service(ServerOptions options)
       started_(std::chrono::system_clock::now()),
       bg_(std::make_unique<Background>()) {}
 
-Service::~Service() { StopBackground(); }
+Service::~Service() {
+  StopBackground();
+  if (ip_loader_.joinable()) ip_loader_.join();
+}
 
 void Service::StartBackground() {
   Background& b = *bg_;

@@ -46,6 +46,8 @@ constexpr RouteInfo kRouteInfo[] = {
     {Route::kRescreens, "/v1/rescreens", "GET"},
     {Route::kRescreen, "/v1/rescreens/{id}", "GET"},
     {Route::kListVersions, "/v1/list-versions", "GET"},
+    {Route::kIp, "/v1/ip", "GET"},
+    {Route::kIpBatch, "/v1/ip (POST)", "POST"},
     {Route::kOther, "other", ""},
 };
 
@@ -106,6 +108,7 @@ Route ClassifyRoute(std::string_view path, std::string_view method) {
     return path.find('/', 14) == std::string_view::npos ? Route::kRescreen : Route::kOther;
   }
   if (path == "/v1/list-versions") return Route::kListVersions;
+  if (path == "/v1/ip") return method == "POST" ? Route::kIpBatch : Route::kIp;
   if (path == "/v1/screen") return Route::kScreen;
   if (path == "/v1/search") return Route::kSearch;
   if (path == "/v1/lists") return Route::kLists;

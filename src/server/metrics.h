@@ -52,6 +52,8 @@ enum class Route : int {
   kRescreens,     // GET /v1/rescreens
   kRescreen,      // GET /v1/rescreens/{id}
   kListVersions,  // GET /v1/list-versions
+  kIp,            // GET /v1/ip
+  kIpBatch,       // POST /v1/ip
   kOther,         // anything else (answered 404 or 405)
   kCount,
 };

@@ -38,6 +38,10 @@
 #include "notify/webhook.h"
 #include "vigil/status.h"
 
+namespace vigil::ip {
+class IpDatabase;
+}  // namespace vigil::ip
+
 namespace vigil::server {
 
 struct ServerOptions {
@@ -108,6 +112,16 @@ struct ServerOptions {
   std::vector<std::string> allowed_hosts;
   // /metrics without a key even when API keys are configured (by default it then needs one).
   bool metrics_public = false;
+
+  // IP screening (/v1/ip, ip/ip_database.h). The IP data: `ip_database` when set (already
+  // open, shared); else the @ip-location-db folder `ip_data` and the MaxMind databases
+  // `ip_db`, opened by Bind() (which fails when they do not load); else, when
+  // `ip_data_background` names a folder, that one, opened on a thread of its own after Bind()
+  // (a failure is logged; /v1/ip answers 503 until it is loaded). None: /v1/ip answers 503.
+  std::shared_ptr<const ip::IpDatabase> ip_database;
+  std::string ip_data;
+  std::vector<std::string> ip_db;
+  std::string ip_data_background;
 
   // Called on the reloading thread after each reload RequestReload() ran, with its outcome
   // and (on success) the summary Reload() gives. May be empty.

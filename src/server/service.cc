@@ -190,6 +190,7 @@ Status Prefixed(const Status& s, const std::string& prefix) {
 
 Status Service::Init() {
   if (Status s = ApiKeys::Parse(options_.api_keys, &keys_); !s.ok()) return s;
+  if (Status s = InitIp(); !s.ok()) return s;
   if (options_.db.empty()) return Status::Ok();
   std::unique_ptr<store::Store> db;
   if (Status s = store::Store::Open(options_.db, {}, &db); !s.ok()) {

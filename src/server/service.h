@@ -20,9 +20,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "ip/ip_database.h"
 #include "model/list_status.h"
 #include "server/auth.h"
 #include "server/http.h"
@@ -108,6 +110,16 @@ class Service {
 
   // The case store; null without --db.
   store::Store* store() const { return store_.get(); }
+
+  // The IP data (/v1/ip, ServerOptions::ip_*); null while there is none (not configured,
+  // failed, or still loading in the background). Once set it is never replaced: the pointer
+  // stays valid for the life of the Service.
+  const ip::IpDatabase* ip() const { return ip_.load(std::memory_order_acquire).get(); }
+  // Why ip() is null, for the 503 answer.
+  std::string IpUnavailableReason() const;
+  // Sets up the IP data as the options say (called by Init(); ip_routes.cc). Not OK when
+  // ip_data or ip_db name data that does not load.
+  Status InitIp();
 
   // Appends the audit records the service could not write when it started (the store was
   // read-only or full then: the service starts anyway, its writes answering 503 until the
@@ -212,6 +224,9 @@ class Service {
   uint64_t redflags_generation_ = 0;   // the snapshot generation it was built for (0: none)
   const void* redflags_ip_ = nullptr;  // the ip() it was built with
   std::shared_ptr<const redflags::Engine> redflags_engine_;  // guarded by redflags_mu_
+  std::atomic<std::shared_ptr<const ip::IpDatabase>> ip_;
+  std::atomic<int> ip_state_{0};  // 0 none, 1 loading, 2 loaded, 3 failed
+  std::thread ip_loader_;         // opens ServerOptions::ip_data_background
 };
 
 // The lists of a snapshot as the audit trail records them: [{"source", "version",
@@ -271,6 +286,8 @@ void RegisterRedFlags(http::Router& router, Service& svc);
 // GET /v1/parties/{id}/red-flags (cases.cc routes it here).
 void HandlePartyRedFlags(Service& svc, const http::Request& req, http::Response& res,
                          const std::string& party_id);
+// ip_routes.cc: GET /v1/ip?ip=ADDR and POST /v1/ip {"ips": [...]} (IP screening).
+void RegisterIp(http::Router& router, Service& svc);
 // The answer for a store error: NotFound 404, Conflict 409, Unavailable 503
 // (store_unavailable), InvalidArgument 400, anything else 500.
 void SendStoreError(http::Response& res, const Status& s);

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 
+#include "ip/ip_test_util.h"
 #include "server/metrics.h"
 #include "server_test_util.h"
 #include "store/store.h"
@@ -108,10 +109,11 @@ httplib::Result Send(httplib::Client& cli, const Call& c, const httplib::Headers
                   "application/json");
 }
 
-// Options for a server with a case store in a scratch folder.
+// Options for a server with a case store in a scratch folder (and small IP tables).
 ServerOptions WithStore() {
   ServerOptions o;
   o.db = (testing::ScratchDir("openapi") / "cases.db").string();
+  o.ip_data = testing::FixtureIpData().string();
   return o;
 }
 
