@@ -313,8 +313,8 @@ function ipAnswer(a) {
         h('div', {class: 'small'}, 'Source: ', s.source || '—', s.date ? ' (' + s.date + ')' : ''),
         s.note ? h('div', {class: 'muted small'}, s.note) : null))) : null),
     row('DPRK address space', dprk
-      ? h('span', {class: 'sanctioned', 'data-field': 'dprk'}, dprk.cidr, dprk.asn ? ' AS' + dprk.asn : '', dprk.holder ? ' ' + dprk.holder : '',
-          h('div', {class: 'small'}, 'Documented ', dprk.date || '—', ' — ', dprk.source || ''), dprk.note ? h('div', {class: 'muted small'}, dprk.note) : null)
+      ? [h('span', {class: 'sanctioned', 'data-field': 'dprk'}, dprk.cidr, dprk.asn ? ' AS' + dprk.asn : '', dprk.holder ? ' ' + dprk.holder : ''),
+         h('div', {class: 'small'}, 'Documented ', dprk.date || '—', ' — ', dprk.source || ''), dprk.note ? h('div', {class: 'muted small'}, dprk.note) : null]
       : h('span', {'data-field': 'dprk'}, 'not in a known North Korean range')),
   ];
   if (a.special) rows.push(row('special', a.special));

@@ -774,7 +774,7 @@ function redFlagsSection(id) {
   api('/v1/parties/' + encodeURIComponent(id) + '/red-flags').then(({body}) => {
     const r = body.result || {};
     const flags = r.flags || [];
-    box.replaceChildren(
+    box.replaceChildren(...[
       h('h2', {}, 'Red flags'),
       h('p', {}, 'Risk ', h('strong', {id: 'rf-risk', class: 'risk risk-' + r.risk}, r.risk || '—'),
         ', score ', h('strong', {}, score(r.score)), ' — ', flags.length + ' flag' + (flags.length === 1 ? '' : 's'),
@@ -790,7 +790,8 @@ function redFlagsSection(id) {
             h('td', {}, partyLink(m.id)), h('td', {}, m.name || '—'), h('td', {}, m.country || '—'),
             h('td', {}, h('span', {class: 'risk risk-' + m.risk}, m.risk || '—')), h('td', {class: 'num'}, score(m.score)))))),
         h('details', {}, h('summary', {}, 'The links (' + (body.cluster.links || []).length + ')'), clusterLinks(body.cluster)))
-        : h('p', {class: 'muted', id: 'no-cluster'}, 'In no cluster: no strong value shared with other parties.'));
+        : h('p', {class: 'muted', id: 'no-cluster'}, 'In no cluster: no strong value shared with other parties.'),
+    ].filter(Boolean));
   }).catch((err) => {
     box.replaceChildren(h('h2', {}, 'Red flags'), failure(err));
   });

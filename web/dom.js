@@ -58,23 +58,25 @@ function clusterGraph(cluster, members, focus) {
     values.get(key).parties.add(l.b);
   }
   const W = 640, H = Math.max(360, Math.min(640, 200 + parties.length * 18));
-  const cx = W / 2, cy = H / 2, R = Math.min(W, H) / 2 - 46, r = R * 0.45;
+  const cx = W / 2, cy = H / 2, R = Math.min(W, H) / 2 - 46, r = R * 0.5;
   const pos = new Map();
   parties.forEach((p, i) => {
     const a = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, parties.length);
     pos.set(p, {x: cx + R * Math.cos(a), y: cy + R * Math.sin(a), a});
   });
-  // Each value at the mean angle of its parties, spread evenly around the inner ring.
+  // The values on an inner ring, in the order of the mean angle of their parties, evenly
+  // spaced (between the parties' angles) so that their labels do not overlap.
   const vs = [...values.values()].filter((v) => [...v.parties].some((p) => pos.has(p))).slice(0, 40);
   for (const v of vs) {
     let sx = 0, sy = 0;
     for (const p of v.parties) if (pos.has(p)) { sx += Math.cos(pos.get(p).a); sy += Math.sin(pos.get(p).a); }
-    v.angle = Math.atan2(sy, sx);
+    v.angle = Math.hypot(sx, sy) < 1e-6 ? 0 : Math.atan2(sy, sx);
   }
   vs.sort((a, b) => a.angle - b.angle);
+  const start = -Math.PI / 2 + Math.PI / Math.max(1, parties.length);
   vs.forEach((v, i) => {
-    const a = vs.length === 1 ? vs[0].angle : v.angle * 0.5 + (-Math.PI + (2 * Math.PI * i) / vs.length) * 0.5;
-    const rr = vs.length === 1 && (cluster.parties || []).length <= 2 ? 0 : r;
+    const a = start + (2 * Math.PI * i) / vs.length;
+    const rr = vs.length === 1 ? 0 : r;
     v.x = cx + rr * Math.cos(a);
     v.y = cy + rr * Math.sin(a);
   });

@@ -882,7 +882,8 @@ describe('IT-worker red flags and IP addresses', () => {
     await page.press('#ipaddr', 'Enter');
     await page.waitForSelector('#iperror');
     assert.match(await page.textContent('#iperror'), /not an IP address/);
-    assert.deepEqual(errors, []);
+    // The malformed address is answered 400, which the browser logs: expected.
+    assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
     await page.close();
   });
 
