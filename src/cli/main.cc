@@ -1,7 +1,8 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 //
 // The `vigil` command line: lists, show, screen (one name or a batch file), diff, fetch,
-// serve (src/cli/serve.cc), and the case store's parties, alerts and audit (src/cli/cases.cc).
+// serve (src/cli/serve.cc), ip (src/cli/ip.cc), and the case store's parties, alerts and audit
+// (src/cli/cases.cc).
 // Every command loads its lists from --lists PATH... or a config file (--config, TOML:
 // lists = ["path", ...]); with neither, from the data folder `vigil fetch` fills
 // (sources/fetch.h: DefaultDataDir()), and only when that holds no list, the bundled
