@@ -8,10 +8,11 @@
 #include <map>
 #include <unordered_map>
 
+#include "cli/cases.h"
 #include "ip/ip_database.h"
 #include "model/party.h"
-#include "redflags/alerts.h"
 #include "redflags/red_flags.h"
+#include "store/red_flag_alerts.h"
 #include "store/store.h"
 #include "util/file.h"
 #include "util/output_file.h"
@@ -74,16 +75,6 @@ Status ReadParties(const std::string& file, bool skip_bad, std::vector<model::Pa
   return Status::Ok();
 }
 
-Status ReadStoredParties(const std::string& db, std::vector<model::Party>* out) {
-  std::unique_ptr<store::Store> st;
-  if (Status s = store::Store::Open(db, {}, &st); !s.ok()) return s;
-  out->clear();
-  return st->ForEachParty(5000, [&](const std::vector<model::Party>& batch) {
-    out->insert(out->end(), batch.begin(), batch.end());
-    return true;
-  });
-}
-
 }  // namespace
 
 CLI::App* AddRedFlagsCommand(CLI::App* app, RedFlagsArgs* a) {
@@ -110,6 +101,10 @@ CLI::App* AddRedFlagsCommand(CLI::App* app, RedFlagsArgs* a) {
   c->add_flag("--skip-bad-lines", a->skip_bad_lines,
               "check the good records of a party file that has bad lines (default: refuse it)");
   c->add_flag("--no-lists", a->no_lists, "skip name screening even when lists are named");
+  c->add_flag("--no-alerts", a->no_alerts,
+              "with --db: report only, open no alert for the parties at risk high");
+  c->add_option("--by", a->by,
+                "with --db: who is acting, for the audit trail (default: the login name)");
   return c;
 }
 
@@ -119,9 +114,10 @@ int RunRedFlags(const RedFlagsArgs& a, const RedFlagsContext& ctx) {
   }
   const auto start = std::chrono::steady_clock::now();
   std::vector<model::Party> parties;
+  std::unique_ptr<store::Store> db;
   if (!a.parties.empty()) {
     if (Status s = ReadParties(a.parties, a.skip_bad_lines, &parties); !s.ok()) return Fail(s);
-  } else if (Status s = ReadStoredParties(a.db, &parties); !s.ok()) {
+  } else if (Status s = store::Store::Open(a.db, {}, &db); !s.ok()) {
     return Fail(s);
   }
 
@@ -154,7 +150,14 @@ int RunRedFlags(const RedFlagsArgs& a, const RedFlagsContext& ctx) {
   if (Status s = redflags::Engine::Create(std::move(opt), &engine); !s.ok()) return Fail(s);
   redflags::Report report;
   const auto run_start = std::chrono::steady_clock::now();
-  if (Status s = engine->Run(parties, &report); !s.ok()) return Fail(s);
+  if (db != nullptr) {
+    // Every stored party, as one population.
+    if (Status s = store::EvaluateStoredParties(*db, *engine, &parties, &report); !s.ok()) {
+      return Fail(s);
+    }
+  } else if (Status s = engine->Run(parties, &report); !s.ok()) {
+    return Fail(s);
+  }
   const double run_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
 
@@ -184,12 +187,17 @@ int RunRedFlags(const RedFlagsArgs& a, const RedFlagsContext& ctx) {
              parties.size(), counts["high"], counts["medium"], counts["low"], counts["none"],
              report.clusters.size(), run_seconds,
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  if (!a.db.empty()) {
-    // Hook for the case store's red-flag alerts (src/store): one alert per party at risk
-    // high (redflags::AlertsToOpen), keeping redflags::AlertExplanation.
-    std::vector<redflags::AlertInput> alerts = redflags::AlertsToOpen(parties, report);
-    fmt::print(stderr, "vigil: {} stored parties at risk high (alerts: see docs/itworkers.md)\n",
-               alerts.size());
+  if (db != nullptr && !a.no_alerts) {
+    store::RedFlagRunSummary sum;
+    const store::Actor by{a.by.empty() ? LoginName() : a.by};
+    if (Status s = store::OpenRedFlagAlerts(*db, parties, report, *engine, by, &sum); !s.ok()) {
+      return Fail(s);
+    }
+    fmt::print(stderr,
+               "vigil: case store: {} parties at risk high: {} new alerts ({} re-alerts), {} "
+               "already open, {} suppressed (false positive, same flags), {} confirmed\n",
+               sum.high, sum.alerts.new_alerts, sum.alerts.re_alerts, sum.alerts.existing,
+               sum.alerts.suppressed, sum.alerts.confirmed);
   }
   return 0;
 }

@@ -6,7 +6,10 @@
 //   vigil red-flags --parties FILE.jsonl [--lists PATH...] --output OUT.jsonl
 //                   [--clusters OUT.json] [--rules FILE] [--ip-data DIR] [--ip-db FILE.mmdb]
 //                   [--threads N] [--skip-bad-lines]
-//   vigil red-flags --db DB ...      (the case store's parties instead of --parties)
+//   vigil red-flags --db DB [--by WHO] [--no-alerts] ...
+//                   the case store's parties instead of --parties; each party at risk high
+//                   gets an alert in the store (store/red_flag_alerts.h), one audit record
+//                   per run
 //
 // One output line per party (redflags::ToJson). A summary (counts per risk, clusters, what
 // was skipped) goes to standard error. A party file with bad lines is refused (each bad
@@ -36,7 +39,9 @@ struct RedFlagsArgs {
   std::vector<std::string> ip_db;  // --ip-db FILE.mmdb
   size_t threads = 0;
   bool skip_bad_lines = false;
-  bool no_lists = false;  // --no-lists: skip name screening
+  bool no_lists = false;   // --no-lists: skip name screening
+  bool no_alerts = false;  // --no-alerts: with --db, only report (open no alert)
+  std::string by;          // --by: the principal of the audit records (default: login name)
 };
 
 struct RedFlagsContext {
