@@ -119,8 +119,7 @@ TEST(RedFlagsRoutesTest, ChecksThePartiesOfTheBodyAsOnePopulation) {
 
 TEST(RedFlagsRoutesTest, RefusesBadRequestsNamingTheRecordAndField) {
   RunningServer s(Options("rf_bad"));
-  EXPECT_EQ(Wrap(s.client().Post("/v1/red-flags", PartiesBody().dump(), "application/json"))
-                .status,
+  EXPECT_EQ(Wrap(s.client().Post("/v1/red-flags", PartiesBody().dump(), "application/json")).status,
             401);
   json body = PartiesBody();
   body["parties"][2]["dob"] = "1984-02-30";
