@@ -266,10 +266,83 @@ async function showEntity(id) {
   }
 }
 
+// ---- IP addresses: #/ip?ip=ADDR (GET /v1/ip) ----
+
+function showIpPanel(params) {
+  for (const id of ['help', 'entity', 'noalert']) $(id).hidden = true;
+  $('results').hidden = true;
+  $('ip').hidden = false;
+  setStatus('');
+  document.title = 'IP address — Vigil';
+  const addr = (params.get('ip') || '').trim();
+  $('ipaddr').value = addr;
+  if (!addr) {
+    $('ipanswer').replaceChildren();
+    $('ipaddr').focus();
+    return;
+  }
+  lookupIp(addr);
+}
+
+async function lookupIp(addr) {
+  const box = $('ipanswer');
+  box.replaceChildren(h('p', {class: 'muted'}, 'Looking up ' + addr + '…'));
+  try {
+    const a = await api('/v1/ip?ip=' + encodeURIComponent(addr));
+    document.title = addr + ' — IP — Vigil';
+    box.replaceChildren(ipAnswer(a));
+  } catch (e) {
+    box.replaceChildren(h('p', {class: 'error', id: 'iperror'}, e.message));
+  }
+}
+
+// One answer of /v1/ip (ip::ToJson): what it is, why, from which data.
+function ipAnswer(a) {
+  const sanctions = a.sanctions || [];
+  const dprk = a.dprk_range;
+  const rows = [
+    row('address', h('code', {}, a.address || a.ip), h('span', {class: 'muted'}, ' IPv' + (a.version || 4))),
+    row('country', h('strong', {'data-field': 'country'}, a.country || 'unknown'),
+      a.subdivision ? h('span', {class: 'muted'}, ' (' + a.subdivision + ')') : null),
+    row('network', h('span', {'data-field': 'asn'}, a.asn ? 'AS' + a.asn : 'unknown'), a.as_org ? ' ' + a.as_org : ''),
+    row('sanctioned', a.sanctioned
+      ? h('span', {class: 'sanctioned', 'data-field': 'sanctioned'}, 'SANCTIONED')
+      : h('span', {class: 'not-sanctioned', 'data-field': 'sanctioned'}, 'no'),
+      sanctions.length ? h('ul', {class: 'plain sanctions'}, sanctions.map((s) => h('li', {'data-program': s.program},
+        h('strong', {}, (s.name || s.country) + ' (' + s.country + ')'), ', program ', h('strong', {}, s.program),
+        h('div', {class: 'small'}, 'Source: ', s.source || '—', s.date ? ' (' + s.date + ')' : ''),
+        s.note ? h('div', {class: 'muted small'}, s.note) : null))) : null),
+    row('DPRK address space', dprk
+      ? [h('span', {class: 'sanctioned', 'data-field': 'dprk'}, dprk.cidr, dprk.asn ? ' AS' + dprk.asn : '', dprk.holder ? ' ' + dprk.holder : ''),
+         h('div', {class: 'small'}, 'Documented ', dprk.date || '—', ' — ', dprk.source || ''), dprk.note ? h('div', {class: 'muted small'}, dprk.note) : null]
+      : h('span', {'data-field': 'dprk'}, 'not in a known North Korean range')),
+  ];
+  if (a.special) rows.push(row('special', a.special));
+  if ((a.not_covered || []).length) rows.push(row('not covered', h('ul', {class: 'plain'}, a.not_covered.map((n) => h('li', {class: 'muted'}, n)))));
+  const evidence = a.evidence || [];
+  const sources = a.sources || [];
+  return h('div', {class: 'ip-answer', 'data-address': a.address || a.ip},
+    h('table', {class: 'ip-summary'}, rows),
+    h('h2', {}, 'Evidence'),
+    evidence.length ? h('table', {class: 'ip-evidence'},
+      h('thead', {}, h('tr', {}, ['What', 'Table', 'Row', 'Range', 'Value'].map((t) => h('th', {scope: 'col'}, t)))),
+      h('tbody', {}, evidence.map((e) => h('tr', {'data-part': e.part},
+        h('td', {}, e.part), h('td', {}, h('code', {}, e.table)), h('td', {class: 'num'}, e.row ? String(e.row) : '—'),
+        h('td', {}, h('code', {}, e.range || '—')), h('td', {}, e.value || '—')))))
+      : h('p', {class: 'muted'}, 'No table knows this address.'),
+    h('h2', {}, 'Data'),
+    h('ul', {class: 'ip-sources'}, sources.map((s) => h('li', {'data-source': s.name},
+      h('strong', {}, s.name), ' ', s.version || '', s.date ? ' (data of ' + s.date + ')' : '',
+      s.licence ? h('span', {class: 'muted'}, ', ' + s.licence) : null,
+      s.note ? h('div', {class: 'muted small'}, s.note) : null))));
+}
+
 function openEntity(id) { location.hash = '#/entity/' + encodeURIComponent(id); }
 
 function route() {
   const hash = location.hash.slice(1) || '/';
+  $('ip').hidden = !hash.startsWith('/ip');
+  if (hash === '/ip' || hash.startsWith('/ip?')) return showIpPanel(new URLSearchParams(hash.slice(4)));
   if (hash.startsWith('/entity/')) return showEntity(decodeURIComponent(hash.slice(8)));
   document.title = 'Vigil — sanctions screening';
   const qs = hash.startsWith('/search?') ? hash.slice(8) : '';
@@ -295,6 +368,11 @@ document.addEventListener('DOMContentLoaded', () => {
   $('search').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const target = '#/search?' + formParams().toString();
+    if (location.hash === target) route(); else location.hash = target;
+  });
+  $('ipform').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const target = '#/ip?ip=' + encodeURIComponent($('ipaddr').value.trim());
     if (location.hash === target) route(); else location.hash = target;
   });
   $('savekey').addEventListener('click', () => {

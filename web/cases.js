@@ -267,12 +267,18 @@ function updatesPanel(runs, q) {
 
 // Where an alert came from: the list update that raised it, or a screening of the party.
 function raisedBy(a, runs) {
+  if (isRedFlag(a)) return h('span', {class: 'from by-redflags', title: 'raised by a red-flag run over the stored parties (rules ' + (a.lists_version || '?') + ')'}, 'red flags');
   if (!a.rescreen_run) return h('span', {class: 'from by-screening', title: 'raised by a screening of the party'}, 'screening');
   const run = runs && runs.get(Number(a.rescreen_run));
   const lists = run ? runLists(run) : '';
   return [h('a', {class: 'from run', href: queueUrl({...QUEUE_DEFAULTS, status: 'all', run: String(a.rescreen_run)}),
                   title: 'the alerts ' + runLabel(a.rescreen_run, runs) + ' raised'}, 'list update #' + a.rescreen_run),
           lists ? h('div', {class: 'muted small run-lists'}, lists) : null];
+}
+
+// A red-flag alert (store/red_flag_alerts.h): on the pseudo-entity redflags:it-worker.
+function isRedFlag(a) {
+  return a && (a.list === 'red-flags' || a.entity_id === 'redflags:it-worker');
 }
 
 function delistedBadge(a) {
@@ -314,7 +320,7 @@ async function showQueue() {
   const form = h('form', {id: 'filters', class: 'filters', autocomplete: 'off'},
     select('status', 'Status', q.status, [['open', 'open (open + escalated)'], ['decided', 'decided'], ['all', 'all'],
       ...STATES.filter((s) => s !== 'open').map((s) => [s, 'only ' + words(s)])]),
-    select('band', 'Band', q.band, [['', 'any'], ['match', 'match'], ['review', 'review']]),
+    select('band', 'Band', q.band, [['', 'any'], ['match', 'match'], ['review', 'review'], ['high', 'high (red flags)']]),
     h('label', {}, 'List ', h('input', {id: 'list', name: 'list', value: q.list, list: 'known-lists', size: 12, placeholder: 'any'})),
     h('datalist', {id: 'known-lists'}),
     h('label', {}, 'Party tag ', h('input', {id: 'tag', name: 'tag', value: q.tag, size: 10, placeholder: 'any'})),
@@ -420,7 +426,8 @@ async function showQueue() {
 }
 
 function queueRow(a, runs) {
-  const tr = h('tr', {class: 'alert-row' + (a.delisted ? ' delisted' : ''), 'data-id': a.id, 'data-state': a.state,
+  const tr = h('tr', {class: 'alert-row' + (a.delisted ? ' delisted' : '') + (isRedFlag(a) ? ' redflag' : ''), 'data-id': a.id, 'data-state': a.state,
+                      'data-kind': isRedFlag(a) ? 'red-flags' : 'name',
                       'data-run': a.rescreen_run || null, 'data-delisted': a.delisted ? 'true' : null},
     h('td', {}, alertLink(a.id), a.changed ? h('span', {class: 'badge changed', title: 'raised again: a side changed since the pair was decided'}, 'changed') : null,
       delistedBadge(a)),
@@ -428,7 +435,8 @@ function queueRow(a, runs) {
     h('td', {}, bandBadge(a.band)),
     h('td', {}, stateBadge(a.state)),
     h('td', {}, partyLink(a.party_id), h('span', {class: 'muted'}, ' v' + a.party_version)),
-    h('td', {class: 'entity'}, alertLink(a.id, a.entity_name), h('div', {class: 'muted small'}, a.entity_id)),
+    h('td', {class: 'entity'}, isRedFlag(a) ? h('span', {class: 'badge redflags', title: 'raised by the IT-worker red flags, not by a name match'}, 'red flags') : null,
+      isRedFlag(a) ? ' ' : null, alertLink(a.id, a.entity_name), h('div', {class: 'muted small'}, a.entity_id)),
     h('td', {}, a.list),
     h('td', {class: 'raised-by'}, raisedBy(a, runs)),
     h('td', {}, (a.party_tags || []).map((t) => h('span', {class: 'tag'}, t))),
@@ -573,7 +581,40 @@ function decisionForm(a, message) {
   return form;
 }
 
+// A red-flag alert: the flags with their evidence and sources, and the party's cluster.
+function renderRedFlagAlert(a, message) {
+  document.title = 'Alert #' + a.id + ' — red flags — Vigil';
+  const x = a.explanation || {};
+  const changes = a.changes && (a.changes.party || a.changes.entity) ? a.changes : null;
+  const pf = a.party_fields || {};
+  $('main').replaceChildren(...[
+    h('a', {class: 'back', href: '/alerts'}, '← Alert queue'),
+    h('h1', {}, 'Alert #' + a.id + ': ', h('span', {class: 'pname'}, pf.name || a.party_id), ' — ',
+      h('span', {class: 'badge redflags'}, 'red flags'), ' ', h('span', {class: 'ename'}, a.entity_name), ' ', stateBadge(a.state)),
+    h('table', {class: 'meta-table'},
+      row('risk', h('strong', {id: 'rf-risk', class: 'risk risk-' + (x.risk || 'high')}, x.risk || 'high'),
+        ' score ', h('strong', {}, score(a.score)), ' ', bandBadge(a.band)),
+      row('party', partyLink(a.party_id), h('span', {class: 'muted'}, ' version ' + a.party_version),
+        (a.party_tags || []).map((t) => [' ', h('span', {class: 'tag'}, t)])),
+      row('raised', when(a.created_at), h('span', {class: 'muted'}, ' by a red-flag run, rules ' + (a.lists_version || '—'))),
+      row('updated', when(a.updated_at), h('span', {class: 'muted'}, ', alert version ' + a.version)),
+      a.previous_alert_id ? row('earlier alert', alertLink(a.previous_alert_id), h('span', {class: 'muted'}, ' (decided before; the flags changed since)')) : null),
+    changes ? h('section', {id: 'changes', class: 'changes'},
+      h('h2', {}, 'Raised again: what changed since the earlier decision'),
+      h('h3', {}, 'Flags'), diffTable(changes.entity)) : null,
+    h('section', {id: 'redflags'}, h('h2', {}, 'Red flags (' + (x.flags || []).length + ')'),
+      h('p', {class: 'muted small'}, 'Each flag is a published sign of North Korean IT workers, with what the party\'s record shows and the advisory it comes from. One flag alone is often benign; the risk combines them.'),
+      redFlagList(x.flags)),
+    x.cluster ? h('section', {id: 'cluster'}, h('h2', {}, 'Network: cluster ' + x.cluster.id + ' (' + (x.cluster.parties || []).length + ' parties)'),
+      clusterGraph(x.cluster, (x.cluster.parties || []).map((id) => ({id})), a.party_id),
+      h('details', {}, h('summary', {}, 'The links (' + (x.cluster.links || []).length + ')'), clusterLinks(x.cluster))) : null,
+    h('section', {id: 'decision'}, h('h2', {}, 'Decide'), decisionForm(a, message)),
+    h('section', {id: 'history'}, h('h2', {}, 'Decision history'), historyTable(a.history)),
+  ].filter(Boolean));
+}
+
 function renderAlert(a, message) {
+  if (isRedFlag(a)) return renderRedFlagAlert(a, message);
   document.title = 'Alert #' + a.id + ' — ' + a.entity_name + ' — Vigil';
   const pf = a.party_fields || {};
   const changes = a.changes && (a.changes.party || a.changes.entity) ? a.changes : null;
@@ -722,7 +763,39 @@ async function showParty(id) {
     h('section', {id: 'record'}, h('h2', {}, 'Record'), h('table', {class: 'meta-table'}, recordRows)),
     h('section', {id: 'versions'}, h('h2', {}, 'Versions (' + versions.length + ')'), versionsSection(versions)),
     h('section', {id: 'screenings'}, h('h2', {}, 'Screenings (' + (p.screenings || []).length + ')'), screeningsSection(p.screenings)),
-    h('section', {id: 'alerts'}, h('h2', {}, 'Alerts (' + (p.alerts || []).length + ')'), alertsSection(p.alerts)));
+    h('section', {id: 'alerts'}, h('h2', {}, 'Alerts (' + (p.alerts || []).length + ')'), alertsSection(p.alerts)),
+    redFlagsSection(p.id));
+}
+
+// The party's red flags, checked among all stored parties (GET /v1/parties/{id}/red-flags):
+// the risk, each flag with its evidence and source, and its cluster as a graph.
+function redFlagsSection(id) {
+  const box = h('section', {id: 'redflags'}, h('h2', {}, 'Red flags'), h('p', {class: 'muted'}, 'Checking the red flags…'));
+  api('/v1/parties/' + encodeURIComponent(id) + '/red-flags').then(({body}) => {
+    const r = body.result || {};
+    const flags = r.flags || [];
+    box.replaceChildren(...[
+      h('h2', {}, 'Red flags'),
+      h('p', {}, 'Risk ', h('strong', {id: 'rf-risk', class: 'risk risk-' + r.risk}, r.risk || '—'),
+        ', score ', h('strong', {}, score(r.score)), ' — ', flags.length + ' flag' + (flags.length === 1 ? '' : 's'),
+        h('span', {class: 'muted'}, ', checked among ' + body.parties_evaluated + ' stored parties (rules ' + (body.rules_version || '—') + ')'),
+        body.alert ? [' · ', alertLink(body.alert.id, 'its red-flag alert #' + body.alert.id), ' ', stateBadge(body.alert.state)] : ''),
+      (body.notes || []).length ? h('p', {class: 'muted small notes'}, 'Not checked: ', body.notes.join('; ')) : null,
+      redFlagList(flags),
+      body.cluster ? h('div', {id: 'cluster'}, h('h3', {}, 'Network: cluster ' + body.cluster.id + ' (' + (body.cluster.parties || []).length + ' parties)'),
+        clusterGraph(body.cluster, body.members, id),
+        h('table', {class: 'members'},
+          h('thead', {}, h('tr', {}, ['Party', 'Name', 'Country', 'Risk', 'Score'].map((t) => h('th', {scope: 'col'}, t)))),
+          h('tbody', {}, (body.members || []).map((m) => h('tr', {'data-id': m.id},
+            h('td', {}, partyLink(m.id)), h('td', {}, m.name || '—'), h('td', {}, m.country || '—'),
+            h('td', {}, h('span', {class: 'risk risk-' + m.risk}, m.risk || '—')), h('td', {class: 'num'}, score(m.score)))))),
+        h('details', {}, h('summary', {}, 'The links (' + (body.cluster.links || []).length + ')'), clusterLinks(body.cluster)))
+        : h('p', {class: 'muted', id: 'no-cluster'}, 'In no cluster: no strong value shared with other parties.'),
+    ].filter(Boolean));
+  }).catch((err) => {
+    box.replaceChildren(h('h2', {}, 'Red flags'), failure(err));
+  });
+  return box;
 }
 
 function partyQueueLink(id) {

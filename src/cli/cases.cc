@@ -57,6 +57,14 @@ struct CaseArgs {
   std::string head;  // audit verify --head SEQ:SHA256
 };
 
+std::string LoginName() {
+  if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') return u;
+  if (const passwd* pw = getpwuid(getuid()); pw != nullptr && pw->pw_name != nullptr) {
+    return pw->pw_name;
+  }
+  return "uid-" + std::to_string(getuid());
+}
+
 namespace {
 
 using nlohmann::json;
@@ -64,14 +72,6 @@ using nlohmann::json;
 int Fail(const Status& s) {
   std::cerr << "vigil: " << s.ToString() << "\n";
   return 1;
-}
-
-std::string LoginName() {
-  if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') return u;
-  if (const passwd* pw = getpwuid(getuid()); pw != nullptr && pw->pw_name != nullptr) {
-    return pw->pw_name;
-  }
-  return "uid-" + std::to_string(getuid());
 }
 
 store::Actor By(const CaseArgs& a) { return store::Actor{a.by.empty() ? LoginName() : a.by}; }
@@ -598,9 +598,16 @@ int CmdAlertShow(const CaseArgs& a, const CaseContext& ctx) {
              al.party_tags.empty() ? "" : "  tags: " + Compact(json(al.party_tags)));
   fmt::print("entity   {} {} [{}]\n", al.entity_id, al.entity_name, al.list);
   fmt::print("score    {:.3f} ({})\n", al.score, al.band);
-  fmt::print("raised   {} by {}screening {} (lists version {}); updated {}\n", al.created_at,
-             al.rescreen_run == 0 ? "" : fmt::format("list update #{}, ", al.rescreen_run),
-             al.screening_id, al.lists_version, al.updated_at);
+  const json& ex = al.explanation;
+  const bool red_flags = ex.is_object() && ex.value("kind", "") == "red_flags";
+  if (red_flags) {
+    fmt::print("raised   {} by the red flags (rules version {}); updated {}\n", al.created_at,
+               al.lists_version, al.updated_at);
+  } else {
+    fmt::print("raised   {} by {}screening {} (lists version {}); updated {}\n", al.created_at,
+               al.rescreen_run == 0 ? "" : fmt::format("list update #{}, ", al.rescreen_run),
+               al.screening_id, al.lists_version, al.updated_at);
+  }
   if (!al.delisted.empty()) fmt::print("delisted {}\n", al.delisted);
   fmt::print("hashes   party {}  entity {}\n", al.party_hash.substr(0, 16),
              al.entity_hash.substr(0, 16));
@@ -611,8 +618,20 @@ int CmdAlertShow(const CaseArgs& a, const CaseContext& ctx) {
       PrintDiff("entity", al.changes.value("entity", json::array()));
     }
   }
-  const json& ex = al.explanation;
-  if (ex.is_object()) {
+  if (red_flags) {
+    fmt::print("\nred flags (risk {}, score {})\n", ex.value("risk", ""), Compact(ex["score"]));
+    for (const json& f : ex.value("flags", json::array())) {
+      fmt::print("  {}: {}\n    source: {}\n", f.value("rule", ""), f.value("evidence", ""),
+                 f.value("source", ""));
+    }
+    if (const json& c = ex["cluster"]; c.is_object()) {
+      fmt::print("  cluster {}: {}\n", c.value("id", ""), Compact(c.value("parties", json())));
+      for (const json& l : c.value("links", json::array())) {
+        fmt::print("    {} - {}: same {} {}\n", l.value("a", ""), l.value("b", ""),
+                   l.value("kind", ""), l.value("value", ""));
+      }
+    }
+  } else if (ex.is_object()) {
     fmt::print("\nexplanation\n");
     fmt::print("  party name \"{}\" matched \"{}\" ({}), name score {}\n",
                ex.value("party_name", ""), ex.value("matched_name", ""),
@@ -639,7 +658,7 @@ int CmdAlertShow(const CaseArgs& a, const CaseContext& ctx) {
   if (al.party_fields.is_object()) {
     for (const auto& [k, v] : al.party_fields.items()) fmt::print("  {}: {}\n", k, Compact(v));
   }
-  fmt::print("\nlisted entity\n");
+  fmt::print("\n{}\n", red_flags ? "flags decided against (signature)" : "listed entity");
   if (al.entity_record.is_object()) {
     for (const auto& [k, v] : al.entity_record.items()) {
       if (k == "remarks" || k == "unparsed_remarks") continue;

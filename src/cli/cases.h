@@ -52,6 +52,10 @@ std::shared_ptr<CaseArgs> AddCaseCommands(CLI::App* app);
 // Runs the case command that was parsed. Returns false (and leaves *rc alone) when none was.
 bool RunCaseCommand(const CaseArgs& args, const CaseContext& ctx, int* rc);
 
+// Who runs the program, for the audit trail when --by is not given: $USER, else the
+// password entry's name, else "uid-N".
+std::string LoginName();
+
 }  // namespace vigil::cli
 
 #endif  // VIGIL_CLI_CASES_H_

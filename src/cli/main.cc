@@ -23,6 +23,7 @@
 
 #include "cli/cases.h"
 #include "cli/ip.h"
+#include "cli/red_flags.h"
 #include "cli/serve.h"
 #include "cli/watch.h"
 #include "model/country.h"
@@ -728,6 +729,9 @@ int main(int argc, char** argv) {
   vigil::cli::IpArgs ip_args;
   auto* ip = vigil::cli::AddIpCommand(&app, &ip_args);
 
+  vigil::cli::RedFlagsArgs red_flags_args;
+  auto* red_flags = vigil::cli::AddRedFlagsCommand(&app, &red_flags_args);
+
   // parties, alerts, audit: the case store (src/cli/cases.cc).
   std::shared_ptr<vigil::cli::CaseArgs> case_args = vigil::cli::AddCaseCommands(&app);
 
@@ -768,6 +772,13 @@ int main(int argc, char** argv) {
       return DefaultLists(&paths).ok() && !paths.empty() &&
              !(paths.size() == 1 && paths[0] == SampleDir());
     };
+    if (red_flags->parsed()) {
+      vigil::cli::RedFlagsContext rf_ctx;
+      rf_ctx.json = o.json;
+      rf_ctx.make_screener = case_ctx.make_screener;
+      rf_ctx.lists_available = case_ctx.lists_available;
+      return vigil::cli::RunRedFlags(red_flags_args, rf_ctx);
+    }
     if (int rc = 0; vigil::cli::RunCaseCommand(*case_args, case_ctx, &rc)) return rc;
     if (serve->parsed())
       return vigil::cli::RunServe(app, serve_args, o.lists, o.strict, argc, argv,

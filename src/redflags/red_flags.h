@@ -24,6 +24,11 @@
 //                            several parties
 //   third_party_payment      payments to a holder who is not the party, or to an account in
 //                            a facilitator country
+//   multi_country            the account switches back and forth between countries (the
+//                            claimed one and others), most logins from elsewhere
+//   payment_facilitator_country  a payment account in the PRC (or another listed country)
+//                            that is not the party's (weaker when the party holds it)
+//   virtual_currency         payment in virtual currency (very weak alone)
 //   remote_access            remote-desktop tools (weak alone)
 //   name_screen              the name screens as a match or review against the lists
 // Single benign signals are common (travel, consumer VPNs, a family home, a small office
@@ -41,20 +46,20 @@
 #define VIGIL_REDFLAGS_RED_FLAGS_H_
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "ip/ip_database.h"
 #include "model/party.h"
 #include "vigil/status.h"
 
 namespace vigil {
 class Screener;
-}
-namespace vigil::ip {
-class IpDatabase;
 }
 
 namespace vigil::redflags {
@@ -123,6 +128,9 @@ nlohmann::json ToJson(const Cluster& c);
 struct Options {
   const ip::IpDatabase* ip = nullptr;  // required for the login checks (null: they are skipped
                                        // and the report says so)
+  // Where a login IP is, for callers with their own IP data (and tests): when set it is
+  // used instead of `ip`. Returns false for an address it cannot read.
+  std::function<bool(std::string_view ip, ip::Brief* out)> locate;
   const Screener* screener = nullptr;  // for name_screen (null: skipped)
   std::string rules_text;              // empty: DefaultRulesText()
   std::string rules_file_name = "it_workers.json";

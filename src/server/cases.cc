@@ -305,12 +305,15 @@ void ImportParties(Service& svc, const http::Request& req, http::Response& res) 
                 {"errors", std::move(errors)}});
 }
 
-// GET /v1/parties/{id}
+// GET /v1/parties/{id} (and /v1/parties/{id}/red-flags: red_flags_routes.cc)
 void GetParty(Service& svc, const http::Request& req, http::Response& res) {
   if (!svc.Authorize(req, res, Role::kAnalyst)) return;
   store::Store* db = StoreOr404(svc, res);
   if (db == nullptr) return;
   std::vector<std::string> seg = Segments(req);
+  if (seg.size() == 4 && seg[3] == "red-flags" && ValidPartyId(seg[2])) {
+    return HandlePartyRedFlags(svc, req, res, seg[2]);
+  }
   if (seg.size() != 3 || !ValidPartyId(seg[2])) {
     SendError(res, 404, "not_found", "no such route (see /openapi.json)");
     return;
@@ -389,8 +392,9 @@ void ListAlerts(Service& svc, const http::Request& req, http::Response& res) {
               "true_match, false_positive, closed)");
     return;
   }
-  if (!q.band.empty() && q.band != "match" && q.band != "review") {
-    SendError(res, 400, "invalid_parameter", "parameter 'band' must be match or review");
+  if (!q.band.empty() && q.band != "match" && q.band != "review" && q.band != "high") {
+    SendError(res, 400, "invalid_parameter",
+              "parameter 'band' must be match, review or high (red flags)");
     return;
   }
   if (q.sort != "score" && q.sort != "age") {

@@ -48,6 +48,9 @@ constexpr RouteInfo kRouteInfo[] = {
     {Route::kListVersions, "/v1/list-versions", "GET"},
     {Route::kIp, "/v1/ip", "GET"},
     {Route::kIpBatch, "/v1/ip (POST)", "POST"},
+    {Route::kRedFlags, "/v1/red-flags", "POST"},
+    {Route::kRedFlagsRun, "/v1/red-flags/run", "POST"},
+    {Route::kPartyRedFlags, "/v1/parties/{id}/red-flags", "GET"},
     {Route::kOther, "other", ""},
 };
 
@@ -90,6 +93,9 @@ Route ClassifyRoute(std::string_view path, std::string_view method) {
     if (rest.ends_with("/screen") && rest.size() > 7 && rest.find('/') == rest.size() - 7) {
       return Route::kPartyScreen;
     }
+    if (rest.ends_with("/red-flags") && rest.size() > 10 && rest.find('/') == rest.size() - 10) {
+      return Route::kPartyRedFlags;
+    }
     return Route::kOther;
   }
   if (path == "/v1/alerts") return Route::kAlerts;
@@ -108,6 +114,8 @@ Route ClassifyRoute(std::string_view path, std::string_view method) {
     return path.find('/', 14) == std::string_view::npos ? Route::kRescreen : Route::kOther;
   }
   if (path == "/v1/list-versions") return Route::kListVersions;
+  if (path == "/v1/red-flags") return Route::kRedFlags;
+  if (path == "/v1/red-flags/run") return Route::kRedFlagsRun;
   if (path == "/v1/ip") return method == "POST" ? Route::kIpBatch : Route::kIp;
   if (path == "/v1/screen") return Route::kScreen;
   if (path == "/v1/search") return Route::kSearch;

@@ -332,6 +332,7 @@ Status Server::Bind(int* port) {
   RegisterYente(router, svc);
   RegisterWeb(router, svc);
   RegisterCases(router, svc);
+  RegisterRedFlags(router, svc);
   RegisterIp(router, svc);
 
   if (Status s = rep_->transport.Bind(port); !s.ok()) return s;

@@ -33,6 +33,10 @@
 #include "store/store.h"
 #include "vigil/screen.h"
 
+namespace vigil::redflags {
+class Engine;
+}
+
 namespace vigil::server {
 
 // Gives the memory of a snapshot back to the system once it is gone: declared first in
@@ -155,6 +159,18 @@ class Service {
 
   std::chrono::system_clock::time_point started() const { return started_; }
 
+  // ---- Red flags (red_flags_routes.cc) ----
+
+  // The red-flag engine for the lists serving now (name screening) and the IP data of ip()
+  // (the login checks), with the snapshot it screens against: hold both while using the
+  // engine. Built on first use, and again after a reload swapped the snapshot or the IP
+  // data arrived (the cache keeps no old snapshot alive). Not OK when the rules do not parse.
+  struct RedFlagsEngine {
+    std::shared_ptr<const Snapshot> snapshot;  // null: no lists loaded (name checks skipped)
+    std::shared_ptr<const redflags::Engine> engine;
+  };
+  Status RedFlags(RedFlagsEngine* out);
+
   // ---- Ongoing screening (background.cc) ----
 
   // Starts the background threads: the re-screen worker (with a case store and
@@ -203,6 +219,11 @@ class Service {
   std::vector<std::pair<std::string, nlohmann::json>> pending_audit_;  // guarded by pending_mu_
   std::atomic<bool> has_pending_audit_{false};
   std::unique_ptr<Background> bg_;  // background.cc
+  std::mutex redflags_mu_;
+  bool redflags_built_ = false;        // guarded by redflags_mu_
+  uint64_t redflags_generation_ = 0;   // the snapshot generation it was built for (0: none)
+  const void* redflags_ip_ = nullptr;  // the ip() it was built with
+  std::shared_ptr<const redflags::Engine> redflags_engine_;  // guarded by redflags_mu_
   std::atomic<std::shared_ptr<const ip::IpDatabase>> ip_;
   std::atomic<int> ip_state_{0};  // 0 none, 1 loading, 2 loaded, 3 failed
   std::thread ip_loader_;         // opens ServerOptions::ip_data_background
@@ -260,6 +281,11 @@ void RegisterYente(http::Router& router, Service& svc);  // yente.cc: /match, /s
 void RegisterWeb(http::Router& router, Service& svc);    // web.cc: /, /app.js, ...
 // cases.cc: the case store, /v1/parties, /v1/alerts, /v1/audit.
 void RegisterCases(http::Router& router, Service& svc);
+// red_flags_routes.cc: POST /v1/red-flags, POST /v1/red-flags/run.
+void RegisterRedFlags(http::Router& router, Service& svc);
+// GET /v1/parties/{id}/red-flags (cases.cc routes it here).
+void HandlePartyRedFlags(Service& svc, const http::Request& req, http::Response& res,
+                         const std::string& party_id);
 // ip_routes.cc: GET /v1/ip?ip=ADDR and POST /v1/ip {"ips": [...]} (IP screening).
 void RegisterIp(http::Router& router, Service& svc);
 // The answer for a store error: NotFound 404, Conflict 409, Unavailable 503

@@ -318,6 +318,132 @@ Status ReplacePairs(sql::Connection& c, const ScreeningInput& in) {
   return Status::Ok();
 }
 
+// What RaiseAlert needs to know of the party side of a hit.
+struct AlertContext {
+  const std::string& party_id;
+  int64_t party_version;
+  const std::string& party_hash;         // the alert's party_hash
+  const std::string& party_fields_text;  // the alert's party_fields (stored JSON)
+  int64_t screening_id;                  // 0: raised outside a screening (red flags)
+  const std::string& lists_version;
+  int64_t rescreen_run;
+  // A decided pair stays decided while the entity side (entity_hash) is unchanged, whatever
+  // the party side did (red flags: the flags are the entity side); else both must be.
+  bool same_entity_only;
+};
+
+// One hit of a party: a new alert, a re-alert of a decided pair that changed, the open
+// alert refreshed, or the decided pair left alone (HitOutcome). Appends "alert.raise" or
+// "alert.refresh" after *head and counts new alerts in *count_deltas. *party_fields: the
+// parsed party_fields_text, filled when first needed.
+Status RaiseAlert(sql::Connection& c, AuditHead* head, const std::string& now, const Actor& by,
+                  const AlertContext& in, const Hit& h, json* party_fields,
+                  std::map<std::string, int64_t>* count_deltas, HitOutcome* outcome_out,
+                  int64_t* alert_id_out) {
+  const std::string& party_hash = in.party_hash;
+  const std::string& party_fields_text = in.party_fields_text;
+  sql::Rows rows;
+  Status st;
+  const std::string entity_text = Dump(h.entity_record);
+  const std::string entity_hash = model::JsonHash(h.entity_record);
+  const std::string explanation_text = Dump(h.explanation);
+  st = c.Query(
+      "SELECT id, state, version, score, explanation, party_hash, entity_hash, "
+      "party_fields, entity_record FROM alerts WHERE party_id = $1 AND entity_id = $2 "
+      "ORDER BY id DESC LIMIT 1",
+      {in.party_id, h.entity_id}, &rows);
+  if (!st.ok()) return st;
+  HitOutcome outcome = HitOutcome::kNewAlert;
+  int64_t alert_id = 0;
+  int64_t previous = 0;
+  json changes;
+  if (!rows.empty()) {
+    const sql::Row& prev = rows[0];
+    AlertState state = ParseAlertState(prev.Text(1)).value_or(AlertState::kOpen);
+    bool same = (in.same_entity_only || prev.Text(5) == party_hash) && prev.Text(6) == entity_hash;
+    if (IsOpen(state)) {
+      outcome = HitOutcome::kExisting;
+      alert_id = prev.Int(0);
+      bool changed = prev.Text(5) != party_hash || prev.Text(6) != entity_hash ||
+                     std::fabs(prev.Double(3) - h.score) > 1e-9 || prev.Text(4) != explanation_text;
+      if (changed) {
+        st = c.Query(
+            "UPDATE alerts SET score = $2, band = $3, explanation = $4, party_hash = $5, "
+            "entity_hash = $6, party_fields = $7, entity_record = $8, party_version = $9, "
+            "screening_id = $10, lists_version = $11, entity_name = $12, "
+            "version = version + 1, updated_at = $13 WHERE id = $1",
+            {alert_id, h.score, h.band, explanation_text, party_hash, entity_hash,
+             party_fields_text, entity_text, in.party_version, in.screening_id, in.lists_version,
+             h.entity_name, now},
+            nullptr);
+        if (!st.ok()) return st;
+        json detail = {
+            {"before",
+             {{"score", prev.Double(3)},
+              {"party_hash", prev.Text(5)},
+              {"entity_hash", prev.Text(6)}}},
+            {"after",
+             {{"score", h.score}, {"party_hash", party_hash}, {"entity_hash", entity_hash}}}};
+        if (in.screening_id != 0) detail["screening_id"] = in.screening_id;
+        st = AppendAudit(c, head, now, by.principal, "alert.refresh",
+                         "alert:" + std::to_string(alert_id), detail);
+        if (!st.ok()) return st;
+      }
+    } else if (same && state == AlertState::kFalsePositive) {
+      outcome = HitOutcome::kSuppressed;
+      alert_id = prev.Int(0);
+    } else if (same && state == AlertState::kTrueMatch) {
+      outcome = HitOutcome::kConfirmed;
+      alert_id = prev.Int(0);
+    } else {
+      outcome = HitOutcome::kReAlert;
+      previous = prev.Int(0);
+      if (party_fields->is_null()) *party_fields = Parse(party_fields_text);
+      changes = {{"party", model::FieldDiff(Parse(prev.Text(7)), *party_fields)},
+                 {"entity", model::FieldDiff(Parse(prev.Text(8)), h.entity_record)}};
+    }
+  }
+  if (outcome == HitOutcome::kNewAlert || outcome == HitOutcome::kReAlert) {
+    st = c.Query(
+        "INSERT INTO alerts (party_id, party_version, entity_id, entity_name, list, "
+        "score, band, state, is_open, version, created_at, updated_at, screening_id, "
+        "lists_version, explanation, party_hash, entity_hash, party_fields, "
+        "entity_record, previous_alert_id, changes, rescreen_run) VALUES ($1, $2, $3, $4, "
+        "$5, $6, $7, 'open', 1, 1, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+        "$18) RETURNING id",
+        {in.party_id, in.party_version, h.entity_id, h.entity_name, h.list, h.score, h.band, now,
+         in.screening_id, in.lists_version, explanation_text, party_hash, entity_hash,
+         party_fields_text, entity_text, previous != 0 ? sql::Value(previous) : sql::Value(),
+         changes.is_null() ? sql::Value() : sql::Value(Dump(changes)),
+         in.rescreen_run != 0 ? sql::Value(in.rescreen_run) : sql::Value()},
+        &rows);
+    if (!st.ok()) return st;
+    alert_id = rows.at(0).Int(0);
+    ++(*count_deltas)["open"];
+    st = ApplyTagCountDelta(c, in.party_id, "open", 1);
+    if (!st.ok()) return st;
+    json detail = {{"party_id", in.party_id},
+                   {"party_version", in.party_version},
+                   {"entity_id", h.entity_id},
+                   {"list", h.list},
+                   {"score", h.score},
+                   {"band", h.band},
+                   {"outcome", std::string(ToString(outcome))}};
+    if (in.screening_id != 0) detail["screening_id"] = in.screening_id;
+    if (in.rescreen_run != 0) detail["rescreen_run"] = in.rescreen_run;
+    if (previous != 0) {
+      detail["previous_alert_id"] = previous;
+      detail["changes"] = changes;
+    }
+    st = AppendAudit(c, head, now, by.principal, "alert.raise", "alert:" + std::to_string(alert_id),
+                     detail);
+    if (!st.ok()) return st;
+  }
+  *outcome_out = outcome;
+  *alert_id_out = alert_id;
+  return Status::Ok();
+}
+
 }  // namespace
 
 // ---- Store ----
@@ -627,103 +753,17 @@ Status Store::RecordScreenings(const std::vector<ScreeningInput>& inputs, const 
       int64_t counts[5] = {0, 0, 0, 0, 0};
       json hits = json::array();
       json party_fields;
+      const AlertContext ctx{in.party_id,       in.party_version,          party_hash,
+                             party_fields_text, res.screening_id,          in.lists_version,
+                             in.rescreen_run,   /*same_entity_only=*/false};
       for (const Hit& h : in.hits) {
-        const std::string entity_text = Dump(h.entity_record);
-        const std::string entity_hash = model::JsonHash(h.entity_record);
-        const std::string explanation_text = Dump(h.explanation);
-        st = c.Query(
-            "SELECT id, state, version, score, explanation, party_hash, entity_hash, "
-            "party_fields, entity_record FROM alerts WHERE party_id = $1 AND entity_id = $2 "
-            "ORDER BY id DESC LIMIT 1",
-            {in.party_id, h.entity_id}, &rows);
-        if (!st.ok()) return st;
         HitOutcome outcome = HitOutcome::kNewAlert;
         int64_t alert_id = 0;
-        int64_t previous = 0;
-        json changes;
-        if (!rows.empty()) {
-          const sql::Row& prev = rows[0];
-          AlertState state = ParseAlertState(prev.Text(1)).value_or(AlertState::kOpen);
-          bool same = prev.Text(5) == party_hash && prev.Text(6) == entity_hash;
-          if (IsOpen(state)) {
-            outcome = HitOutcome::kExisting;
-            alert_id = prev.Int(0);
-            bool changed = !same || std::fabs(prev.Double(3) - h.score) > 1e-9 ||
-                           prev.Text(4) != explanation_text;
-            if (changed) {
-              st = c.Query(
-                  "UPDATE alerts SET score = $2, band = $3, explanation = $4, party_hash = $5, "
-                  "entity_hash = $6, party_fields = $7, entity_record = $8, party_version = $9, "
-                  "screening_id = $10, lists_version = $11, entity_name = $12, "
-                  "version = version + 1, updated_at = $13 WHERE id = $1",
-                  {alert_id, h.score, h.band, explanation_text, party_hash, entity_hash,
-                   party_fields_text, entity_text, in.party_version, res.screening_id,
-                   in.lists_version, h.entity_name, now},
-                  nullptr);
-              if (!st.ok()) return st;
-              st = AppendAudit(c, &head, now, by.principal, "alert.refresh",
-                               "alert:" + std::to_string(alert_id),
-                               {{"screening_id", res.screening_id},
-                                {"before",
-                                 {{"score", prev.Double(3)},
-                                  {"party_hash", prev.Text(5)},
-                                  {"entity_hash", prev.Text(6)}}},
-                                {"after",
-                                 {{"score", h.score},
-                                  {"party_hash", party_hash},
-                                  {"entity_hash", entity_hash}}}});
-              if (!st.ok()) return st;
-            }
-          } else if (same && state == AlertState::kFalsePositive) {
-            outcome = HitOutcome::kSuppressed;
-            alert_id = prev.Int(0);
-          } else if (same && state == AlertState::kTrueMatch) {
-            outcome = HitOutcome::kConfirmed;
-            alert_id = prev.Int(0);
-          } else {
-            outcome = HitOutcome::kReAlert;
-            previous = prev.Int(0);
-            if (party_fields.is_null()) party_fields = Parse(party_fields_text);
-            changes = {{"party", model::FieldDiff(Parse(prev.Text(7)), party_fields)},
-                       {"entity", model::FieldDiff(Parse(prev.Text(8)), h.entity_record)}};
-          }
-        }
+        st = RaiseAlert(c, &head, now, by, ctx, h, &party_fields, &count_deltas, &outcome,
+                        &alert_id);
+        if (!st.ok()) return st;
         if (outcome == HitOutcome::kNewAlert || outcome == HitOutcome::kReAlert) {
-          st = c.Query(
-              "INSERT INTO alerts (party_id, party_version, entity_id, entity_name, list, "
-              "score, band, state, is_open, version, created_at, updated_at, screening_id, "
-              "lists_version, explanation, party_hash, entity_hash, party_fields, "
-              "entity_record, previous_alert_id, changes, rescreen_run) VALUES ($1, $2, $3, $4, "
-              "$5, $6, $7, 'open', 1, 1, $8, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-              "$18) RETURNING id",
-              {in.party_id, in.party_version, h.entity_id, h.entity_name, h.list, h.score, h.band,
-               now, res.screening_id, in.lists_version, explanation_text, party_hash, entity_hash,
-               party_fields_text, entity_text, previous != 0 ? sql::Value(previous) : sql::Value(),
-               changes.is_null() ? sql::Value() : sql::Value(Dump(changes)),
-               in.rescreen_run != 0 ? sql::Value(in.rescreen_run) : sql::Value()},
-              &rows);
-          if (!st.ok()) return st;
-          alert_id = rows.at(0).Int(0);
-          ++count_deltas["open"];
-          st = ApplyTagCountDelta(c, in.party_id, "open", 1);
-          if (!st.ok()) return st;
           ++res.new_alerts;
-          json detail = {{"party_id", in.party_id},
-                         {"party_version", in.party_version},
-                         {"entity_id", h.entity_id},
-                         {"list", h.list},
-                         {"score", h.score},
-                         {"band", h.band},
-                         {"outcome", std::string(ToString(outcome))},
-                         {"screening_id", res.screening_id}};
-          if (in.rescreen_run != 0) detail["rescreen_run"] = in.rescreen_run;
-          if (previous != 0) {
-            detail["previous_alert_id"] = previous;
-            detail["changes"] = changes;
-          }
-          st = AppendAudit(c, &head, now, by.principal, "alert.raise",
-                           "alert:" + std::to_string(alert_id), detail);
-          if (!st.ok()) return st;
         }
         ++counts[static_cast<int>(outcome)];
         res.outcomes.emplace_back(outcome, alert_id);
@@ -764,6 +804,85 @@ Status Store::RecordScreenings(const std::vector<ScreeningInput>& inputs, const 
   });
   if (!s.ok()) return s;
   if (results != nullptr) *results = std::move(out);
+  return Status::Ok();
+}
+
+// ---- red flags ----
+
+Status Store::RecordRedFlagAlerts(const std::vector<RedFlagAlertInput>& inputs,
+                                  std::string_view lists_version_view, const json& run,
+                                  const Actor& by, RedFlagAlertResult* result) {
+  const std::string now = rep_->Now();
+  const std::string lists_version(lists_version_view);
+  RedFlagAlertResult out;
+  Status s = InWrite(rep_.get(), [&](sql::Connection& c) -> Status {
+    out = RedFlagAlertResult{};
+    AuditHead head;
+    Status st = LoadAuditHead(c, &head);
+    if (!st.ok()) return st;
+    std::map<std::string, int64_t> count_deltas;
+    sql::Rows rows;
+    for (const RedFlagAlertInput& in : inputs) {
+      st = c.Query(
+          "SELECT screened, screened_hash FROM party_versions WHERE party_id = $1 AND "
+          "version = $2",
+          {in.party_id, in.party_version}, &rows);
+      if (!st.ok()) return st;
+      if (rows.empty()) {
+        return Status::NotFound("party " + in.party_id + " version " +
+                                std::to_string(in.party_version) + " is not in the store");
+      }
+      const std::string party_fields_text = rows[0].Text(0);
+      const std::string party_hash = rows[0].Text(1);
+      const AlertContext ctx{in.party_id,        in.party_version,
+                             party_hash,         party_fields_text,
+                             /*screening_id=*/0, lists_version,
+                             /*rescreen_run=*/0, /*same_entity_only=*/true};
+      Hit h;
+      h.entity_id = std::string(kRedFlagEntityId);
+      h.list = std::string(kRedFlagList);
+      h.entity_name = std::string(kRedFlagEntityName);
+      h.score = in.score;
+      h.band = in.band;
+      h.explanation = in.explanation;
+      h.entity_record = in.signature;
+      json party_fields;
+      HitOutcome outcome = HitOutcome::kNewAlert;
+      int64_t alert_id = 0;
+      st = RaiseAlert(c, &head, now, by, ctx, h, &party_fields, &count_deltas, &outcome, &alert_id);
+      if (!st.ok()) return st;
+      switch (outcome) {
+        case HitOutcome::kNewAlert:
+          ++out.new_alerts;
+          break;
+        case HitOutcome::kReAlert:
+          ++out.new_alerts;
+          ++out.re_alerts;
+          break;
+        case HitOutcome::kExisting:
+          ++out.existing;
+          break;
+        case HitOutcome::kSuppressed:
+          ++out.suppressed;
+          break;
+        case HitOutcome::kConfirmed:
+          ++out.confirmed;
+          break;
+      }
+      out.outcomes.emplace_back(outcome, alert_id);
+    }
+    json detail = run.is_object() ? run : json::object();
+    detail["lists_version"] = lists_version;
+    detail["alerts"] = {{"high", inputs.size()},        {"new_alerts", out.new_alerts},
+                        {"re_alerts", out.re_alerts},   {"existing", out.existing},
+                        {"suppressed", out.suppressed}, {"confirmed", out.confirmed}};
+    st = AppendAudit(c, &head, now, by.principal, "redflags.run", std::string(kRedFlagEntityId),
+                     detail);
+    if (!st.ok()) return st;
+    return ApplyCountDeltas(c, count_deltas);
+  });
+  if (!s.ok()) return s;
+  if (result != nullptr) *result = std::move(out);
   return Status::Ok();
 }
 

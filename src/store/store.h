@@ -219,6 +219,37 @@ struct PartyDetail {
   std::vector<Alert> alerts;           // newest first, with history
 };
 
+// ---- Red flags (issue 16: src/redflags, src/store/red_flag_alerts.h) ----
+
+// A red-flag alert is an alert like any other, on a fixed pseudo-entity: entity_id
+// kRedFlagEntityId, list kRedFlagList, band "high". Its explanation holds the flags and the
+// cluster; its entity_record the flags' signature (what a decision is made against: a pair
+// decided false_positive re-alerts only when the signature changed).
+inline constexpr std::string_view kRedFlagEntityId = "redflags:it-worker";
+inline constexpr std::string_view kRedFlagList = "red-flags";
+inline constexpr std::string_view kRedFlagEntityName = "IT-worker red flags";
+
+// One party whose red flags open (or refresh) an alert.
+struct RedFlagAlertInput {
+  std::string party_id;
+  int64_t party_version = 0;  // the version evaluated (must be in the store)
+  double score = 0;
+  std::string band = "high";
+  // {"kind": "red_flags", "risk", "score", "flags": [...], "cluster": {...}|null}
+  nlohmann::json explanation;
+  // The signature of the flags: {"id": kRedFlagEntityId, "rules": [...], "flags": [...]}.
+  nlohmann::json signature;
+};
+
+struct RedFlagAlertResult {
+  std::vector<std::pair<HitOutcome, int64_t>> outcomes;  // per input: (outcome, alert id)
+  int64_t new_alerts = 0;                                // alerts opened, re-alerts included
+  int64_t re_alerts = 0;   // of new_alerts: decided pairs re-opened (the flags changed)
+  int64_t existing = 0;    // open alerts refreshed (or already up to date)
+  int64_t suppressed = 0;  // decided false_positive, same flags: no alert
+  int64_t confirmed = 0;   // decided true_match, same flags: no new alert
+};
+
 // ---- List versions and ongoing screening ----
 
 // What the store keeps of one listed entity in one list version: enough to tell what a
@@ -358,6 +389,17 @@ class Store {
   // ("screening" per party, "alert.raise" per new alert). results->size() == inputs.size().
   Status RecordScreenings(const std::vector<ScreeningInput>& inputs, const Actor& by,
                           std::vector<ScreeningResult>* results);
+
+  // Opens or refreshes the red-flag alerts of `inputs` in one transaction, deduplicated as
+  // RecordScreenings does (an open alert for the party is refreshed, not duplicated; a
+  // decided one stays decided while the signature is the same), with "alert.raise" /
+  // "alert.refresh" records, and one "redflags.run" audit record (object
+  // kRedFlagEntityId) whose detail is `run` (the caller's counts: parties per risk,
+  // clusters, rules) plus the outcome counts. `lists_version`: the alerts' lists_version
+  // (the rules' version). NotFound when a party version is not in the store.
+  Status RecordRedFlagAlerts(const std::vector<RedFlagAlertInput>& inputs,
+                             std::string_view lists_version, const nlohmann::json& run,
+                             const Actor& by, RedFlagAlertResult* result);
 
   Status GetAlert(int64_t id, Alert* out);  // with history
   Status ListAlerts(const AlertQuery& query, AlertPage* out);

@@ -1,7 +1,8 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 //
 // Data files compiled into the program: everything under data/names/ (legal forms,
-// country aliases, stop words, romanization tables ...). They stay reviewable text files
+// country aliases, stop words, romanization tables ...) and data/redflags/ (the IT-worker
+// red-flag rules). They stay reviewable text files
 // in the repository; the build embeds them (cmake/embed_data.cmake) so the program needs
 // no data path at run time.
 

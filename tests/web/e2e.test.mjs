@@ -818,3 +818,141 @@ describe('list updates', () => {
     await page.close();
   });
 });
+
+// ---- IT-worker red flags and IP addresses (issue 16) ----
+//
+// The parties of tests/fixtures/itworkers (a four-profile laptop farm IT-1..IT-4 and four
+// ordinary contractors) in a store, `vigil red-flags --db` opening the alerts, and `vigil
+// serve --db --ip-data` on it with the @ip-location-db tables (`npm ci --prefix
+// data/ip-location-db`, which tools/deps.sh runs). Screenshots: ip.png, party-redflags.png,
+// alert-redflags.png.
+
+const ipData = path.join(here, '..', '..', 'data', 'ip-location-db', 'node_modules', '@ip-location-db');
+const haveIpData = existsSync(path.join(ipData, 'geo-whois-asn-country'));
+const noIpData = haveIpData ? false : 'the @ip-location-db tables are not installed (npm ci --prefix data/ip-location-db)';
+
+describe('IT-worker red flags and IP addresses', () => {
+  let rs;  // the server on the store
+
+  before(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-redflags-'));
+    const db = path.join(dir, 'cases.db');
+    const ipArgs = haveIpData ? ['--ip-data', ipData] : [];
+    vigil(['parties', 'import', path.join(fixtures, 'itworkers', 'parties.jsonl'), '--db', db, '--by', 'alice', '--no-screen']);
+    vigil(['red-flags', '--db', db, '--no-lists', '--by', 'system', '--output', path.join(dir, 'out.jsonl'), ...ipArgs]);
+    const s = await startServer(['--db', db, '--lists', sampleDir, ...ipArgs]);
+    rs = s;
+    await waitReady(rs.url);
+  });
+
+  after(() => {
+    if (rs) { rs.child.removeAllListeners('exit'); rs.child.kill('SIGTERM'); }
+  });
+
+  test('the IP panel answers with the country, network, sanctions, DPRK range, evidence and data', {skip: noIpData}, async () => {
+    const page = await browser.newPage({viewport: {width: 1280, height: 1000}});
+    const errors = watch(page);
+    await page.goto(rs.url + '/');
+    await page.click('#nav-ip');
+    await page.waitForSelector('#ip:not([hidden])');
+    await page.fill('#ipaddr', '175.45.178.10');
+    await page.press('#ipaddr', 'Enter');
+    await page.waitForSelector('.ip-answer');
+    assert.ok(page.url().includes('#/ip?ip=175.45.178.10'), page.url());
+    assert.equal(await page.textContent('[data-field=country]'), 'KP');
+    assert.equal(await page.textContent('[data-field=asn]'), 'AS131279');
+    assert.equal(await page.textContent('[data-field=sanctioned]'), 'SANCTIONED');
+    const program = page.locator('.sanctions li[data-program="DPRK"]');
+    assert.equal(await program.count(), 1);
+    assert.match(await program.textContent(), /North Korea.*Source: .*31 CFR part 510/s);
+    assert.match(await page.textContent('[data-field=dprk]'), /175\.45\.176\.0\/22 AS131279 Star Joint Venture/);
+    assert.ok(await page.locator('.ip-evidence tbody tr').count() >= 2, 'evidence rows');
+    assert.match(await page.textContent('.ip-evidence'), /geo-whois-asn-country-ipv4\.csv/);
+    const geo = page.locator('.ip-sources li[data-source="@ip-location-db/geo-whois-asn-country"]');
+    assert.match(await geo.textContent(), /data of \d{4}-\d\d-\d\d/);
+    await page.screenshot({path: path.join(shots, 'ip.png'), fullPage: true});
+
+    // An ordinary address, and a malformed one.
+    await page.fill('#ipaddr', '8.8.8.8');
+    await page.press('#ipaddr', 'Enter');
+    await page.waitForFunction(() => document.querySelector('.ip-answer') && document.querySelector('.ip-answer').dataset.address === '8.8.8.8');
+    assert.equal(await page.textContent('[data-field=country]'), 'US');
+    assert.equal(await page.textContent('[data-field=sanctioned]'), 'no');
+    await page.fill('#ipaddr', '175.45.178');
+    await page.press('#ipaddr', 'Enter');
+    await page.waitForSelector('#iperror');
+    assert.match(await page.textContent('#iperror'), /not an IP address/);
+    // The malformed address is answered 400, which the browser logs: expected.
+    assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
+    await page.close();
+  });
+
+  test('a flagged party shows its flags with evidence and source, and its cluster as a graph', async () => {
+    const page = await browser.newPage({viewport: {width: 1280, height: 1000}});
+    const errors = watch(page);
+    await page.goto(rs.url + '/parties/IT-1');
+    await page.waitForSelector('#redflags #rf-risk');
+    assert.equal(await page.textContent('#rf-risk'), 'high');
+    const flags = page.locator('#redflags li.flag');
+    assert.ok(await flags.count() >= 3, 'several flags');
+    const phone = page.locator('#redflags li.flag[data-rule="shared-phone"]');
+    assert.equal(await phone.count(), 1);
+    assert.match(await phone.locator('.flag-evidence').textContent(), /\+1 615 555 0142.*IT-2/);
+    assert.match(await phone.locator('cite').textContent(), /\d{4}/);
+    assert.ok((await phone.locator('blockquote').textContent()).length > 20, 'the advisory sentence');
+    if (haveIpData) {
+      const kp = page.locator('#redflags li.flag[data-rule="login-dprk-or-sanctioned-ip"]');
+      assert.match(await kp.locator('.flag-evidence').textContent(), /175\.45\.178\.10/);
+    }
+    // Every flag names its advisory.
+    for (const c of await page.locator('#redflags li.flag cite').allTextContents()) assert.ok(c.trim().length > 5, c);
+
+    // The cluster: four parties (circles) around the values they share (squares).
+    const graph = page.locator('svg#cluster-graph');
+    await graph.waitFor();
+    assert.equal(await graph.locator('g.node.party').count(), 4);
+    assert.deepEqual((await graph.locator('g.node.party').evaluateAll((ns) => ns.map((n) => n.dataset.id))).sort(),
+                     ['IT-1', 'IT-2', 'IT-3', 'IT-4']);
+    assert.equal(await graph.locator('g.node.party.focus').getAttribute('data-id'), 'IT-1');
+    const kinds = await graph.locator('g.node.value').evaluateAll((ns) => ns.map((n) => n.dataset.kind));
+    assert.ok(kinds.includes('phone') && kinds.includes('payment_account'), JSON.stringify(kinds));
+    assert.ok(await graph.locator('line.edge').count() >= 8, 'edges from parties to values');
+    const box = await graph.boundingBox();
+    assert.ok(box && box.width > 300 && box.height > 200, JSON.stringify(box));
+    assert.equal(await page.locator('table.members tbody tr').count(), 4);
+    assert.match(await page.textContent('#redflags'), /red-flag alert #\d+/);
+    await page.locator('#redflags').scrollIntoViewIfNeeded();
+    await page.screenshot({path: path.join(shots, 'party-redflags.png'), fullPage: true});
+
+    // An ordinary contractor: no flag, no cluster.
+    await page.goto(rs.url + '/parties/OK-2');
+    await page.waitForSelector('#redflags #rf-risk');
+    assert.equal(await page.textContent('#rf-risk'), 'none');
+    await page.waitForSelector('#no-flags');
+    await page.waitForSelector('#no-cluster');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a red-flag alert shows as such in the queue and on its page', async () => {
+    const page = await browser.newPage({viewport: {width: 1280, height: 1000}});
+    const errors = watch(page);
+    await page.goto(rs.url + '/alerts?list=red-flags');
+    await page.waitForSelector('table.queue tbody tr');
+    const rows = page.locator('table.queue tbody tr[data-kind="red-flags"]');
+    assert.equal(await rows.count(), 4);
+    assert.match(await rows.first().locator('.badge.redflags').textContent(), /red flags/);
+    assert.match(await rows.first().textContent(), /IT-worker red flags/);
+    await rows.first().locator('td.entity a').click();
+    await page.waitForSelector('#redflags li.flag');
+    assert.match(await page.textContent('h1'), /red flags/);
+    assert.match(await page.textContent('#rf-risk'), /high/);
+    assert.ok(await page.locator('#redflags li.flag cite').count() >= 3);
+    assert.equal(await page.locator('#cluster svg#cluster-graph g.node.party').count(), 4);
+    assert.equal(await page.locator('#sides').count(), 0, 'no name comparison for a red-flag alert');
+    await page.waitForSelector('#decide');
+    await page.screenshot({path: path.join(shots, 'alert-redflags.png'), fullPage: true});
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
