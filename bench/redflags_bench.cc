@@ -8,9 +8,11 @@
 // phones and wallets, log in from China and Russia, and ship to laptop farms.
 //
 //   vigil_redflags_bench [--parties N] [--threads T] [--names FILE] [--ip-data DIR]
-//                        [--planted-share S] [--runs R]
+//                        [--planted-share S] [--runs R] [--lists DIR...]
 //
 // Prints the time to generate, to load the IP tables, and Engine::Run's time (best of R).
+// With --lists (list folders, as `vigil --lists`), the name_screen rule screens every
+// party's name against them too, as `vigil red-flags --lists ...` does.
 
 #include <fmt/core.h>
 
@@ -26,6 +28,8 @@
 #include "redflags/red_flags.h"
 #include "util/csv.h"
 #include "util/file.h"
+#include "vigil/list.h"
+#include "vigil/screen.h"
 
 namespace {
 
@@ -116,6 +120,8 @@ int main(int argc, char** argv) {
   app.add_option("--names", names, "names-100k.csv");
   app.add_option("--ip-data", ip_data, "the @ip-location-db folder (default: DefaultDataDir)");
   app.add_option("--planted-share", planted_share, "share of planted profiles");
+  std::vector<std::string> list_dirs;
+  app.add_option("--lists", list_dirs, "list folders: screen the names too (name_screen)");
   CLI11_PARSE(app, argc, argv);
 
   auto t0 = std::chrono::steady_clock::now();
@@ -233,8 +239,28 @@ int main(int argc, char** argv) {
   }
   auto t2 = std::chrono::steady_clock::now();
 
+  std::unique_ptr<vigil::Screener> screener;
+  if (!list_dirs.empty()) {
+    std::vector<vigil::LoadedList> lists;
+    for (const std::string& d : list_dirs) {
+      vigil::LoadOptions lo;
+      lo.accept_truncated = true;  // the shared CSL snapshot ends inside a quoted field
+      vigil::LoadedList l;
+      if (Status s = vigil::LoadList(d, lo, &l); !s.ok()) {
+        fmt::print(stderr, "{}: {}\n", d, s.ToString());
+        return 1;
+      }
+      lists.push_back(std::move(l));
+    }
+    if (Status s = vigil::Screener::Create(std::move(lists), &screener); !s.ok()) {
+      fmt::print(stderr, "{}\n", s.ToString());
+      return 1;
+    }
+  }
+
   vigil::redflags::Options o;
   o.ip = ipdb.get();
+  o.screener = screener.get();
   o.threads = threads;
   std::unique_ptr<vigil::redflags::Engine> engine;
   if (Status s = vigil::redflags::Engine::Create(o, &engine); !s.ok()) {
@@ -263,8 +289,9 @@ int main(int argc, char** argv) {
              planted, net, logins);
   fmt::print("ip tables load     {:.2f} s\n", secs(t0, t1));
   fmt::print("generate           {:.2f} s\n", secs(t1, t2));
-  fmt::print("Engine::Run        {:.2f} s (best of {}, {} threads, no name screening)\n", best,
-             runs, threads);
+  fmt::print("Engine::Run        {:.2f} s (best of {}, {} threads, {})\n", best, runs, threads,
+             screener ? fmt::format("names screened against {} lists", list_dirs.size())
+                      : std::string("no name screening: give --lists"));
   fmt::print(
       "risk               high {} (planted {}, ordinary {}), medium {}, low {}, none {}; "
       "{} clusters\n",

@@ -142,21 +142,21 @@ bool IsCsv(const std::string& path) {
   return util::EqualsIgnoreCase(std::filesystem::path(path).extension().string(), ".csv");
 }
 
-int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
+}  // namespace
+
+Status ReadPartyFile(const std::string& file, std::vector<model::PartyLine>* lines, size_t* bad,
+                     size_t* warnings) {
+  *bad = *warnings = 0;
   std::string text;
-  if (Status s = util::ReadFile(a.file, &text); !s.ok()) return Fail(s);
-  std::vector<model::PartyLine> lines;
-  if (IsCsv(a.file)) {
-    if (Status s = model::ReadPartiesCsv(text, a.file, &lines); !s.ok()) return Fail(s);
+  if (Status s = util::ReadFile(file, &text); !s.ok()) return s;
+  lines->clear();
+  if (IsCsv(file)) {
+    if (Status s = model::ReadPartiesCsv(text, file, lines); !s.ok()) return s;
   } else {
-    model::ReadPartiesJsonl(text, &lines);
+    model::ReadPartiesJsonl(text, lines);
   }
-  text.clear();
-  text.shrink_to_fit();
-  // A party id given twice in one file: the later line is refused (which one is meant?).
   std::unordered_map<std::string, size_t> first_line;
-  size_t bad = 0, warnings = 0;
-  for (model::PartyLine& l : lines) {
+  for (model::PartyLine& l : *lines) {
     if (l.status.ok()) {
       auto [it, inserted] = first_line.emplace(l.party.id, l.line);
       if (!inserted) {
@@ -165,14 +165,23 @@ int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
       }
     }
     for (const std::string& w : l.warnings) {
-      ++warnings;
-      std::cerr << util::Where(a.file, l.line, "warning: " + w) << "\n";
+      ++*warnings;
+      std::cerr << util::Where(file, l.line, "warning: " + w) << "\n";
     }
     if (!l.status.ok()) {
-      ++bad;
-      std::cerr << util::Where(a.file, l.line, l.status.message()) << "\n";
+      ++*bad;
+      std::cerr << util::Where(file, l.line, l.status.message()) << "\n";
     }
   }
+  return Status::Ok();
+}
+
+namespace {
+
+int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
+  std::vector<model::PartyLine> lines;
+  size_t bad = 0, warnings = 0;
+  if (Status s = ReadPartyFile(a.file, &lines, &bad, &warnings); !s.ok()) return Fail(s);
   if (bad > 0 && ctx.strict) {
     fmt::print(stderr, "vigil: {} bad {} in {}: nothing imported (--strict)\n", Thousands(bad),
                bad == 1 ? "line" : "lines", a.file);

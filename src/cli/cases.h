@@ -25,7 +25,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "model/party.h"
 #include "vigil/screen.h"
 #include "vigil/status.h"
 
@@ -55,6 +57,14 @@ bool RunCaseCommand(const CaseArgs& args, const CaseContext& ctx, int* rc);
 // Who runs the program, for the audit trail when --by is not given: $USER, else the
 // password entry's name, else "uid-N".
 std::string LoginName();
+
+// Reads a party file (CSV when its name ends in .csv, else JSONL) into *lines, one per
+// record. A party id given twice is a bad line (the later one: which is meant?). Every
+// warning and every bad line is written to standard error as FILE:LINE: message; *bad and
+// *warnings receive their counts. Fails only when the file cannot be read or a CSV file is
+// unusable (no header, ...).
+Status ReadPartyFile(const std::string& file, std::vector<model::PartyLine>* lines, size_t* bad,
+                     size_t* warnings);
 
 }  // namespace vigil::cli
 

@@ -26,41 +26,12 @@ int Fail(const Status& s) {
   return 1;
 }
 
-bool IsCsv(const std::string& path) {
-  return util::EqualsIgnoreCase(std::filesystem::path(path).extension().string(), ".csv");
-}
-
 // Reads the party file: every bad line reported as FILE:LINE; refused when there is one
 // unless `skip_bad` (then the bad lines are left out). A party id given twice is a bad line.
 Status ReadParties(const std::string& file, bool skip_bad, std::vector<model::Party>* out) {
-  std::string text;
-  if (Status s = util::ReadFile(file, &text); !s.ok()) return s;
   std::vector<model::PartyLine> lines;
-  if (IsCsv(file)) {
-    if (Status s = model::ReadPartiesCsv(text, file, &lines); !s.ok()) return s;
-  } else {
-    model::ReadPartiesJsonl(text, &lines);
-  }
-  text.clear();
-  text.shrink_to_fit();
-  std::unordered_map<std::string, size_t> first_line;
-  size_t bad = 0;
-  for (model::PartyLine& l : lines) {
-    if (l.status.ok()) {
-      auto [it, inserted] = first_line.emplace(l.party.id, l.line);
-      if (!inserted) {
-        l.status = Status::InvalidArgument(
-            fmt::format("id '{}' was already given on line {}", l.party.id, it->second));
-      }
-    }
-    for (const std::string& w : l.warnings) {
-      std::cerr << util::Where(file, l.line, "warning: " + w) << "\n";
-    }
-    if (!l.status.ok()) {
-      ++bad;
-      std::cerr << util::Where(file, l.line, l.status.message()) << "\n";
-    }
-  }
+  size_t bad = 0, warnings = 0;
+  if (Status s = ReadPartyFile(file, &lines, &bad, &warnings); !s.ok()) return s;
   if (bad > 0 && !skip_bad) {
     return Status::InvalidArgument(
         fmt::format("{} bad {} in {}: nothing checked (--skip-bad-lines checks the others)", bad,

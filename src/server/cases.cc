@@ -58,16 +58,6 @@ void SendStoreError(http::Response& res, const Status& s) {
   }
 }
 
-namespace {
-
-constexpr size_t kMaxReasonBytes = 10000;
-constexpr size_t kMaxAuditExportBytes = 64u << 20;
-constexpr long kMaxId = 1L << 53;  // ids stay exact in JSON numbers
-
-std::string Quoted(std::string_view s) {
-  return json(std::string(s.substr(0, 200))).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 // The store, or nullptr after answering 404 no_store.
 store::Store* StoreOr404(Service& svc, http::Response& res) {
   store::Store* db = svc.store();
@@ -90,6 +80,16 @@ store::Store* WritableStoreOr(Service& svc, http::Response& res) {
     return nullptr;
   }
   return db;
+}
+
+namespace {
+
+constexpr size_t kMaxReasonBytes = 10000;
+constexpr size_t kMaxAuditExportBytes = 64u << 20;
+constexpr long kMaxId = 1L << 53;  // ids stay exact in JSON numbers
+
+std::string Quoted(std::string_view s) {
+  return json(std::string(s.substr(0, 200))).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 // The request path's segments, each percent-decoded on its own, so that an id holding an

@@ -149,14 +149,8 @@ void RunStored(Service& svc, const http::Request& req, http::Response& res) {
   Principal who;
   if (!svc.Authorize(req, res, Role::kAdmin, &who)) return;
   if (!JsonContentType(req, res, /*empty_body_ok=*/true)) return;
-  store::Store* db = svc.store();
-  if (db == nullptr) {
-    SendError(res, 404, "no_store",
-              "this server has no case store: start vigil serve with --db (a SQLite file or a "
-              "postgresql:// URL)");
-    return;
-  }
-  if (Status s = svc.FlushPendingAudit(); !s.ok()) return SendStoreError(res, s);
+  store::Store* db = WritableStoreOr(svc, res);
+  if (db == nullptr) return;
   Service::RedFlagsEngine e;
   if (!EngineOr500(svc, res, &e)) return;
   std::vector<model::Party> parties;
@@ -178,13 +172,8 @@ void RunStored(Service& svc, const http::Request& req, http::Response& res) {
 
 void HandlePartyRedFlags(Service& svc, const http::Request& /*req*/, http::Response& res,
                          const std::string& party_id) {
-  store::Store* db = svc.store();
-  if (db == nullptr) {
-    SendError(res, 404, "no_store",
-              "this server has no case store: start vigil serve with --db (a SQLite file or a "
-              "postgresql:// URL)");
-    return;
-  }
+  store::Store* db = StoreOr404(svc, res);
+  if (db == nullptr) return;
   store::PartyVersion latest;
   if (Status s = db->GetParty(party_id, &latest); !s.ok()) return SendStoreError(res, s);
   Service::RedFlagsEngine e;

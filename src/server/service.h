@@ -291,6 +291,12 @@ void RegisterIp(http::Router& router, Service& svc);
 // The answer for a store error: NotFound 404, Conflict 409, Unavailable 503
 // (store_unavailable), InvalidArgument 400, anything else 500.
 void SendStoreError(http::Response& res, const Status& s);
+// The case store, or nullptr after answering 404 no_store (the server has no --db).
+store::Store* StoreOr404(Service& svc, http::Response& res);
+// The store for a handler that writes, or nullptr after answering: 404 no_store, or 503
+// when the records the service owes the audit trail (its start, when the store could not be
+// written then) still cannot be written.
+store::Store* WritableStoreOr(Service& svc, http::Response& res);
 
 }  // namespace vigil::server
 
