@@ -334,7 +334,10 @@ function ipAnswer(a) {
     h('ul', {class: 'ip-sources'}, sources.map((s) => h('li', {'data-source': s.name},
       h('strong', {}, s.name), ' ', s.version || '', s.date ? ' (data of ' + s.date + ')' : '',
       s.licence ? h('span', {class: 'muted'}, ', ' + s.licence) : null,
-      s.note ? h('div', {class: 'muted small'}, s.note) : null))));
+      s.note ? h('div', {class: 'muted small'}, s.note) : null))),
+    // The DB-IP licence of the AS table asks a web page that shows its results to link back.
+    sources.some((s) => /DBIP/.test(s.licence || '')) ?
+      h('p', {class: 'muted small'}, h('a', {href: 'https://db-ip.com', 'data-attribution': 'dbip'}, 'IP Geolocation by DB-IP')) : null);
 }
 
 function openEntity(id) { location.hash = '#/entity/' + encodeURIComponent(id); }

@@ -782,6 +782,9 @@ function redFlagsSection(id) {
         body.alert ? [' · ', alertLink(body.alert.id, 'its red-flag alert #' + body.alert.id), ' ', stateBadge(body.alert.state)] : ''),
       (body.notes || []).length ? h('p', {class: 'muted small notes'}, 'Not checked: ', body.notes.join('; ')) : null,
       redFlagList(flags),
+      // Networks (AS) in the evidence come from DB-IP's table, whose licence asks for a link.
+      flags.some((f) => /\bAS\d+/.test(f.evidence || '')) ?
+        h('p', {class: 'muted small'}, 'IP networks: ', h('a', {href: 'https://db-ip.com', 'data-attribution': 'dbip'}, 'IP Geolocation by DB-IP')) : null,
       body.cluster ? h('div', {id: 'cluster'}, h('h3', {}, 'Network: cluster ' + body.cluster.id + ' (' + (body.cluster.parties || []).length + ' parties)'),
         clusterGraph(body.cluster, body.members, id),
         h('table', {class: 'members'},

@@ -870,6 +870,8 @@ describe('IT-worker red flags and IP addresses', () => {
     assert.match(await page.textContent('.ip-evidence'), /geo-whois-asn-country-ipv4\.csv/);
     const geo = page.locator('.ip-sources li[data-source="@ip-location-db/geo-whois-asn-country"]');
     assert.match(await geo.textContent(), /data of \d{4}-\d\d-\d\d/);
+    // The AS table's DB-IP licence: a page showing its results links back to DB-IP.
+    assert.equal(await page.getAttribute('[data-attribution=dbip]', 'href'), 'https://db-ip.com');
     await page.screenshot({path: path.join(shots, 'ip.png'), fullPage: true});
 
     // An ordinary address, and a malformed one.
