@@ -305,8 +305,12 @@ OwnershipGraph::OwnershipGraph(const std::vector<OwnershipEdge>& input) {
     g->edges.push_back(e);
     g->from.push_back(from[i]);
     g->to.push_back(to[i]);
-    g->low.push_back(static_cast<int32_t>(ToFixed(std::clamp(e.share.low, 0.0, 100.0))));
-    g->high.push_back(static_cast<int32_t>(ToFixed(std::clamp(e.share.high, 0.0, 100.0))));
+    // Shares built by hand (not by ParsePercentage) are brought into 0 <= low <= high <= 100;
+    // a NaN end is unknown.
+    double lo = std::isnan(e.share.low) ? 0.0 : std::clamp(e.share.low, 0.0, 100.0);
+    double hi = std::isnan(e.share.high) ? 100.0 : std::clamp(e.share.high, 0.0, 100.0);
+    g->low.push_back(static_cast<int32_t>(ToFixed(lo)));
+    g->high.push_back(static_cast<int32_t>(ToFixed(std::max(lo, hi))));
     g->kind.push_back(static_cast<uint8_t>(e.kind));
   }
   BuildCsr(g->ids.size(), g->from, &g->out_start, &g->out_edge);
