@@ -43,3 +43,15 @@ if [ ! -d "$ip_db/node_modules/@ip-location-db/asn" ] ||
   npm ci --prefix "$ip_db" --no-audit --no-fund --loglevel=error
   touch "$ip_db/node_modules"
 fi
+
+# The web page's graph library (cytoscape, src/server/web.cc serves it as /vendor/cytoscape.js):
+# the npm packages web/vendor/package-lock.json pins, into web/vendor/node_modules (not in
+# git), whose minified files CMake compiles into the program. Installed again when the lock
+# changed.
+web_vendor="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/web/vendor"
+if [ ! -f "$web_vendor/node_modules/cytoscape/dist/cytoscape.min.js" ] ||
+   [ "$web_vendor/package-lock.json" -nt "$web_vendor/node_modules" ]; then
+  echo "installing the web page's libraries (npm ci in $web_vendor)"
+  npm ci --prefix "$web_vendor" --no-audit --no-fund --loglevel=error
+  touch "$web_vendor/node_modules"
+fi

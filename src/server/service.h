@@ -286,6 +286,13 @@ void RegisterRedFlags(http::Router& router, Service& svc);
 // GET /v1/parties/{id}/red-flags (cases.cc routes it here).
 void HandlePartyRedFlags(Service& svc, const http::Request& req, http::Response& res,
                          const std::string& party_id);
+// links_routes.cc: GET /v1/entities/{id}/links (api.cc routes it here, with the snapshot
+// Begin() returned) and GET /v1/parties/{id}/exposure (cases.cc routes it here, after the
+// analyst role and the store were checked).
+void HandleEntityLinks(Service& svc, const http::Request& req, http::Response& res,
+                       const std::shared_ptr<const Snapshot>& snap, const std::string& id);
+void HandlePartyExposure(Service& svc, const http::Request& req, http::Response& res,
+                         const std::string& party_id);
 // ip_routes.cc: GET /v1/ip?ip=ADDR and POST /v1/ip {"ips": [...]} (IP screening).
 void RegisterIp(http::Router& router, Service& svc);
 // The answer for a store error: NotFound 404, Conflict 409, Unavailable 503
