@@ -30,9 +30,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "graph/graph.h"
+#include "graph/ownership.h"
 #include "vigil/status.h"
 
 namespace vigil::graph {
@@ -79,9 +81,19 @@ struct Exposure {
   bool truncated = false;  // max_expansions was reached
 };
 
+// The listed entities of the graph as the 50% rule's blocked roots (id -> Listing).
+std::unordered_map<std::string, Listing> ListingsOf(const Graph& g);
+// The 50% rule over the graph's ownership, control, director, officer and family edges,
+// with its listed entities as roots. Compute once and pass to ComputeExposure for many
+// queries on one graph.
+Evaluation EvaluateFifty(const Graph& g);
+
 // NotFound when `node_id` is not in the graph; InvalidArgument for max_hops out of 1..6.
 Status ComputeExposure(const Graph& g, std::string_view node_id, const ExposureOptions& options,
                        Exposure* out);
+// The same with the 50% rule evaluated beforehand (EvaluateFifty(g)).
+Status ComputeExposure(const Graph& g, const Evaluation& fifty, std::string_view node_id,
+                       const ExposureOptions& options, Exposure* out);
 
 // {"id", "name", "status", "low", "high", "status_explanation", "ownership_paths",
 //  "control_paths", "level", "truncated", "paths": [{"entity_id", "entity_name", "list",

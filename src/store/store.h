@@ -285,6 +285,24 @@ struct OwnershipImportSummary {
   int64_t unresolved = 0;    // ends kept as outside nodes
 };
 
+// An exposure alert (issue 15, src/graph/exposure.h): an alert like any other on the
+// pseudo-entity "exposure:<listed entity id>", list kExposureList. Its explanation holds the
+// path; its entity_record the path's signature (a pair decided false_positive re-alerts only
+// when the signature changed).
+inline constexpr std::string_view kExposureList = "links";
+inline constexpr std::string_view kExposureEntityPrefix = "exposure:";
+
+struct ExposureAlertInput {
+  std::string party_id;
+  int64_t party_version = 0;  // the version evaluated (must be in the store)
+  std::string entity_id;      // the listed entity at the end of the path
+  std::string entity_name;
+  double score = 0;  // the exposure level, 0..1
+  std::string band = "review";
+  nlohmann::json explanation;  // {"kind": "exposure", "status", "paths": [...], ...}
+  nlohmann::json signature;    // what a decision is made against
+};
+
 // ---- List versions and ongoing screening ----
 
 // What the store keeps of one listed entity in one list version: enough to tell what a
@@ -514,6 +532,13 @@ class Store {
                            OwnershipImportSummary* summary);
   // Every stored edge, in id (import) order.
   Status ListOwnershipEdges(std::vector<OwnershipEdgeRecord>* out);
+  // Opens or refreshes exposure alerts (one per input; entity_id kExposureEntityPrefix +
+  // entity_id, list kExposureList), deduplicated as RecordRedFlagAlerts does, with
+  // "alert.raise" / "alert.refresh" records and one "exposure.run" audit record whose
+  // detail is `run` plus the outcome counts. NotFound when a party version is not stored.
+  Status RecordExposureAlerts(const std::vector<ExposureAlertInput>& inputs,
+                              std::string_view lists_version, const nlohmann::json& run,
+                              const Actor& by, RedFlagAlertResult* result);
 
   // Records a webhook delivery (its final outcome) and audits it ("webhook.delivery").
   Status RecordWebhookDelivery(const WebhookDelivery& d, const Actor& by, int64_t* id);
