@@ -80,7 +80,6 @@ function drawLinkGraph(container, graph, focus, {onEntityPage = false, blocked =
         color: '#475467', 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 0.8}},
       {selector: 'edge.ownership', style: {width: 2.5, 'line-color': '#101828', 'target-arrow-color': '#101828'}},
       {selector: 'edge.shared', style: {'line-style': 'dashed', 'target-arrow-shape': 'none'}},
-      {selector: 'node[href != ""]', style: {'overlay-padding': 4}},
     ],
     // Rings by distance from the node the page is about.
     layout: {name: 'concentric', concentric: (n) => maxHops + 1 - n.data('hops'), levelWidth: () => 1,

@@ -22,11 +22,56 @@
 #include <utility>
 #include <vector>
 
+#include "graph/exposure.h"
+#include "graph/graph.h"
+#include "graph/ownership.h"
 #include "server/service.h"
+#include "store/store.h"
 
 namespace vigil::server {
 
 using nlohmann::json;
+
+Status Service::Links(LinksGraph* out) {
+  std::shared_ptr<const Snapshot> snap = Current();
+  const uint64_t generation = snap != nullptr ? snap->generation : 0;
+  store::Store* db = store();
+  int64_t party_seq = 0;
+  int64_t ownership_seq = 0;
+  if (db != nullptr) {
+    if (Status s = db->PartyChangeSeq(&party_seq); !s.ok()) return s;
+    store::AuditRecord last;
+    bool found = false;
+    if (Status s = db->LastAudit({"ownership.import"}, &last, &found); !s.ok()) return s;
+    ownership_seq = found ? last.seq : 0;
+  }
+  std::lock_guard<std::mutex> lock(links_mu_);
+  if (links_.graph == nullptr || links_generation_ != generation || links_party_seq_ != party_seq ||
+      links_ownership_seq_ != ownership_seq) {
+    auto g = std::make_shared<graph::Graph>();
+    if (snap != nullptr) g->AddLists(snap->screener->lists());
+    if (db != nullptr) {
+      std::vector<model::Party> parties;
+      Status s = db->ForEachParty(1000, [&](const std::vector<model::Party>& batch) {
+        parties.insert(parties.end(), batch.begin(), batch.end());
+        return true;
+      });
+      if (!s.ok()) return s;
+      g->AddParties(parties);
+      std::vector<store::OwnershipEdgeRecord> edges;
+      if (s = db->ListOwnershipEdges(&edges); !s.ok()) return s;
+      g->AddOwnership(edges);
+    }
+    links_.fifty = std::make_shared<const graph::Evaluation>(graph::EvaluateFifty(*g));
+    links_.graph = std::move(g);
+    links_.snapshot = snap;
+    links_generation_ = generation;
+    links_party_seq_ = party_seq;
+    links_ownership_seq_ = ownership_seq;
+  }
+  *out = links_;
+  return Status::Ok();
+}
 
 namespace {
 
@@ -37,57 +82,63 @@ std::string Quoted(std::string_view s) {
   return json(std::string(s)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-json EntityNode(const Entity& e) {
-  json n{{"id", e.id},
-         {"kind", "entity"},
-         {"name", e.primary_name()},
-         {"list", e.source},
-         {"entity_kind", std::string(ToString(e.kind))}};
-  if (!e.programs.empty()) n["programs"] = e.programs;
-  return n;
-}
-
-// A relationship whose target names no loaded entity: an outside node by name.
-std::string OutsideId(std::string_view name) { return "name:" + std::string(name); }
-
-json OutsideNode(std::string_view name) {
-  return json{{"id", OutsideId(name)}, {"kind", "outside"}, {"name", std::string(name)}};
-}
-
-// One list relationship as an edge from -> to.
-json RelationshipEdge(const Snapshot& snap, const Entity& from, const Relationship& r) {
-  std::string to = r.target_id.empty() ? OutsideId(r.target_name) : r.target_id;
-  std::string as_of;
-  if (auto v = snap.list_versions.find(from.source); v != snap.list_versions.end()) {
-    as_of = v->second;
+// A node as the graph's answers show it, with its status under the 50% rule when a rule
+// made it blocked or possibly blocked (listed nodes say so by their list).
+json NodeJson(const Service::LinksGraph& lg, const graph::Node& n, int hops) {
+  json j = graph::ToJson(n);
+  j["hops"] = hops;
+  if (n.entity != nullptr) j["entity_kind"] = std::string(ToString(n.entity->kind));
+  if (n.kind != graph::NodeKind::kEntity) {
+    graph::Status50 st = lg.fifty->StatusOf(n.id);
+    if (st != graph::Status50::kNotBlocked) j["status"] = std::string(graph::ToString(st));
   }
-  return json{{"from", from.id},
-              {"to", to},
-              {"type", r.relation},
-              {"source", from.source + " remarks"},
-              {"as_of", as_of},
-              {"weight", 1},
-              {"evidence", {{"name", r.target_name}}}};
+  return j;
 }
 
-// The edges of `e` both ways, each as (edge, the other end's node), calling `visit`.
-template <typename F>
-void ForEachLink(const Snapshot& snap, const Entity& e, F&& visit) {
-  for (const Relationship& r : e.relationships) {
-    const Entity* t = r.target_id.empty() ? nullptr : snap.screener->Find(r.target_id);
-    visit(RelationshipEdge(snap, e, r), /*outgoing=*/true,
-          t != nullptr ? EntityNode(*t) : OutsideNode(r.target_name), t);
-  }
-  if (auto it = snap.referenced_by.find(e.id); it != snap.referenced_by.end()) {
-    std::unordered_set<const Entity*> seen;
-    for (const Entity* from : it->second) {
-      if (!seen.insert(from).second) continue;  // named twice: its relationships say both
-      for (const Relationship& r : from->relationships) {
-        if (r.target_id != e.id) continue;
-        visit(RelationshipEdge(snap, *from, r), /*outgoing=*/false, EntityNode(*from), from);
+// The neighbourhood of `id`, breadth first up to `hops` edges away (either direction):
+// {"hops", "nodes", "edges", "truncated"}. Nodes in the order reached, `id` first.
+json Neighbourhood(const Service::LinksGraph& lg, const std::string& id, int hops) {
+  const graph::Graph& g = *lg.graph;
+  json nodes = json::array();
+  json edges = json::array();
+  std::unordered_map<std::string, int> depth{{id, 0}};
+  std::unordered_set<const graph::Edge*> edges_seen;
+  std::deque<std::string> queue{id};
+  if (const graph::Node* n = g.node(id)) nodes.push_back(NodeJson(lg, *n, 0));
+  bool truncated = false;
+  while (!queue.empty()) {
+    std::string at = std::move(queue.front());
+    queue.pop_front();
+    const int d = depth[at];
+    if (d >= hops) continue;
+    for (const graph::IncidentEdge& ie : g.EdgesOf(at)) {
+      const std::string& other = ie.other();
+      if (!depth.contains(other)) {
+        if (depth.size() >= kMaxGraphNodes) {
+          truncated = true;
+          continue;
+        }
+        const graph::Node* n = g.node(other);
+        if (n == nullptr) continue;
+        depth.emplace(other, d + 1);
+        nodes.push_back(NodeJson(lg, *n, d + 1));
+        queue.push_back(other);
       }
+      if (edges_seen.insert(ie.edge).second) edges.push_back(graph::ToJson(*ie.edge));
     }
   }
+  return json{{"hops", hops},
+              {"nodes", std::move(nodes)},
+              {"edges", std::move(edges)},
+              {"truncated", truncated}};
+}
+
+bool LinksOr500(Service& svc, http::Response& res, Service::LinksGraph* lg) {
+  if (Status s = svc.Links(lg); !s.ok()) {
+    SendStoreError(res, s);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -102,73 +153,92 @@ void HandleEntityLinks(Service& svc, const http::Request& req, http::Response& r
               fmt::format("no entity with id {} in the loaded lists", Quoted(id)));
     return;
   }
-  // The entity's own links, both ways.
-  json outgoing = json::array();
-  json incoming = json::array();
-  ForEachLink(*snap, *e, [&](json edge, bool out, json node, const Entity*) {
-    edge["node"] = std::move(node);
-    (out ? outgoing : incoming).push_back(std::move(edge));
-  });
-  // The neighbourhood, breadth first up to `hops` edges away, for the graph.
-  json nodes = json::array();
-  json edges = json::array();
-  std::unordered_map<std::string, int> depth{{e->id, 0}};
-  std::unordered_set<std::string> edge_keys;
-  std::deque<const Entity*> queue{e};
-  json first = EntityNode(*e);
-  first["hops"] = 0;
-  nodes.push_back(std::move(first));
-  bool truncated = false;
-  while (!queue.empty()) {
-    const Entity* at = queue.front();
-    queue.pop_front();
-    const int d = depth[at->id];
-    if (d >= hops) continue;
-    ForEachLink(*snap, *at, [&](json edge, bool /*out*/, json node, const Entity* other) {
-      std::string other_id = node["id"];
-      if (!depth.contains(other_id)) {
-        if (depth.size() >= kMaxGraphNodes) {
-          truncated = true;
-          return;
-        }
-        depth.emplace(other_id, d + 1);
-        node["hops"] = d + 1;
-        nodes.push_back(std::move(node));
-        if (other != nullptr) queue.push_back(other);
-      }
-      std::string key = edge["from"].get<std::string>() + '\n' + edge["to"].get<std::string>() +
-                        '\n' + edge["type"].get<std::string>();
-      if (edge_keys.insert(key).second) edges.push_back(std::move(edge));
-    });
-  }
+  Service::LinksGraph lg;
+  if (!LinksOr500(svc, res, &lg)) return;
+  // The entity's own links, both ways (graph::LinksJson: "node", "outgoing", "incoming").
+  json answer = graph::LinksJson(*lg.graph, e->id);
   std::string programs;
   for (const std::string& p : e->programs) programs += (programs.empty() ? "" : ", ") + p;
-  json status{{"status", "listed"},
-              {"explanation", fmt::format("listed on {}{}", e->source,
-                                          programs.empty() ? "" : " (" + programs + ")")}};
-  json answer{{"id", e->id},
-              {"lists_version", snap->version},
-              {"node", EntityNode(*e)},
-              {"status", std::move(status)},
-              {"outgoing", std::move(outgoing)},
-              {"incoming", std::move(incoming)},
-              {"graph",
-               {{"hops", hops},
-                {"nodes", std::move(nodes)},
-                {"edges", std::move(edges)},
-                {"truncated", truncated}}}};
-  (void)svc;
+  answer["id"] = e->id;
+  answer["lists_version"] = lg.snapshot->version;
+  answer["status"] = {{"status", "listed"},
+                      {"explanation", fmt::format("listed on {}{}", e->source,
+                                                  programs.empty() ? "" : " (" + programs + ")")}};
+  answer["graph"] = Neighbourhood(lg, e->id, static_cast<int>(hops));
   SendJson(res, 200, answer);
 }
 
-void HandlePartyExposure(Service& svc, const http::Request& /*req*/, http::Response& res,
+void HandlePartyExposure(Service& svc, const http::Request& req, http::Response& res,
                          const std::string& party_id) {
   store::Store* db = StoreOr404(svc, res);
   if (db == nullptr) return;
+  long hops = 3;
+  if (!IntParam(req, res, "hops", 1, 6, &hops)) return;
   store::PartyVersion latest;
   if (Status s = db->GetParty(party_id, &latest); !s.ok()) return SendStoreError(res, s);
-  // TODO(web15): the graph's exposure (src/graph/exposure.h) once graph15 is merged.
-  SendError(res, 501, "not_implemented", "exposure needs src/graph");
+  if (svc.Current() == nullptr) {
+    res.SetHeader("Retry-After", "1");
+    SendError(res, 503, "not_ready", "the lists are still loading");
+    return;
+  }
+  Service::LinksGraph lg;
+  if (!LinksOr500(svc, res, &lg)) return;
+  graph::ExposureOptions opt;
+  opt.max_hops = static_cast<int>(hops);
+  graph::Exposure x;
+  const std::string node = graph::PartyNodeId(party_id);
+  if (Status s = graph::ComputeExposure(*lg.graph, *lg.fifty, node, opt, &x); !s.ok()) {
+    SendError(res, s.code() == Status::Code::kNotFound ? 404 : 400,
+              s.code() == Status::Code::kNotFound ? "not_found" : "invalid_request", s.message());
+    return;
+  }
+  json answer = graph::ToJson(x);
+  answer["party_id"] = party_id;
+  answer["party_version"] = latest.version;
+  answer["lists_version"] = lg.snapshot->version;
+  // The graph of what the answer names: the party, every node on its paths and ownership
+  // paths, and the edges of those paths.
+  json nodes = json::array();
+  json edges = json::array();
+  std::unordered_map<std::string, int> hop_of;
+  std::unordered_set<std::string> edge_keys;
+  auto add_node = [&](const std::string& id, int h) {
+    auto [it, fresh] = hop_of.emplace(id, h);
+    if (!fresh) return;
+    if (const graph::Node* n = lg.graph->node(id)) nodes.push_back(NodeJson(lg, *n, h));
+  };
+  auto add_edge = [&](const json& e) {
+    std::string key = e.value("from", "") + '\n' + e.value("to", "") + '\n' + e.value("type", "");
+    if (edge_keys.insert(key).second) edges.push_back(e);
+  };
+  add_node(node, 0);
+  for (const graph::ExposurePath& p : x.paths) {
+    int h = 0;
+    for (const graph::PathStep& st : p.steps) {
+      add_node(st.to, ++h);
+      add_edge(graph::ToJson(st.edge));
+    }
+  }
+  for (const json* group : {&x.ownership_paths, &x.control_paths}) {
+    for (const json& p : *group) {
+      const json& steps = p.contains("steps") ? p["steps"] : json::array();
+      int h = static_cast<int>(steps.size());
+      for (const json& st : steps) {
+        add_node(st.value("owner", ""), h--);
+        add_edge({{"from", st.value("owner", "")},
+                  {"to", st.value("owned", "")},
+                  {"type", st.value("kind", "")},
+                  {"source", st.value("source", "")},
+                  {"as_of", st.value("as_of", "")},
+                  {"share", st.contains("share") ? st["share"] : json(nullptr)}});
+      }
+    }
+  }
+  answer["graph"] = {{"hops", hops},
+                     {"nodes", std::move(nodes)},
+                     {"edges", std::move(edges)},
+                     {"truncated", x.truncated}};
+  SendJson(res, 200, answer);
 }
 
 }  // namespace vigil::server
