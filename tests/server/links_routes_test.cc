@@ -11,9 +11,13 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "model/party.h"
 #include "server/metrics.h"
 #include "server_test_util.h"
+#include "store/store.h"
 #include "test_util.h"
 
 namespace vigil::server {
@@ -121,6 +125,128 @@ TEST(LinksRoutesTest, ExposureNeedsAStore) {
   json j = GetJson(s, "/v1/parties/P-1/exposure", &status);
   EXPECT_EQ(status, 404);
   EXPECT_EQ(j["error"]["code"], "no_store") << j.dump();
+}
+
+store::OwnershipEdgeRecord Edge(const std::string& owner, const std::string& owned,
+                                const std::string& pct, double low, double high) {
+  store::OwnershipEdgeRecord r;
+  r.owner.given = owner;
+  r.owner.node = owner;
+  r.owner.how = owner.starts_with("party:") ? "party" : "entity";
+  r.owned.given = owned;
+  r.owned.node = owned;
+  r.owned.how = owned.starts_with("party:") ? "party" : "entity";
+  r.percentage = pct;
+  r.low = low;
+  r.high = high;
+  r.kind = "ownership";
+  r.source = "registry extract";
+  r.as_of = "2024-01-31";
+  r.file = "ownership.csv";
+  r.line = 2;
+  return r;
+}
+
+// P-10 is 40% owned by KOMID and 20% by KIM Jong Un: blocked (60%). P-11 is 30% owned by
+// P-10 and an unknown share by KOMID: possibly blocked (30% to 100%).
+TEST(LinksRoutesTest, PartyExposureUnderTheFiftyPercentRule) {
+  ServerOptions o;
+  o.db = (testing::ScratchDir("links_routes") / "cases.db").string();
+  {
+    std::unique_ptr<store::Store> st;
+    ASSERT_TRUE(store::Store::Open(o.db, {}, &st).ok());
+    std::vector<model::Party> parties;
+    for (const auto& [id, name] : {std::pair{"P-10", "Sinuiju Harbour Trading Ltd"},
+                                   std::pair{"P-11", "Dandong Riverside Logistics Co"},
+                                   std::pair{"P-12", "Unrelated Bakery"}}) {
+      model::Party p;
+      std::vector<std::string> warnings;
+      ASSERT_TRUE(model::ParseParty(json{{"id", id}, {"kind", "organization"}, {"name", name}}, &p,
+                                    &warnings)
+                      .ok());
+      parties.push_back(std::move(p));
+    }
+    store::ImportSummary sum;
+    Status put = st->PutParties(parties, {"alice"}, &sum);
+    ASSERT_TRUE(put.ok()) << put.ToString();
+    store::OwnershipImportSummary os;
+    ASSERT_TRUE(st->PutOwnershipEdges({Edge(kKomid, "party:P-10", "40", 40, 40),
+                                       Edge("us_ofac_sdn:20157", "party:P-10", "20", 20, 20),
+                                       Edge("party:P-10", "party:P-11", "30", 30, 30),
+                                       Edge(kKomid, "party:P-11", "", 0, 100)},
+                                      {"alice"}, &os)
+                    .ok());
+  }
+  RunningServer s(o);
+  int status = 0;
+  json x = GetJson(s, "/v1/parties/P-10/exposure", &status);
+  ASSERT_EQ(status, 200) << x.dump();
+  EXPECT_EQ(x["party_id"], "P-10");
+  EXPECT_EQ(x["status"], "blocked");
+  EXPECT_DOUBLE_EQ(x["low"].get<double>(), 60);
+  EXPECT_FALSE(x["ownership_paths"].empty());
+  std::set<std::string> ends;
+  for (const json& p : x["paths"]) {
+    ends.insert(p["entity_id"].get<std::string>());
+    EXPECT_FALSE(p["explanation"].get<std::string>().empty());
+  }
+  EXPECT_TRUE(ends.contains(kKomid)) << x["paths"].dump();
+  EXPECT_TRUE(ends.contains("us_ofac_sdn:20157")) << x["paths"].dump();
+  // The graph: the party and its listed owners, with the ownership edges.
+  std::set<std::string> nodes;
+  for (const json& n : x["graph"]["nodes"]) nodes.insert(n["id"].get<std::string>());
+  EXPECT_TRUE(nodes.contains("party:P-10") && nodes.contains(kKomid) &&
+              nodes.contains("us_ofac_sdn:20157"))
+      << x["graph"].dump();
+  bool edge = false;
+  for (const json& e : x["graph"]["edges"]) {
+    edge |= e["from"] == kKomid && e["to"] == "party:P-10" && e["type"] == "ownership";
+    EXPECT_TRUE(nodes.contains(e["from"].get<std::string>())) << e.dump();
+    EXPECT_TRUE(nodes.contains(e["to"].get<std::string>())) << e.dump();
+  }
+  EXPECT_TRUE(edge) << x["graph"]["edges"].dump();
+
+  json y = GetJson(s, "/v1/parties/P-11/exposure", &status);
+  ASSERT_EQ(status, 200) << y.dump();
+  EXPECT_EQ(y["status"], "possibly_blocked");
+  EXPECT_DOUBLE_EQ(y["low"].get<double>(), 30);
+  EXPECT_DOUBLE_EQ(y["high"].get<double>(), 100);
+  bool p10_blocked = false;
+  for (const json& n : y["graph"]["nodes"]) {
+    if (n["id"] == "party:P-10") p10_blocked = n.value("status", "") == "blocked";
+  }
+  EXPECT_TRUE(p10_blocked) << y["graph"].dump();
+
+  json z = GetJson(s, "/v1/parties/P-12/exposure", &status);
+  ASSERT_EQ(status, 200) << z.dump();
+  EXPECT_EQ(z["status"], "not_blocked");
+  EXPECT_TRUE(z["paths"].empty());
+  EXPECT_EQ(GetJson(s, "/v1/parties/P-404/exposure", &status)["error"]["code"], "not_found");
+  EXPECT_EQ(status, 404);
+  GetJson(s, "/v1/parties/P-10/exposure?hops=7", &status);
+  EXPECT_EQ(status, 400);
+
+  // KOMID's links show the parties it owns, and its graph marks them.
+  json komid = GetJson(s, std::string("/v1/entities/") + kKomid + "/links", &status);
+  ASSERT_EQ(status, 200);
+  std::set<std::string> owned;
+  for (const json& e : komid["outgoing"]) {
+    if (e["type"] == "ownership") owned.insert(e["to"].get<std::string>());
+  }
+  EXPECT_EQ(owned, (std::set<std::string>{"party:P-10", "party:P-11"})) << komid.dump();
+
+  // A new edge in the store is seen at the next request (the graph is built again): P-12
+  // now 50% owned by blocked P-10.
+  {
+    std::unique_ptr<store::Store> st;
+    ASSERT_TRUE(store::Store::Open(o.db, {}, &st).ok());
+    store::OwnershipImportSummary os;
+    ASSERT_TRUE(
+        st->PutOwnershipEdges({Edge("party:P-10", "party:P-12", "50", 50, 50)}, {"bob"}, &os).ok());
+  }
+  z = GetJson(s, "/v1/parties/P-12/exposure", &status);
+  ASSERT_EQ(status, 200);
+  EXPECT_EQ(z["status"], "blocked") << z.dump();
 }
 
 TEST(LinksRoutesTest, RoutesAreCountedApart) {
