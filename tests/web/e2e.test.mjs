@@ -963,6 +963,11 @@ describe('IT-worker red flags and IP addresses', () => {
 
 // Clicks the node `id` of the Cytoscape graph drawn in `selector`, where it is on screen.
 async function clickGraphNode(page, selector, id) {
+  // Into view first; the library learns of the scroll from the scroll event, by the next frame.
+  await page.evaluate(async (sel) => {
+    document.querySelector(sel).scrollIntoView({block: 'center', behavior: 'instant'});
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  }, selector);
   const at = await page.evaluate(([sel, nodeId]) => {
     const el = document.querySelector(sel);
     const n = el.cy.getElementById(nodeId);
@@ -1092,6 +1097,8 @@ describe('links and exposure of parties', () => {
     assert.ok(drawn.nodes.find((n) => n.id === 'party:P-10').classes.includes('blocked'));
     assert.ok(drawn.edges.some((e) => e.source === 'us_ofac_sdn:9345' && e.target === 'party:P-10' && /ownership 40%/.test(e.label)),
       JSON.stringify(drawn.edges));
+    // The sections above (red flags) are filled in first, so that nothing moves the graph.
+    await page.waitForFunction(() => !document.querySelector('#redflags').textContent.includes('Checking'));
     await page.screenshot({path: path.join(shots, 'party-exposure.png'), fullPage: true});
     await clickGraphNode(page, '#exposure #link-graph', 'us_ofac_sdn:9345');
     await page.waitForFunction(() => document.querySelector('#entity h1') &&
