@@ -64,7 +64,7 @@ function drawLinkGraph(container, graph, focus, {onEntityPage = false, blocked =
     elements,
     wheelSensitivity: 0.3,
     minZoom: 0.2,
-    maxZoom: 3,
+    maxZoom: 1.5,  // a small graph is not blown up to fill the box
     style: [
       {selector: 'node', style: {label: 'data(label)', 'font-size': 10, 'text-valign': 'bottom', 'text-margin-y': 3,
         'text-wrap': 'wrap', 'text-max-width': 120, width: 22, height: 22, 'background-color': '#98a2b3',
@@ -83,7 +83,7 @@ function drawLinkGraph(container, graph, focus, {onEntityPage = false, blocked =
     ],
     // Rings by distance from the node the page is about.
     layout: {name: 'concentric', concentric: (n) => maxHops + 1 - n.data('hops'), levelWidth: () => 1,
-      minNodeSpacing: 30, animate: false, fit: true, padding: 24},
+      minNodeSpacing: 50, animate: false, fit: true, padding: 24},
   });
   cy.on('tap', 'node', (ev) => {
     const href = ev.target.data('href');
