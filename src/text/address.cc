@@ -4,6 +4,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "model/country.h"
 #include "text/normalize.h"
@@ -47,7 +48,17 @@ std::string NormalizeStreet(std::string_view street) {
   return out;
 }
 
-std::string NormalizeCity(std::string_view city) { return Normalize(city); }
+std::string NormalizeCity(std::string_view city) {
+  std::vector<std::string> tokens = Tokenize(city);
+  // "Pyongyang City", "Dalian Shi": the word for city says nothing.
+  if (tokens.size() > 1 && (tokens.back() == "city" || tokens.back() == "shi")) tokens.pop_back();
+  std::string out;
+  for (const std::string& t : tokens) {
+    if (!out.empty()) out += ' ';
+    out += t;
+  }
+  return out;
+}
 
 std::string NormalizePostalCode(std::string_view postal_code) {
   std::string out;

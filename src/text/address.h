@@ -21,7 +21,8 @@ namespace vigil::text {
 // The street normalized, street words abbreviated; "" when nothing is left.
 std::string NormalizeStreet(std::string_view street);
 
-// A city normalized ("Pyongyang", "PYONGYANG,", "P'yŏngyang" alike: "pyongyang").
+// A city normalized ("Pyongyang", "PYONGYANG,", "P'yŏngyang", "Pyongyang City" alike:
+// "pyongyang"; a last word "city" or "shi" is dropped).
 std::string NormalizeCity(std::string_view city);
 
 // A postal code: letters and digits only, upper case ("sw1a 1aa" -> "SW1A1AA").
