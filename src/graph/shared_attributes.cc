@@ -3,10 +3,12 @@
 #include "graph/shared_attributes.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <climits>
 #include <cmath>
 #include <set>
+#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -492,10 +494,37 @@ std::unique_ptr<SharedAttributeIndex> SharedAttributeIndex::Build(
     const std::vector<LoadedList>& lists, const std::vector<model::Party>& parties,
     SharedOptions options) {
   auto index = std::make_unique<SharedAttributeIndex>(options);
+  std::vector<const Entity*> entities;
   for (const LoadedList& list : lists) {
-    for (const Entity& e : list.entities) index->AddEntity(e);
+    for (const Entity& e : list.entities) entities.push_back(&e);
   }
-  for (const model::Party& p : parties) index->AddParty(p);
+  // Normalizing (libphonenumber above all) is most of the work: done on every core, then
+  // the records are added in order, so the result is the same as adding them one by one.
+  const size_t total = entities.size() + parties.size();
+  std::vector<std::vector<SharedValue>> values(total);
+  auto extract = [&](size_t i) {
+    values[i] = i < entities.size() ? ExtractValues(*entities[i])
+                                    : ExtractValues(parties[i - entities.size()]);
+  };
+  size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 16);
+  if (total < 4096) threads = 1;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t begin; (begin = next.fetch_add(1024)) < total;) {
+      for (size_t i = begin; i < std::min(total, begin + 1024); ++i) extract(i);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  for (size_t i = 0; i < entities.size(); ++i) {
+    index->impl_->AddNode(entities[i]->id, entities[i]->primary_name(), true, std::move(values[i]));
+  }
+  for (size_t i = 0; i < parties.size(); ++i) {
+    const model::Party& p = parties[i];
+    index->impl_->AddNode("party:" + p.id, p.name, false, std::move(values[entities.size() + i]));
+  }
   index->Finish();
   return index;
 }

@@ -6,6 +6,7 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <cctype>
+#include <string>
 
 namespace vigil::text {
 namespace {
@@ -44,13 +45,47 @@ std::string E164(const std::string& text, const std::string& region, bool need_v
   return out;
 }
 
+// E.164 of an international number given as its digits (after the "+"), without running
+// Parse()'s regular expressions: the calling code is the prefix that libphonenumber knows
+// (calling codes are prefix-free), the rest the national significant number, kept when its
+// length is possible for that code. "" when no calling code fits.
+std::string InternationalE164(const std::string& digits) {
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  for (size_t len = 1; len <= 3 && len < digits.size(); ++len) {
+    int code = std::stoi(digits.substr(0, len));
+    std::string region;
+    util.GetRegionCodeForCountryCode(code, &region);
+    if (region == "ZZ") continue;  // "001" for the non-geographic codes (800, 870, ...)
+    std::string national = digits.substr(len);
+    if (national.empty() || national.size() > 17) return {};
+    PhoneNumber number;
+    number.set_country_code(code);
+    size_t zeros = 0;
+    while (zeros + 1 < national.size() && national[zeros] == '0') ++zeros;
+    if (zeros > 0) {
+      number.set_italian_leading_zero(true);
+      if (zeros > 1) number.set_number_of_leading_zeros(static_cast<int>(zeros));
+    }
+    number.set_national_number(std::stoull(national));
+    if (!util.IsPossibleNumber(number)) return {};
+    std::string out;
+    util.Format(number, PhoneNumberUtil::E164, &out);
+    return out;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string NormalizePhone(std::string_view phone, const std::vector<std::string>& regions) {
   std::string_view first = FirstNumber(phone);
   std::string digits;
   bool plus = false;
-  for (char c : first) {
+  // "+44 (0)20 7946 0018": the trunk prefix in parentheses is not dialled from abroad.
+  std::string text(first);
+  size_t trunk = text.find("(0)");
+  if (trunk != std::string::npos) text.erase(trunk, 3);
+  for (char c : text) {
     if (c >= '0' && c <= '9') {
       digits += c;
     } else if (c == '+' && digits.empty()) {
@@ -66,7 +101,7 @@ std::string NormalizePhone(std::string_view phone, const std::vector<std::string
     digits.erase(0, 2);
   }
   if (digits.size() < 6 || digits.size() > 17) return {};
-  if (plus) return E164("+" + digits, "ZZ", false);
+  if (plus) return InternationalE164(digits);
   for (const std::string& region : regions) {
     if (region.size() != 2) continue;
     std::string out = E164(digits, region, true);

@@ -29,6 +29,11 @@ TEST(SharedNormalize, PhonesToE164) {
   // A second number and an extension are dropped.
   EXPECT_EQ(text::NormalizePhone("850 2 381 8208/4188", {"KP"}), "+85023818208");
   EXPECT_EQ(text::NormalizePhone("+1 847 311 5734 ext. 12", {}), "+18473115734");
+  EXPECT_EQ(text::NormalizePhone("+44 (0)20 7946 0018", {}), "+442079460018");
+  EXPECT_EQ(text::NormalizePhone("+39 06 6988 3333", {}), "+390669883333");  // leading zero kept
+  EXPECT_EQ(text::NormalizePhone("06 6988 3333", {"IT"}), "+390669883333");
+  EXPECT_EQ(text::NormalizePhone("+800 1234 5678", {}), "+80012345678");  // non-geographic
+  EXPECT_EQ(text::NormalizePhone("+999 123 4567", {}), "");               // no such code
   EXPECT_EQ(text::NormalizePhone("not a phone", {"US"}), "");
   EXPECT_EQ(text::NormalizePhone("123", {"US"}), "");
 }
