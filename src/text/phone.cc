@@ -48,7 +48,8 @@ std::string E164(const std::string& text, const std::string& region, bool need_v
 // E.164 of an international number given as its digits (after the "+"), without running
 // Parse()'s regular expressions: the calling code is the prefix that libphonenumber knows
 // (calling codes are prefix-free), the rest the national significant number, kept when its
-// length is possible for that code. "" when no calling code fits.
+// length is possible for that code. "" when no calling code fits. A national number
+// starting with 0 goes through Parse().
 std::string InternationalE164(const std::string& digits) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   for (size_t len = 1; len <= 3 && len < digits.size(); ++len) {
@@ -58,14 +59,11 @@ std::string InternationalE164(const std::string& digits) {
     if (region == "ZZ") continue;  // "001" for the non-geographic codes (800, 870, ...)
     std::string national = digits.substr(len);
     if (national.empty() || national.size() > 17) return {};
+    // A national number written with its trunk prefix ("+44 020 ..."), or Italy's leading
+    // zero: Parse() knows each country's rules.
+    if (national[0] == '0') return E164("+" + digits, "ZZ", false);
     PhoneNumber number;
     number.set_country_code(code);
-    size_t zeros = 0;
-    while (zeros + 1 < national.size() && national[zeros] == '0') ++zeros;
-    if (zeros > 0) {
-      number.set_italian_leading_zero(true);
-      if (zeros > 1) number.set_number_of_leading_zeros(static_cast<int>(zeros));
-    }
     number.set_national_number(std::stoull(national));
     if (!util.IsPossibleNumber(number)) return {};
     std::string out;

@@ -32,8 +32,9 @@ TEST(SharedNormalize, PhonesToE164) {
   EXPECT_EQ(text::NormalizePhone("+44 (0)20 7946 0018", {}), "+442079460018");
   EXPECT_EQ(text::NormalizePhone("+39 06 6988 3333", {}), "+390669883333");  // leading zero kept
   EXPECT_EQ(text::NormalizePhone("06 6988 3333", {"IT"}), "+390669883333");
-  EXPECT_EQ(text::NormalizePhone("+800 1234 5678", {}), "+80012345678");  // non-geographic
-  EXPECT_EQ(text::NormalizePhone("+999 123 4567", {}), "");               // no such code
+  EXPECT_EQ(text::NormalizePhone("+44 020 7946 0018", {}), "+442079460018");  // trunk 0
+  EXPECT_EQ(text::NormalizePhone("+800 1234 5678", {}), "+80012345678");      // non-geographic
+  EXPECT_EQ(text::NormalizePhone("+999 123 4567", {}), "");                   // no such code
   EXPECT_EQ(text::NormalizePhone("not a phone", {"US"}), "");
   EXPECT_EQ(text::NormalizePhone("123", {"US"}), "");
 }
