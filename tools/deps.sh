@@ -12,6 +12,7 @@ packages=(
   wrk chromium curl
   libsqlite3-dev sqlite3 libpq-dev postgresql
   libmaxminddb-dev mmdb-bin
+  libphonenumber-dev libpsl-dev publicsuffix
 )
 # The browser tests (tests/web) run on Node.js with npm: Debian's packages, unless the
 # machine already has both.

@@ -138,7 +138,8 @@ class SharedAttributeIndex {
   // last Add and before any query.
   void Finish();
 
-  // All of the above over every entity of `lists` and every party.
+  // All of the above over every entity of `lists` and every party, the values normalized
+  // on every core (the result is the same as adding them one by one).
   static std::unique_ptr<SharedAttributeIndex> Build(const std::vector<LoadedList>& lists,
                                                      const std::vector<model::Party>& parties,
                                                      SharedOptions options = {});
