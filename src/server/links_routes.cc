@@ -25,6 +25,7 @@
 #include "graph/exposure.h"
 #include "graph/graph.h"
 #include "graph/ownership.h"
+#include "graph/shared_attributes.h"
 #include "server/service.h"
 #include "store/store.h"
 
@@ -42,7 +43,10 @@ Status Service::Links(LinksGraph* out) {
     if (Status s = db->PartyChangeSeq(&party_seq); !s.ok()) return s;
     store::AuditRecord last;
     bool found = false;
-    if (Status s = db->LastAudit({"ownership.import"}, &last, &found); !s.ok()) return s;
+    if (Status s =
+            db->LastAudit({"ownership.import", "party.import", "party.update"}, &last, &found);
+        !s.ok())
+      return s;
     ownership_seq = found ? last.seq : 0;
   }
   std::lock_guard<std::mutex> lock(links_mu_);
@@ -61,6 +65,28 @@ Status Service::Links(LinksGraph* out) {
       std::vector<store::OwnershipEdgeRecord> edges;
       if (s = db->ListOwnershipEdges(&edges); !s.ok()) return s;
       g->AddOwnership(edges);
+      // Shared attributes (src/graph/shared_attributes.h): each party's links to listed
+      // entities and to linked parties, as "shares_<kind>" edges with the value as evidence.
+      if (!parties.empty() && snap != nullptr) {
+        auto index = graph::SharedAttributeIndex::Build(snap->screener->lists(), parties);
+        for (const model::Party& p : parties) {
+          for (const graph::SharedLink& l : index->Links(graph::PartyNodeId(p.id)).links) {
+            // A link between two parties is found from both: kept once.
+            if (!l.to_listed && l.to < l.from) continue;
+            graph::Edge e;
+            e.from = l.from;
+            e.to = l.to;
+            e.type = "shares_" + std::string(graph::ToString(l.kind));
+            e.source = "shared attributes";
+            e.weight = l.weight;
+            e.evidence = {{"value", l.value},
+                          {"from_written", l.from_written},
+                          {"to_written", l.to_written},
+                          {"holders", l.holders}};
+            g->AddEdge(std::move(e));
+          }
+        }
+      }
     }
     links_.fifty = std::make_shared<const graph::Evaluation>(graph::EvaluateFifty(*g));
     links_.graph = std::move(g);

@@ -178,10 +178,13 @@ class Service {
   // ---- The relationship graph (links_routes.cc) ----
 
   // The graph of the lists serving now (src/graph: entities and their list relationships)
-  // with, when there is a case store, its parties and imported ownership edges, and the 50%
+  // with, when there is a case store, its parties, imported ownership edges and shared
+  // attributes (parties to listed entities and to linked parties), and the 50%
   // rule evaluated over it. Built on first use and again when the snapshot, the parties
-  // (Store::PartyChangeSeq) or the ownership edges (the last "ownership.import" audit
-  // record) changed. Hold `snapshot` while using the graph (it points into its entities).
+  // (Store::PartyChangeSeq, and the last "party.import" or "party.update" audit record:
+  // an address or phone changes no screening) or the ownership edges (the last
+  // "ownership.import" audit record) changed. Hold `snapshot` while using the graph (it
+  // points into its entities).
   struct LinksGraph {
     std::shared_ptr<const Snapshot> snapshot;
     std::shared_ptr<const graph::Graph> graph;

@@ -249,6 +249,49 @@ TEST(LinksRoutesTest, PartyExposureUnderTheFiftyPercentRule) {
   EXPECT_EQ(z["status"], "blocked") << z.dump();
 }
 
+// A party whose email equals one on a listed entity (us_ofac_sdn:28263 in the sample lists
+// 417136259@qq.com) is linked to it, the value as evidence, seen from both ends.
+TEST(LinksRoutesTest, SharedAttributesLinkAPartyToAListedEntity) {
+  ServerOptions o;
+  o.db = (testing::ScratchDir("links_routes_shared") / "cases.db").string();
+  {
+    std::unique_ptr<store::Store> st;
+    ASSERT_TRUE(store::Store::Open(o.db, {}, &st).ok());
+    model::Party p;
+    std::vector<std::string> warnings;
+    ASSERT_TRUE(model::ParseParty(
+                    json{{"id", "P-20"},
+                         {"kind", "person"},
+                         {"name", "Li Wei"},
+                         {"identifiers", {{{"type", "email"}, {"value", " 417136259@QQ.com"}}}}},
+                    &p, &warnings)
+                    .ok());
+    store::ImportSummary sum;
+    Status put = st->PutParties({p}, {"alice"}, &sum);
+    ASSERT_TRUE(put.ok()) << put.ToString();
+  }
+  RunningServer s(o);
+  int status = 0;
+  json x = GetJson(s, "/v1/parties/P-20/exposure", &status);
+  ASSERT_EQ(status, 200) << x.dump();
+  ASSERT_FALSE(x["paths"].empty()) << x.dump();
+  EXPECT_EQ(x["paths"][0]["entity_id"], "us_ofac_sdn:28263");
+  const json& edge = x["paths"][0]["steps"][0]["edge"];
+  EXPECT_EQ(edge["type"], "shares_email");
+  EXPECT_EQ(edge["source"], "shared attributes");
+  EXPECT_EQ(edge["evidence"]["value"], "417136259@qq.com");
+  EXPECT_EQ(x["status"], "not_blocked");  // a shared email is a link, not ownership
+
+  json e = GetJson(s, "/v1/entities/us_ofac_sdn:28263/links", &status);
+  ASSERT_EQ(status, 200);
+  bool seen = false;
+  for (const json& in : e["incoming"]) {
+    seen |=
+        in["from"] == "party:P-20" && in["type"] == "shares_email" && in["node"]["kind"] == "party";
+  }
+  EXPECT_TRUE(seen) << e["incoming"].dump();
+}
+
 TEST(LinksRoutesTest, RoutesAreCountedApart) {
   EXPECT_EQ(ClassifyRoute("/v1/entities/us_ofac_sdn:9345/links", "GET"), Route::kEntityLinks);
   EXPECT_EQ(ClassifyRoute("/v1/entities/us_ofac_sdn:9345", "GET"), Route::kEntity);
