@@ -12,6 +12,7 @@ packages=(
   wrk chromium curl
   libsqlite3-dev sqlite3 libpq-dev postgresql
   libmaxminddb-dev mmdb-bin
+  libphonenumber-dev libpsl-dev publicsuffix
 )
 # The browser tests (tests/web) run on Node.js with npm: Debian's packages, unless the
 # machine already has both.
@@ -42,4 +43,16 @@ if [ ! -d "$ip_db/node_modules/@ip-location-db/asn" ] ||
   echo "installing the IP tables (npm ci in $ip_db)"
   npm ci --prefix "$ip_db" --no-audit --no-fund --loglevel=error
   touch "$ip_db/node_modules"
+fi
+
+# The web page's graph library (cytoscape, src/server/web.cc serves it as /vendor/cytoscape.js):
+# the npm packages web/vendor/package-lock.json pins, into web/vendor/node_modules (not in
+# git), whose minified files CMake compiles into the program. Installed again when the lock
+# changed.
+web_vendor="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/web/vendor"
+if [ ! -f "$web_vendor/node_modules/cytoscape/dist/cytoscape.min.js" ] ||
+   [ "$web_vendor/package-lock.json" -nt "$web_vendor/node_modules" ]; then
+  echo "installing the web page's libraries (npm ci in $web_vendor)"
+  npm ci --prefix "$web_vendor" --no-audit --no-fund --loglevel=error
+  touch "$web_vendor/node_modules"
 fi

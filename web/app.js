@@ -256,6 +256,7 @@ async function showEntity(id) {
       h('table', {}, rows),
       h('h2', {}, 'Names'), names,
       h('h2', {}, 'Related entities'), related,
+      linksSection(e.id),
       e.remarks ? [h('h2', {}, 'Remarks'), h('p', {}, e.remarks)] : null,
       e.unparsed_remarks ? [h('h2', {}, 'Remarks not parsed'), h('ul', {}, e.unparsed_remarks.map((u) => h('li', {}, u)))] : null,
     ].flat().filter(Boolean));
@@ -264,6 +265,28 @@ async function showEntity(id) {
   } catch (err) {
     box.replaceChildren(h('p', {class: 'muted'}, err.message));
   }
+}
+
+// The entity's neighbourhood as a graph (GET /v1/entities/{id}/links, web/links.js): the
+// entities it names and those that name it, two edges out, with its status. Filled in once
+// the section is on the page (Cytoscape measures its container).
+function linksSection(id) {
+  const graph = h('div', {id: 'link-graph', class: 'link-graph', role: 'img', 'aria-label': 'Links of ' + id});
+  const status = h('p', {id: 'link-summary'}, h('span', {class: 'muted'}, 'Loading the links…'));
+  const box = h('section', {id: 'links'}, h('h2', {}, 'Links'), status, graph, linkLegend());
+  api('/v1/entities/' + encodeURIComponent(id) + '/links?hops=2').then((body) => {
+    if (!box.isConnected) return;  // the page moved on
+    const n = (body.outgoing || []).length + (body.incoming || []).length;
+    status.replaceChildren(linkStatusBadge(body.status.status), ' ', body.status.explanation || '',
+      h('span', {class: 'muted'}, ' · ' + n + ' link' + (n === 1 ? '' : 's') + ' in the lists; the graph reaches ' +
+        body.graph.hops + ' edges out (' + body.graph.nodes.length + ' nodes' + (body.graph.truncated ? ', cut' : '') + ')'));
+    drawLinkGraph(graph, body.graph, body.id, {onEntityPage: true});
+    box.append(h('h3', {}, 'Paths'), entityLinkRows(body, true));
+  }).catch((err) => {
+    status.replaceChildren(h('span', {class: 'error'}, 'Links not loaded: ' + err.message));
+    graph.hidden = true;
+  });
+  return box;
 }
 
 // ---- IP addresses: #/ip?ip=ADDR (GET /v1/ip) ----

@@ -764,7 +764,38 @@ async function showParty(id) {
     h('section', {id: 'versions'}, h('h2', {}, 'Versions (' + versions.length + ')'), versionsSection(versions)),
     h('section', {id: 'screenings'}, h('h2', {}, 'Screenings (' + (p.screenings || []).length + ')'), screeningsSection(p.screenings)),
     h('section', {id: 'alerts'}, h('h2', {}, 'Alerts (' + (p.alerts || []).length + ')'), alertsSection(p.alerts)),
-    redFlagsSection(p.id));
+    redFlagsSection(p.id),
+    exposureSection(p.id));
+}
+
+// The party's exposure (GET /v1/parties/{id}/exposure, web/links.js): its status under the
+// 50% rule with the bounds of the share blocked owners hold, the ranked paths to listed
+// entities in words, and the graph of those paths.
+function exposureSection(id) {
+  const graph = h('div', {id: 'link-graph', class: 'link-graph', role: 'img', 'aria-label': 'Exposure of ' + id});
+  const box = h('section', {id: 'exposure'}, h('h2', {}, 'Exposure'), h('p', {class: 'muted'}, 'Following the links…'));
+  api('/v1/parties/' + encodeURIComponent(id) + '/exposure').then(({body}) => {
+    if (!box.isConnected) return;
+    const pct = (v) => (typeof v === 'number' ? Math.round(v * 100) / 100 : '—') + '%';
+    const blocked = {};
+    for (const n of body.graph.nodes || []) if (n.status === 'blocked' || n.status === 'possibly_blocked') blocked[n.id] = n.status;
+    if (body.status !== 'not_blocked') blocked[body.id] = body.status;
+    box.replaceChildren(...[
+      h('h2', {}, 'Exposure'),
+      h('p', {id: 'exposure-summary'}, linkStatusBadge(body.status), ' under the 50% rule: blocked owners hold ',
+        body.low === body.high ? pct(body.low) : pct(body.low) + ' to ' + pct(body.high), '. ',
+        body.status_explanation ? h('span', {class: 'muted'}, body.status_explanation) : ''),
+      (body.control_paths || []).length ? h('p', {class: 'muted small'}, (body.control_paths || []).length +
+        ' control, director or officer tie(s) to blocked persons: reported, not blocking under OFAC.') : null,
+      h('h3', {}, 'Paths to listed entities (' + (body.paths || []).length + (body.truncated ? ', search cut' : '') + ')'),
+      exposurePaths(body.paths, false),
+      (body.graph.nodes || []).length > 1 ? [graph, linkLegend()] : null,
+    ].flat().filter(Boolean));
+    if ((body.graph.nodes || []).length > 1) drawLinkGraph(graph, body.graph, body.id, {blocked});
+  }).catch((err) => {
+    box.replaceChildren(h('h2', {}, 'Exposure'), failure(err));
+  });
+  return box;
 }
 
 // The party's red flags, checked among all stored parties (GET /v1/parties/{id}/red-flags):

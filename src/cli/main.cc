@@ -23,9 +23,11 @@
 
 #include "cli/cases.h"
 #include "cli/ip.h"
+#include "cli/links.h"
 #include "cli/red_flags.h"
 #include "cli/serve.h"
 #include "cli/watch.h"
+#include "graph/graph.h"
 #include "model/country.h"
 #include "model/date.h"
 #include "model/diff.h"
@@ -258,6 +260,8 @@ int CmdShow(const Options& o, const std::string& id) {
   std::vector<vigil::LoadedList> lists;
   if (Status s = LoadAll(o, o.lists, &lists); !s.ok()) return Fail(s);
   vigil::model::ListsStatus st = ReportLists(o, lists);
+  vigil::graph::Graph g;
+  g.AddLists(lists);
   for (size_t k = 0; k < lists.size(); ++k) {
     for (const auto& e : lists[k].entities) {
       // A CSL row is also found under its former id, "us_csl:<the file's _id>".
@@ -271,12 +275,15 @@ int CmdShow(const Options& o, const std::string& id) {
         // "warnings").
         nlohmann::json j = vigil::model::ToJson(e);
         j["list"] = vigil::model::ToJson(ls);
+        // Its links both ways: what it names and what names it (src/graph).
+        j["links"] = vigil::graph::LinksJson(g, e.id);
         j["sample"] = st.sample;
         j["warnings"] = st.warnings;
         std::cout << j.dump(2) << "\n";
       } else {
         PrintWarnings(st);
         PrintEntity(e);
+        vigil::cli::PrintLinks(g, e.id);
         // What this entry may lack because its list was loaded without a companion file.
         for (const auto& m : ls.incomplete) {
           fmt::print("  NOT LOADED    {}\n", m);
@@ -732,6 +739,9 @@ int main(int argc, char** argv) {
   vigil::cli::RedFlagsArgs red_flags_args;
   auto* red_flags = vigil::cli::AddRedFlagsCommand(&app, &red_flags_args);
 
+  // ownership, exposure: links (src/cli/links.cc).
+  std::shared_ptr<vigil::cli::LinksArgs> links_args = vigil::cli::AddLinksCommands(&app);
+
   // parties, alerts, audit: the case store (src/cli/cases.cc).
   std::shared_ptr<vigil::cli::CaseArgs> case_args = vigil::cli::AddCaseCommands(&app);
 
@@ -780,6 +790,10 @@ int main(int argc, char** argv) {
       return vigil::cli::RunRedFlags(red_flags_args, rf_ctx);
     }
     if (int rc = 0; vigil::cli::RunCaseCommand(*case_args, case_ctx, &rc)) return rc;
+    vigil::cli::LinksContext links_ctx;
+    links_ctx.json = o.json;
+    links_ctx.make_screener = case_ctx.make_screener;
+    if (int rc = 0; vigil::cli::RunLinksCommand(*links_args, links_ctx, &rc)) return rc;
     if (serve->parsed())
       return vigil::cli::RunServe(app, serve_args, o.lists, o.strict, argc, argv,
                                   o.accept_truncated, o.max_entity_drop, o.max_list_age);

@@ -310,6 +310,10 @@ void EntityRoute(Service& svc, const http::Request& req, http::Response& res) {
   if (!snap) return;
   std::string id = req.capture;
   const Entity* e = IsUtf8(id) ? snap->screener->Find(id) : nullptr;
+  // GET /v1/entities/{id}/links (links_routes.cc), unless an entity's id ends so.
+  if (e == nullptr && id.ends_with("/links") && id.size() > 6) {
+    return HandleEntityLinks(svc, req, res, snap, id.substr(0, id.size() - 6));
+  }
   if (e == nullptr) {
     SendError(res, 404, "not_found",
               fmt::format("no entity with id {} in the loaded lists",

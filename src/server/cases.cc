@@ -305,7 +305,8 @@ void ImportParties(Service& svc, const http::Request& req, http::Response& res) 
                 {"errors", std::move(errors)}});
 }
 
-// GET /v1/parties/{id} (and /v1/parties/{id}/red-flags: red_flags_routes.cc)
+// GET /v1/parties/{id} (and /v1/parties/{id}/red-flags: red_flags_routes.cc;
+// /v1/parties/{id}/exposure: links_routes.cc)
 void GetParty(Service& svc, const http::Request& req, http::Response& res) {
   if (!svc.Authorize(req, res, Role::kAnalyst)) return;
   store::Store* db = StoreOr404(svc, res);
@@ -313,6 +314,9 @@ void GetParty(Service& svc, const http::Request& req, http::Response& res) {
   std::vector<std::string> seg = Segments(req);
   if (seg.size() == 4 && seg[3] == "red-flags" && ValidPartyId(seg[2])) {
     return HandlePartyRedFlags(svc, req, res, seg[2]);
+  }
+  if (seg.size() == 4 && seg[3] == "exposure" && ValidPartyId(seg[2])) {
+    return HandlePartyExposure(svc, req, res, seg[2]);
   }
   if (seg.size() != 3 || !ValidPartyId(seg[2])) {
     SendError(res, 404, "not_found", "no such route (see /openapi.json)");

@@ -51,6 +51,8 @@ constexpr RouteInfo kRouteInfo[] = {
     {Route::kRedFlags, "/v1/red-flags", "POST"},
     {Route::kRedFlagsRun, "/v1/red-flags/run", "POST"},
     {Route::kPartyRedFlags, "/v1/parties/{id}/red-flags", "GET"},
+    {Route::kEntityLinks, "/v1/entities/{id}/links", "GET"},
+    {Route::kPartyExposure, "/v1/parties/{id}/exposure", "GET"},
     {Route::kOther, "other", ""},
 };
 
@@ -96,6 +98,9 @@ Route ClassifyRoute(std::string_view path, std::string_view method) {
     if (rest.ends_with("/red-flags") && rest.size() > 10 && rest.find('/') == rest.size() - 10) {
       return Route::kPartyRedFlags;
     }
+    if (rest.ends_with("/exposure") && rest.size() > 9 && rest.find('/') == rest.size() - 9) {
+      return Route::kPartyExposure;
+    }
     return Route::kOther;
   }
   if (path == "/v1/alerts") return Route::kAlerts;
@@ -121,7 +126,9 @@ Route ClassifyRoute(std::string_view path, std::string_view method) {
   if (path == "/v1/search") return Route::kSearch;
   if (path == "/v1/lists") return Route::kLists;
   if (path == "/v1/lists/reload") return Route::kReload;
-  if (HasSegmentAfter(path, "/v1/entities/")) return Route::kEntity;
+  if (HasSegmentAfter(path, "/v1/entities/")) {
+    return path.ends_with("/links") && path.size() > 19 ? Route::kEntityLinks : Route::kEntity;
+  }
   if (HasSegmentAfter(path, "/match/")) return Route::kYenteMatch;
   if (HasSegmentAfter(path, "/search/")) return Route::kYenteSearch;
   if (HasSegmentAfter(path, "/entities/")) return Route::kYenteEntity;

@@ -57,6 +57,8 @@ enum class Route : int {
   kRedFlags,       // POST /v1/red-flags
   kRedFlagsRun,    // POST /v1/red-flags/run
   kPartyRedFlags,  // GET /v1/parties/{id}/red-flags
+  kEntityLinks,    // GET /v1/entities/{id}/links
+  kPartyExposure,  // GET /v1/parties/{id}/exposure
   kOther,          // anything else (answered 404 or 405)
   kCount,
 };

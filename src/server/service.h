@@ -36,6 +36,10 @@
 namespace vigil::redflags {
 class Engine;
 }
+namespace vigil::graph {
+class Graph;
+class Evaluation;
+}  // namespace vigil::graph
 
 namespace vigil::server {
 
@@ -171,6 +175,24 @@ class Service {
   };
   Status RedFlags(RedFlagsEngine* out);
 
+  // ---- The relationship graph (links_routes.cc) ----
+
+  // The graph of the lists serving now (src/graph: entities and their list relationships)
+  // with, when there is a case store, its parties, imported ownership edges and shared
+  // attributes (parties to listed entities and to linked parties), and the 50%
+  // rule evaluated over it. Built on first use and again when the snapshot, the parties
+  // (Store::PartyChangeSeq, and the last "party.import" or "party.update" audit record:
+  // an address or phone changes no screening) or the ownership edges (the last
+  // "ownership.import" audit record) changed. Hold `snapshot` while using the graph (it
+  // points into its entities).
+  struct LinksGraph {
+    std::shared_ptr<const Snapshot> snapshot;
+    std::shared_ptr<const graph::Graph> graph;
+    std::shared_ptr<const graph::Evaluation> fifty;
+  };
+  // Not OK when the store cannot be read. Needs lists loaded (Begin() checked).
+  Status Links(LinksGraph* out);
+
   // ---- Ongoing screening (background.cc) ----
 
   // Starts the background threads: the re-screen worker (with a case store and
@@ -224,6 +246,11 @@ class Service {
   uint64_t redflags_generation_ = 0;   // the snapshot generation it was built for (0: none)
   const void* redflags_ip_ = nullptr;  // the ip() it was built with
   std::shared_ptr<const redflags::Engine> redflags_engine_;  // guarded by redflags_mu_
+  std::mutex links_mu_;
+  LinksGraph links_;               // guarded by links_mu_
+  uint64_t links_generation_ = 0;  // what links_ was built from
+  int64_t links_party_seq_ = -1;
+  int64_t links_ownership_seq_ = -1;
   std::atomic<std::shared_ptr<const ip::IpDatabase>> ip_;
   std::atomic<int> ip_state_{0};  // 0 none, 1 loading, 2 loaded, 3 failed
   std::thread ip_loader_;         // opens ServerOptions::ip_data_background
@@ -285,6 +312,13 @@ void RegisterCases(http::Router& router, Service& svc);
 void RegisterRedFlags(http::Router& router, Service& svc);
 // GET /v1/parties/{id}/red-flags (cases.cc routes it here).
 void HandlePartyRedFlags(Service& svc, const http::Request& req, http::Response& res,
+                         const std::string& party_id);
+// links_routes.cc: GET /v1/entities/{id}/links (api.cc routes it here, with the snapshot
+// Begin() returned) and GET /v1/parties/{id}/exposure (cases.cc routes it here, after the
+// analyst role and the store were checked).
+void HandleEntityLinks(Service& svc, const http::Request& req, http::Response& res,
+                       const std::shared_ptr<const Snapshot>& snap, const std::string& id);
+void HandlePartyExposure(Service& svc, const http::Request& req, http::Response& res,
                          const std::string& party_id);
 // ip_routes.cc: GET /v1/ip?ip=ADDR and POST /v1/ip {"ips": [...]} (IP screening).
 void RegisterIp(http::Router& router, Service& svc);

@@ -3,8 +3,9 @@
 // The analysts' web pages (web/), compiled into the program: the screening page (index.html,
 // app.js) and the case pages (cases.html, cases.js: the alert queue at /alerts, one alert at
 // /alerts/{id}, one party at /parties/{id}; the script reads the path), the DOM helpers both
-// load first (dom.js), and one style sheet. The pages hold no data; they call the /v1 API from the
-// browser.
+// load first (dom.js), the relationship graph both draw (links.js, with the graph library
+// npm installed into web/vendor), and one style sheet. The pages hold no data; they call the /v1
+// API from the browser.
 
 #include <string>
 
@@ -25,8 +26,12 @@ void Serve(http::Response& res, std::string_view path, const char* type) {
   res.SetHeader("Content-Type", type);
   res.SetHeader("Cache-Control", "no-cache");
   res.SetHeader("X-Content-Type-Options", "nosniff");
+  // style-src: the page's style sheet, and the one rule the graph library (cytoscape)
+  // puts in a <style> of its own (".__________cytoscape_container { position: relative; }"),
+  // allowed by its hash and nothing else inline.
   res.SetHeader("Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+                "default-src 'self'; img-src 'self' data:; style-src 'self' "
+                "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='; frame-ancestors 'none'");
 }
 
 }  // namespace
@@ -46,6 +51,14 @@ void RegisterWeb(http::Router& router, Service& /*svc*/) {
   });
   router.Add("GET", "/cases.js", [](const http::Request&, http::Response& r) {
     Serve(r, "web/cases.js", "text/javascript; charset=utf-8");
+  });
+  router.Add("GET", "/links.js", [](const http::Request&, http::Response& r) {
+    Serve(r, "web/links.js", "text/javascript; charset=utf-8");
+  });
+  // The graph library (npm cytoscape, web/vendor): its minified file as npm installed it.
+  router.Add("GET", "/vendor/cytoscape.min.js", [](const http::Request&, http::Response& r) {
+    Serve(r, "web/vendor/node_modules/cytoscape/dist/cytoscape.min.js",
+          "text/javascript; charset=utf-8");
   });
   auto cases = [](const http::Request&, http::Response& r) {
     Serve(r, "web/cases.html", "text/html; charset=utf-8");

@@ -219,6 +219,40 @@ const std::vector<Migration>& Migrations() {
            " first_attempt_at TEXT NOT NULL,"
            " last_attempt_at TEXT NOT NULL)",
        }},
+      // Ownership and control edges (issue 15, `vigil ownership import`): each end as the
+      // file gave it and as resolved (a party, a listed entity, a name match with its score
+      // and the entity matched, or an outside node by name), the share as written and its
+      // bounds, and where the row came from.
+      {5,
+       {
+           "CREATE TABLE ownership_edges ("
+           " id {ID},"
+           " owner_given TEXT NOT NULL,"
+           " owner_node TEXT NOT NULL,"
+           " owner_how TEXT NOT NULL,"
+           " owner_score DOUBLE PRECISION NOT NULL,"
+           " owner_matched_id TEXT NOT NULL,"
+           " owner_matched_name TEXT NOT NULL,"
+           " owned_given TEXT NOT NULL,"
+           " owned_node TEXT NOT NULL,"
+           " owned_how TEXT NOT NULL,"
+           " owned_score DOUBLE PRECISION NOT NULL,"
+           " owned_matched_id TEXT NOT NULL,"
+           " owned_matched_name TEXT NOT NULL,"
+           " percentage TEXT NOT NULL,"
+           " low DOUBLE PRECISION NOT NULL,"
+           " high DOUBLE PRECISION NOT NULL,"
+           " kind TEXT NOT NULL,"
+           " source TEXT NOT NULL,"
+           " as_of TEXT NOT NULL,"
+           " file TEXT NOT NULL,"
+           " line BIGINT NOT NULL,"
+           " imported_at TEXT NOT NULL,"
+           " by_principal TEXT NOT NULL,"
+           " review TEXT NOT NULL)",
+           "CREATE INDEX ownership_edges_owner ON ownership_edges (owner_node, id)",
+           "CREATE INDEX ownership_edges_owned ON ownership_edges (owned_node, id)",
+       }},
   };
   return kMigrations;
 }

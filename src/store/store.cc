@@ -1798,4 +1798,226 @@ Status Store::ListWebhookDeliveries(int64_t limit, std::vector<WebhookDelivery>*
   });
 }
 
+// ---- ownership edges ----
+
+namespace {
+
+json EndDetail(const OwnershipEnd& e) {
+  json j = {{"given", e.given}, {"node", e.node}, {"how", e.how}};
+  if (e.how == "name_match") {
+    j["score"] = e.score;
+    j["matched_id"] = e.matched_id;
+  }
+  return j;
+}
+
+void ReadEnd(const sql::Row& r, int first, OwnershipEnd* e) {
+  e->given = r.Text(first);
+  e->node = r.Text(first + 1);
+  e->how = r.Text(first + 2);
+  e->score = r.Double(first + 3);
+  e->matched_id = r.Text(first + 4);
+  e->matched_name = r.Text(first + 5);
+}
+
+}  // namespace
+
+Status Store::PutOwnershipEdges(const std::vector<OwnershipEdgeRecord>& edges, const Actor& by,
+                                OwnershipImportSummary* summary) {
+  OwnershipImportSummary sum;
+  std::vector<std::string> files;
+  for (const OwnershipEdgeRecord& e : edges) {
+    const std::string where = e.file + ":" + std::to_string(e.line) + ": ";
+    if (e.owner.node.empty() || e.owned.node.empty()) {
+      return Status::InvalidArgument(where + "an ownership edge needs an owner and an owned");
+    }
+    if (!(e.low >= 0 && e.low <= e.high && e.high <= 100)) {
+      return Status::InvalidArgument(where + "share bounds must satisfy 0 <= low <= high <= 100");
+    }
+    if (e.kind.empty()) return Status::InvalidArgument(where + "an ownership edge needs a kind");
+    ++sum.edges;
+    for (const OwnershipEnd* end : {&e.owner, &e.owned}) {
+      if (end->how == "name_match") ++sum.name_matches;
+      if (end->how == "unresolved") ++sum.unresolved;
+    }
+    if (std::find(files.begin(), files.end(), e.file) == files.end()) files.push_back(e.file);
+  }
+  const std::string now = rep_->Now();
+  Status s = InWrite(rep_.get(), [&](sql::Connection& c) -> Status {
+    AuditHead head;
+    Status st = LoadAuditHead(c, &head);
+    if (!st.ok()) return st;
+    for (const OwnershipEdgeRecord& e : edges) {
+      st = c.Query(
+          "INSERT INTO ownership_edges (owner_given, owner_node, owner_how, owner_score, "
+          "owner_matched_id, owner_matched_name, owned_given, owned_node, owned_how, "
+          "owned_score, owned_matched_id, owned_matched_name, percentage, low, high, kind, "
+          "source, as_of, file, line, imported_at, by_principal, review) VALUES ($1, $2, $3, "
+          "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
+          "$22, $23)",
+          {e.owner.given,
+           e.owner.node,
+           e.owner.how,
+           e.owner.score,
+           e.owner.matched_id,
+           e.owner.matched_name,
+           e.owned.given,
+           e.owned.node,
+           e.owned.how,
+           e.owned.score,
+           e.owned.matched_id,
+           e.owned.matched_name,
+           e.percentage,
+           e.low,
+           e.high,
+           e.kind,
+           e.source,
+           e.as_of,
+           e.file,
+           e.line,
+           now,
+           by.principal,
+           e.review},
+          nullptr);
+      if (!st.ok()) return st;
+    }
+    json name_matches = json::array();
+    for (const OwnershipEdgeRecord& e : edges) {
+      for (const OwnershipEnd* end : {&e.owner, &e.owned}) {
+        if (end->how == "name_match" && name_matches.size() < 100) {
+          json m = EndDetail(*end);
+          m["line"] = e.line;
+          name_matches.push_back(std::move(m));
+        }
+      }
+    }
+    json detail = {{"files", files},
+                   {"edges", sum.edges},
+                   {"name_matches", sum.name_matches},
+                   {"unresolved", sum.unresolved},
+                   {"matches", std::move(name_matches)}};
+    return AppendAudit(c, &head, now, by.principal, "ownership.import",
+                       "ownership:" + (files.empty() ? std::string() : files.front()), detail);
+  });
+  if (!s.ok()) return s;
+  if (summary != nullptr) {
+    summary->edges += sum.edges;
+    summary->name_matches += sum.name_matches;
+    summary->unresolved += sum.unresolved;
+  }
+  return Status::Ok();
+}
+
+Status Store::ListOwnershipEdges(std::vector<OwnershipEdgeRecord>* out) {
+  return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
+    sql::Rows rows;
+    Status s = c.Query(
+        "SELECT id, owner_given, owner_node, owner_how, owner_score, owner_matched_id, "
+        "owner_matched_name, owned_given, owned_node, owned_how, owned_score, owned_matched_id, "
+        "owned_matched_name, percentage, low, high, kind, source, as_of, file, line, "
+        "imported_at, by_principal, review FROM ownership_edges ORDER BY id",
+        {}, &rows);
+    if (!s.ok()) return s;
+    out->clear();
+    for (const sql::Row& r : rows) {
+      OwnershipEdgeRecord e;
+      e.id = r.Int(0);
+      ReadEnd(r, 1, &e.owner);
+      ReadEnd(r, 7, &e.owned);
+      e.percentage = r.Text(13);
+      e.low = r.Double(14);
+      e.high = r.Double(15);
+      e.kind = r.Text(16);
+      e.source = r.Text(17);
+      e.as_of = r.Text(18);
+      e.file = r.Text(19);
+      e.line = r.Int(20);
+      e.imported_at = r.Text(21);
+      e.by = r.Text(22);
+      e.review = r.Text(23);
+      out->push_back(std::move(e));
+    }
+    return Status::Ok();
+  });
+}
+
+// ---- exposure alerts ----
+
+Status Store::RecordExposureAlerts(const std::vector<ExposureAlertInput>& inputs,
+                                   std::string_view lists_version_view, const json& run,
+                                   const Actor& by, RedFlagAlertResult* result) {
+  const std::string now = rep_->Now();
+  const std::string lists_version(lists_version_view);
+  RedFlagAlertResult out;
+  Status s = InWrite(rep_.get(), [&](sql::Connection& c) -> Status {
+    out = RedFlagAlertResult{};
+    AuditHead head;
+    Status st = LoadAuditHead(c, &head);
+    if (!st.ok()) return st;
+    std::map<std::string, int64_t> count_deltas;
+    sql::Rows rows;
+    for (const ExposureAlertInput& in : inputs) {
+      st = c.Query(
+          "SELECT screened, screened_hash FROM party_versions WHERE party_id = $1 AND "
+          "version = $2",
+          {in.party_id, in.party_version}, &rows);
+      if (!st.ok()) return st;
+      if (rows.empty()) {
+        return Status::NotFound("party " + in.party_id + " version " +
+                                std::to_string(in.party_version) + " is not in the store");
+      }
+      const std::string party_fields_text = rows[0].Text(0);
+      const std::string party_hash = rows[0].Text(1);
+      const AlertContext ctx{in.party_id,        in.party_version,
+                             party_hash,         party_fields_text,
+                             /*screening_id=*/0, lists_version,
+                             /*rescreen_run=*/0, /*same_entity_only=*/true};
+      Hit h;
+      h.entity_id = std::string(kExposureEntityPrefix) + in.entity_id;
+      h.list = std::string(kExposureList);
+      h.entity_name = in.entity_name;
+      h.score = in.score;
+      h.band = in.band;
+      h.explanation = in.explanation;
+      h.entity_record = in.signature;
+      json party_fields;
+      HitOutcome outcome = HitOutcome::kNewAlert;
+      int64_t alert_id = 0;
+      st = RaiseAlert(c, &head, now, by, ctx, h, &party_fields, &count_deltas, &outcome, &alert_id);
+      if (!st.ok()) return st;
+      switch (outcome) {
+        case HitOutcome::kNewAlert:
+          ++out.new_alerts;
+          break;
+        case HitOutcome::kReAlert:
+          ++out.new_alerts;
+          ++out.re_alerts;
+          break;
+        case HitOutcome::kExisting:
+          ++out.existing;
+          break;
+        case HitOutcome::kSuppressed:
+          ++out.suppressed;
+          break;
+        case HitOutcome::kConfirmed:
+          ++out.confirmed;
+          break;
+      }
+      out.outcomes.emplace_back(outcome, alert_id);
+    }
+    json detail = run.is_object() ? run : json::object();
+    detail["lists_version"] = lists_version;
+    detail["alerts"] = {{"inputs", inputs.size()},      {"new_alerts", out.new_alerts},
+                        {"re_alerts", out.re_alerts},   {"existing", out.existing},
+                        {"suppressed", out.suppressed}, {"confirmed", out.confirmed}};
+    st = AppendAudit(c, &head, now, by.principal, "exposure.run", std::string(kExposureList),
+                     detail);
+    if (!st.ok()) return st;
+    return ApplyCountDeltas(c, count_deltas);
+  });
+  if (!s.ok()) return s;
+  if (result != nullptr) *result = std::move(out);
+  return Status::Ok();
+}
+
 }  // namespace vigil::store

@@ -250,6 +250,59 @@ struct RedFlagAlertResult {
   int64_t confirmed = 0;   // decided true_match, same flags: no new alert
 };
 
+// ---- Ownership and control edges (issue 15: `vigil ownership import`) ----
+
+// One end of an imported edge: as given in the file and as resolved.
+struct OwnershipEnd {
+  std::string given;  // the text of the file's owner / owned column
+  // The graph node it resolved to: "party:P-1", a listed entity id ("us_ofac_sdn:123"), or
+  // "name:<given>" (an outside node, when nothing resolved).
+  std::string node;
+  std::string how;           // "party", "entity", "name_match", "unresolved"
+  double score = 0;          // name_match: the screener's score
+  std::string matched_id;    // name_match: the entity matched
+  std::string matched_name;  // name_match: its primary name
+};
+
+struct OwnershipEdgeRecord {
+  int64_t id = 0;  // set by the store
+  OwnershipEnd owner, owned;
+  std::string percentage;  // as given: "60", "25-50", "" (unknown)
+  double low = 0, high = 100;
+  std::string kind;  // ownership, control, director, officer, family
+  std::string source, as_of;
+  std::string file;  // the import file's name
+  int64_t line = 0;
+  std::string imported_at, by;  // set by the store
+  // "accepted" when both ends resolved by id or stayed outside nodes; "to_review" when an
+  // end is a name match (the match is recorded and an analyst reviews it).
+  std::string review = "accepted";
+};
+
+struct OwnershipImportSummary {
+  int64_t edges = 0;
+  int64_t name_matches = 0;  // ends resolved by a name match (to review)
+  int64_t unresolved = 0;    // ends kept as outside nodes
+};
+
+// An exposure alert (issue 15, src/graph/exposure.h): an alert like any other on the
+// pseudo-entity "exposure:<listed entity id>", list kExposureList. Its explanation holds the
+// path; its entity_record the path's signature (a pair decided false_positive re-alerts only
+// when the signature changed).
+inline constexpr std::string_view kExposureList = "links";
+inline constexpr std::string_view kExposureEntityPrefix = "exposure:";
+
+struct ExposureAlertInput {
+  std::string party_id;
+  int64_t party_version = 0;  // the version evaluated (must be in the store)
+  std::string entity_id;      // the listed entity at the end of the path
+  std::string entity_name;
+  double score = 0;  // the exposure level, 0..1
+  std::string band = "review";
+  nlohmann::json explanation;  // {"kind": "exposure", "status", "paths": [...], ...}
+  nlohmann::json signature;    // what a decision is made against
+};
+
 // ---- List versions and ongoing screening ----
 
 // What the store keeps of one listed entity in one list version: enough to tell what a
@@ -469,6 +522,23 @@ class Store {
   // is deleted; an alert already marked is left alone. *annotated, *closed may be null.
   Status CloseDelisted(const std::vector<std::string>& entity_ids, std::string_view label,
                        int64_t rescreen_run, const Actor& by, int64_t* annotated, int64_t* closed);
+
+  // ---- Ownership ----
+
+  // Adds imported ownership/control edges in one transaction (all or none), with one
+  // "ownership.import" audit record (object "ownership:<file>", detail: file, the counts).
+  // InvalidArgument (naming file and line) for a row without owner or owned, or low > high.
+  Status PutOwnershipEdges(const std::vector<OwnershipEdgeRecord>& edges, const Actor& by,
+                           OwnershipImportSummary* summary);
+  // Every stored edge, in id (import) order.
+  Status ListOwnershipEdges(std::vector<OwnershipEdgeRecord>* out);
+  // Opens or refreshes exposure alerts (one per input; entity_id kExposureEntityPrefix +
+  // entity_id, list kExposureList), deduplicated as RecordRedFlagAlerts does, with
+  // "alert.raise" / "alert.refresh" records and one "exposure.run" audit record whose
+  // detail is `run` plus the outcome counts. NotFound when a party version is not stored.
+  Status RecordExposureAlerts(const std::vector<ExposureAlertInput>& inputs,
+                              std::string_view lists_version, const nlohmann::json& run,
+                              const Actor& by, RedFlagAlertResult* result);
 
   // Records a webhook delivery (its final outcome) and audits it ("webhook.delivery").
   Status RecordWebhookDelivery(const WebhookDelivery& d, const Actor& by, int64_t* id);

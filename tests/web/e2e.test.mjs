@@ -958,3 +958,172 @@ describe('IT-worker red flags and IP addresses', () => {
     await page.close();
   });
 });
+
+// ---- Links (issue 15): the neighbourhood graph (cytoscape, compiled into the program) ----
+
+// Clicks the node `id` of the Cytoscape graph drawn in `selector`, where it is on screen.
+async function clickGraphNode(page, selector, id) {
+  // Into view first; the library learns of the scroll from the scroll event, by the next frame.
+  await page.evaluate(async (sel) => {
+    document.querySelector(sel).scrollIntoView({block: 'center', behavior: 'instant'});
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  }, selector);
+  const at = await page.evaluate(([sel, nodeId]) => {
+    const el = document.querySelector(sel);
+    const n = el.cy.getElementById(nodeId);
+    if (n.empty()) return null;
+    const r = el.getBoundingClientRect();
+    const p = n.renderedPosition();
+    return {x: r.left + p.x, y: r.top + p.y};
+  }, [selector, id]);
+  assert.ok(at, 'node ' + id + ' is in the graph');
+  await page.mouse.click(at.x, at.y);
+}
+
+// The nodes and edges Cytoscape drew: [{id, kind, classes}], [{source, target, label}].
+function graphElements(page, selector) {
+  return page.evaluate((sel) => {
+    const cy = document.querySelector(sel).cy;
+    return {
+      nodes: cy.nodes().map((n) => ({id: n.id(), kind: n.data('kind'), classes: n.classes().join(' '),
+        visible: n.visible(), w: n.renderedWidth()})),
+      edges: cy.edges().map((e) => ({source: e.source().id(), target: e.target().id(), label: e.data('label')})),
+    };
+  }, selector);
+}
+
+test('an entity page draws its links as a graph; a click on a node opens that entity', async () => {
+  const page = await browser.newPage({viewport: {width: 1280, height: 1000}});
+  const errors = watch(page);
+  // KOMID: three individuals are "Linked To:" it.
+  await page.goto(base + '/#/entity/' + encodeURIComponent('us_ofac_sdn:9345'));
+  await page.waitForSelector('#link-graph[data-nodes]');
+  const api = await (await fetch(base + '/v1/entities/us_ofac_sdn:9345/links?hops=2')).json();
+  const drawn = await graphElements(page, '#link-graph');
+  // Every node and edge of the answer is drawn, and nothing else.
+  assert.deepEqual(drawn.nodes.map((n) => n.id).sort(), api.graph.nodes.map((n) => n.id).sort());
+  assert.equal(drawn.edges.length, api.graph.edges.length);
+  for (const id of ['us_ofac_sdn:9345', 'us_ofac_sdn:18552', 'us_ofac_sdn:18668', 'us_ofac_sdn:18848']) {
+    assert.ok(drawn.nodes.some((n) => n.id === id && n.kind === 'entity' && n.visible), id);
+  }
+  assert.ok(drawn.edges.some((e) => e.source === 'us_ofac_sdn:18552' && e.target === 'us_ofac_sdn:9345' &&
+    e.label === 'linked to'), JSON.stringify(drawn.edges));
+  assert.ok(drawn.nodes.find((n) => n.id === 'us_ofac_sdn:9345').classes.includes('focus'));
+  // The canvas holds a picture, not a blank box.
+  const shot = await page.locator('#link-graph').screenshot();
+  assert.ok(shot.length > 8000, 'graph rendered (' + shot.length + ' bytes)');
+  // The status, and the paths in words, both ways.
+  assert.equal(await page.textContent('#link-status'), 'listed');
+  assert.match(await page.textContent('#link-summary'), /listed on us_ofac_sdn \(.*DPRK2/);
+  const paths = await page.textContent('#links table.links');
+  assert.match(paths, /linked from/);
+  assert.match(paths, /HWANG, Su Man/);
+  assert.doesNotMatch(await page.textContent('#links'), /\[object|undefined|null/);
+  await page.screenshot({path: path.join(shots, 'entity-links.png'), fullPage: true});
+  // A click on a node opens its entity page, whose graph has the edge seen from there.
+  await clickGraphNode(page, '#link-graph', 'us_ofac_sdn:18552');
+  await page.waitForFunction(() => document.querySelector('#entity h1') &&
+    document.querySelector('#entity h1').textContent.includes('HWANG'));
+  assert.ok(page.url().endsWith('#/entity/' + encodeURIComponent('us_ofac_sdn:18552')), page.url());
+  await page.waitForSelector('#link-graph[data-nodes]');
+  const from = await graphElements(page, '#link-graph');
+  assert.ok(from.edges.some((e) => e.source === 'us_ofac_sdn:18552' && e.target === 'us_ofac_sdn:9345'));
+  assert.match(await page.textContent('#links table.links'), /linked to/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the graph library is served from the program, and the page loads nothing from elsewhere', async () => {
+  const page = await browser.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const errors = watch(page);
+  await page.goto(base + '/#/entity/' + encodeURIComponent('us_ofac_sdn:18552'));
+  await page.waitForSelector('#link-graph[data-nodes]');
+  assert.ok(requests.some((u) => u === base + '/vendor/cytoscape.min.js'), requests.join('\n'));
+  for (const u of requests) assert.ok(u.startsWith(base + '/') || u.startsWith('data:'), 'loaded from elsewhere: ' + u);
+  const lib = await fetch(base + '/vendor/cytoscape.min.js');
+  assert.equal(lib.status, 200);
+  assert.match(lib.headers.get('content-type'), /javascript/);
+  assert.ok((await lib.text()).length > 100000, 'the minified library');
+  // No Content-Security-Policy violation (cytoscape's one <style> is allowed by its hash).
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// Parties owned by listed entities: P-10 60% by two listed persons (blocked under the 50%
+// rule), P-11 30% by P-10 and an unknown share by KOMID (possibly blocked).
+describe('links and exposure of parties', () => {
+  let ls;
+  before(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-links-'));
+    const db = path.join(dir, 'cases.db');
+    const parties = path.join(dir, 'parties.jsonl');
+    writeFileSync(parties, [
+      {id: 'P-10', kind: 'organization', name: 'Sinuiju Harbour Trading Ltd', country: 'CN'},
+      {id: 'P-11', kind: 'organization', name: 'Dandong Riverside Logistics Co', country: 'CN'},
+    ].map((p) => JSON.stringify(p)).join('\n') + '\n');
+    vigil(['parties', 'import', parties, '--db', db, '--by', 'alice', '--no-screen']);
+    const csv = path.join(dir, 'ownership.csv');
+    writeFileSync(csv, 'owner,owned,percentage,kind,source,as_of\n' +
+      'us_ofac_sdn:9345,P-10,40,ownership,registry extract,2024-01-31\n' +
+      'us_ofac_sdn:20157,P-10,20,ownership,registry extract,2024-01-31\n' +
+      'P-10,P-11,30,ownership,annual report,2023-12-31\n' +
+      'us_ofac_sdn:9345,P-11,,ownership,press report,2024-03-01\n');
+    vigil(['ownership', 'import', csv, '--db', db, '--by', 'alice', '--lists', sampleDir]);
+    ls = await startServer(['--db', db, '--lists', sampleDir]);
+    await waitReady(ls.url);
+  });
+  after(() => {
+    if (ls) { ls.child.removeAllListeners('exit'); ls.child.kill('SIGTERM'); }
+  });
+
+  test('a blocked party shows its status, its paths and their graph; a click opens the listed owner', async () => {
+    const page = await browser.newPage({viewport: {width: 1280, height: 1100}});
+    const errors = watch(page);
+    await page.goto(ls.url + '/parties/P-10');
+    await page.waitForSelector('#exposure #link-status');
+    assert.equal(await page.textContent('#exposure #link-status'), 'blocked');
+    assert.match(await page.textContent('#exposure-summary'), /60%/);
+    const paths = page.locator('#exposure ol.paths li');
+    assert.ok(await paths.count() >= 2, 'a path to each listed owner');
+    const entities = await paths.evaluateAll((lis) => lis.map((li) => li.dataset.entity));
+    assert.ok(entities.includes('us_ofac_sdn:9345') && entities.includes('us_ofac_sdn:20157'), entities.join());
+    assert.match(await page.textContent('#exposure ol.paths'), /KOREA MINING DEVELOPMENT TRADING CORPORATION/);
+    await page.waitForSelector('#exposure #link-graph[data-nodes]');
+    const drawn = await graphElements(page, '#exposure #link-graph');
+    const ids = drawn.nodes.map((n) => n.id);
+    for (const id of ['party:P-10', 'us_ofac_sdn:9345', 'us_ofac_sdn:20157']) assert.ok(ids.includes(id), ids.join());
+    assert.ok(drawn.nodes.find((n) => n.id === 'party:P-10').classes.includes('blocked'));
+    assert.ok(drawn.edges.some((e) => e.source === 'us_ofac_sdn:9345' && e.target === 'party:P-10' && /ownership 40%/.test(e.label)),
+      JSON.stringify(drawn.edges));
+    // The sections above (red flags) are filled in first, so that nothing moves the graph.
+    await page.waitForFunction(() => !document.querySelector('#redflags').textContent.includes('Checking'));
+    await page.screenshot({path: path.join(shots, 'party-exposure.png'), fullPage: true});
+    await clickGraphNode(page, '#exposure #link-graph', 'us_ofac_sdn:9345');
+    await page.waitForFunction(() => document.querySelector('#entity h1') &&
+      document.querySelector('#entity h1').textContent.includes('KOREA MINING'));
+    // The listed owner's page shows the party it owns in its graph.
+    await page.waitForSelector('#link-graph[data-nodes]');
+    const komid = await graphElements(page, '#link-graph');
+    assert.ok(komid.nodes.some((n) => n.id === 'party:P-10' && n.kind === 'party'), JSON.stringify(komid.nodes));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a party with an unknown share held by a listed owner is possibly blocked', async () => {
+    const page = await browser.newPage({viewport: {width: 1280, height: 1100}});
+    const errors = watch(page);
+    await page.goto(ls.url + '/parties/P-11');
+    await page.waitForSelector('#exposure #link-status');
+    assert.equal(await page.textContent('#exposure #link-status'), 'possibly blocked');
+    assert.match(await page.textContent('#exposure-summary'), /to 100%/);
+    await page.waitForSelector('#exposure #link-graph[data-nodes]');
+    const drawn = await graphElements(page, '#exposure #link-graph');
+    assert.ok(drawn.nodes.find((n) => n.id === 'party:P-11').classes.includes('possibly_blocked'));
+    // P-10, blocked by the rule, is marked so on the way.
+    assert.ok(drawn.nodes.find((n) => n.id === 'party:P-10').classes.includes('blocked'), JSON.stringify(drawn.nodes));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

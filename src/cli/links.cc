@@ -1,0 +1,363 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+#include "cli/links.h"
+
+#include <fmt/core.h>
+
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "cli/cases.h"
+#include "graph/exposure.h"
+#include "graph/ownership_import.h"
+#include "store/store.h"
+
+namespace vigil::cli {
+namespace {
+
+using nlohmann::json;
+
+int Fail(const Status& s) {
+  std::cerr << "vigil: " << s.ToString() << "\n";
+  return 1;
+}
+
+json EndJson(const store::OwnershipEnd& e) {
+  json j = {{"given", e.given}, {"node", e.node}, {"how", e.how}};
+  if (e.how == "name_match") {
+    j["score"] = e.score;
+    j["matched_id"] = e.matched_id;
+    j["matched_name"] = e.matched_name;
+  }
+  return j;
+}
+
+json RecordJson(const store::OwnershipEdgeRecord& e) {
+  return {{"id", e.id},
+          {"owner", EndJson(e.owner)},
+          {"owned", EndJson(e.owned)},
+          {"percentage", e.percentage},
+          {"low", e.low},
+          {"high", e.high},
+          {"kind", e.kind},
+          {"source", e.source},
+          {"as_of", e.as_of},
+          {"file", e.file},
+          {"line", e.line},
+          {"imported_at", e.imported_at},
+          {"by", e.by},
+          {"review", e.review}};
+}
+
+std::string EndText(const store::OwnershipEnd& e) {
+  if (e.how == "name_match") {
+    return fmt::format("{} -> {} [{}] (name match {:.2f}, to review)", e.given, e.matched_name,
+                       e.matched_id, e.score);
+  }
+  if (e.how == "unresolved") return e.given + " (outside node)";
+  return e.node;
+}
+
+// Resolves an end: "party:<id>" or a stored party id, a listed entity id, a name matched
+// through the screener at or above the review threshold, else an outside node by name.
+graph::EndResolver MakeResolver(store::Store* db, const Screener* screener) {
+  return [db, screener](std::string_view given_view, store::OwnershipEnd* end) {
+    const std::string given(given_view);
+    std::string party = given.rfind("party:", 0) == 0 ? given.substr(6) : given;
+    store::PartyVersion pv;
+    if (db != nullptr && db->GetParty(party, &pv).ok()) {
+      end->node = graph::PartyNodeId(party);
+      end->how = "party";
+      return;
+    }
+    if (screener != nullptr) {
+      if (const Entity* e = screener->Find(given); e != nullptr) {
+        end->node = e->id;
+        end->how = "entity";
+        return;
+      }
+      Query q;
+      q.name = given;
+      ScreenOptions opt;
+      opt.top = 1;
+      opt.min_score = kReviewThreshold;
+      opt.explain = false;
+      std::vector<Match> m = screener->Screen(q, opt);
+      if (!m.empty() && m[0].entity != nullptr && m[0].score >= kReviewThreshold) {
+        end->node = m[0].entity->id;
+        end->how = "name_match";
+        end->score = m[0].score;
+        end->matched_id = m[0].entity->id;
+        end->matched_name = m[0].entity->primary_name();
+        return;
+      }
+    }
+    end->node = graph::OutsideNodeId(given);
+    end->how = "unresolved";
+  };
+}
+
+int RunImport(const LinksArgs& a, const LinksContext& ctx) {
+  std::unique_ptr<store::Store> db;
+  if (Status s = store::Store::Open(a.db, {}, &db); !s.ok()) return Fail(s);
+  std::unique_ptr<Screener> screener;
+  if (Status s = ctx.make_screener(&screener); !s.ok()) return Fail(s);
+  std::vector<store::OwnershipEdgeRecord> records;
+  if (Status s = graph::ReadOwnershipFile(a.file, MakeResolver(db.get(), screener.get()), &records);
+      !s.ok()) {
+    return Fail(s);
+  }
+  store::OwnershipImportSummary sum;
+  const store::Actor by{a.by.empty() ? LoginName() : a.by};
+  if (Status s = db->PutOwnershipEdges(records, by, &sum); !s.ok()) return Fail(s);
+  if (ctx.json) {
+    json j = {{"file", a.file},
+              {"edges", sum.edges},
+              {"name_matches", sum.name_matches},
+              {"unresolved", sum.unresolved}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    fmt::print(
+        "{}: {} edges imported; {} ends matched by name (to review), {} kept as outside "
+        "nodes\n",
+        a.file, sum.edges, sum.name_matches, sum.unresolved);
+    for (const store::OwnershipEdgeRecord& e : records) {
+      for (const store::OwnershipEnd* end : {&e.owner, &e.owned}) {
+        if (end->how == "name_match") {
+          fmt::print("  line {}: {}\n", e.line, EndText(*end));
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+int RunList(const LinksArgs& a, const LinksContext& ctx) {
+  std::unique_ptr<store::Store> db;
+  if (Status s = store::Store::Open(a.db, {}, &db); !s.ok()) return Fail(s);
+  std::vector<store::OwnershipEdgeRecord> edges;
+  if (Status s = db->ListOwnershipEdges(&edges); !s.ok()) return Fail(s);
+  if (ctx.json) {
+    json j = json::array();
+    for (const auto& e : edges) j.push_back(RecordJson(e));
+    std::cout << json{{"edges", j}}.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& e : edges) {
+    fmt::print("{:>5}  {} --{} {}--> {}  [{}:{}{}{}]{}\n", e.id, EndText(e.owner), e.kind,
+               e.percentage.empty() ? (e.kind == "ownership" ? "?" : "") : e.percentage + "%",
+               EndText(e.owned), e.file, e.line, e.source.empty() ? "" : ", " + e.source,
+               e.as_of.empty() ? "" : ", as of " + e.as_of,
+               e.review == "to_review" ? "  TO REVIEW" : "");
+  }
+  fmt::print("{} edges\n", edges.size());
+  return 0;
+}
+
+int RunExposure(const LinksArgs& a, const LinksContext& ctx) {
+  std::unique_ptr<store::Store> db;
+  if (Status s = store::Store::Open(a.db, {}, &db); !s.ok()) return Fail(s);
+  store::PartyVersion pv;
+  if (Status s = db->GetParty(a.party_id, &pv); !s.ok()) return Fail(s);
+  std::unique_ptr<Screener> screener;
+  if (Status s = ctx.make_screener(&screener); !s.ok()) return Fail(s);
+
+  graph::Graph g;
+  g.AddLists(screener->lists());
+  std::vector<model::Party> parties;
+  Status s = db->ForEachParty(1000, [&](const std::vector<model::Party>& batch) {
+    parties.insert(parties.end(), batch.begin(), batch.end());
+    return true;
+  });
+  if (!s.ok()) return Fail(s);
+  g.AddParties(parties);
+  std::vector<store::OwnershipEdgeRecord> edges;
+  if (s = db->ListOwnershipEdges(&edges); !s.ok()) return Fail(s);
+  g.AddOwnership(edges);
+
+  graph::ExposureOptions opt;
+  opt.max_hops = a.hops;
+  opt.max_paths = a.max_paths;
+  graph::Exposure x;
+  if (s = graph::ComputeExposure(g, graph::PartyNodeId(a.party_id), opt, &x); !s.ok()) {
+    return Fail(s);
+  }
+
+  // Alerts: one per listed entity whose exposure reaches the level.
+  store::RedFlagAlertResult alerts;
+  size_t to_alert = 0;
+  if (!a.no_alerts) {
+    std::map<std::string, store::ExposureAlertInput> by_entity;
+    auto add = [&](const std::string& entity_id, const std::string& name, double score,
+                   json explanation) {
+      if (score < a.alert_level) return;
+      auto& in = by_entity[entity_id];
+      if (!in.entity_id.empty() && in.score >= score) return;
+      in.party_id = a.party_id;
+      in.party_version = pv.version;
+      in.entity_id = entity_id;
+      in.entity_name = name;
+      in.score = score;
+      in.band = score >= 0.9 ? "match" : "review";
+      in.explanation = std::move(explanation);
+    };
+    for (const json& p : x.ownership_paths) {
+      if (!p.contains("listing")) continue;
+      const json& l = p["listing"];
+      add(l.value("entity_id", ""), l.value("name", ""), x.level,
+          {{"kind", "exposure"},
+           {"status", x.status},
+           {"low", x.low},
+           {"high", x.high},
+           {"explanation", x.status_explanation},
+           {"path", p}});
+    }
+    for (const graph::ExposurePath& p : x.paths) {
+      add(p.entity_id, p.entity_name, p.score,
+          {{"kind", "exposure"},
+           {"status", x.status},
+           {"explanation", p.explanation},
+           {"path", graph::ToJson(p)}});
+    }
+    std::vector<store::ExposureAlertInput> inputs;
+    for (auto& [id, in] : by_entity) {
+      if (id.empty()) continue;
+      // What a decision is made against: the path's edges (type, ends, share).
+      json sig = {{"id", std::string(store::kExposureEntityPrefix) + id}, {"status", x.status}};
+      json steps = json::array();
+      if (in.explanation["path"].contains("steps")) {
+        for (const json& st : in.explanation["path"]["steps"]) {
+          steps.push_back({st.value("from", ""), st.value("to", ""), st["edge"].value("type", ""),
+                           st["edge"].contains("share") ? st["edge"]["share"] : json(nullptr)});
+        }
+      } else {
+        steps = in.explanation["path"];
+      }
+      sig["steps"] = std::move(steps);
+      in.signature = std::move(sig);
+      inputs.push_back(std::move(in));
+    }
+    to_alert = inputs.size();
+    if (!inputs.empty()) {
+      const store::Actor by{a.by.empty() ? LoginName() : a.by};
+      json run = {{"party_id", a.party_id},
+                  {"status", x.status},
+                  {"level", x.level},
+                  {"alert_level", a.alert_level},
+                  {"hops", a.hops}};
+      if (s = db->RecordExposureAlerts(inputs, "links", run, by, &alerts); !s.ok()) return Fail(s);
+    }
+  }
+
+  if (ctx.json) {
+    json j = graph::ToJson(x);
+    j["alerts"] = {{"entities", to_alert},
+                   {"new_alerts", alerts.new_alerts},
+                   {"existing", alerts.existing},
+                   {"suppressed", alerts.suppressed}};
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  fmt::print("party {}  {}\n", a.party_id, x.name);
+  if (x.status == "blocked") {
+    fmt::print("  50% rule      BLOCKED ({:g}% to {:g}% held by blocked persons)\n", x.low, x.high);
+  } else if (x.status == "possibly_blocked") {
+    fmt::print("  50% rule      POSSIBLY BLOCKED (up to {:g}%, {:g}% certain)\n", x.high, x.low);
+  } else {
+    fmt::print("  50% rule      not blocked ({:g}% to {:g}% held by blocked persons)\n", x.low,
+               x.high);
+  }
+  if (!x.status_explanation.empty()) fmt::print("                {}\n", x.status_explanation);
+  for (const json& p : x.control_paths) {
+    fmt::print("  control       {} (not blocking under OFAC; EU and UK rules count control)\n",
+               p.value("text", p.dump()));
+  }
+  fmt::print("  level         {:.2f}\n", x.level);
+  if (x.paths.empty()) fmt::print("  no path to a listed entity within {} hops\n", a.hops);
+  for (size_t i = 0; i < x.paths.size(); ++i) {
+    const graph::ExposurePath& p = x.paths[i];
+    fmt::print("  {:>2}. {:.2f}  {} hop{}  {}\n", i + 1, p.score, p.steps.size(),
+               p.steps.size() == 1 ? "" : "s", p.explanation);
+  }
+  if (x.truncated) fmt::print("  (search stopped early: a dense neighbourhood)\n");
+  if (!a.no_alerts) {
+    fmt::print("alerts: {} entities at or above {:.2f}: {} new, {} already open, {} suppressed\n",
+               to_alert, a.alert_level, alerts.new_alerts, alerts.existing, alerts.suppressed);
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::shared_ptr<LinksArgs> AddLinksCommands(CLI::App* app) {
+  auto a = std::make_shared<LinksArgs>();
+  auto* own = app->add_subcommand(
+      "ownership", "ownership and control edges in the case store (the 50% rule's input)");
+  own->require_subcommand(1);
+  a->import = own->add_subcommand(
+      "import",
+      "import edges from CSV (owner,owned,percentage,kind,source,as_of) or JSONL; all or "
+      "nothing");
+  a->import->add_option("FILE", a->file, "the edges: .csv or .jsonl")->required();
+  a->import->add_option("--db", a->db, "the case store (a SQLite file or a postgresql:// URL)")
+      ->required();
+  a->import->add_option("--by", a->by, "who is acting, for the audit trail (default: login name)");
+  a->list = own->add_subcommand("list", "the stored edges, with how each end was resolved");
+  a->list->add_option("--db", a->db, "the case store")->required();
+
+  a->exposure = app->add_subcommand(
+      "exposure",
+      "a party's status under OFAC's 50% rule and its paths to listed entities, ranked and "
+      "explained; opens an alert when the exposure reaches --alert-level");
+  a->exposure->add_option("PARTY_ID", a->party_id, "a party in the case store")->required();
+  a->exposure->add_option("--db", a->db, "the case store")->required();
+  a->exposure->add_option("--hops", a->hops, "longest path, in edges")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 6));
+  a->exposure->add_option("--max-paths", a->max_paths, "paths shown")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  a->exposure
+      ->add_option("--alert-level", a->alert_level,
+                   "open an alert for each listed entity reached with an exposure at "
+                   "or above this (1: blocked under the 50% rule)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  a->exposure->add_flag("--no-alerts", a->no_alerts, "report only, open no alert");
+  a->exposure->add_option("--by", a->by, "who is acting, for the audit trail");
+  return a;
+}
+
+bool RunLinksCommand(const LinksArgs& a, const LinksContext& ctx, int* rc) {
+  if (a.import != nullptr && a.import->parsed()) {
+    *rc = RunImport(a, ctx);
+    return true;
+  }
+  if (a.list != nullptr && a.list->parsed()) {
+    *rc = RunList(a, ctx);
+    return true;
+  }
+  if (a.exposure != nullptr && a.exposure->parsed()) {
+    *rc = RunExposure(a, ctx);
+    return true;
+  }
+  return false;
+}
+
+void PrintLinks(const graph::Graph& g, const std::string& id) {
+  for (const graph::IncidentEdge& ie : g.EdgesOf(id)) {
+    const graph::Node* other = g.node(ie.other());
+    std::string name = other == nullptr ? ie.other() : other->name;
+    std::string rel = ie.edge->type;
+    std::string target = other != nullptr && other->kind == graph::NodeKind::kEntity
+                             ? name + " [" + other->id + "]"
+                             : name + " (not on the loaded lists)";
+    if (ie.outgoing) {
+      fmt::print("  links to      {}: {}  <{}>\n", rel, target, ie.edge->source);
+    } else {
+      fmt::print("  linked from   {}: {}  <{}>\n", rel, target, ie.edge->source);
+    }
+  }
+}
+
+}  // namespace vigil::cli

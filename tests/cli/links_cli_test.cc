@@ -1,0 +1,156 @@
+// Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
+//
+// `vigil ownership import/list`, `vigil exposure` and the links of `vigil show`, run as a
+// user runs them, on the hand-written fixture tests/fixtures/links and (when present) the
+// real OFAC list in ../shared/lists.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/run_program.h"
+#include "test_util.h"
+
+namespace vigil {
+namespace {
+
+using nlohmann::json;
+using testing::ProgramResult;
+using testing::RunProgram;
+
+ProgramResult Vigil(const std::vector<std::string>& args) {
+  return RunProgram(VIGIL_BINARY, args, {"USER=tester"});
+}
+
+std::string FixtureLists() { return testing::Fixture("links").string(); }
+
+// A store with parties P-1 (Acme Trading) and P-2 (Unrelated Bakery).
+std::string MakeStore(const std::string& name) {
+  std::filesystem::path dir = testing::ScratchDir(name);
+  std::string db = (dir / "vigil.db").string();
+  std::filesystem::path parties = dir / "parties.jsonl";
+  testing::WriteFile(parties,
+                     "{\"id\": \"P-1\", \"kind\": \"organization\", \"name\": \"Acme Trading\"}\n"
+                     "{\"id\": \"P-2\", \"kind\": \"organization\", \"name\": \"Unrelated "
+                     "Bakery\"}\n");
+  ProgramResult r = Vigil({"--lists", FixtureLists(), "parties", "import", parties.string(), "--db",
+                           db, "--no-screen"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  return db;
+}
+
+TEST(LinksCli, ShowListsLinksBothWays) {
+  ProgramResult r = Vigil({"--lists", FixtureLists(), "show", "us_ofac_sdn:500"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("linked from   linked_to: KANG, Il Nam [us_ofac_sdn:501]"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("linked from   linked_to: SILVER BAY TRADING LLC [us_ofac_sdn:502]"),
+            std::string::npos)
+      << r.out;
+  r = Vigil({"--lists", FixtureLists(), "show", "us_ofac_sdn:502"});
+  EXPECT_NE(r.out.find("links to      linked_to: NORTHERN STAR MINING CORPORATION "
+                       "[us_ofac_sdn:500]"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("linked from   linked_to: HARBOUR LINE SHIPPING CO [us_ofac_sdn:503]"),
+            std::string::npos)
+      << r.out;
+  r = Vigil({"--lists", FixtureLists(), "--json", "show", "us_ofac_sdn:502"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = json::parse(r.out);
+  ASSERT_EQ(j["links"]["outgoing"].size(), 1u);
+  EXPECT_EQ(j["links"]["outgoing"][0]["to"], "us_ofac_sdn:500");
+  ASSERT_EQ(j["links"]["incoming"].size(), 1u);
+  EXPECT_EQ(j["links"]["incoming"][0]["from"], "us_ofac_sdn:503");
+}
+
+// The must-show with the real list: an OFAC entity with "Linked To:" remarks, its links
+// both ways. KOREA MINING DEVELOPMENT TRADING CORPORATION (us_ofac_sdn:9345) is named by
+// its representatives; KIM, Kwang Hyok (18848) names it.
+TEST(LinksCli, ShowOnTheRealOfacList) {
+  VIGIL_REQUIRE_SHARED(sdn, "us_ofac_sdn/2024-05");
+  ProgramResult r = Vigil({"--lists", sdn.string(), "--json", "show", "us_ofac_sdn:9345"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = json::parse(r.out);
+  bool from_kim = false;
+  for (const json& e : j["links"]["incoming"]) {
+    EXPECT_EQ(e["to"], "us_ofac_sdn:9345");
+    EXPECT_EQ(e["type"], "linked_to");
+    if (e["from"] == "us_ofac_sdn:18848") from_kim = true;
+  }
+  EXPECT_TRUE(from_kim) << j["links"].dump();
+  EXPECT_GE(j["links"]["incoming"].size(), 5u);
+  r = Vigil({"--lists", sdn.string(), "show", "us_ofac_sdn:18848"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("links to      linked_to: KOREA MINING DEVELOPMENT TRADING CORPORATION "
+                       "[us_ofac_sdn:9345]"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(LinksCli, ImportListAndExposure) {
+  const std::string db = MakeStore("links_cli_import");
+  std::filesystem::path dir = testing::ScratchDir("links_cli_import_files");
+  std::filesystem::path csv = dir / "owners.csv";
+  testing::WriteFile(csv,
+                     "owner,owned,percentage,kind,source,as_of\n"
+                     "Silver Bay Trading LLC,P-1,30,ownership,registry,2025-01-31\n"
+                     "us_ofac_sdn:501,P-1,10,,registry,\n"
+                     "Jane Q. Nobody Holdings,P-1,,director,,\n");
+  ProgramResult r = Vigil({"--lists", FixtureLists(), "ownership", "import", csv.string(), "--db",
+                           db, "--by", "carol"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("3 edges imported; 1 ends matched by name (to review), 1 kept"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("SILVER BAY TRADING LLC [us_ofac_sdn:502]"), std::string::npos) << r.out;
+
+  r = Vigil({"ownership", "list", "--db", db, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json edges = json::parse(r.out)["edges"];
+  ASSERT_EQ(edges.size(), 3u);
+  EXPECT_EQ(edges[0]["owner"]["how"], "name_match");
+  EXPECT_EQ(edges[0]["owner"]["matched_id"], "us_ofac_sdn:502");
+  EXPECT_EQ(edges[0]["review"], "to_review");
+  EXPECT_EQ(edges[0]["by"], "carol");
+  EXPECT_EQ(edges[1]["owner"]["how"], "entity");
+  EXPECT_EQ(edges[1]["owned"]["node"], "party:P-1");
+  EXPECT_EQ(edges[2]["owner"]["node"], "name:Jane Q. Nobody Holdings");
+
+  r = Vigil({"--lists", FixtureLists(), "--json", "exposure", "P-1", "--db", db, "--alert-level",
+             "0.25"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json x = json::parse(r.out);
+  EXPECT_EQ(x["id"], "party:P-1");
+  ASSERT_FALSE(x["paths"].empty());
+  // Best: 30% owned by SILVER BAY (listed, one hop) = 0.3.
+  EXPECT_EQ(x["paths"][0]["entity_id"], "us_ofac_sdn:502");
+  EXPECT_NEAR(x["paths"][0]["score"].get<double>(), 0.3, 1e-9);
+  EXPECT_EQ(x["paths"][0]["explanation"],
+            "Acme Trading (party:P-1) is owned 30% by SILVER BAY TRADING LLC (us_ofac_sdn:502) "
+            "[ownership import owners.csv], listed on us_ofac_sdn (DPRK2)");
+  // Only 502 reaches 0.25: 500 and 503 through it score 0.3 * 0.9 * 0.8 = 0.216.
+  EXPECT_EQ(x["alerts"]["new_alerts"], 1);
+  r = Vigil({"alerts", "list", "--db", db, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("exposure:us_ofac_sdn:502"), std::string::npos) << r.out;
+
+  // Text; an unknown party; a bad file (nothing imported).
+  r = Vigil({"--lists", FixtureLists(), "exposure", "P-1", "--db", db, "--no-alerts"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("50% rule"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1. 0.30  1 hop  Acme Trading"), std::string::npos) << r.out;
+  r = Vigil({"--lists", FixtureLists(), "exposure", "P-9", "--db", db});
+  EXPECT_EQ(r.code, 1);
+  std::filesystem::path bad = dir / "bad.csv";
+  testing::WriteFile(bad, "owner,owned,percentage\nP-1,P-2,50\nP-1,,50\n");
+  r = Vigil({"--lists", FixtureLists(), "ownership", "import", bad.string(), "--db", db});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("bad.csv:3: owned is empty"), std::string::npos) << r.err;
+  r = Vigil({"ownership", "list", "--db", db, "--json"});
+  EXPECT_EQ(json::parse(r.out)["edges"].size(), 3u);
+}
+
+}  // namespace
+}  // namespace vigil
