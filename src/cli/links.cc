@@ -178,6 +178,27 @@ int RunExposure(const LinksArgs& a, const LinksContext& ctx) {
   std::unique_ptr<graph::SharedAttributeIndex> shared =
       graph::SharedAttributeIndex::Build(screener->lists(), parties);
   graph::AddSharedLinks(*shared, graph::PartyNodeId(a.party_id), a.hops, &g);
+  // And those of the parties the party reaches by other edges (an owner that shares an
+  // email with a listed company), within the hops left.
+  {
+    std::set<std::string> seen = {graph::PartyNodeId(a.party_id)};
+    std::vector<std::string> level = {graph::PartyNodeId(a.party_id)};
+    for (int d = 1; d < a.hops && !level.empty(); ++d) {
+      std::vector<std::string> next;
+      for (const std::string& id : level) {
+        for (const std::string& n : g.Neighbours(id)) {
+          const graph::Node* node = g.node(n);
+          if (node == nullptr || node->kind == graph::NodeKind::kEntity) continue;
+          if (!seen.insert(n).second) continue;
+          if (node->kind == graph::NodeKind::kParty) {
+            graph::AddSharedLinks(*shared, n, a.hops - d, &g);
+          }
+          next.push_back(n);
+        }
+      }
+      level = std::move(next);
+    }
+  }
 
   graph::ExposureOptions opt;
   opt.max_hops = a.hops;
