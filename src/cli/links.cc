@@ -174,6 +174,31 @@ int RunExposure(const LinksArgs& a, const LinksContext& ctx) {
   std::vector<store::OwnershipEdgeRecord> edges;
   if (s = db->ListOwnershipEdges(&edges); !s.ok()) return Fail(s);
   g.AddOwnership(edges);
+  // Shared attributes: the party's links (and those of linked parties it shares with).
+  std::unique_ptr<graph::SharedAttributeIndex> shared =
+      graph::SharedAttributeIndex::Build(screener->lists(), parties);
+  graph::AddSharedLinks(*shared, graph::PartyNodeId(a.party_id), a.hops, &g);
+  // And those of the parties the party reaches by other edges (an owner that shares an
+  // email with a listed company), within the hops left.
+  {
+    std::set<std::string> seen = {graph::PartyNodeId(a.party_id)};
+    std::vector<std::string> level = {graph::PartyNodeId(a.party_id)};
+    for (int d = 1; d < a.hops && !level.empty(); ++d) {
+      std::vector<std::string> next;
+      for (const std::string& id : level) {
+        for (const std::string& n : g.Neighbours(id)) {
+          const graph::Node* node = g.node(n);
+          if (node == nullptr || node->kind == graph::NodeKind::kEntity) continue;
+          if (!seen.insert(n).second) continue;
+          if (node->kind == graph::NodeKind::kParty) {
+            graph::AddSharedLinks(*shared, n, a.hops - d, &g);
+          }
+          next.push_back(n);
+        }
+      }
+      level = std::move(next);
+    }
+  }
 
   graph::ExposureOptions opt;
   opt.max_hops = a.hops;
@@ -202,7 +227,8 @@ int RunExposure(const LinksArgs& a, const LinksContext& ctx) {
       in.explanation = std::move(explanation);
     };
     for (const json& p : x.ownership_paths) {
-      if (!p.contains("listing")) continue;
+      // The 50% rule's paths count when they make the party (possibly) blocked.
+      if (x.status == "not_blocked" || !p.is_object() || !p.contains("listing")) continue;
       const json& l = p["listing"];
       add(l.value("entity_id", ""), l.value("name", ""), x.level,
           {{"kind", "exposure"},
@@ -222,16 +248,22 @@ int RunExposure(const LinksArgs& a, const LinksContext& ctx) {
     std::vector<store::ExposureAlertInput> inputs;
     for (auto& [id, in] : by_entity) {
       if (id.empty()) continue;
-      // What a decision is made against: the path's edges (type, ends, share).
+      // What a decision is made against: the path's edges (ends, type or kind, share).
       json sig = {{"id", std::string(store::kExposureEntityPrefix) + id}, {"status", x.status}};
       json steps = json::array();
-      if (in.explanation["path"].contains("steps")) {
-        for (const json& st : in.explanation["path"]["steps"]) {
-          steps.push_back({st.value("from", ""), st.value("to", ""), st["edge"].value("type", ""),
-                           st["edge"].contains("share") ? st["edge"]["share"] : json(nullptr)});
+      const json& path = in.explanation["path"];
+      if (path.is_object() && path.contains("steps") && path["steps"].is_array()) {
+        for (const json& st : path["steps"]) {
+          if (!st.is_object()) continue;
+          if (st.contains("edge") && st["edge"].is_object()) {  // an exposure path
+            const json& e = st["edge"];
+            steps.push_back({st.value("from", ""), st.value("to", ""), e.value("type", ""),
+                             e.contains("share") ? e["share"] : json(nullptr)});
+          } else {  // a 50% rule path
+            steps.push_back({st.value("owner", ""), st.value("owned", ""), st.value("kind", ""),
+                             st.contains("share") ? st["share"] : json(nullptr)});
+          }
         }
-      } else {
-        steps = in.explanation["path"];
       }
       sig["steps"] = std::move(steps);
       in.signature = std::move(sig);

@@ -107,6 +107,37 @@ std::unordered_map<std::string, Listing> ListingsOf(const Graph& g) {
   return listed;
 }
 
+void AddSharedLinks(const SharedAttributeIndex& index, std::string_view node_id, int depth,
+                    Graph* g) {
+  std::unordered_set<std::string> done;
+  std::vector<std::pair<std::string, int>> todo = {{std::string(node_id), depth}};
+  std::unordered_set<std::string> visited = {std::string(node_id)};
+  while (!todo.empty()) {
+    auto [id, left] = todo.back();
+    todo.pop_back();
+    for (const SharedLink& l : index.Links(id).links) {
+      std::string key = l.from < l.to ? l.from + "|" + l.to : l.to + "|" + l.from;
+      key += "|" + std::string(ToString(l.kind)) + "|" + l.value;
+      if (done.insert(key).second) {
+        Edge e;
+        e.from = l.from;
+        e.to = l.to;
+        e.type = "shares_" + std::string(ToString(l.kind));
+        e.source = "shared attributes";
+        e.weight = l.weight;
+        e.evidence = {{"value", l.value},           {"from_written", l.from_written},
+                      {"to_written", l.to_written}, {"holders", l.holders},
+                      {"weight", l.weight},         {"to_linked_to", l.to_linked_to}};
+        if (g->node(l.to) == nullptr) g->AddParty(l.to.substr(l.to.find(':') + 1), l.to_name);
+        g->AddEdge(std::move(e));
+      }
+      if (left > 1 && !l.to_listed && !l.to_linked_to.empty() && visited.insert(l.to).second) {
+        todo.emplace_back(l.to, left - 1);
+      }
+    }
+  }
+}
+
 Evaluation EvaluateFifty(const Graph& g) {
   std::vector<OwnershipEdge> edges;
   std::unordered_set<std::string> ends;
@@ -214,11 +245,9 @@ Status ComputeExposure(const Graph& g, const Evaluation& fifty, std::string_view
   for (ExposurePath& p : found) p.explanation = Explain(g, start->id, p);
   x.paths = std::move(found);
 
-  if (x.status == "blocked") {
-    x.level = 1;
-  } else {
-    x.level = x.paths.empty() ? 0 : x.paths.front().score;
-  }
+  x.level = x.paths.empty() ? 0 : x.paths.front().score;
+  if (ns.status == Status50::kBlocked) x.level = 1;
+  if (ns.status == Status50::kPossiblyBlocked) x.level = std::max(x.level, 0.75);
   *out = std::move(x);
   return Status::Ok();
 }

@@ -35,6 +35,7 @@
 
 #include "graph/graph.h"
 #include "graph/ownership.h"
+#include "graph/shared_attributes.h"
 #include "vigil/status.h"
 
 namespace vigil::graph {
@@ -76,7 +77,8 @@ struct Exposure {
   nlohmann::json control_paths = nlohmann::json::array();
   // Paths to listed entities, best first.
   std::vector<ExposurePath> paths;
-  // The exposure level: 1 when blocked, else the best path's score (0 with no path).
+  // The exposure level: 1 when blocked; possibly blocked: the best path's score, at least
+  // 0.75; else the best path's score (0 with no path).
   double level = 0;
   bool truncated = false;  // max_expansions was reached
 };
@@ -87,6 +89,15 @@ std::unordered_map<std::string, Listing> ListingsOf(const Graph& g);
 // with its listed entities as roots. Compute once and pass to ComputeExposure for many
 // queries on one graph.
 Evaluation EvaluateFifty(const Graph& g);
+
+// Adds the shared-attribute links (src/graph/shared_attributes.h) of `node_id` to the graph
+// as edges node -> other, type "shares_<kind>", source "shared attributes", weight the
+// link's weight, evidence {"value", "from_written", "to_written", "holders", "weight",
+// "to_linked_to"}; then, for a linked party that is itself linked (to_linked_to), its own
+// links, down to `depth` levels. A link already added (same ends, kind and value) is not
+// added twice. `index` must be Finish()ed.
+void AddSharedLinks(const SharedAttributeIndex& index, std::string_view node_id, int depth,
+                    Graph* g);
 
 // NotFound when `node_id` is not in the graph; InvalidArgument for max_hops out of 1..6.
 Status ComputeExposure(const Graph& g, std::string_view node_id, const ExposureOptions& options,

@@ -152,5 +152,35 @@ TEST(LinksCli, ImportListAndExposure) {
   EXPECT_EQ(json::parse(r.out)["edges"].size(), 3u);
 }
 
+// A party whose email equals a listed entity's is exposed to it through that shared value.
+TEST(LinksCli, ExposureThroughASharedEmail) {
+  std::filesystem::path dir = testing::ScratchDir("links_cli_shared");
+  std::string db = (dir / "vigil.db").string();
+  std::filesystem::path parties = dir / "parties.jsonl";
+  testing::WriteFile(parties,
+                     "{\"id\": \"P-7\", \"kind\": \"organization\", \"name\": \"Quiet Imports\", "
+                     "\"identifiers\": [{\"type\": \"email\", \"value\": "
+                     "\"Trade@Northern-Star-Mining.test\"}]}\n");
+  ProgramResult r = Vigil({"--lists", FixtureLists(), "parties", "import", parties.string(), "--db",
+                           db, "--no-screen"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Vigil({"--lists", FixtureLists(), "--json", "exposure", "P-7", "--db", db, "--hops", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json x = json::parse(r.out);
+  ASSERT_FALSE(x["paths"].empty()) << x.dump(1);
+  const json& p = x["paths"][0];
+  EXPECT_EQ(p["entity_id"], "us_ofac_sdn:500");
+  EXPECT_EQ(p["steps"][0]["edge"]["source"], "shared attributes");
+  bool email = false;
+  for (const json& q : x["paths"]) {
+    if (q["steps"][0]["edge"]["type"] == "shares_email") {
+      email = true;
+      EXPECT_EQ(q["steps"][0]["edge"]["evidence"]["value"], "trade@northern-star-mining.test");
+      EXPECT_NE(q["explanation"].get<std::string>().find("shares the email"), std::string::npos);
+    }
+  }
+  EXPECT_TRUE(email) << x.dump(1);
+}
+
 }  // namespace
 }  // namespace vigil

@@ -171,6 +171,41 @@ TEST_F(GraphTest, ExposurePathsAreRankedAndExplained) {
   EXPECT_EQ(ComputeExposure(g, "party:P-1", opt, &x).code(), Status::Code::kInvalidArgument);
 }
 
+// The 50% rule through the graph: 500 (listed) owns 50% of the outside holding H, which
+// owns 30% of P-1; 502 (listed) owns 20% of P-1. H is blocked (50% by a blocked person), so
+// P-1 is held 30% + 20% = 50% by blocked persons: blocked (FAQ 401: not 50% x 30%).
+TEST_F(GraphTest, FiftyPercentRuleThroughTheGraph) {
+  Graph g;
+  g.AddLists(*lists_);
+  g.AddParty("P-1", "Acme Trading");
+  g.AddParty("P-2", "Beta");
+  g.AddOwnership({Own("us_ofac_sdn:500", "name:H", "50", 50, 50),
+                  Own("name:H", "party:P-1", "30", 30, 30),
+                  Own("us_ofac_sdn:502", "party:P-1", "20", 20, 20),
+                  Own("us_ofac_sdn:502", "party:P-2", "", 0, 100),
+                  Own("us_ofac_sdn:501", "party:P-2", "", 0, 0, "control")});
+  Exposure x;
+  ASSERT_TRUE(ComputeExposure(g, "party:P-1", {}, &x).ok());
+  EXPECT_EQ(x.status, "blocked");
+  EXPECT_DOUBLE_EQ(x.low, 50);
+  EXPECT_EQ(x.level, 1);
+  ASSERT_EQ(x.ownership_paths.size(), 2u) << x.ownership_paths.dump();
+  std::vector<std::string> roots;
+  for (const auto& p : x.ownership_paths) roots.push_back(p["listing"]["entity_id"]);
+  std::sort(roots.begin(), roots.end());
+  EXPECT_EQ(roots, (std::vector<std::string>{"us_ofac_sdn:500", "us_ofac_sdn:502"}));
+
+  // An unknown share: possibly blocked (up to 100%); control reported apart.
+  ASSERT_TRUE(ComputeExposure(g, "party:P-2", {}, &x).ok());
+  EXPECT_EQ(x.status, "possibly_blocked");
+  EXPECT_DOUBLE_EQ(x.high, 100);
+  EXPECT_GE(x.level, 0.75);
+  ASSERT_EQ(x.control_paths.size(), 1u);
+  EXPECT_EQ(x.control_paths[0]["listing"]["entity_id"], "us_ofac_sdn:501");
+  nlohmann::json j = ToJson(x);
+  EXPECT_EQ(j["status"], "possibly_blocked");
+}
+
 TEST_F(GraphTest, CyclesAndGuardsTerminate) {
   Graph g;
   g.AddLists(*lists_);

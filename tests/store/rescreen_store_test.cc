@@ -640,10 +640,10 @@ TEST_P(RescreenStoreTest, MigratesFromSchema3WithExistingParties) {
   Screen("P-1", {MakeHit("e:1", 0.95)});
   store_.reset();
   for (const char* undo4 :
-       {"DROP TABLE list_versions", "DROP TABLE lists_versions", "DROP TABLE rescreen_runs",
-        "DROP TABLE party_pairs", "DROP TABLE party_change_counter",
-        "DROP TABLE webhook_deliveries", "DROP TABLE party_rescreen",
-        "DROP INDEX parties_change_seq", "DROP INDEX alerts_entity",
+       {"DROP TABLE ownership_edges" /* migration 5 */, "DROP TABLE list_versions",
+        "DROP TABLE lists_versions", "DROP TABLE rescreen_runs", "DROP TABLE party_pairs",
+        "DROP TABLE party_change_counter", "DROP TABLE webhook_deliveries",
+        "DROP TABLE party_rescreen", "DROP INDEX parties_change_seq", "DROP INDEX alerts_entity",
         "DROP INDEX alerts_rescreen_run", "ALTER TABLE parties DROP COLUMN change_seq",
         "ALTER TABLE alerts DROP COLUMN rescreen_run", "ALTER TABLE alerts DROP COLUMN delisted",
         "DELETE FROM schema_migrations WHERE version >= 4"}) {

@@ -545,14 +545,14 @@ TEST_P(StoreTest, MigratesAnOlderSchemaOnOpenAndFindsTheLastRecordOfAnAction) {
   Put({Person("P-9", "Z", "1979", {"vip"})});
   Screen("P-9", {MakeHit("us_ofac_sdn:9", 0.95, Entity("X9", ""))});
 
-  // Back to schema 1 (what migrations 2 to 4 add removed), then open: they run again, and
+  // Back to schema 1 (what migrations 2 to 5 add removed), then open: they run again, and
   // migration 3 counts the alerts already there.
   store_.reset();
   for (const char* undo4 :
-       {"DROP TABLE list_versions", "DROP TABLE lists_versions", "DROP TABLE rescreen_runs",
-        "DROP TABLE party_pairs", "DROP TABLE party_change_counter",
-        "DROP TABLE webhook_deliveries", "DROP TABLE party_rescreen",
-        "DROP INDEX parties_change_seq", "DROP INDEX alerts_entity",
+       {"DROP TABLE ownership_edges" /* migration 5 */, "DROP TABLE list_versions",
+        "DROP TABLE lists_versions", "DROP TABLE rescreen_runs", "DROP TABLE party_pairs",
+        "DROP TABLE party_change_counter", "DROP TABLE webhook_deliveries",
+        "DROP TABLE party_rescreen", "DROP INDEX parties_change_seq", "DROP INDEX alerts_entity",
         "DROP INDEX alerts_rescreen_run", "ALTER TABLE parties DROP COLUMN change_seq",
         "ALTER TABLE alerts DROP COLUMN rescreen_run", "ALTER TABLE alerts DROP COLUMN delisted"}) {
     ASSERT_TRUE(Sql()->Exec(undo4).ok()) << undo4;
