@@ -107,6 +107,36 @@ std::unordered_map<std::string, Listing> ListingsOf(const Graph& g) {
   return listed;
 }
 
+namespace {
+
+// A shared-attribute link as a graph edge: "shares_<kind>", the value as evidence.
+Edge SharedEdge(const SharedLink& l) {
+  Edge e;
+  e.from = l.from;
+  e.to = l.to;
+  e.type = "shares_" + std::string(ToString(l.kind));
+  e.source = "shared attributes";
+  e.weight = l.weight;
+  e.evidence = {{"value", l.value},           {"from_written", l.from_written},
+                {"to_written", l.to_written}, {"holders", l.holders},
+                {"weight", l.weight},         {"to_linked_to", l.to_linked_to}};
+  return e;
+}
+
+}  // namespace
+
+void AddAllSharedLinks(const SharedAttributeIndex& index, const std::vector<model::Party>& parties,
+                       Graph* g) {
+  for (const model::Party& p : parties) {
+    for (const SharedLink& l : index.Links(PartyNodeId(p.id)).links) {
+      // A link between two parties is found from both ends: kept once.
+      if (!l.to_listed && l.to < l.from) continue;
+      if (g->node(l.to) == nullptr) g->AddParty(l.to.substr(l.to.find(':') + 1), l.to_name);
+      g->AddEdge(SharedEdge(l));
+    }
+  }
+}
+
 void AddSharedLinks(const SharedAttributeIndex& index, std::string_view node_id, int depth,
                     Graph* g) {
   std::unordered_set<std::string> done;
@@ -119,17 +149,8 @@ void AddSharedLinks(const SharedAttributeIndex& index, std::string_view node_id,
       std::string key = l.from < l.to ? l.from + "|" + l.to : l.to + "|" + l.from;
       key += "|" + std::string(ToString(l.kind)) + "|" + l.value;
       if (done.insert(key).second) {
-        Edge e;
-        e.from = l.from;
-        e.to = l.to;
-        e.type = "shares_" + std::string(ToString(l.kind));
-        e.source = "shared attributes";
-        e.weight = l.weight;
-        e.evidence = {{"value", l.value},           {"from_written", l.from_written},
-                      {"to_written", l.to_written}, {"holders", l.holders},
-                      {"weight", l.weight},         {"to_linked_to", l.to_linked_to}};
         if (g->node(l.to) == nullptr) g->AddParty(l.to.substr(l.to.find(':') + 1), l.to_name);
-        g->AddEdge(std::move(e));
+        g->AddEdge(SharedEdge(l));
       }
       if (left > 1 && !l.to_listed && !l.to_linked_to.empty() && visited.insert(l.to).second) {
         todo.emplace_back(l.to, left - 1);
@@ -140,7 +161,6 @@ void AddSharedLinks(const SharedAttributeIndex& index, std::string_view node_id,
 
 Evaluation EvaluateFifty(const Graph& g) {
   std::vector<OwnershipEdge> edges;
-  std::unordered_set<std::string> ends;
   for (const Edge& e : g.edges()) {
     if (!IsOwnershipType(e.type)) continue;
     OwnershipEdge o;
@@ -153,16 +173,11 @@ Evaluation EvaluateFifty(const Graph& g) {
     if (ParseEdgeKind(e.type, &kind).ok()) o.kind = kind;
     o.source = e.source;
     o.as_of = e.as_of;
-    ends.insert(e.from);
-    ends.insert(e.to);
     edges.push_back(std::move(o));
   }
-  // Only the listed nodes that own something matter to the rule.
-  std::unordered_map<std::string, Listing> listed;
-  for (auto& [id, l] : ListingsOf(g)) {
-    if (ends.count(id)) listed.emplace(id, l);
-  }
-  return OwnershipGraph(edges).Evaluate(listed);
+  // Every listing goes in, not only those that own something: Get() of a listed entity
+  // then says blocked (as listed) rather than not_blocked.
+  return OwnershipGraph(edges).Evaluate(ListingsOf(g));
 }
 
 Status ComputeExposure(const Graph& g, std::string_view node_id, const ExposureOptions& options,

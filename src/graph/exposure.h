@@ -98,6 +98,10 @@ Evaluation EvaluateFifty(const Graph& g);
 // added twice. `index` must be Finish()ed.
 void AddSharedLinks(const SharedAttributeIndex& index, std::string_view node_id, int depth,
                     Graph* g);
+// Every party's shared-attribute links (to listed entities and to linked parties) as
+// "shares_<kind>" edges, a link between two parties once: the whole graph (the service's).
+void AddAllSharedLinks(const SharedAttributeIndex& index, const std::vector<model::Party>& parties,
+                       Graph* g);
 
 // NotFound when `node_id` is not in the graph; InvalidArgument for max_hops out of 1..6.
 Status ComputeExposure(const Graph& g, std::string_view node_id, const ExposureOptions& options,

@@ -69,23 +69,7 @@ Status Service::Links(LinksGraph* out) {
       // entities and to linked parties, as "shares_<kind>" edges with the value as evidence.
       if (!parties.empty() && snap != nullptr) {
         auto index = graph::SharedAttributeIndex::Build(snap->screener->lists(), parties);
-        for (const model::Party& p : parties) {
-          for (const graph::SharedLink& l : index->Links(graph::PartyNodeId(p.id)).links) {
-            // A link between two parties is found from both: kept once.
-            if (!l.to_listed && l.to < l.from) continue;
-            graph::Edge e;
-            e.from = l.from;
-            e.to = l.to;
-            e.type = "shares_" + std::string(graph::ToString(l.kind));
-            e.source = "shared attributes";
-            e.weight = l.weight;
-            e.evidence = {{"value", l.value},
-                          {"from_written", l.from_written},
-                          {"to_written", l.to_written},
-                          {"holders", l.holders}};
-            g->AddEdge(std::move(e));
-          }
-        }
+        graph::AddAllSharedLinks(*index, parties, g.get());
       }
     }
     links_.fifty = std::make_shared<const graph::Evaluation>(graph::EvaluateFifty(*g));
