@@ -807,22 +807,36 @@ Status Store::RecordScreenings(const std::vector<ScreeningInput>& inputs, const 
   return Status::Ok();
 }
 
-// ---- red flags ----
+// ---- alerts raised outside a list screening: red flags, exposure ----
 
-Status Store::RecordRedFlagAlerts(const std::vector<RedFlagAlertInput>& inputs,
-                                  std::string_view lists_version_view, const json& run,
-                                  const Actor& by, RedFlagAlertResult* result) {
-  const std::string now = rep_->Now();
-  const std::string lists_version(lists_version_view);
+namespace {
+
+// One such alert: the party version it is about and its pseudo-hit.
+struct DerivedAlert {
+  std::string party_id;
+  int64_t party_version = 0;
+  Hit hit;
+};
+
+// Raises `alerts` in one transaction through the screenings' alert path (RaiseAlert: an open
+// alert of the pair is refreshed, not duplicated; a decided pair re-opens only when the
+// hit's entity_record, the signature, changed), then appends one audit record `action` on
+// `object` with `run`, the lists version and the counts (the number of inputs named
+// `inputs_key`).
+Status RecordDerivedAlerts(StoreState* rep, const std::vector<DerivedAlert>& alerts,
+                           const std::string& lists_version, const json& run, const Actor& by,
+                           std::string_view action, std::string_view object,
+                           std::string_view inputs_key, RedFlagAlertResult* result) {
+  const std::string now = rep->Now();
   RedFlagAlertResult out;
-  Status s = InWrite(rep_.get(), [&](sql::Connection& c) -> Status {
+  Status s = InWrite(rep, [&](sql::Connection& c) -> Status {
     out = RedFlagAlertResult{};
     AuditHead head;
     Status st = LoadAuditHead(c, &head);
     if (!st.ok()) return st;
     std::map<std::string, int64_t> count_deltas;
     sql::Rows rows;
-    for (const RedFlagAlertInput& in : inputs) {
+    for (const DerivedAlert& in : alerts) {
       st = c.Query(
           "SELECT screened, screened_hash FROM party_versions WHERE party_id = $1 AND "
           "version = $2",
@@ -838,18 +852,11 @@ Status Store::RecordRedFlagAlerts(const std::vector<RedFlagAlertInput>& inputs,
                              party_hash,         party_fields_text,
                              /*screening_id=*/0, lists_version,
                              /*rescreen_run=*/0, /*same_entity_only=*/true};
-      Hit h;
-      h.entity_id = std::string(kRedFlagEntityId);
-      h.list = std::string(kRedFlagList);
-      h.entity_name = std::string(kRedFlagEntityName);
-      h.score = in.score;
-      h.band = in.band;
-      h.explanation = in.explanation;
-      h.entity_record = in.signature;
       json party_fields;
       HitOutcome outcome = HitOutcome::kNewAlert;
       int64_t alert_id = 0;
-      st = RaiseAlert(c, &head, now, by, ctx, h, &party_fields, &count_deltas, &outcome, &alert_id);
+      st = RaiseAlert(c, &head, now, by, ctx, in.hit, &party_fields, &count_deltas, &outcome,
+                      &alert_id);
       if (!st.ok()) return st;
       switch (outcome) {
         case HitOutcome::kNewAlert:
@@ -873,17 +880,61 @@ Status Store::RecordRedFlagAlerts(const std::vector<RedFlagAlertInput>& inputs,
     }
     json detail = run.is_object() ? run : json::object();
     detail["lists_version"] = lists_version;
-    detail["alerts"] = {{"high", inputs.size()},        {"new_alerts", out.new_alerts},
-                        {"re_alerts", out.re_alerts},   {"existing", out.existing},
-                        {"suppressed", out.suppressed}, {"confirmed", out.confirmed}};
-    st = AppendAudit(c, &head, now, by.principal, "redflags.run", std::string(kRedFlagEntityId),
-                     detail);
+    detail["alerts"] = {{std::string(inputs_key), alerts.size()},
+                        {"new_alerts", out.new_alerts},
+                        {"re_alerts", out.re_alerts},
+                        {"existing", out.existing},
+                        {"suppressed", out.suppressed},
+                        {"confirmed", out.confirmed}};
+    st = AppendAudit(c, &head, now, by.principal, std::string(action), std::string(object), detail);
     if (!st.ok()) return st;
     return ApplyCountDeltas(c, count_deltas);
   });
   if (!s.ok()) return s;
   if (result != nullptr) *result = std::move(out);
   return Status::Ok();
+}
+
+}  // namespace
+
+Status Store::RecordRedFlagAlerts(const std::vector<RedFlagAlertInput>& inputs,
+                                  std::string_view lists_version, const json& run, const Actor& by,
+                                  RedFlagAlertResult* result) {
+  std::vector<DerivedAlert> alerts;
+  alerts.reserve(inputs.size());
+  for (const RedFlagAlertInput& in : inputs) {
+    DerivedAlert d{in.party_id, in.party_version, {}};
+    d.hit.entity_id = std::string(kRedFlagEntityId);
+    d.hit.list = std::string(kRedFlagList);
+    d.hit.entity_name = std::string(kRedFlagEntityName);
+    d.hit.score = in.score;
+    d.hit.band = in.band;
+    d.hit.explanation = in.explanation;
+    d.hit.entity_record = in.signature;
+    alerts.push_back(std::move(d));
+  }
+  return RecordDerivedAlerts(rep_.get(), alerts, std::string(lists_version), run, by,
+                             "redflags.run", kRedFlagEntityId, "high", result);
+}
+
+Status Store::RecordExposureAlerts(const std::vector<ExposureAlertInput>& inputs,
+                                   std::string_view lists_version, const json& run, const Actor& by,
+                                   RedFlagAlertResult* result) {
+  std::vector<DerivedAlert> alerts;
+  alerts.reserve(inputs.size());
+  for (const ExposureAlertInput& in : inputs) {
+    DerivedAlert d{in.party_id, in.party_version, {}};
+    d.hit.entity_id = std::string(kExposureEntityPrefix) + in.entity_id;
+    d.hit.list = std::string(kExposureList);
+    d.hit.entity_name = in.entity_name;
+    d.hit.score = in.score;
+    d.hit.band = in.band;
+    d.hit.explanation = in.explanation;
+    d.hit.entity_record = in.signature;
+    alerts.push_back(std::move(d));
+  }
+  return RecordDerivedAlerts(rep_.get(), alerts, std::string(lists_version), run, by,
+                             "exposure.run", kExposureList, "inputs", result);
 }
 
 // ---- alerts ----
@@ -1939,85 +1990,6 @@ Status Store::ListOwnershipEdges(std::vector<OwnershipEdgeRecord>* out) {
     }
     return Status::Ok();
   });
-}
-
-// ---- exposure alerts ----
-
-Status Store::RecordExposureAlerts(const std::vector<ExposureAlertInput>& inputs,
-                                   std::string_view lists_version_view, const json& run,
-                                   const Actor& by, RedFlagAlertResult* result) {
-  const std::string now = rep_->Now();
-  const std::string lists_version(lists_version_view);
-  RedFlagAlertResult out;
-  Status s = InWrite(rep_.get(), [&](sql::Connection& c) -> Status {
-    out = RedFlagAlertResult{};
-    AuditHead head;
-    Status st = LoadAuditHead(c, &head);
-    if (!st.ok()) return st;
-    std::map<std::string, int64_t> count_deltas;
-    sql::Rows rows;
-    for (const ExposureAlertInput& in : inputs) {
-      st = c.Query(
-          "SELECT screened, screened_hash FROM party_versions WHERE party_id = $1 AND "
-          "version = $2",
-          {in.party_id, in.party_version}, &rows);
-      if (!st.ok()) return st;
-      if (rows.empty()) {
-        return Status::NotFound("party " + in.party_id + " version " +
-                                std::to_string(in.party_version) + " is not in the store");
-      }
-      const std::string party_fields_text = rows[0].Text(0);
-      const std::string party_hash = rows[0].Text(1);
-      const AlertContext ctx{in.party_id,        in.party_version,
-                             party_hash,         party_fields_text,
-                             /*screening_id=*/0, lists_version,
-                             /*rescreen_run=*/0, /*same_entity_only=*/true};
-      Hit h;
-      h.entity_id = std::string(kExposureEntityPrefix) + in.entity_id;
-      h.list = std::string(kExposureList);
-      h.entity_name = in.entity_name;
-      h.score = in.score;
-      h.band = in.band;
-      h.explanation = in.explanation;
-      h.entity_record = in.signature;
-      json party_fields;
-      HitOutcome outcome = HitOutcome::kNewAlert;
-      int64_t alert_id = 0;
-      st = RaiseAlert(c, &head, now, by, ctx, h, &party_fields, &count_deltas, &outcome, &alert_id);
-      if (!st.ok()) return st;
-      switch (outcome) {
-        case HitOutcome::kNewAlert:
-          ++out.new_alerts;
-          break;
-        case HitOutcome::kReAlert:
-          ++out.new_alerts;
-          ++out.re_alerts;
-          break;
-        case HitOutcome::kExisting:
-          ++out.existing;
-          break;
-        case HitOutcome::kSuppressed:
-          ++out.suppressed;
-          break;
-        case HitOutcome::kConfirmed:
-          ++out.confirmed;
-          break;
-      }
-      out.outcomes.emplace_back(outcome, alert_id);
-    }
-    json detail = run.is_object() ? run : json::object();
-    detail["lists_version"] = lists_version;
-    detail["alerts"] = {{"inputs", inputs.size()},      {"new_alerts", out.new_alerts},
-                        {"re_alerts", out.re_alerts},   {"existing", out.existing},
-                        {"suppressed", out.suppressed}, {"confirmed", out.confirmed}};
-    st = AppendAudit(c, &head, now, by.principal, "exposure.run", std::string(kExposureList),
-                     detail);
-    if (!st.ok()) return st;
-    return ApplyCountDeltas(c, count_deltas);
-  });
-  if (!s.ok()) return s;
-  if (result != nullptr) *result = std::move(out);
-  return Status::Ok();
 }
 
 }  // namespace vigil::store
