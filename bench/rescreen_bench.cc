@@ -245,6 +245,12 @@ void PrintRun(const char* what, double ms, const vigil::store::RescreenSummary& 
       what, ms, s.screened.parties, s.parties_changed, s.parties_paired, s.parties_near,
       s.parties_reverse, s.parties_one_word, s.reverse_candidates, s.screened.new_alerts,
       s.screened.re_alerts, s.screened.suppressed, s.delisted_closed);
+  for (const vigil::store::SourceChange& c : s.sources) {
+    if (c.from_version == 0) continue;
+    fmt::print(
+        "               {}: added {}, changed {} ({} for screening), removed {}, unchanged {}\n",
+        c.source, c.added, c.changed, c.changed_screened, c.removed, c.unchanged);
+  }
 }
 
 }  // namespace

@@ -261,6 +261,7 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
   // 1. The new list versions.
   sum.to_lists_version = model::ListsVersion(lists);
   std::vector<ListVersionInput> inputs = VersionInputs(lists, threads);
+  progress("digests", 1, 1);
   std::vector<int64_t> version_ids;
   if (Status s = store.RecordListVersions(sum.to_lists_version, inputs, by, &version_ids);
       !s.ok()) {
@@ -371,6 +372,7 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
       const double near_floor = o.screen.review_threshold - kNearMissMargin;
       std::vector<PartyPair> near_pairs;
       if (Status s = store.PairsAbove(near_floor, &near_pairs); !s.ok()) return fail(s);
+      progress("pairs", 1, 1);
 
       std::unique_ptr<screen::PartyIndex> built;
       const screen::PartyIndex* index = o.index;
@@ -427,6 +429,7 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
         sum.near_checked = static_cast<int64_t>(near.size());
         take(&sum.parties_near);
       }
+      progress("near", 1, 1);
 
       // The reverse index's candidates, then each (party, entities) checked with the
       // forward score (screen::BestScoreAmong): only parties that reach the near-miss floor
@@ -437,6 +440,7 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
         index->Candidates(*reverse[i], {}, floor, &found[i]);
       });
       if (!s.ok()) return fail(s);
+      progress("reverse", 1, 1);
       std::unordered_map<std::string_view, std::vector<std::string_view>> pairs;
       chosen.insert(chosen.end(), ids.begin(), ids.end());  // + the near misses taken
       SortUnique(&chosen);

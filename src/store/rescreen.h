@@ -81,7 +81,8 @@ struct RescreenOptions {
   // A reverse index of the stored parties kept warm by the caller (the service); null: the
   // run builds one when it needs it (BuildPartyIndex).
   const screen::PartyIndex* index = nullptr;
-  // Called between stages and as parties are screened: ("diff" | "candidates" | "screen" |
+  // Called between stages and as parties are screened: ("digests" | "diff" | "pairs" |
+  // "near" | "reverse" | "candidates" | "screen" |
   // "delisted", done, total).
   std::function<void(std::string_view stage, int64_t done, int64_t total)> progress;
 };
