@@ -6,11 +6,13 @@
 #define VIGIL_TESTS_TEST_UTIL_H_
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "vigil/entity.h"
 #include "vigil/list.h"
@@ -35,11 +37,27 @@ inline std::filesystem::path SharedList(std::string_view rel) {
                  << "test needs the real list snapshots";                                    \
   }
 
+// This test process's own folder under ::testing::TempDir(): test processes running at the
+// same time (ctest -j, two checkouts on one machine) never share or delete each other's
+// files. Removed when the process ends.
+inline const std::filesystem::path& ScratchRoot() {
+  struct Root {
+    std::filesystem::path path = std::filesystem::path(::testing::TempDir()) /
+                                 ("vigil-" + std::to_string(static_cast<long>(::getpid())));
+    ~Root() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  };
+  static Root root;
+  return root.path;
+}
+
 // A fresh, empty folder for one test.
 inline std::filesystem::path ScratchDir(std::string_view name) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path p = std::filesystem::path(::testing::TempDir()) / "vigil" /
-                            (std::string(info->test_suite_name()) + "." + info->name()) / name;
+  std::filesystem::path p =
+      ScratchRoot() / (std::string(info->test_suite_name()) + "." + info->name()) / name;
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p;

@@ -47,7 +47,7 @@ inline ProgramResult RunProgram(const std::string& program, const std::vector<st
                                 std::vector<std::string> env = {}) {
   namespace fs = std::filesystem;
   static int counter = 0;
-  fs::path dir = fs::path(::testing::TempDir()) / "vigil" / "cli_runs";
+  fs::path dir = ScratchRoot() / "cli_runs";
   fs::create_directories(dir);
   std::string stem = std::to_string(getpid()) + "." + std::to_string(counter++);
   fs::path out_path = dir / (stem + ".out");
