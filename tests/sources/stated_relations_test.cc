@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iostream>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +38,22 @@ const Relationship* Rel(const Entity& e, std::string_view target) {
     if (r.target_id == target || (r.target_id.empty() && r.target_name == target)) return &r;
   }
   return nullptr;
+}
+
+// Prints how many relationships of each relation, source field and resolution (a figure
+// for the docs, not an assertion).
+void PrintCounts(const LoadedList& list) {
+  std::map<std::string, size_t> counts;
+  for (const Entity& e : list.entities) {
+    for (const Relationship& r : e.relationships) {
+      ++counts["relation " + r.relation];
+      ++counts["field " + r.field];
+      ++counts[r.target_id.empty() ? "unresolved" : "resolved"];
+      if (e.source_id.starts_with("KP")) ++counts["DPRK entries' relationships"];
+    }
+  }
+  for (const auto& [k, n] : counts)
+    std::cout << "  " << list.info.source << " " << k << ": " << n << "\n";
 }
 
 size_t CountRelations(const LoadedList& list, bool resolved_only) {
@@ -177,6 +195,7 @@ TEST(StatedRelationsTest, RealUnList) {
   VIGIL_REQUIRE_SHARED(dir, "un_sc/2026-02");
   LoadedList list;
   ASSERT_TRUE(LoadList(dir, &list).ok());
+  PrintCounts(list);
   // 2026-02: 519 references by number to listed entries, more by name.
   EXPECT_GE(CountRelations(list, true), 550u);
   const Entity* dcb_finance = Find(list, "un_sc:KPe.040");
@@ -199,6 +218,7 @@ TEST(StatedRelationsTest, RealCsl) {
   LoadedList list;
   Status s = LoadList(dir, opts, &list);
   ASSERT_TRUE(s.ok()) << s.ToString();
+  PrintCounts(list);
   size_t linked = 0, resolved = 0;
   for (const Entity& e : list.entities) {
     for (const Relationship& r : e.relationships) {

@@ -204,9 +204,10 @@ bool ParseSegment(std::string_view seg, Entity* e) {
 
 bool ParseLinkedTo(std::string_view seg, Relationship* out) {
   seg = Trim(seg);
-  auto count = [&](char c) { return std::count(seg.begin(), seg.end(), c); };
-  if (!seg.empty() && seg.front() == '(' && count('(') > count(')')) seg = Trim(seg.substr(1));
   constexpr std::string_view kLabel = "Linked To:";
+  if (!seg.empty() && seg.front() == '(' && StartsWithIgnoreCase(Trim(seg.substr(1)), kLabel)) {
+    seg = Trim(seg.substr(1));
+  }
   if (!StartsWithIgnoreCase(seg, kLabel)) return false;
   std::string_view name = Trim(seg.substr(kLabel.size()));
   if (!name.empty() && name.back() == ')' &&

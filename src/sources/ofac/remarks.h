@@ -26,8 +26,8 @@ void ParseRemarks(std::string_view remarks, Entity* e);
 
 // A "Linked To: NAME" segment (one ';'-part of the remarks) as a Relationship {"linked_to",
 // NAME}. Tolerates the wrapping the US Consolidated Screening List adds ("(Linked To: A;
-// Linked To: B)": an unbalanced leading '(' or trailing ')' is dropped) and a final period.
-// False when the segment is not one.
+// Linked To: B)": a "(" before the label and an unbalanced trailing ")" are dropped) and a final
+// period. False when the segment is not one.
 bool ParseLinkedTo(std::string_view segment, Relationship* out);
 
 // Every "Linked To:" segment of `remarks` (split on ';'), in order, others ignored. For
