@@ -111,7 +111,15 @@ std::vector<Mention> MentionFinder::Find(std::string_view text, std::string_view
       ++i;
       continue;
     }
-    out.push_back(Mention{spans[i].begin, spans[i + best - 1].end, *best_id});
+    size_t end = spans[i + best - 1].end;
+    // "Daedong Credit Bank (DCB)": a name that opens a parenthesis takes its close.
+    std::string_view written = text.substr(spans[i].begin, end - spans[i].begin);
+    if (end < text.size() && text[end] == ')' &&
+        std::count(written.begin(), written.end(), '(') >
+            std::count(written.begin(), written.end(), ')')) {
+      ++end;
+    }
+    out.push_back(Mention{spans[i].begin, end, *best_id});
     i += best;
   }
   return out;

@@ -95,7 +95,7 @@ TEST(StatedRelationsTest, LinkedToSegments) {
 
 TEST(StatedRelationsTest, UnFixture) {
   LoadedList list;
-  ASSERT_TRUE(LoadUnXml(testing::Fixture("un/relations.xml"), &list).ok());
+  ASSERT_TRUE(LoadUnXml(testing::Fixture("un_relations/consolidated.xml"), &list).ok());
 
   const Entity* omar = Find(list, "un_sc:QDi.901");
   ASSERT_NE(omar, nullptr);
@@ -158,7 +158,7 @@ TEST(StatedRelationsTest, UnFixture) {
 
 TEST(StatedRelationsTest, CslFixture) {
   LoadedList list;
-  Status s = LoadCsl(testing::Fixture("csl/relations.csv"), &list);
+  Status s = LoadCsl(testing::Fixture("csl_relations/consolidated.csv"), &list);
   ASSERT_TRUE(s.ok()) << s.ToString();
 
   const Relationship* r = Rel(*Find(list, "us_csl:9002"), "us_csl:9001");
@@ -203,6 +203,7 @@ TEST(StatedRelationsTest, RealUnList) {
   const Relationship* r = Rel(*dcb_finance, "un_sc:KPe.023");  // Daedong Credit Bank
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->relation, "front_for");
+  EXPECT_EQ(r->target_name, "Daedong Credit Bank (DCB)");
   const Relationship* pugang = Rel(*Find(list, "un_sc:KPe.038"), "un_sc:KPe.002");
   ASSERT_NE(pugang, nullptr);  // owned by Korea Ryonbong General Corporation
   EXPECT_EQ(pugang->relation, "owned_by");
