@@ -119,6 +119,12 @@ struct Relationship {
   std::string relation;     // "linked_to", "associated_with", ...
   std::string target_name;  // as listed
   std::string target_id;    // the related entity's id where it could be resolved, else empty
+  // Where the list states it, when not the remarks: the field ("COMMENTS1", "DESIGNATION",
+  // "vessel_owner"); empty for OFAC "Linked To:" remarks (the graph says "remarks").
+  std::string field;
+  // The list's own words that state it (a clause of the comments), when not the whole
+  // target name; empty otherwise.
+  std::string text;
   friend bool operator==(const Relationship&, const Relationship&) = default;
 };
 

@@ -61,10 +61,11 @@ void Graph::AddLists(const std::vector<LoadedList>& lists) {
         }
         Ensure(edge.to, NodeKind::kOutside, r.target_name);
         edge.type = r.relation.empty() ? "related_to" : r.relation;
-        edge.source = e.source + " remarks";
+        edge.source = e.source + " " + (r.field.empty() ? "remarks" : r.field);
         edge.as_of = l.info.published.substr(0, 10);
         edge.evidence = {{"name", r.target_name}};
         if (!r.target_id.empty()) edge.evidence["target_id"] = r.target_id;
+        if (!r.text.empty()) edge.evidence["text"] = r.text;
         AddEdge(std::move(edge));
       }
     }

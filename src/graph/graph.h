@@ -103,8 +103,10 @@ class Graph {
   Graph& operator=(Graph&&) = default;
 
   // Every entity of `lists` as a node, and each Relationship as an edge entity -> target
-  // (type = Relationship::relation, source "<list> remarks", evidence {"name": target as
-  // listed}); a target that names no loaded entity becomes an outside node by name.
+  // (type = Relationship::relation, source "<list> <field>": "us_ofac_sdn remarks",
+  // "un_sc COMMENTS1", "us_csl vessel_owner"; evidence {"name": target as listed,
+  // "target_id", "text": the list's words when given}); a target that names no loaded
+  // entity becomes an outside node by name.
   void AddLists(const std::vector<LoadedList>& lists);
   // Parties as "party:<id>" nodes (a party already present is renamed, not duplicated).
   void AddParty(std::string_view party_id, std::string_view name);

@@ -89,6 +89,8 @@ json ToJson(const Entity& e) {
     for (const Relationship& r : e.relationships) {
       json o{{"relation", r.relation}, {"name", r.target_name}};
       Put(o, "id", r.target_id);
+      Put(o, "field", r.field);
+      Put(o, "text", r.text);
       a.push_back(std::move(o));
     }
     j["relationships"] = std::move(a);

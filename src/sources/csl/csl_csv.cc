@@ -34,6 +34,12 @@
 //   CountryLinks. ISIN is kept as an Identifier of kind kOther (it names the company's
 //   security exactly, which is what screening on identifiers needs). Other identifiers get
 //   an IdKind by keywords in the type; unknown types are kOther with the label kept.
+// - relationships: the remarks of Treasury rows carry OFAC's "Linked To: NAME" (often
+//   wrapped: "(Linked To: A; Linked To: B)"), parsed by ofac::LinkedToIn(): relation
+//   "linked_to", field "remarks". A vessel's vessel_owner becomes relation "owned_by",
+//   field "vessel_owner" (the value also stays a Property). The target id is the CSL
+//   entry whose primary name (else, alone, whose alias) normalizes like the name given,
+//   when exactly one entry has it; else the target stays unresolved (a name only).
 // - Impossible dates (start_date, end_date, dates_of_birth) are warned about, naming the
 //   file, line, column and value, and that one value is skipped; the row is kept.
 //
@@ -54,6 +60,8 @@
 #include "model/country.h"
 #include "model/date.h"
 #include "sources/common.h"
+#include "sources/ofac/remarks.h"
+#include "sources/stated_relations.h"
 #include "util/csv.h"
 #include "util/file.h"
 #include "util/strings.h"
@@ -512,6 +520,28 @@ class CslParser {
   const util::CsvRecord* rec_ = nullptr;
 };
 
+// Relationships (see the file comment), resolved within the list by name.
+void AddStatedRelations(LoadedList* list) {
+  const MentionFinder names(list->entities);
+  for (Entity& e : list->entities) {
+    std::vector<Relationship> found = ofac::LinkedToIn(e.remarks);
+    for (Relationship& r : found) r.field = "remarks";
+    for (const Property& p : e.properties) {
+      if (p.key != "vessel_owner") continue;
+      Relationship r;
+      r.relation = "owned_by";
+      r.target_name = p.value;
+      r.field = "vessel_owner";
+      found.push_back(std::move(r));
+    }
+    for (Relationship& r : found) {
+      r.target_id = names.Resolve(r.target_name);
+      if (r.target_id == e.id) r.target_id.clear();
+      AddRelationship(&e, std::move(r));
+    }
+  }
+}
+
 }  // namespace
 
 Status LoadCsl(const std::filesystem::path& file, LoadedList* out) {
@@ -549,6 +579,7 @@ Status LoadCsl(const std::filesystem::path& file, LoadedList* out) {
   if (list.entities.empty()) {
     return Status::Corruption(util::Where(name, 2, "no entries after the header"));
   }
+  AddStatedRelations(&list);
   *out = std::move(list);
   return Status::Ok();
 }

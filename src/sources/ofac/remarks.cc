@@ -147,11 +147,7 @@ bool ParseSegment(std::string_view seg, Entity* e) {
       return true;
     }
   }
-  if (StartsWithIgnoreCase(seg, "Linked To:")) {
-    Relationship r;
-    r.relation = "linked_to";
-    r.target_name = std::string(after("Linked To:"));
-    if (!r.target_name.empty() && r.target_name.back() == '.') r.target_name.pop_back();
+  if (Relationship r; ParseLinkedTo(seg, &r)) {
     e->relationships.push_back(std::move(r));
     return true;
   }
@@ -205,6 +201,33 @@ bool ParseSegment(std::string_view seg, Entity* e) {
 }
 
 }  // namespace
+
+bool ParseLinkedTo(std::string_view seg, Relationship* out) {
+  seg = Trim(seg);
+  constexpr std::string_view kLabel = "Linked To:";
+  if (!seg.empty() && seg.front() == '(' && StartsWithIgnoreCase(Trim(seg.substr(1)), kLabel)) {
+    seg = Trim(seg.substr(1));
+  }
+  if (!StartsWithIgnoreCase(seg, kLabel)) return false;
+  std::string_view name = Trim(seg.substr(kLabel.size()));
+  if (!name.empty() && name.back() == ')' &&
+      std::count(name.begin(), name.end(), ')') > std::count(name.begin(), name.end(), '(')) {
+    name = Trim(name.substr(0, name.size() - 1));
+  }
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  if (name.empty()) return false;
+  out->relation = "linked_to";
+  out->target_name = std::string(name);
+  return true;
+}
+
+std::vector<Relationship> LinkedToIn(std::string_view remarks) {
+  std::vector<Relationship> out;
+  for (const std::string& seg : util::SplitTrimmed(remarks, ";")) {
+    if (Relationship r; ParseLinkedTo(seg, &r)) out.push_back(std::move(r));
+  }
+  return out;
+}
 
 Name MakeName(std::string full, NameKind kind, bool person) {
   Name n;

@@ -13,6 +13,7 @@
 #define VIGIL_SOURCES_OFAC_REMARKS_H_
 
 #include <string_view>
+#include <vector>
 
 #include "vigil/entity.h"
 
@@ -22,6 +23,16 @@ namespace vigil::sources::ofac {
 // relationships, properties, unparsed_remarks). Sets e->remarks to the whole text.
 // Thread-safe.
 void ParseRemarks(std::string_view remarks, Entity* e);
+
+// A "Linked To: NAME" segment (one ';'-part of the remarks) as a Relationship {"linked_to",
+// NAME}. Tolerates the wrapping the US Consolidated Screening List adds ("(Linked To: A;
+// Linked To: B)": a "(" before the label and an unbalanced trailing ")" are dropped) and a final
+// period. False when the segment is not one.
+bool ParseLinkedTo(std::string_view segment, Relationship* out);
+
+// Every "Linked To:" segment of `remarks` (split on ';'), in order, others ignored. For
+// lists that carry OFAC's remarks without the rest of OFAC's format (the CSL).
+std::vector<Relationship> LinkedToIn(std::string_view remarks);
 
 // Splits an OFAC person name "LAST, First Middle" into family and given parts; a name
 // without a comma is left whole (family and given empty).

@@ -11,6 +11,15 @@
 // no field for them; "IMO number: 5571322") also become identifiers of kind kImo, so that
 // the same company on another list is found as one party (src/screen/groups.h).
 //
+// Relationships: COMMENTS1 and DESIGNATION name other entries, by permanent reference
+// number ("Associated with Al-Qaida (QDe.004)") or by name ("owned by the Korea Ryonbong
+// General Corporation"; src/sources/stated_relations.h finds the names). Each entry named
+// becomes one Relationship {relation from the words around it (data/names/
+// relation_phrases.tsv: owned_by, subsidiary_of, front_for, ...; "associated_with" when
+// none), target_name (as written, or the listed name for a reference number), target_id
+// "un_sc:<ref>" when the file lists it, field "COMMENTS1"/"DESIGNATION", text: the clause}.
+// A reference number the file does not list stays, unresolved, with the number as name.
+//
 // Entities: pugixml expands only XML's five predefined entities and character references,
 // never a DOCTYPE's (so no external entity is ever fetched). A DOCTYPE that declares
 // entities fails the load (the UN file has none, and its references would load as their
@@ -22,6 +31,7 @@
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -29,6 +39,7 @@
 #include "model/country.h"
 #include "model/date.h"
 #include "sources/common.h"
+#include "sources/stated_relations.h"
 #include "util/file.h"
 #include "util/strings.h"
 
@@ -410,6 +421,75 @@ Status CheckEntities(std::string_view bytes, const std::string& file, const Line
   return Status::Ok();
 }
 
+// A UN permanent reference number at `at` of `text` ("QDe.004", "KPi.066"; the file also
+// writes "Qde.014"): two letters, 'i' or 'e', '.', three digits, at word boundaries.
+// Returns its length (7) or 0; *ref gets it in the file's usual case.
+size_t RefAt(std::string_view text, size_t at, std::string* ref) {
+  if (at + 7 > text.size()) return 0;
+  if (at > 0 && std::isalnum(static_cast<unsigned char>(text[at - 1]))) return 0;
+  if (at + 7 < text.size() && std::isalnum(static_cast<unsigned char>(text[at + 7]))) return 0;
+  auto alpha = [&](size_t i) { return std::isalpha(static_cast<unsigned char>(text[i])) != 0; };
+  auto digit = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(text[i])) != 0; };
+  char kind = static_cast<char>(std::tolower(static_cast<unsigned char>(text[at + 2])));
+  if (!alpha(at) || !alpha(at + 1) || (kind != 'i' && kind != 'e') || text[at + 3] != '.' ||
+      !digit(at + 4) || !digit(at + 5) || !digit(at + 6)) {
+    return 0;
+  }
+  *ref = util::AsciiUpper(text.substr(at, 2)) + kind + std::string(text.substr(at + 3, 4));
+  return 7;
+}
+
+// The relationships an entry's free text states (see the file comment): each other entry
+// it names, by reference number or by name, with the relation its words give.
+void AddStatedRelations(LoadedList* list) {
+  MentionFinder finder(list->entities);
+  std::unordered_map<std::string, std::string> names;  // id -> primary name
+  for (const Entity& e : list->entities) names.emplace(e.id, e.primary_name());
+  for (Entity& e : list->entities) {
+    std::vector<std::pair<std::string, std::string>> texts;  // field, text
+    if (!e.remarks.empty()) texts.emplace_back("COMMENTS1", e.remarks);
+    for (const Property& p : e.properties) {
+      if (p.key == "designation") texts.emplace_back("DESIGNATION", p.value);
+    }
+    for (const auto& [field, text] : texts) {
+      struct Found {
+        size_t begin, end;
+        Relationship r;
+      };
+      std::vector<Found> found;
+      for (const Mention& m : finder.Find(text, e.id)) {
+        Relationship r;
+        r.target_id = m.target_id;
+        r.target_name =
+            util::CollapseSpaces(std::string_view(text).substr(m.begin, m.end - m.begin));
+        found.push_back(Found{m.begin, m.end, std::move(r)});
+      }
+      std::string ref;
+      for (size_t at = 0; at + 7 <= text.size(); ++at) {
+        if (RefAt(text, at, &ref) == 0 || ref == e.source_id) continue;
+        Relationship r;
+        std::string id = std::string(kSource) + ":" + ref;
+        if (auto it = names.find(id); it != names.end()) {
+          r.target_id = std::move(id);
+          r.target_name = it->second;
+        } else {
+          r.target_name = ref;  // a reference number the file no longer lists
+        }
+        found.push_back(Found{at, at + 7, std::move(r)});
+        at += 6;
+      }
+      std::stable_sort(found.begin(), found.end(),
+                       [](const Found& a, const Found& b) { return a.begin < b.begin; });
+      for (Found& f : found) {
+        f.r.relation = StatedRelation(text, f.begin, f.end);
+        f.r.field = field;
+        f.r.text = ClauseAround(text, f.begin, f.end);
+        AddRelationship(&e, std::move(f.r));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Status LoadUnXml(const std::filesystem::path& file, LoadedList* out) {
@@ -459,6 +539,7 @@ Status LoadUnXml(const std::filesystem::path& file, LoadedList* out) {
   };
   load_group("INDIVIDUALS", "INDIVIDUAL", true);
   load_group("ENTITIES", "ENTITY", false);
+  AddStatedRelations(&list);
 
   *out = std::move(list);
   return Status::Ok();
