@@ -320,6 +320,8 @@ void HandleEntityLinks(Service& svc, const http::Request& req, http::Response& r
                        const std::shared_ptr<const Snapshot>& snap, const std::string& id);
 void HandlePartyExposure(Service& svc, const http::Request& req, http::Response& res,
                          const std::string& party_id);
+// links_routes.cc: GET /v1/ownership[?review=to_review], POST /v1/ownership/{id}/review.
+void RegisterOwnership(http::Router& router, Service& svc);
 // ip_routes.cc: GET /v1/ip?ip=ADDR and POST /v1/ip {"ips": [...]} (IP screening).
 void RegisterIp(http::Router& router, Service& svc);
 // The answer for a store error: NotFound 404, Conflict 409, Unavailable 503
