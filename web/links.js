@@ -146,7 +146,7 @@ function ownershipEnd(end, onEntityPage) {
       h('span', {class: 'score'}, typeof end.score === 'number' ? end.score.toFixed(2) : '—'),
       end.review === 'to_review' ? h('span', {class: 'badge review'}, 'to review') : null);
   }
-  if (end.how === 'party') return h('span', {}, given, h('span', {class: 'muted'}, ' party'));
+  if (end.how === 'party') return h('span', {}, h('a', {href: nodeHref({kind: 'party', id: end.node})}, end.given || end.node), h('span', {class: 'muted'}, ' party'));
   if (end.how === 'entity') return h('span', {}, given, h('span', {class: 'muted'}, ' ' + end.node));
   return h('span', {}, given, h('span', {class: 'muted'}, ' (not on the lists)'));
 }
@@ -167,7 +167,7 @@ function ownershipReviewPanel(api, failure) {
       const row = h('tr', {'data-edge': String(e.id)},
         h('td', {}, String(e.id)),
         h('td', {class: 'owner'}, ownershipEnd(e.owner, false)),
-        h('td', {}, edgeLabel({type: e.kind, share: e.kind === 'ownership' ? {text: e.percentage} : null})),
+        h('td', {class: 'kind'}, edgeLabel({type: e.kind, share: e.kind === 'ownership' ? {text: e.percentage} : null})),
         h('td', {class: 'owned'}, ownershipEnd(e.owned, false)),
         h('td', {class: 'muted small'}, e.file + ':' + e.line + (e.source ? ' · ' + e.source : '')),
         h('td', {}, node, ' ', note));
