@@ -14,6 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "graph/exposure_alerts.h"
 #include "model/list_status.h"
 #include "model/party.h"
 #include "store/json.h"
@@ -41,6 +42,8 @@ struct CaseArgs {
   // rescreen
   CLI::App* rescreen = nullptr;
   bool full = false;
+  double exposure_level = 0.5;  // --exposure-level (graph/exposure_alerts.h)
+  bool no_exposure = false;     // --no-exposure
   // alerts
   CLI::App* alerts_list = nullptr;
   CLI::App* alert_show = nullptr;
@@ -485,8 +488,24 @@ int CmdRescreen(const CaseArgs& a, const CaseContext& ctx) {
     }
     return 1;
   }
+  // Exposure (issue 15): the parties near what the lists changed, re-evaluated.
+  graph::ExposureRunSummary ex;
+  if (!a.no_exposure) {
+    graph::ExposureAlertOptions eo;
+    eo.alert_level = a.exposure_level;
+    eo.threads = a.threads;
+    if (Status es = graph::ReevaluateAfterRescreen(*db, screener->lists(), sum, eo, by, &ex);
+        !es.ok()) {
+      Fail(es);
+      fmt::print(stderr, "vigil: re-screen run {} is done; the exposure re-evaluation failed\n",
+                 sum.run_id);
+      return 1;
+    }
+  }
   if (ctx.json) {
-    std::cout << sum.ToJson().dump(2) << "\n";
+    json j = sum.ToJson();
+    if (!a.no_exposure) j["exposure"] = ex.ToJson();
+    std::cout << j.dump(2) << "\n";
     return 0;
   }
   fmt::print("re-screen run {} ({}): lists version {} -> {}\n", sum.run_id, sum.kind,
@@ -522,6 +541,14 @@ int CmdRescreen(const CaseArgs& a, const CaseContext& ctx) {
       Thousands(sum.screened.existing), Thousands(sum.screened.suppressed),
       Thousands(sum.screened.confirmed), Thousands(sum.delisted_annotated),
       Thousands(sum.delisted_closed), sum.seconds);
+  if (!a.no_exposure) {
+    fmt::print(
+        "exposure: {} parties re-evaluated ({}): {} alerts at or above {:.2f}, {} new ({} "
+        "re-alerts), {} already open, {} suppressed, {} closed as no longer holding ({:.2f} s)\n",
+        Thousands(ex.parties_evaluated), ex.path, Thousands(ex.alerts), a.exposure_level,
+        Thousands(ex.new_alerts), Thousands(ex.re_alerts), Thousands(ex.existing),
+        Thousands(ex.suppressed), Thousands(ex.closed), ex.seconds);
+  }
   return 0;
 }
 
@@ -842,6 +869,13 @@ std::shared_ptr<CaseArgs> AddCaseCommands(CLI::App* app) {
   p->rescreen->add_option("--batch", p->batch, "parties per transaction")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  p->rescreen
+      ->add_option("--exposure-level", p->exposure_level,
+                   "re-evaluate the exposure of the parties near what changed and open an "
+                   "alert at or above this level (0..1)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  p->rescreen->add_flag("--no-exposure", p->no_exposure, "do not re-evaluate exposure");
 
   auto* alerts = app->add_subcommand("alerts", "the alert queue and analysts' decisions");
   alerts->require_subcommand(1);

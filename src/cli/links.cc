@@ -10,6 +10,7 @@
 
 #include "cli/cases.h"
 #include "graph/exposure.h"
+#include "graph/exposure_alerts.h"
 #include "graph/ownership_import.h"
 #include "store/json.h"
 #include "store/store.h"
@@ -90,11 +91,31 @@ int RunImport(const LinksArgs& a, const LinksContext& ctx) {
   store::OwnershipImportSummary sum;
   const store::Actor by{a.by.empty() ? LoginName() : a.by};
   if (Status s = db->PutOwnershipEdges(records, by, &sum); !s.ok()) return Fail(s);
+  // Exposure (issue 15): the parties near both ends of the imported edges, re-evaluated.
+  graph::ExposureRunSummary ex;
+  if (!a.no_alerts) {
+    std::vector<std::string> ends;
+    for (const store::OwnershipEdgeRecord& e : records) {
+      ends.push_back(e.owner.node);
+      ends.push_back(e.owned.node);
+    }
+    graph::ExposureAlertOptions o;
+    o.alert_level = a.alert_level;
+    o.hops = a.hops;
+    if (Status s = graph::ReevaluateExposure(*db, screener->lists(), ends, false, o, by,
+                                             "ownership import " + a.file, &ex);
+        !s.ok()) {
+      Fail(s);
+      fmt::print(stderr, "vigil: the edges are stored; the exposure re-evaluation failed\n");
+      return 1;
+    }
+  }
   if (ctx.json) {
     json j = {{"file", a.file},
               {"edges", sum.edges},
               {"name_matches", sum.name_matches},
               {"unresolved", sum.unresolved}};
+    if (!a.no_alerts) j["exposure"] = ex.ToJson();
     std::cout << j.dump(2) << "\n";
   } else {
     fmt::print(
@@ -107,6 +128,12 @@ int RunImport(const LinksArgs& a, const LinksContext& ctx) {
           fmt::print("  line {}: {}\n", e.line, EndText(*end));
         }
       }
+    }
+    if (!a.no_alerts) {
+      fmt::print(
+          "exposure: {} parties re-evaluated: {} new alerts ({} re-alerts), {} already open, "
+          "{} suppressed, {} closed as no longer holding\n",
+          ex.parties_evaluated, ex.new_alerts, ex.re_alerts, ex.existing, ex.suppressed, ex.closed);
     }
   }
   return 0;
@@ -196,131 +223,31 @@ int RunExposure(const LinksArgs& a, const LinksContext& ctx) {
   std::unique_ptr<Screener> screener;
   if (Status s = ctx.make_screener(&screener); !s.ok()) return Fail(s);
 
-  graph::Graph g;
-  g.AddLists(screener->lists());
-  std::vector<model::Party> parties;
-  Status s = db->ForEachParty(1000, [&](const std::vector<model::Party>& batch) {
-    parties.insert(parties.end(), batch.begin(), batch.end());
-    return true;
-  });
-  if (!s.ok()) return Fail(s);
-  g.AddParties(parties);
-  std::vector<store::OwnershipEdgeRecord> edges;
-  if (s = db->ListOwnershipEdges(&edges); !s.ok()) return Fail(s);
-  g.AddOwnership(edges);
-  // Shared attributes: the party's links (and those of linked parties it shares with).
-  std::unique_ptr<graph::SharedAttributeIndex> shared =
-      graph::SharedAttributeIndex::Build(screener->lists(), parties);
-  graph::AddSharedLinks(*shared, graph::PartyNodeId(a.party_id), a.hops, &g);
-  // And those of the parties the party reaches by other edges (an owner that shares an
-  // email with a listed company), within the hops left.
-  {
-    std::set<std::string> seen = {graph::PartyNodeId(a.party_id)};
-    std::vector<std::string> level = {graph::PartyNodeId(a.party_id)};
-    for (int d = 1; d < a.hops && !level.empty(); ++d) {
-      std::vector<std::string> next;
-      for (const std::string& id : level) {
-        for (const std::string& n : g.Neighbours(id)) {
-          const graph::Node* node = g.node(n);
-          if (node == nullptr || node->kind == graph::NodeKind::kEntity) continue;
-          if (!seen.insert(n).second) continue;
-          if (node->kind == graph::NodeKind::kParty) {
-            graph::AddSharedLinks(*shared, n, a.hops - d, &g);
-          }
-          next.push_back(n);
-        }
-      }
-      level = std::move(next);
-    }
-  }
-
-  graph::ExposureOptions opt;
-  opt.max_hops = a.hops;
-  opt.max_paths = a.max_paths;
-  graph::Exposure x;
-  if (s = graph::ComputeExposure(g, graph::PartyNodeId(a.party_id), opt, &x); !s.ok()) {
+  // The whole graph of the store (the service's), the party's exposure on it, and its
+  // alerts opened, refreshed or closed (src/graph/exposure_alerts.h).
+  graph::ExposureAlertOptions o;
+  o.alert_level = a.alert_level;
+  o.hops = a.hops;
+  o.max_paths = a.max_paths;
+  o.open_alerts = !a.no_alerts;
+  const store::Actor by{a.by.empty() ? LoginName() : a.by};
+  graph::ExposureRunSummary alerts;
+  std::vector<graph::Exposure> xs;
+  if (Status s = graph::EvaluatePartiesExposure(*db, screener->lists(), {a.party_id}, o, by, "cli",
+                                                &alerts, &xs);
+      !s.ok()) {
     return Fail(s);
   }
-
-  // Alerts: one per listed entity whose exposure reaches the level.
-  store::RedFlagAlertResult alerts;
-  size_t to_alert = 0;
-  if (!a.no_alerts) {
-    std::map<std::string, store::ExposureAlertInput> by_entity;
-    auto add = [&](const std::string& entity_id, const std::string& name, double score,
-                   json explanation) {
-      if (score < a.alert_level) return;
-      auto& in = by_entity[entity_id];
-      if (!in.entity_id.empty() && in.score >= score) return;
-      in.party_id = a.party_id;
-      in.party_version = pv.version;
-      in.entity_id = entity_id;
-      in.entity_name = name;
-      in.score = score;
-      in.band = score >= 0.9 ? "match" : "review";
-      in.explanation = std::move(explanation);
-    };
-    for (const json& p : x.ownership_paths) {
-      // The 50% rule's paths count when they make the party (possibly) blocked.
-      if (x.status == "not_blocked" || !p.is_object() || !p.contains("listing")) continue;
-      const json& l = p["listing"];
-      add(l.value("entity_id", ""), l.value("name", ""), x.level,
-          {{"kind", "exposure"},
-           {"status", x.status},
-           {"low", x.low},
-           {"high", x.high},
-           {"explanation", x.status_explanation},
-           {"path", p}});
-    }
-    for (const graph::ExposurePath& p : x.paths) {
-      add(p.entity_id, p.entity_name, p.score,
-          {{"kind", "exposure"},
-           {"status", x.status},
-           {"explanation", p.explanation},
-           {"path", graph::ToJson(p)}});
-    }
-    std::vector<store::ExposureAlertInput> inputs;
-    for (auto& [id, in] : by_entity) {
-      if (id.empty()) continue;
-      // What a decision is made against: the path's edges (ends, type or kind, share).
-      json sig = {{"id", std::string(store::kExposureEntityPrefix) + id}, {"status", x.status}};
-      json steps = json::array();
-      const json& path = in.explanation["path"];
-      if (path.is_object() && path.contains("steps") && path["steps"].is_array()) {
-        for (const json& st : path["steps"]) {
-          if (!st.is_object()) continue;
-          if (st.contains("edge") && st["edge"].is_object()) {  // an exposure path
-            const json& e = st["edge"];
-            steps.push_back({st.value("from", ""), st.value("to", ""), e.value("type", ""),
-                             e.contains("share") ? e["share"] : json(nullptr)});
-          } else {  // a 50% rule path
-            steps.push_back({st.value("owner", ""), st.value("owned", ""), st.value("kind", ""),
-                             st.contains("share") ? st["share"] : json(nullptr)});
-          }
-        }
-      }
-      sig["steps"] = std::move(steps);
-      in.signature = std::move(sig);
-      inputs.push_back(std::move(in));
-    }
-    to_alert = inputs.size();
-    if (!inputs.empty()) {
-      const store::Actor by{a.by.empty() ? LoginName() : a.by};
-      json run = {{"party_id", a.party_id},
-                  {"status", x.status},
-                  {"level", x.level},
-                  {"alert_level", a.alert_level},
-                  {"hops", a.hops}};
-      if (s = db->RecordExposureAlerts(inputs, "links", run, by, &alerts); !s.ok()) return Fail(s);
-    }
-  }
+  const graph::Exposure& x = xs.at(0);
+  const int64_t to_alert = alerts.alerts;
 
   if (ctx.json) {
     json j = graph::ToJson(x);
     j["alerts"] = {{"entities", to_alert},
                    {"new_alerts", alerts.new_alerts},
                    {"existing", alerts.existing},
-                   {"suppressed", alerts.suppressed}};
+                   {"suppressed", alerts.suppressed},
+                   {"closed", alerts.closed}};
     std::cout << j.dump(2) << "\n";
     return 0;
   }
@@ -347,8 +274,11 @@ int RunExposure(const LinksArgs& a, const LinksContext& ctx) {
   }
   if (x.truncated) fmt::print("  (search stopped early: a dense neighbourhood)\n");
   if (!a.no_alerts) {
-    fmt::print("alerts: {} entities at or above {:.2f}: {} new, {} already open, {} suppressed\n",
-               to_alert, a.alert_level, alerts.new_alerts, alerts.existing, alerts.suppressed);
+    fmt::print(
+        "alerts: {} entities at or above {:.2f}: {} new, {} already open, {} suppressed, {} "
+        "closed (no longer holding)\n",
+        to_alert, a.alert_level, alerts.new_alerts, alerts.existing, alerts.suppressed,
+        alerts.closed);
   }
   return 0;
 }
@@ -368,6 +298,13 @@ std::shared_ptr<LinksArgs> AddLinksCommands(CLI::App* app) {
   a->import->add_option("--db", a->db, "the case store (a SQLite file or a postgresql:// URL)")
       ->required();
   a->import->add_option("--by", a->by, "who is acting, for the audit trail (default: login name)");
+  a->import
+      ->add_option("--alert-level", a->alert_level,
+                   "re-evaluate the exposure of the parties near the imported edges and open "
+                   "an alert at or above this level")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  a->import->add_flag("--no-alerts", a->no_alerts, "store the edges only, re-evaluate nothing");
   a->list = own->add_subcommand("list", "the stored edges, with how each end was resolved");
   a->list->add_option("--db", a->db, "the case store")->required();
   a->list->add_flag("--to-review", a->to_review,

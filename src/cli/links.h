@@ -35,7 +35,7 @@ struct LinksArgs {
   std::string party_id;         // exposure PARTY_ID
   int hops = 3;
   size_t max_paths = 20;
-  double alert_level = 0.7;
+  double alert_level = 0.5;  // as graph::ExposureAlertOptions (the re-screen's default)
   bool no_alerts = false;
 };
 

@@ -235,6 +235,14 @@ void AddServeOptions(CLI::App* serve, ServeArgs* a) {
   serve->add_option("--fetch-base-url,--fetch_base_url", a->fetch_base_url,
                     "with --refresh: fetch list L from URL/L/ instead of the official "
                     "address (a mirror)");
+  serve
+      ->add_option("--exposure-level,--exposure_level", a->exposure_level,
+                   "with --db: after each re-screen, re-evaluate the exposure of the parties "
+                   "near what changed and open an alert at or above this level (0..1)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  serve->add_flag("--no-exposure,--no_exposure", a->no_exposure,
+                  "with --db: do not re-evaluate exposure after a re-screen");
   AddWebhookOptions(serve, &a->webhook);
   AddIpDataOptions(serve, &a->ip);
 }
@@ -272,6 +280,8 @@ int RunServe(const CLI::App& app, const ServeArgs& a, const std::vector<std::str
   o.allowed_hosts = a.allowed_hosts;
   o.metrics_public = a.metrics_public;
   o.db = a.db;
+  o.exposure = !a.no_exposure;
+  o.exposure_level = a.exposure_level;
   if (!a.refresh.empty()) {
     std::chrono::milliseconds every{0};
     if (Status s = ParseDuration(a.refresh, &every); !s.ok()) {

@@ -55,6 +55,10 @@ struct ServeArgs {
   std::string refresh;
   std::string fetch_base_url;
   WebhookArgs webhook;
+  // After each re-screen: exposure re-evaluated around what changed (--exposure-level,
+  // --no-exposure; graph/exposure_alerts.h).
+  double exposure_level = 0.5;
+  bool no_exposure = false;
   // IP screening (/v1/ip): --ip-data, --ip-db. Neither: the installed tables
   // (ip::DefaultDataDir()) when there are any, loaded in the background after the start.
   IpDataArgs ip;

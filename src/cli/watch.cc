@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "graph/exposure_alerts.h"
 #include "model/list_status.h"
 #include "sources/fetch.h"
 #include "store/rescreen.h"
@@ -99,6 +100,14 @@ Status Round(const WatchArgs& a, const std::vector<std::string>& given, bool fir
       outcome = store::Rescreen(db, *screener, o, by, &summary);
       rescreened = outcome.ok();
       run = summary.ToJson();
+      // Exposure (issue 15): the parties near what the lists changed, re-evaluated.
+      if (rescreened && !a.no_exposure) {
+        graph::ExposureAlertOptions eo;
+        eo.alert_level = a.exposure_level;
+        graph::ExposureRunSummary ex;
+        outcome = graph::ReevaluateAfterRescreen(db, screener->lists(), summary, eo, by, &ex);
+        run["exposure"] = outcome.ok() ? ex.ToJson() : json{{"error", outcome.ToString()}};
+      }
     }
   }
   notify::NotifySummary n;
@@ -152,6 +161,12 @@ Status Round(const WatchArgs& a, const std::vector<std::string>& given, bool fir
           "delisted closed ({:.2f} s)\n",
           summary.run_id, summary.kind, summary.screened.parties, summary.screened.new_alerts,
           summary.screened.re_alerts, summary.delisted_closed, summary.seconds);
+      if (run.contains("exposure") && run["exposure"].contains("parties_evaluated")) {
+        const json& ex = run["exposure"];
+        fmt::print("exposure: {} parties re-evaluated, {} new alerts, {} closed ({:.2f} s)\n",
+                   ex.value("parties_evaluated", int64_t{0}), ex.value("new_alerts", int64_t{0}),
+                   ex.value("closed", int64_t{0}), ex.value("seconds", 0.0));
+      }
     } else if (outcome.ok()) {
       fmt::print("no list changed: nothing to re-screen\n");
     }
@@ -228,6 +243,12 @@ CLI::App* AddWatchCommand(CLI::App* app, WatchArgs* a) {
   w->add_option("--fetch-base-url", a->fetch_base_url,
                 "fetch list L from URL/L/ instead of the official address (a mirror)");
   w->add_option("--by", a->by, "the principal of the audit records (default: system)");
+  w->add_option("--exposure-level", a->exposure_level,
+                "after a re-screen, re-evaluate the exposure of the parties near what changed "
+                "and open an alert at or above this level (0..1)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  w->add_flag("--no-exposure", a->no_exposure, "do not re-evaluate exposure");
   AddWebhookOptions(w, &a->webhook);
   return w;
 }

@@ -50,6 +50,9 @@ struct WatchArgs {
   bool once = false;
   std::string fetch_base_url;
   std::string by;  // the audit trail's principal (default: "system")
+  // After each re-screen: exposure re-evaluated around what changed (graph/exposure_alerts.h).
+  double exposure_level = 0.5;
+  bool no_exposure = false;
   WebhookArgs webhook;
 };
 

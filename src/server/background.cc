@@ -19,6 +19,7 @@
 #include <mutex>
 #include <thread>
 
+#include "graph/exposure_alerts.h"
 #include "model/list_status.h"
 #include "server/log.h"
 #include "server/service.h"
@@ -204,6 +205,21 @@ void Service::RunRescreen() {
            {"re_alerts", summary.screened.re_alerts},
            {"delisted_closed", summary.delisted_closed},
            {"seconds", secs}});
+  // Exposure: on this thread, so screening requests are not held up.
+  if (options_.exposure) {
+    graph::ExposureAlertOptions eo;
+    eo.alert_level = options_.exposure_level;
+    eo.threads = o.threads;
+    graph::ExposureRunSummary ex;
+    Status es = graph::ReevaluateAfterRescreen(*store_, snap->screener->lists(), summary, eo,
+                                               store::Actor{"system"}, &ex);
+    if (es.ok()) {
+      LogLine("info", "exposure re-evaluated", ex.ToJson());
+    } else {
+      LogLine("error", "exposure re-evaluation failed: " + es.ToString(),
+              {{"run", summary.run_id}});
+    }
+  }
   if (options_.webhook.url.empty() || summary.screened.new_alert_ids.empty()) return;
   notify::WebhookOptions w = options_.webhook;
   w.sleep = [this](std::chrono::milliseconds ms) { return BackgroundSleep(ms); };

@@ -94,6 +94,11 @@ struct ServerOptions {
   int64_t index_rebuild_after = 2000;
   // Threads of a re-screen (0: half the cores, leaving the rest to screening requests).
   int rescreen_threads = 0;
+  // After each re-screen, on the same background thread: the exposure of the parties near
+  // what the lists changed, re-evaluated (graph/exposure_alerts.h); alerts open at or
+  // above `exposure_level`. false: not re-evaluated.
+  bool exposure = true;
+  double exposure_level = 0.5;
   // `vigil serve --refresh`: every this many seconds (0: never), fetch the official files of
   // every loaded list that `vigil fetch` knows into the folder it was loaded from
   // (sources/fetch.h: validated before anything is replaced), and reload when any file

@@ -92,6 +92,7 @@ std::string LastListsVersion(Store& store) {
 struct Change {
   std::vector<std::string> changed;  // record hash differs (screened or not)
   std::vector<std::string> removed;
+  std::vector<std::string> added;
   // Entities of the new list to ask the party index about (added, and changed for
   // screening: all their names, as a date, country or identifier may have changed too).
   std::vector<const Entity*> reverse;
@@ -110,6 +111,7 @@ void Compare(const std::vector<EntityDigest>& before, const std::vector<EntityDi
     auto it = old_by_id.find(d.id);
     if (it == old_by_id.end()) {
       ++sc->added;
+      ch->added.push_back(d.id);
       ch->reverse.push_back(&list.entities[i]);
       continue;
     }
@@ -490,6 +492,11 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
   }
 
   // 6. Done.
+  for (const Change& c : changes) {
+    for (const auto* ids : {&c.added, &c.changed, &c.removed}) {
+      sum.changed_entity_ids.insert(sum.changed_entity_ids.end(), ids->begin(), ids->end());
+    }
+  }
   sum.seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
   return store.FinishRescreenRun(sum.run_id, true, sum.ToJson(), "", by);
 }

@@ -115,6 +115,10 @@ struct RescreenSummary {
   int64_t delisted_annotated = 0;  // alerts marked delisted
   int64_t delisted_closed = 0;     // of those, open ones closed
   double seconds = 0;
+  // The ids of the entities the diff found added, changed or removed (delta runs; a full
+  // run without a baseline leaves it empty: everything is new). Not in ToJson(): the
+  // exposure re-evaluation (src/graph/exposure_alerts.h) starts from them.
+  std::vector<std::string> changed_entity_ids;
   // {"run_id", "kind", "from_lists_version", "to_lists_version", "sources": [...],
   //  "parties_total", ..., "parties_screened", "new_alerts", "re_alerts", "existing",
   //  "suppressed", "confirmed", "delisted_annotated", "delisted_closed", "seconds"}
