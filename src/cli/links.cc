@@ -169,11 +169,15 @@ int RunReview(const LinksArgs& a, const LinksContext& ctx) {
   r.end = a.end;
   r.node = a.node;
   r.note = a.note;
-  // A node that is neither a party nor an outside name must be a listed entity: check it
-  // on the loaded lists (the store cannot).
-  if (!r.node.empty() && r.node.rfind("party:", 0) != 0 && r.node.rfind("name:", 0) != 0) {
-    std::unique_ptr<Screener> screener;
+  // The lists: to check an entity node (the store cannot), and to re-evaluate exposure afterwards.
+  // Loaded before anything is written, so that a review is not recorded when they cannot be.
+  std::unique_ptr<Screener> screener;
+  const bool need_entity =
+      !r.node.empty() && r.node.rfind("party:", 0) != 0 && r.node.rfind("name:", 0) != 0;
+  if (need_entity || !a.no_alerts) {
     if (Status s = ctx.make_screener(&screener); !s.ok()) return Fail(s);
+  }
+  if (need_entity) {
     const Entity* e = screener->Find(r.node);
     if (e == nullptr) {
       store::PartyVersion pv;
@@ -198,20 +202,36 @@ int RunReview(const LinksArgs& a, const LinksContext& ctx) {
   for (const std::string& n : {after.owner.node, after.owned.node}) {
     if (std::find(changed.begin(), changed.end(), n) == changed.end()) changed.push_back(n);
   }
-  // TODO(lead, issue 15 HB): re-evaluate exposure around the edge's ends once branch exp15
-  // (src/graph/exposure_alerts.h) is merged:
-  //   graph::ExposureAlertOptions o;  (o.alert_level from --exposure-level)
-  //   graph::ReevaluateExposure(*db, screener->lists(), changed, /*all_parties=*/false, o, by,
-  //                             "ownership review " + std::to_string(a.edge_id), &summary);
-  // and print/return the summary below.
+  // Exposure (issue 15): the parties near the edge's ends, before and after, re-evaluated.
+  graph::ExposureRunSummary ex;
+  if (!a.no_alerts) {
+    graph::ExposureAlertOptions o;
+    o.alert_level = a.alert_level;
+    o.hops = a.hops;
+    if (Status s = graph::ReevaluateExposure(*db, screener->lists(), changed, false, o, by,
+                                             "ownership review " + std::to_string(a.edge_id), &ex);
+        !s.ok()) {
+      Fail(s);
+      fmt::print(stderr, "vigil: the review is stored; the exposure re-evaluation failed\n");
+      return 1;
+    }
+  }
   if (ctx.json) {
-    std::cout << json{{"edge", store::ToJson(after)}, {"changed_nodes", changed}}.dump(2) << "\n";
+    json j = {{"edge", store::ToJson(after)}, {"changed_nodes", changed}};
+    if (!a.no_alerts) j["exposure"] = ex.ToJson();
+    std::cout << j.dump(2) << "\n";
     return 0;
   }
   fmt::print("edge {} {}: {} --{} {}--> {}  (review {})\n", a.edge_id,
              a.accept ? "accepted" : "rejected", EndText(after.owner), after.kind,
              after.percentage.empty() ? "?" : after.percentage + "%", EndText(after.owned),
              after.review);
+  if (!a.no_alerts) {
+    fmt::print(
+        "exposure: {} parties re-evaluated: {} new alerts ({} re-alerts), {} already open, "
+        "{} suppressed, {} closed as no longer holding\n",
+        ex.parties_evaluated, ex.new_alerts, ex.re_alerts, ex.existing, ex.suppressed, ex.closed);
+  }
   return 0;
 }
 
@@ -328,6 +348,14 @@ std::shared_ptr<LinksArgs> AddLinksCommands(CLI::App* app) {
                         "(default: the name as given, an outside node)");
   a->review->add_option("--note", a->note, "why, for the record");
   a->review->add_option("--by", a->by, "who is acting, for the audit trail (default: login name)");
+  a->review
+      ->add_option("--alert-level", a->alert_level,
+                   "re-evaluate the exposure of the parties near the edge and open an alert at "
+                   "or above this level")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  a->review->add_flag("--no-alerts", a->no_alerts,
+                      "record the review only, re-evaluate nothing (no lists needed)");
 
   a->exposure = app->add_subcommand(
       "exposure",

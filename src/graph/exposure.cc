@@ -83,8 +83,10 @@ std::string Explain(const Graph& g, const std::string& start, const ExposurePath
       if (!st.edge.source.empty()) s += " [" + st.edge.source + "]";
     }
     // An imported edge resting on a name match nobody reviewed yet says so.
-    if (std::string note = st.edge.evidence.value("note", std::string()); !note.empty()) {
-      s += " (" + note + ")";
+    if (st.edge.evidence.is_object()) {
+      if (std::string note = st.edge.evidence.value("note", std::string()); !note.empty()) {
+        s += " (" + note + ")";
+      }
     }
   }
   s += ", listed on " + p.list;

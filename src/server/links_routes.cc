@@ -15,7 +15,10 @@
 //   POST /v1/ownership/{id}/review       {"decision": "accept"|"reject", "end": "owner"|
 //                                        "owned"|"", "node": "party:P"|entity id|"",
 //                                        "note"}: an analyst's review of the edge's name
-//                                        match(es), recorded under the key's principal
+//                                        match(es), recorded under the key's principal;
+//                                        the exposure of the parties near the edge is
+//                                        then re-evaluated on the background worker
+//                                        ("exposure": "queued" | "not_evaluated")
 //                                        (analyst; 404 unknown edge, 400 a bad review)
 //
 // api.cc routes /v1/entities/{id}/links here (HandleEntityLinks), cases.cc routes
@@ -23,6 +26,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <charconv>
 #include <deque>
 #include <string>
@@ -355,14 +359,20 @@ void ReviewOwnership(Service& svc, const http::Request& req, http::Response& res
     }
     r.node = e->id;
   }
-  store::OwnershipEdgeRecord after;
+  store::OwnershipEdgeRecord before, after;
+  if (Status s = db->GetOwnershipEdge(id, &before); !s.ok()) return SendStoreError(res, s);
   if (Status s = db->ReviewOwnershipEdge(id, r, store::Actor{who.name}, &after); !s.ok()) {
     return SendStoreError(res, s);
   }
-  // TODO(lead, issue 15 HB): once exp15's graph::ReevaluateExposure is merged, re-evaluate
-  // exposure around the edge's ends (before and after) on the background thread, trigger
-  // "ownership review <id>", so that the answer does not wait for it.
-  SendJson(res, 200, json{{"edge", store::ToJson(after)}});
+  // Exposure around the edge's ends, before and after: on the background worker, so the
+  // answer does not wait for it.
+  std::vector<std::string> nodes = {before.owner.node, before.owned.node};
+  for (const std::string& n : {after.owner.node, after.owned.node}) {
+    if (std::find(nodes.begin(), nodes.end(), n) == nodes.end()) nodes.push_back(n);
+  }
+  const bool queued = svc.QueueExposure(std::move(nodes), "ownership review " + std::to_string(id));
+  SendJson(res, 200,
+           json{{"edge", store::ToJson(after)}, {"exposure", queued ? "queued" : "not_evaluated"}});
 }
 
 }  // namespace

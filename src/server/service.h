@@ -218,8 +218,13 @@ class Service {
   // the first load. checked_at: the last time the lists were loaded or a refresh found
   // them unchanged; age_seconds counts from it.
   nlohmann::json DataInUseJson() const;
-  // For tests and benchmarks: waits until no re-screen is queued or running; false when
-  // `limit` passed first.
+  // Asks the background worker to re-evaluate the exposure of the parties near `nodes`
+  // (graph::ReevaluateExposure, audited with `trigger`), after any re-screen queued: an
+  // ownership review does not wait for it. False (nothing queued) when the worker does not
+  // run (no store, --no-rescreen, --no-exposure, or stopping).
+  bool QueueExposure(std::vector<std::string> nodes, std::string trigger);
+  // For tests and benchmarks: waits until no re-screen or exposure re-evaluation is queued
+  // or running; false when `limit` passed first.
   bool WaitRescreenIdle(std::chrono::milliseconds limit);
 
  private:
@@ -227,6 +232,7 @@ class Service {
   void RescreenLoop();
   void RefreshLoop();
   void RunRescreen();
+  void RunExposureJob(const std::vector<std::string>& nodes, const std::string& trigger);
   bool BackgroundSleep(std::chrono::milliseconds ms);  // false: stopping
 
   ServerOptions options_;

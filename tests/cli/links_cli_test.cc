@@ -166,7 +166,7 @@ TEST(LinksCli, ReviewNameMatches) {
   testing::WriteFile(csv,
                      "owner,owned,percentage\n"
                      "Silver Bay Trading LLC,P-1,60\n"
-                     "Harbour Line Shipping,P-2,40\n"
+                     "Harbour Line Shipping,P-2,60\n"
                      "us_ofac_sdn:501,P-2,10\n");
   ProgramResult r = Vigil({"--lists", FixtureLists(), "ownership", "import", csv.string(), "--db",
                            db, "--by", "carol"});
@@ -180,15 +180,28 @@ TEST(LinksCli, ReviewNameMatches) {
   EXPECT_EQ(edges[1]["owner"]["matched_id"], "us_ofac_sdn:503");
 
   // Accept.
-  r = Vigil({"ownership", "review", std::to_string(silver), "--db", db, "--accept", "--note",
-             "same registry number", "--by", "dave"});
+  // The import opened an exposure alert for each party: both are blocked through the match.
+  r = Vigil({"alerts", "list", "--db", db, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("exposure:us_ofac_sdn:503"), std::string::npos) << r.out;
+
+  r = Vigil({"--lists", FixtureLists(), "ownership", "review", std::to_string(silver), "--db", db,
+             "--accept", "--note", "same registry number", "--by", "dave"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("accepted"), std::string::npos) << r.out;
   // Reject, kept as an outside node by its name.
-  r = Vigil({"--json", "ownership", "review", std::to_string(harbour), "--db", db, "--reject",
-             "--end", "owner", "--by", "dave"});
+  r = Vigil({"--lists", FixtureLists(), "--json", "ownership", "review", std::to_string(harbour),
+             "--db", db, "--reject", "--end", "owner", "--by", "dave"});
   ASSERT_EQ(r.code, 0) << r.err;
-  json after = json::parse(r.out)["edge"];
+  json out = json::parse(r.out);
+  // The review re-evaluated P-2: its exposure alert on 503 no longer holds and is closed.
+  EXPECT_EQ(out["exposure"]["trigger"], "ownership review " + std::to_string(harbour));
+  EXPECT_GE(out["exposure"]["parties_evaluated"].get<int>(), 1);
+  EXPECT_GE(out["exposure"]["closed"].get<int>(), 1) << out["exposure"].dump();
+  r = Vigil({"alerts", "list", "--db", db, "--json", "--party", "P-2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("exposure:us_ofac_sdn:503"), std::string::npos) << r.out;  // closed
+  json after = out["edge"];
   EXPECT_EQ(after["owner"]["node"], "name:Harbour Line Shipping");
   EXPECT_EQ(after["owner"]["how"], "rejected_match");
   EXPECT_EQ(after["owner"]["matched_id"], "us_ofac_sdn:503");
@@ -204,10 +217,10 @@ TEST(LinksCli, ReviewNameMatches) {
   for (const json& p : json::parse(r.out)["paths"]) EXPECT_NE(p["entity_id"], "us_ofac_sdn:503");
 
   // Refused: reviewed already, no such edge, both flags, a node not on the lists.
-  r = Vigil({"ownership", "review", std::to_string(silver), "--db", db, "--reject"});
+  r = Vigil({"ownership", "review", std::to_string(silver), "--db", db, "--reject", "--no-alerts"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("not to review"), std::string::npos) << r.err;
-  r = Vigil({"ownership", "review", "999", "--db", db, "--accept"});
+  r = Vigil({"ownership", "review", "999", "--db", db, "--accept", "--no-alerts"});
   EXPECT_EQ(r.code, 1);
   r = Vigil({"ownership", "review", std::to_string(silver), "--db", db, "--accept", "--reject"});
   EXPECT_NE(r.code, 0);

@@ -8,9 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -360,6 +362,18 @@ TEST(LinksRoutesTest, OwnershipNameMatchesAreReviewed) {
   EXPECT_EQ(a["edge"]["review"], "accepted");
   EXPECT_EQ(a["edge"]["owner"]["review"], "accepted");
   EXPECT_EQ(a["edge"]["review_note"], "registry number matches");
+  // The exposure of the parties near the edge is re-evaluated on the background worker:
+  // P-20, blocked through the accepted match, gets its exposure alert.
+  EXPECT_EQ(a["exposure"], "queued");
+  bool alerted = false;
+  for (int i = 0; i < 200 && !alerted; ++i) {  // waits for the worker, at most ~20 s
+    json alerts = GetJson(s, "/v1/alerts?party=P-20&list=links&status=all", &status);
+    for (const json& al : alerts.value("alerts", json::array())) {
+      alerted |= al["entity_id"] == std::string("exposure:") + kKomid;
+    }
+    if (!alerted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(alerted);
   // Reject P-21's owner, keeping the name as an outside node.
   json r = post(second, {{"decision", "reject"}, {"end", "owner"}}, &status);
   ASSERT_EQ(status, 200) << r.dump();
