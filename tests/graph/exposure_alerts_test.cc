@@ -138,7 +138,12 @@ class ExposureAlertsTest : public ::testing::Test {
     q.limit = 500;
     store::AlertPage page;
     EXPECT_TRUE(db_->ListAlerts(q, &page).ok());
-    return page.alerts;
+    std::vector<store::Alert> out;
+    for (const store::Alert& a : page.alerts) {  // with explanation and history
+      out.emplace_back();
+      EXPECT_TRUE(db_->GetAlert(a.id, &out.back()).ok());
+    }
+    return out;
   }
 
   std::vector<store::AuditRecord> Audit() {
