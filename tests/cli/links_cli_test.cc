@@ -232,70 +232,71 @@ TEST(LinksCli, ReviewNameMatches) {
   r = Vigil({"audit", "export", "--db", db});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("ownership.review"), std::string::npos);
+}
 
-  // `vigil ownership import` and `vigil rescreen` re-evaluate exposure (graph/exposure_alerts.h).
-  TEST(LinksCli, ImportAndRescreenReevaluateExposure) {
-    const std::string db = MakeStore("links_cli_reevaluate");
-    std::filesystem::path dir = testing::ScratchDir("links_cli_reevaluate_files");
-    std::filesystem::path csv = dir / "owners.csv";
-    testing::WriteFile(csv,
-                       "owner,owned,percentage,kind,source,as_of\n"
-                       "us_ofac_sdn:502,P-1,30,ownership,registry,2025-01-31\n");
-    ProgramResult r = Vigil({"--lists", FixtureLists(), "--json", "ownership", "import",
-                             csv.string(), "--db", db, "--alert-level", "0.25"});
-    ASSERT_EQ(r.code, 0) << r.err;
-    json j = json::parse(r.out);
-    EXPECT_EQ(j["exposure"]["parties_evaluated"], 1) << r.out;  // P-1, not the bakery
-    EXPECT_EQ(j["exposure"]["new_alerts"], 1) << r.out;
-    EXPECT_EQ(j["exposure"]["trigger"], "ownership import " + csv.string());
+// `vigil ownership import` and `vigil rescreen` re-evaluate exposure (graph/exposure_alerts.h).
+TEST(LinksCli, ImportAndRescreenReevaluateExposure) {
+  const std::string db = MakeStore("links_cli_reevaluate");
+  std::filesystem::path dir = testing::ScratchDir("links_cli_reevaluate_files");
+  std::filesystem::path csv = dir / "owners.csv";
+  testing::WriteFile(csv,
+                     "owner,owned,percentage,kind,source,as_of\n"
+                     "us_ofac_sdn:502,P-1,30,ownership,registry,2025-01-31\n");
+  ProgramResult r = Vigil({"--lists", FixtureLists(), "--json", "ownership", "import", csv.string(),
+                           "--db", db, "--alert-level", "0.25"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["exposure"]["parties_evaluated"], 1) << r.out;  // P-1, not the bakery
+  EXPECT_EQ(j["exposure"]["new_alerts"], 1) << r.out;
+  EXPECT_EQ(j["exposure"]["trigger"], "ownership import " + csv.string());
 
-    // The first re-screen is a full one: every party re-evaluated; at the default level (0.5)
-    // the 0.3 path no longer holds and its alert is closed.
-    r = Vigil({"--lists", FixtureLists(), "--json", "rescreen", "--db", db});
-    ASSERT_EQ(r.code, 0) << r.err;
-    j = json::parse(r.out);
-    EXPECT_EQ(j["exposure"]["parties_evaluated"], 2) << r.out;
-    EXPECT_EQ(j["exposure"]["closed"], 1) << r.out;
-    // Unchanged lists: nothing to re-evaluate.
-    r = Vigil(
-        {"--lists", FixtureLists(), "--json", "rescreen", "--db", db, "--exposure-level", "0.25"});
-    ASSERT_EQ(r.code, 0) << r.err;
-    j = json::parse(r.out);
-    EXPECT_EQ(j["exposure"]["path"], "nothing changed") << r.out;
-    r = Vigil({"--lists", FixtureLists(), "--json", "rescreen", "--db", db, "--no-exposure"});
-    ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_FALSE(json::parse(r.out).contains("exposure")) << r.out;
-  }
+  // The first re-screen is a full one: every party re-evaluated; at the default level (0.5)
+  // the 0.3 path no longer holds and its alert is closed.
+  r = Vigil({"--lists", FixtureLists(), "--json", "rescreen", "--db", db});
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = json::parse(r.out);
+  EXPECT_EQ(j["exposure"]["parties_evaluated"], 2) << r.out;
+  EXPECT_EQ(j["exposure"]["closed"], 1) << r.out;
+  // Unchanged lists: nothing to re-evaluate.
+  r = Vigil(
+      {"--lists", FixtureLists(), "--json", "rescreen", "--db", db, "--exposure-level", "0.25"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = json::parse(r.out);
+  EXPECT_EQ(j["exposure"]["path"], "nothing changed") << r.out;
+  r = Vigil({"--lists", FixtureLists(), "--json", "rescreen", "--db", db, "--no-exposure"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(json::parse(r.out).contains("exposure")) << r.out;
+}
 
-  // A party whose email equals a listed entity's is exposed to it through that shared value.
-  TEST(LinksCli, ExposureThroughASharedEmail) {
-    std::filesystem::path dir = testing::ScratchDir("links_cli_shared");
-    std::string db = (dir / "vigil.db").string();
-    std::filesystem::path parties = dir / "parties.jsonl";
-    testing::WriteFile(parties,
-                       "{\"id\": \"P-7\", \"kind\": \"organization\", \"name\": \"Quiet Imports\", "
-                       "\"identifiers\": [{\"type\": \"email\", \"value\": "
-                       "\"Trade@Northern-Star-Mining.test\"}]}\n");
-    ProgramResult r = Vigil({"--lists", FixtureLists(), "parties", "import", parties.string(),
-                             "--db", db, "--no-screen"});
-    ASSERT_EQ(r.code, 0) << r.err;
-    r = Vigil({"--lists", FixtureLists(), "--json", "exposure", "P-7", "--db", db, "--hops", "1"});
-    ASSERT_EQ(r.code, 0) << r.err;
-    json x = json::parse(r.out);
-    ASSERT_FALSE(x["paths"].empty()) << x.dump(1);
-    const json& p = x["paths"][0];
-    EXPECT_EQ(p["entity_id"], "us_ofac_sdn:500");
-    EXPECT_EQ(p["steps"][0]["edge"]["source"], "shared attributes");
-    bool email = false;
-    for (const json& q : x["paths"]) {
-      if (q["steps"][0]["edge"]["type"] == "shares_email") {
-        email = true;
-        EXPECT_EQ(q["steps"][0]["edge"]["evidence"]["value"], "trade@northern-star-mining.test");
-        EXPECT_NE(q["explanation"].get<std::string>().find("shares the email"), std::string::npos);
-      }
+// A party whose email equals a listed entity's is exposed to it through that shared value.
+TEST(LinksCli, ExposureThroughASharedEmail) {
+  std::filesystem::path dir = testing::ScratchDir("links_cli_shared");
+  std::string db = (dir / "vigil.db").string();
+  std::filesystem::path parties = dir / "parties.jsonl";
+  testing::WriteFile(parties,
+                     "{\"id\": \"P-7\", \"kind\": \"organization\", \"name\": \"Quiet Imports\", "
+                     "\"identifiers\": [{\"type\": \"email\", \"value\": "
+                     "\"Trade@Northern-Star-Mining.test\"}]}\n");
+  ProgramResult r = Vigil({"--lists", FixtureLists(), "parties", "import", parties.string(), "--db",
+                           db, "--no-screen"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Vigil({"--lists", FixtureLists(), "--json", "exposure", "P-7", "--db", db, "--hops", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json x = json::parse(r.out);
+  ASSERT_FALSE(x["paths"].empty()) << x.dump(1);
+  const json& p = x["paths"][0];
+  EXPECT_EQ(p["entity_id"], "us_ofac_sdn:500");
+  EXPECT_EQ(p["steps"][0]["edge"]["source"], "shared attributes");
+  bool email = false;
+  for (const json& q : x["paths"]) {
+    if (q["steps"][0]["edge"]["type"] == "shares_email") {
+      email = true;
+      EXPECT_EQ(q["steps"][0]["edge"]["evidence"]["value"], "trade@northern-star-mining.test");
+      EXPECT_NE(q["explanation"].get<std::string>().find("shares the email"), std::string::npos);
     }
-    EXPECT_TRUE(email) << x.dump(1);
   }
+  EXPECT_TRUE(email) << x.dump(1);
+}
 
 }  // namespace
 }  // namespace vigil
