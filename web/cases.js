@@ -836,6 +836,13 @@ function partyQueueLink(id) {
   return h('a', {href: queueUrl({...QUEUE_DEFAULTS, status: 'all', party: id})}, 'Its alerts in the queue');
 }
 
+// ---- Ownership to review (web/links.js: ownershipReviewPanel) ----
+
+function showOwnershipReview() {
+  document.title = 'Ownership to review — Vigil';
+  $('main').replaceChildren(ownershipReviewPanel(api, failure));
+}
+
 // ---- Routing by path ----
 
 function route() {
@@ -844,6 +851,7 @@ function route() {
   let m;
   if ((m = /^\/alerts\/([^/]+)$/.exec(path))) return showAlert(decodeURIComponent(m[1]));
   if ((m = /^\/parties\/(.+)$/.exec(path))) return showParty(decodeURIComponent(m[1]));
+  if (path === '/ownership') return showOwnershipReview();
   return showQueue();
 }
 

@@ -132,3 +132,82 @@ function entityLinkRows(body, onEntityPage) {
   }
   return rows.length ? h('table', {class: 'links'}, rows) : h('p', {class: 'muted'}, 'No links in the lists.');
 }
+
+// ---- Ownership to review (GET /v1/ownership?review=to_review, POST /v1/ownership/{id}/review) ----
+
+// One end of an imported edge in words: the name as the file gave it, and what it resolved
+// to (a name match with the entity and the score; a party; a listed entity; an outside node).
+function ownershipEnd(end, onEntityPage) {
+  const given = h('span', {class: 'given'}, end.given || '');
+  if (end.how === 'name_match') {
+    return h('span', {}, given, ' → ',
+      h('a', {href: nodeHref({kind: 'entity', id: end.matched_id}, onEntityPage), class: 'matched'}, end.matched_name || end.matched_id),
+      h('span', {class: 'muted'}, ' ' + end.matched_id + ' · name match '),
+      h('span', {class: 'score'}, typeof end.score === 'number' ? end.score.toFixed(2) : '—'),
+      end.review === 'to_review' ? h('span', {class: 'badge review'}, 'to review') : null);
+  }
+  if (end.how === 'party') return h('span', {}, h('a', {href: nodeHref({kind: 'party', id: end.node})}, end.given || end.node), h('span', {class: 'muted'}, ' party'));
+  if (end.how === 'entity') return h('span', {}, given, h('span', {class: 'muted'}, ' ' + end.node));
+  return h('span', {}, given, h('span', {class: 'muted'}, ' (not on the lists)'));
+}
+
+// The panel: a table of the edges still to review, each with Accept and Reject. `api` is the
+// page's API call (cases.js). A reject takes an optional node (party:ID or an entity id;
+// empty: keep the name as an outside node) and an optional note. Reviewed rows leave the
+// table and say what was recorded.
+function ownershipReviewPanel(api, failure) {
+  const box = h('section', {id: 'ownership-review'}, h('h2', {}, 'Ownership to review'),
+    h('p', {class: 'muted'}, 'Loading…'));
+  const status = h('p', {id: 'ownership-status', class: 'muted', role: 'status'});
+  const load = () => api('/v1/ownership?review=to_review').then(({body}) => {
+    const edges = body.edges || [];
+    const rows = edges.map((e) => {
+      const node = h('input', {class: 'node', name: 'node', size: 18, placeholder: 'party:ID or entity id'});
+      const note = h('input', {class: 'note', name: 'note', size: 18, placeholder: 'note'});
+      const row = h('tr', {'data-edge': String(e.id)},
+        h('td', {}, String(e.id)),
+        h('td', {class: 'owner'}, ownershipEnd(e.owner, false)),
+        h('td', {class: 'kind'}, edgeLabel({type: e.kind, share: e.kind === 'ownership' ? {text: e.percentage} : null})),
+        h('td', {class: 'owned'}, ownershipEnd(e.owned, false)),
+        h('td', {class: 'muted small'}, e.file + ':' + e.line + (e.source ? ' · ' + e.source : '')),
+        h('td', {}, node, ' ', note));
+      const decide = async (decision) => {
+        for (const b of row.querySelectorAll('button')) b.disabled = true;
+        const body = {decision};
+        if (decision === 'reject' && node.value.trim()) body.node = node.value.trim();
+        if (note.value.trim()) body.note = note.value.trim();
+        try {
+          const {body: answer} = await api('/v1/ownership/' + encodeURIComponent(e.id) + '/review', {method: 'POST', body});
+          row.remove();
+          const after = answer.edge || {};
+          status.textContent = 'Edge ' + e.id + ' ' + (decision === 'accept' ? 'accepted' : 'rejected') +
+            (after.review === 'to_review' ? ' (its other end is still to review; reload)' : '') + '.';
+          status.className = 'ok';
+          if (!box.querySelector('tr[data-edge]')) load();
+        } catch (err) {
+          for (const b of row.querySelectorAll('button')) b.disabled = false;
+          status.replaceChildren(failure(err));
+          status.className = '';
+        }
+      };
+      row.append(h('td', {class: 'actions'},
+        h('button', {type: 'button', class: 'accept', onclick: () => decide('accept')}, 'Accept'), ' ',
+        h('button', {type: 'button', class: 'reject', onclick: () => decide('reject')}, 'Reject')));
+      return row;
+    });
+    box.replaceChildren(h('h2', {}, 'Ownership to review'),
+      h('p', {class: 'muted'}, 'Ends of imported ownership edges that were resolved by a name match. They count in the graph ' +
+        'and the 50% rule until reviewed; a reject keeps the name as an outside node, or points the end to the party or ' +
+        'entity you give.'),
+      status,
+      rows.length
+        ? h('table', {id: 'ownership-edges', class: 'links'},
+          h('thead', {}, h('tr', {}, ['Edge', 'Owner', 'Kind', 'Owned', 'From', 'If rejected', ''].map((t) => h('th', {}, t)))),
+          h('tbody', {}, rows))
+        : h('p', {id: 'no-ownership-review', class: 'muted'}, 'No name match to review.'));
+  }).catch((err) => {
+    box.replaceChildren(h('h2', {}, 'Ownership to review'), failure(err));
+  });
+  load();
+  return box;
+}

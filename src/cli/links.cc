@@ -3,6 +3,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
@@ -11,6 +12,7 @@
 #include "graph/exposure.h"
 #include "graph/exposure_alerts.h"
 #include "graph/ownership_import.h"
+#include "store/json.h"
 #include "store/store.h"
 
 namespace vigil::cli {
@@ -23,39 +25,17 @@ int Fail(const Status& s) {
   return 1;
 }
 
-json EndJson(const store::OwnershipEnd& e) {
-  json j = {{"given", e.given}, {"node", e.node}, {"how", e.how}};
-  if (e.how == "name_match") {
-    j["score"] = e.score;
-    j["matched_id"] = e.matched_id;
-    j["matched_name"] = e.matched_name;
-  }
-  return j;
-}
-
-json RecordJson(const store::OwnershipEdgeRecord& e) {
-  return {{"id", e.id},
-          {"owner", EndJson(e.owner)},
-          {"owned", EndJson(e.owned)},
-          {"percentage", e.percentage},
-          {"low", e.low},
-          {"high", e.high},
-          {"kind", e.kind},
-          {"source", e.source},
-          {"as_of", e.as_of},
-          {"file", e.file},
-          {"line", e.line},
-          {"imported_at", e.imported_at},
-          {"by", e.by},
-          {"review", e.review}};
-}
-
 std::string EndText(const store::OwnershipEnd& e) {
   if (e.how == "name_match") {
-    return fmt::format("{} -> {} [{}] (name match {:.2f}, to review)", e.given, e.matched_name,
-                       e.matched_id, e.score);
+    return fmt::format("{} -> {} [{}] (name match {:.2f}, {})", e.given, e.matched_name,
+                       e.matched_id, e.score, e.review == "accepted" ? "accepted" : "to review");
   }
   if (e.how == "unresolved") return e.given + " (outside node)";
+  if (e.review == "rejected") {
+    return fmt::format("{} -> {} (name match {} [{}] {:.2f} rejected)", e.given,
+                       e.how == "rejected_match" ? "outside node" : e.node, e.matched_name,
+                       e.matched_id, e.score);
+  }
   return e.node;
 }
 
@@ -163,10 +143,10 @@ int RunList(const LinksArgs& a, const LinksContext& ctx) {
   std::unique_ptr<store::Store> db;
   if (Status s = store::Store::Open(a.db, {}, &db); !s.ok()) return Fail(s);
   std::vector<store::OwnershipEdgeRecord> edges;
-  if (Status s = db->ListOwnershipEdges(&edges); !s.ok()) return Fail(s);
+  if (Status s = db->ListOwnershipEdges(&edges, a.to_review); !s.ok()) return Fail(s);
   if (ctx.json) {
     json j = json::array();
-    for (const auto& e : edges) j.push_back(RecordJson(e));
+    for (const auto& e : edges) j.push_back(store::ToJson(e));
     std::cout << json{{"edges", j}}.dump(2) << "\n";
     return 0;
   }
@@ -177,7 +157,81 @@ int RunList(const LinksArgs& a, const LinksContext& ctx) {
                e.as_of.empty() ? "" : ", as of " + e.as_of,
                e.review == "to_review" ? "  TO REVIEW" : "");
   }
-  fmt::print("{} edges\n", edges.size());
+  fmt::print("{} edges{}\n", edges.size(), a.to_review ? " to review" : "");
+  return 0;
+}
+
+int RunReview(const LinksArgs& a, const LinksContext& ctx) {
+  std::unique_ptr<store::Store> db;
+  if (Status s = store::Store::Open(a.db, {}, &db); !s.ok()) return Fail(s);
+  store::OwnershipReview r;
+  r.decision = a.accept ? "accept" : "reject";
+  r.end = a.end;
+  r.node = a.node;
+  r.note = a.note;
+  // The lists: to check an entity node (the store cannot), and to re-evaluate exposure afterwards.
+  // Loaded before anything is written, so that a review is not recorded when they cannot be.
+  std::unique_ptr<Screener> screener;
+  const bool need_entity =
+      !r.node.empty() && r.node.rfind("party:", 0) != 0 && r.node.rfind("name:", 0) != 0;
+  if (need_entity || !a.no_alerts) {
+    if (Status s = ctx.make_screener(&screener); !s.ok()) return Fail(s);
+  }
+  if (need_entity) {
+    const Entity* e = screener->Find(r.node);
+    if (e == nullptr) {
+      store::PartyVersion pv;
+      if (db->GetParty(r.node, &pv).ok()) {
+        r.node = graph::PartyNodeId(r.node);  // a stored party's id given bare
+      } else {
+        return Fail(Status::InvalidArgument("--node " + a.node +
+                                            ": not a listed entity id on the loaded lists nor a "
+                                            "stored party (give party:ID, an entity id, or no "
+                                            "--node to keep the name as an outside node)"));
+      }
+    } else {
+      r.node = e->id;
+    }
+  }
+  const store::Actor by{a.by.empty() ? LoginName() : a.by};
+  store::OwnershipEdgeRecord before, after;
+  if (Status s = db->GetOwnershipEdge(a.edge_id, &before); !s.ok()) return Fail(s);
+  if (Status s = db->ReviewOwnershipEdge(a.edge_id, r, by, &after); !s.ok()) return Fail(s);
+  // The nodes whose neighbourhood the review changed: both ends, before and after.
+  std::vector<std::string> changed = {before.owner.node, before.owned.node};
+  for (const std::string& n : {after.owner.node, after.owned.node}) {
+    if (std::find(changed.begin(), changed.end(), n) == changed.end()) changed.push_back(n);
+  }
+  // Exposure (issue 15): the parties near the edge's ends, before and after, re-evaluated.
+  graph::ExposureRunSummary ex;
+  if (!a.no_alerts) {
+    graph::ExposureAlertOptions o;
+    o.alert_level = a.alert_level;
+    o.hops = a.hops;
+    if (Status s = graph::ReevaluateExposure(*db, screener->lists(), changed, false, o, by,
+                                             "ownership review " + std::to_string(a.edge_id), &ex);
+        !s.ok()) {
+      Fail(s);
+      fmt::print(stderr, "vigil: the review is stored; the exposure re-evaluation failed\n");
+      return 1;
+    }
+  }
+  if (ctx.json) {
+    json j = {{"edge", store::ToJson(after)}, {"changed_nodes", changed}};
+    if (!a.no_alerts) j["exposure"] = ex.ToJson();
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  fmt::print("edge {} {}: {} --{} {}--> {}  (review {})\n", a.edge_id,
+             a.accept ? "accepted" : "rejected", EndText(after.owner), after.kind,
+             after.percentage.empty() ? "?" : after.percentage + "%", EndText(after.owned),
+             after.review);
+  if (!a.no_alerts) {
+    fmt::print(
+        "exposure: {} parties re-evaluated: {} new alerts ({} re-alerts), {} already open, "
+        "{} suppressed, {} closed as no longer holding\n",
+        ex.parties_evaluated, ex.new_alerts, ex.re_alerts, ex.existing, ex.suppressed, ex.closed);
+  }
   return 0;
 }
 
@@ -273,6 +327,35 @@ std::shared_ptr<LinksArgs> AddLinksCommands(CLI::App* app) {
   a->import->add_flag("--no-alerts", a->no_alerts, "store the edges only, re-evaluate nothing");
   a->list = own->add_subcommand("list", "the stored edges, with how each end was resolved");
   a->list->add_option("--db", a->db, "the case store")->required();
+  a->list->add_flag("--to-review", a->to_review,
+                    "only the edges with a name match nobody has reviewed yet");
+  a->review = own->add_subcommand(
+      "review",
+      "accept or reject the name match(es) of an imported edge (see ownership list "
+      "--to-review); a reject re-points the end to --node or keeps the name as an outside node");
+  a->review->add_option("EDGE_ID", a->edge_id, "the edge's id (ownership list)")->required();
+  a->review->add_option("--db", a->db, "the case store")->required();
+  auto* accept = a->review->add_flag("--accept", a->accept, "the match is right");
+  auto* reject = a->review->add_flag("--reject", a->reject, "the match is wrong");
+  accept->excludes(reject);
+  reject->excludes(accept);
+  a->review
+      ->add_option("--end", a->end,
+                   "which end: owner or owned (default: every name-matched end to review)")
+      ->check(CLI::IsMember({"owner", "owned"}));
+  a->review->add_option("--node", a->node,
+                        "with --reject: what the end is instead: party:ID, a listed entity id "
+                        "(default: the name as given, an outside node)");
+  a->review->add_option("--note", a->note, "why, for the record");
+  a->review->add_option("--by", a->by, "who is acting, for the audit trail (default: login name)");
+  a->review
+      ->add_option("--alert-level", a->alert_level,
+                   "re-evaluate the exposure of the parties near the edge and open an alert at "
+                   "or above this level")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  a->review->add_flag("--no-alerts", a->no_alerts,
+                      "record the review only, re-evaluate nothing (no lists needed)");
 
   a->exposure = app->add_subcommand(
       "exposure",
@@ -304,6 +387,20 @@ bool RunLinksCommand(const LinksArgs& a, const LinksContext& ctx, int* rc) {
   }
   if (a.list != nullptr && a.list->parsed()) {
     *rc = RunList(a, ctx);
+    return true;
+  }
+  if (a.review != nullptr && a.review->parsed()) {
+    if (a.accept == a.reject) {
+      std::cerr << "vigil: ownership review: give --accept or --reject\n";
+      *rc = 2;
+      return true;
+    }
+    if (a.accept && !a.node.empty()) {
+      std::cerr << "vigil: ownership review: --node goes with --reject\n";
+      *rc = 2;
+      return true;
+    }
+    *rc = RunReview(a, ctx);
     return true;
   }
   if (a.exposure != nullptr && a.exposure->parsed()) {

@@ -1,12 +1,14 @@
 // Copyright The Vigil Authors. Licensed under the Apache License, Version 2.0.
 //
-// `vigil ownership import FILE --db DB`, `vigil ownership list --db DB` and
+// `vigil ownership import FILE --db DB`, `vigil ownership list --db DB [--to-review]`,
+// `vigil ownership review EDGE_ID --db DB --accept|--reject [--end E] [--node N]` and
 // `vigil exposure PARTY_ID --db DB` (issue 15: src/graph), and the links of `vigil show`.
 
 #ifndef VIGIL_CLI_LINKS_H_
 #define VIGIL_CLI_LINKS_H_
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,10 +24,15 @@ struct LinksArgs {
   CLI::App* import = nullptr;
   CLI::App* list = nullptr;
   CLI::App* exposure = nullptr;
-  std::string file;      // ownership import FILE
-  std::string db;        // --db
-  std::string by;        // --by
-  std::string party_id;  // exposure PARTY_ID
+  CLI::App* review = nullptr;  // ownership review EDGE_ID
+  bool to_review = false;      // ownership list --to-review
+  int64_t edge_id = 0;
+  bool accept = false, reject = false;
+  std::string end, node, note;  // ownership review --end, --node, --note
+  std::string file;             // ownership import FILE
+  std::string db;               // --db
+  std::string by;               // --by
+  std::string party_id;         // exposure PARTY_ID
   int hops = 3;
   size_t max_paths = 20;
   double alert_level = 0.5;  // as graph::ExposureAlertOptions (the re-screen's default)

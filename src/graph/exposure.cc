@@ -82,6 +82,12 @@ std::string Explain(const Graph& g, const std::string& start, const ExposurePath
         st.edge.type.rfind("shares_", 0) == 0) {
       if (!st.edge.source.empty()) s += " [" + st.edge.source + "]";
     }
+    // An imported edge resting on a name match nobody reviewed yet says so.
+    if (st.edge.evidence.is_object()) {
+      if (std::string note = st.edge.evidence.value("note", std::string()); !note.empty()) {
+        s += " (" + note + ")";
+      }
+    }
   }
   s += ", listed on " + p.list;
   if (!p.programs.empty()) {

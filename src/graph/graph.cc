@@ -2,6 +2,7 @@
 
 #include "graph/graph.h"
 
+#include <cstdio>
 #include <unordered_set>
 #include <utility>
 
@@ -91,7 +92,24 @@ nlohmann::json EndJson(const store::OwnershipEnd& e) {
     j["matched_id"] = e.matched_id;
     j["matched_name"] = e.matched_name;
   }
+  if (!e.review.empty()) j["review"] = e.review;
   return j;
+}
+
+// "name match 0.93, to review" for an edge whose end(s) are name matches nobody has
+// reviewed yet (the edge counts meanwhile); "" otherwise.
+std::string ReviewNote(const store::OwnershipEdgeRecord& r) {
+  std::string note;
+  for (const store::OwnershipEnd* e : {&r.owner, &r.owned}) {
+    const bool pending = e->how == "name_match" && (e->review == "to_review" ||
+                                                    (e->review.empty() && r.review == "to_review"));
+    if (!pending) continue;
+    if (!note.empty()) note += "; ";
+    char score[16];
+    std::snprintf(score, sizeof score, "%.2f", e->score);
+    note += std::string("name match ") + score + ", to review";
+  }
+  return note;
 }
 
 std::string EndName(const store::OwnershipEnd& e) {
@@ -121,6 +139,7 @@ void Graph::AddOwnership(const std::vector<store::OwnershipEdgeRecord>& records)
                   {"review", r.review},
                   {"owner", EndJson(r.owner)},
                   {"owned", EndJson(r.owned)}};
+    if (std::string note = ReviewNote(r); !note.empty()) e.evidence["note"] = std::move(note);
     AddEdge(std::move(e));
   }
 }

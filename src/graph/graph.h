@@ -113,7 +113,10 @@ class Graph {
   void AddParties(const std::vector<model::Party>& parties);
   // Imported ownership edges (the store's rows): owner -> owned, type = kind, source
   // "ownership import <file>", the share, evidence {"id", "file", "line", "owner": how the
-  // owner was resolved, "owned": ...}. Ends that are not nodes yet become outside nodes.
+  // owner was resolved, "owned": ..., "review"}. Ends that are not nodes yet become outside
+  // nodes. An edge still to review (a name match nobody reviewed) counts like any other,
+  // and its evidence has "note": "name match 0.93, to review", which the exposure paths
+  // repeat; after a reject the row's end is the node the analyst gave.
   void AddOwnership(const std::vector<store::OwnershipEdgeRecord>& records);
   // Any edge (shared attributes, tests). Unknown ends become outside nodes named by their id.
   void AddEdge(Edge e);

@@ -44,6 +44,9 @@ struct Service::Background {
   bool stop = false;                // guarded by mu
   bool pending = false;             // a re-screen is asked for; guarded by mu
   bool running = false;             // a re-screen runs; guarded by mu
+  // Exposure re-evaluations asked for (an ownership review): the nodes and the trigger;
+  // guarded by mu. Run by the worker after any re-screen it was asked for.
+  std::vector<std::pair<std::vector<std::string>, std::string>> exposure_jobs;
   std::thread worker, timer;
 
   // The reverse index of the parties: used by the worker thread only.
@@ -106,10 +109,43 @@ void Service::QueueRescreen() {
   b.cv.notify_all();
 }
 
+bool Service::QueueExposure(std::vector<std::string> nodes, std::string trigger) {
+  Background& b = *bg_;
+  {
+    std::lock_guard<std::mutex> lock(b.mu);
+    if (!b.started || b.stop || store_ == nullptr || !options_.rescreen || !options_.exposure) {
+      return false;
+    }
+    b.exposure_jobs.emplace_back(std::move(nodes), std::move(trigger));
+  }
+  b.cv.notify_all();
+  return true;
+}
+
+void Service::RunExposureJob(const std::vector<std::string>& nodes, const std::string& trigger) {
+  std::shared_ptr<const Snapshot> snap = Current();
+  if (snap == nullptr) return;
+  graph::ExposureAlertOptions eo;
+  eo.alert_level = options_.exposure_level;
+  eo.threads = options_.rescreen_threads > 0
+                   ? options_.rescreen_threads
+                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2));
+  graph::ExposureRunSummary ex;
+  Status es = graph::ReevaluateExposure(*store_, snap->screener->lists(), nodes, false, eo,
+                                        store::Actor{"system"}, trigger, &ex);
+  if (es.ok()) {
+    LogLine("info", "exposure re-evaluated", ex.ToJson());
+  } else {
+    LogLine("error", "exposure re-evaluation failed: " + es.ToString(), {{"trigger", trigger}});
+  }
+}
+
 bool Service::WaitRescreenIdle(std::chrono::milliseconds limit) {
   Background& b = *bg_;
   std::unique_lock<std::mutex> lock(b.mu);
-  return b.idle_cv.wait_for(lock, limit, [&b] { return b.stop || (!b.pending && !b.running); });
+  return b.idle_cv.wait_for(lock, limit, [&b] {
+    return b.stop || (!b.pending && !b.running && b.exposure_jobs.empty());
+  });
 }
 
 bool Service::BackgroundSleep(std::chrono::milliseconds ms) {
@@ -139,23 +175,29 @@ void Service::RescreenLoop() {
   build_index();
   std::unique_lock<std::mutex> lock(b.mu);
   for (;;) {
-    b.cv.wait(lock, [&b] { return b.stop || b.pending; });
+    b.cv.wait(lock, [&b] { return b.stop || b.pending || !b.exposure_jobs.empty(); });
     if (b.stop) break;
+    const bool rescreen = b.pending;
     b.pending = false;  // asks from now on make one more run
+    auto jobs = std::move(b.exposure_jobs);
+    b.exposure_jobs.clear();
     b.running = true;
     lock.unlock();
-    RunRescreen();
-    // Parties changed since the index was built are screened by every run anyway; once
-    // there are many, the index is built again (between runs, off the request path).
-    if (b.index != nullptr) {
-      std::vector<std::string> changed;
-      if (store_->PartiesChangedSince(b.index->watermark(), &changed).ok() &&
-          static_cast<int64_t>(changed.size()) > options_.index_rebuild_after) {
+    if (rescreen) {
+      RunRescreen();
+      // Parties changed since the index was built are screened by every run anyway; once
+      // there are many, the index is built again (between runs, off the request path).
+      if (b.index != nullptr) {
+        std::vector<std::string> changed;
+        if (store_->PartiesChangedSince(b.index->watermark(), &changed).ok() &&
+            static_cast<int64_t>(changed.size()) > options_.index_rebuild_after) {
+          build_index();
+        }
+      } else {
         build_index();
       }
-    } else {
-      build_index();
     }
+    for (const auto& [nodes, trigger] : jobs) RunExposureJob(nodes, trigger);
     lock.lock();
     b.running = false;
     b.idle_cv.notify_all();

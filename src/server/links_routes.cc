@@ -9,12 +9,25 @@
 //   GET /v1/parties/{id}/exposure?hops=N a stored party's exposure: its status under the
 //                                        50% rule and its paths to listed entities
 //                                        (analyst; 404 no_store without --db)
+//   GET  /v1/ownership?review=to_review  the imported ownership edges (review=to_review:
+//                                        only those with a name match nobody reviewed;
+//                                        review=all or none: every edge) (analyst)
+//   POST /v1/ownership/{id}/review       {"decision": "accept"|"reject", "end": "owner"|
+//                                        "owned"|"", "node": "party:P"|entity id|"",
+//                                        "note"}: an analyst's review of the edge's name
+//                                        match(es), recorded under the key's principal;
+//                                        the exposure of the parties near the edge is
+//                                        then re-evaluated on the background worker
+//                                        ("exposure": "queued" | "not_evaluated")
+//                                        (analyst; 404 unknown edge, 400 a bad review)
 //
 // api.cc routes /v1/entities/{id}/links here (HandleEntityLinks), cases.cc routes
 // /v1/parties/{id}/exposure (HandlePartyExposure).
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <charconv>
 #include <deque>
 #include <string>
 #include <unordered_map>
@@ -27,6 +40,7 @@
 #include "graph/ownership.h"
 #include "graph/shared_attributes.h"
 #include "server/service.h"
+#include "store/json.h"
 #include "store/store.h"
 
 namespace vigil::server {
@@ -44,7 +58,8 @@ Status Service::Links(LinksGraph* out) {
     store::AuditRecord last;
     bool found = false;
     if (Status s =
-            db->LastAudit({"ownership.import", "party.import", "party.update"}, &last, &found);
+            db->LastAudit({"ownership.import", "ownership.review", "party.import", "party.update"},
+                          &last, &found);
         !s.ok())
       return s;
     ownership_seq = found ? last.seq : 0;
@@ -249,6 +264,128 @@ void HandlePartyExposure(Service& svc, const http::Request& req, http::Response&
                      {"edges", std::move(edges)},
                      {"truncated", x.truncated}};
   SendJson(res, 200, answer);
+}
+
+namespace {
+
+// GET /v1/ownership
+void ListOwnership(Service& svc, const http::Request& req, http::Response& res) {
+  if (!svc.Authorize(req, res, Role::kAnalyst)) return;
+  store::Store* db = StoreOr404(svc, res);
+  if (db == nullptr) return;
+  std::string review;
+  if (!TextParam(req, res, "review", 32, &review)) return;
+  if (!review.empty() && review != "to_review" && review != "all") {
+    SendError(res, 400, "invalid_request", "review must be to_review or all");
+    return;
+  }
+  std::vector<store::OwnershipEdgeRecord> edges;
+  if (Status s = db->ListOwnershipEdges(&edges, review == "to_review"); !s.ok()) {
+    return SendStoreError(res, s);
+  }
+  json out = json::array();
+  for (const store::OwnershipEdgeRecord& e : edges) out.push_back(store::ToJson(e));
+  SendJson(res, 200, json{{"edges", std::move(out)}, {"total", edges.size()}});
+}
+
+// The edge id of /v1/ownership/{id}/review, or 0 after answering 404.
+int64_t ReviewEdgeIdOr404(const http::Request& req, http::Response& res) {
+  std::string_view path = req.target;
+  path = path.substr(0, path.find('?'));
+  constexpr std::string_view kPrefix = "/v1/ownership/", kSuffix = "/review";
+  int64_t id = 0;
+  if (path.starts_with(kPrefix) && path.ends_with(kSuffix) &&
+      path.size() > kPrefix.size() + kSuffix.size()) {
+    std::string_view digits =
+        path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+    if (ec != std::errc() || p != digits.data() + digits.size() || id <= 0) id = 0;
+  }
+  if (id == 0) SendError(res, 404, "not_found", "no such route (see /openapi.json)");
+  return id;
+}
+
+// POST /v1/ownership/{id}/review
+void ReviewOwnership(Service& svc, const http::Request& req, http::Response& res) {
+  Principal who;
+  if (!svc.Authorize(req, res, Role::kAnalyst, &who)) return;
+  const int64_t id = ReviewEdgeIdOr404(req, res);
+  if (id == 0) return;
+  store::Store* db = WritableStoreOr(svc, res);
+  if (db == nullptr) return;
+  json body;
+  if (!ParseJsonBody(req, res, &body)) return;
+  if (!body.is_object()) {
+    SendError(res, 400, "invalid_request", "the body must be a JSON object");
+    return;
+  }
+  store::OwnershipReview r;
+  for (const auto& [key, value] : body.items()) {
+    std::string* field = key == "decision" ? &r.decision
+                         : key == "end"    ? &r.end
+                         : key == "node"   ? &r.node
+                         : key == "note"   ? &r.note
+                                           : nullptr;
+    if (field == nullptr) {
+      SendError(
+          res, 400, "invalid_request",
+          fmt::format("unknown field {}: a review has decision, end, node and note", Quoted(key)));
+      return;
+    }
+    if (value.is_null()) continue;
+    if (!value.is_string() || !IsUtf8(value.get_ref<const std::string&>()) ||
+        value.get_ref<const std::string&>().size() > 2000) {
+      SendError(res, 400, "invalid_request",
+                fmt::format("{} must be a string (UTF-8, at most 2000 bytes)", key));
+      return;
+    }
+    *field = value.get<std::string>();
+  }
+  // A node that is neither a party nor an outside name must be on the loaded lists.
+  if (!r.node.empty() && r.node.rfind("party:", 0) != 0 && r.node.rfind("name:", 0) != 0) {
+    std::shared_ptr<const Snapshot> snap = svc.Current();
+    if (snap == nullptr) {
+      res.SetHeader("Retry-After", "1");
+      SendError(res, 503, "not_ready", "the lists are still loading");
+      return;
+    }
+    const Entity* e = snap->screener->Find(r.node);
+    if (e == nullptr) {
+      SendError(res, 400, "invalid_request",
+                fmt::format("node {}: not a listed entity id on the loaded lists (give party:ID, "
+                            "an entity id, or no node to keep the name as an outside node)",
+                            Quoted(r.node)));
+      return;
+    }
+    r.node = e->id;
+  }
+  store::OwnershipEdgeRecord before, after;
+  if (Status s = db->GetOwnershipEdge(id, &before); !s.ok()) return SendStoreError(res, s);
+  if (Status s = db->ReviewOwnershipEdge(id, r, store::Actor{who.name}, &after); !s.ok()) {
+    return SendStoreError(res, s);
+  }
+  // Exposure around the edge's ends, before and after: on the background worker, so the
+  // answer does not wait for it.
+  std::vector<std::string> nodes = {before.owner.node, before.owned.node};
+  for (const std::string& n : {after.owner.node, after.owned.node}) {
+    if (std::find(nodes.begin(), nodes.end(), n) == nodes.end()) nodes.push_back(n);
+  }
+  const bool queued = svc.QueueExposure(std::move(nodes), "ownership review " + std::to_string(id));
+  SendJson(res, 200,
+           json{{"edge", store::ToJson(after)}, {"exposure", queued ? "queued" : "not_evaluated"}});
+}
+
+}  // namespace
+
+void RegisterOwnership(http::Router& router, Service& svc) {
+  router.Add(
+      "GET", "/v1/ownership",
+      [&svc](const http::Request& q, http::Response& r) { ListOwnership(svc, q, r); },
+      http::Lane::kStoreRead);
+  router.Add(
+      "POST", "/v1/ownership/{*}",
+      [&svc](const http::Request& q, http::Response& r) { ReviewOwnership(svc, q, r); },
+      http::Lane::kStoreWrite);
 }
 
 }  // namespace vigil::server

@@ -53,6 +53,8 @@ constexpr RouteInfo kRouteInfo[] = {
     {Route::kPartyRedFlags, "/v1/parties/{id}/red-flags", "GET"},
     {Route::kEntityLinks, "/v1/entities/{id}/links", "GET"},
     {Route::kPartyExposure, "/v1/parties/{id}/exposure", "GET"},
+    {Route::kOwnership, "/v1/ownership", "GET"},
+    {Route::kOwnershipReview, "/v1/ownership/{id}/review", "POST"},
     {Route::kOther, "other", ""},
 };
 
@@ -119,6 +121,13 @@ Route ClassifyRoute(std::string_view path, std::string_view method) {
     return path.find('/', 14) == std::string_view::npos ? Route::kRescreen : Route::kOther;
   }
   if (path == "/v1/list-versions") return Route::kListVersions;
+  if (path == "/v1/ownership") return Route::kOwnership;
+  if (HasSegmentAfter(path, "/v1/ownership/")) {
+    std::string_view rest = path.substr(14);
+    return rest.ends_with("/review") && rest.size() > 7 && rest.find('/') == rest.size() - 7
+               ? Route::kOwnershipReview
+               : Route::kOther;
+  }
   if (path == "/v1/red-flags") return Route::kRedFlags;
   if (path == "/v1/red-flags/run") return Route::kRedFlagsRun;
   if (path == "/v1/ip") return method == "POST" ? Route::kIpBatch : Route::kIp;

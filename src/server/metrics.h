@@ -24,42 +24,44 @@ struct Snapshot;
 // The routes the server answers, as metric labels (the OpenAPI test checks them against
 // the description).
 enum class Route : int {
-  kScreen,         // POST /v1/screen
-  kSearch,         // GET /v1/search
-  kEntity,         // GET /v1/entities/{id}
-  kLists,          // GET /v1/lists
-  kReload,         // POST /v1/lists/reload
-  kYenteMatch,     // POST /match/{dataset}
-  kYenteSearch,    // GET /search/{dataset}
-  kYenteEntity,    // GET /entities/{id}
-  kYenteCatalog,   // GET /catalog
-  kHealthz,        // GET /healthz
-  kReadyz,         // GET /readyz
-  kMetrics,        // GET /metrics
-  kOpenApi,        // GET /openapi.json
-  kWeb,            // GET /, /app.js, /style.css
-  kPartyCreate,    // POST /v1/parties
-  kPartyImport,    // POST /v1/parties/import
-  kPartyGet,       // GET /v1/parties/{id}
-  kPartyPut,       // PUT /v1/parties/{id}
-  kPartyScreen,    // POST /v1/parties/{id}/screen
-  kAlerts,         // GET /v1/alerts
-  kAlert,          // GET /v1/alerts/{id}
-  kDecisions,      // GET /v1/alerts/{id}/decisions
-  kDecide,         // POST /v1/alerts/{id}/decisions
-  kAudit,          // GET /v1/audit
-  kAuditVerify,    // GET /v1/audit/verify
-  kRescreens,      // GET /v1/rescreens
-  kRescreen,       // GET /v1/rescreens/{id}
-  kListVersions,   // GET /v1/list-versions
-  kIp,             // GET /v1/ip
-  kIpBatch,        // POST /v1/ip
-  kRedFlags,       // POST /v1/red-flags
-  kRedFlagsRun,    // POST /v1/red-flags/run
-  kPartyRedFlags,  // GET /v1/parties/{id}/red-flags
-  kEntityLinks,    // GET /v1/entities/{id}/links
-  kPartyExposure,  // GET /v1/parties/{id}/exposure
-  kOther,          // anything else (answered 404 or 405)
+  kScreen,           // POST /v1/screen
+  kSearch,           // GET /v1/search
+  kEntity,           // GET /v1/entities/{id}
+  kLists,            // GET /v1/lists
+  kReload,           // POST /v1/lists/reload
+  kYenteMatch,       // POST /match/{dataset}
+  kYenteSearch,      // GET /search/{dataset}
+  kYenteEntity,      // GET /entities/{id}
+  kYenteCatalog,     // GET /catalog
+  kHealthz,          // GET /healthz
+  kReadyz,           // GET /readyz
+  kMetrics,          // GET /metrics
+  kOpenApi,          // GET /openapi.json
+  kWeb,              // GET /, /app.js, /style.css
+  kPartyCreate,      // POST /v1/parties
+  kPartyImport,      // POST /v1/parties/import
+  kPartyGet,         // GET /v1/parties/{id}
+  kPartyPut,         // PUT /v1/parties/{id}
+  kPartyScreen,      // POST /v1/parties/{id}/screen
+  kAlerts,           // GET /v1/alerts
+  kAlert,            // GET /v1/alerts/{id}
+  kDecisions,        // GET /v1/alerts/{id}/decisions
+  kDecide,           // POST /v1/alerts/{id}/decisions
+  kAudit,            // GET /v1/audit
+  kAuditVerify,      // GET /v1/audit/verify
+  kRescreens,        // GET /v1/rescreens
+  kRescreen,         // GET /v1/rescreens/{id}
+  kListVersions,     // GET /v1/list-versions
+  kIp,               // GET /v1/ip
+  kIpBatch,          // POST /v1/ip
+  kRedFlags,         // POST /v1/red-flags
+  kRedFlagsRun,      // POST /v1/red-flags/run
+  kPartyRedFlags,    // GET /v1/parties/{id}/red-flags
+  kEntityLinks,      // GET /v1/entities/{id}/links
+  kPartyExposure,    // GET /v1/parties/{id}/exposure
+  kOwnership,        // GET /v1/ownership
+  kOwnershipReview,  // POST /v1/ownership/{id}/review
+  kOther,            // anything else (answered 404 or 405)
   kCount,
 };
 

@@ -333,6 +333,7 @@ Status Server::Bind(int* port) {
   RegisterWeb(router, svc);
   RegisterCases(router, svc);
   RegisterRedFlags(router, svc);
+  RegisterOwnership(router, svc);
   RegisterIp(router, svc);
 
   if (Status s = rep_->transport.Bind(port); !s.ok()) return s;

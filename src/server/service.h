@@ -218,8 +218,13 @@ class Service {
   // the first load. checked_at: the last time the lists were loaded or a refresh found
   // them unchanged; age_seconds counts from it.
   nlohmann::json DataInUseJson() const;
-  // For tests and benchmarks: waits until no re-screen is queued or running; false when
-  // `limit` passed first.
+  // Asks the background worker to re-evaluate the exposure of the parties near `nodes`
+  // (graph::ReevaluateExposure, audited with `trigger`), after any re-screen queued: an
+  // ownership review does not wait for it. False (nothing queued) when the worker does not
+  // run (no store, --no-rescreen, --no-exposure, or stopping).
+  bool QueueExposure(std::vector<std::string> nodes, std::string trigger);
+  // For tests and benchmarks: waits until no re-screen or exposure re-evaluation is queued
+  // or running; false when `limit` passed first.
   bool WaitRescreenIdle(std::chrono::milliseconds limit);
 
  private:
@@ -227,6 +232,7 @@ class Service {
   void RescreenLoop();
   void RefreshLoop();
   void RunRescreen();
+  void RunExposureJob(const std::vector<std::string>& nodes, const std::string& trigger);
   bool BackgroundSleep(std::chrono::milliseconds ms);  // false: stopping
 
   ServerOptions options_;
@@ -320,6 +326,8 @@ void HandleEntityLinks(Service& svc, const http::Request& req, http::Response& r
                        const std::shared_ptr<const Snapshot>& snap, const std::string& id);
 void HandlePartyExposure(Service& svc, const http::Request& req, http::Response& res,
                          const std::string& party_id);
+// links_routes.cc: GET /v1/ownership[?review=to_review], POST /v1/ownership/{id}/review.
+void RegisterOwnership(http::Router& router, Service& svc);
 // ip_routes.cc: GET /v1/ip?ip=ADDR and POST /v1/ip {"ips": [...]} (IP screening).
 void RegisterIp(http::Router& router, Service& svc);
 // The answer for a store error: NotFound 404, Conflict 409, Unavailable 503

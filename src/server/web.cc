@@ -2,7 +2,8 @@
 //
 // The analysts' web pages (web/), compiled into the program: the screening page (index.html,
 // app.js) and the case pages (cases.html, cases.js: the alert queue at /alerts, one alert at
-// /alerts/{id}, one party at /parties/{id}; the script reads the path), the DOM helpers both
+// /alerts/{id}, one party at /parties/{id}, the ownership edges to review at /ownership; the script
+// reads the path), the DOM helpers both
 // load first (dom.js), the relationship graph both draw (links.js, with the graph library
 // npm installed into web/vendor), and one style sheet. The pages hold no data; they call the /v1
 // API from the browser.
@@ -66,6 +67,7 @@ void RegisterWeb(http::Router& router, Service& /*svc*/) {
   router.Add("GET", "/alerts", cases);
   router.Add("GET", "/alerts/{}", cases);
   router.Add("GET", "/parties/{*}", cases);
+  router.Add("GET", "/ownership", cases);
 }
 
 }  // namespace vigil::server

@@ -173,4 +173,38 @@ json ToJson(const ScreenRunSummary& s) {
               {"new_alert_ids", s.new_alert_ids}};
 }
 
+json ToJson(const OwnershipEnd& e) {
+  json j = {{"given", e.given}, {"node", e.node}, {"how", e.how}};
+  if (!e.matched_id.empty()) {
+    j["score"] = e.score;
+    j["matched_id"] = e.matched_id;
+    j["matched_name"] = e.matched_name;
+  }
+  if (!e.review.empty()) j["review"] = e.review;
+  return j;
+}
+
+json ToJson(const OwnershipEdgeRecord& e) {
+  json j = {{"id", e.id},
+            {"owner", ToJson(e.owner)},
+            {"owned", ToJson(e.owned)},
+            {"percentage", e.percentage},
+            {"low", e.low},
+            {"high", e.high},
+            {"kind", e.kind},
+            {"source", e.source},
+            {"as_of", e.as_of},
+            {"file", e.file},
+            {"line", e.line},
+            {"imported_at", e.imported_at},
+            {"by", e.by},
+            {"review", e.review}};
+  if (!e.reviewed_at.empty()) {
+    j["reviewed_by"] = e.reviewed_by;
+    j["reviewed_at"] = e.reviewed_at;
+    j["review_note"] = e.review_note;
+  }
+  return j;
+}
+
 }  // namespace vigil::store

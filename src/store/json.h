@@ -26,6 +26,12 @@
 //                  "counts":{...},"error" (null unless failed)}
 //   WebhookDelivery {"id","event_id","url","rescreen_run","alerts","status","attempts",
 //                  "http_status","error","first_attempt_at","last_attempt_at"}
+//   OwnershipEdgeRecord {"id","owner":End,"owned":End,"percentage","low","high","kind",
+//                  "source","as_of","file","line","imported_at","by","review",
+//                  "reviewed_by","reviewed_at","review_note" (once reviewed)}
+//     End         {"given","node","how","score","matched_id","matched_name" (when a name
+//                  matched, kept when rejected),"review" (name matches: to_review,
+//                  accepted, rejected)}
 //   AuditRecord   {"seq","at","principal","action","object","detail","prev_hash","hash"}
 //   AuditVerify   {"ok","records","first_bad_seq","problem"}
 
@@ -52,6 +58,8 @@ nlohmann::json ToJson(const WebhookDelivery& d);
 // {"parties", "clean", "new_alerts", "re_alerts", "existing", "suppressed", "confirmed",
 //  "lists_version", "new_alert_ids"}
 nlohmann::json ToJson(const ScreenRunSummary& s);
+nlohmann::json ToJson(const OwnershipEnd& e);
+nlohmann::json ToJson(const OwnershipEdgeRecord& e);
 nlohmann::json ToJson(const AuditRecord& r);
 nlohmann::json ToJson(const AuditVerify& v);
 

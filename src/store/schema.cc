@@ -253,6 +253,21 @@ const std::vector<Migration>& Migrations() {
            "CREATE INDEX ownership_edges_owner ON ownership_edges (owner_node, id)",
            "CREATE INDEX ownership_edges_owned ON ownership_edges (owned_node, id)",
        }},
+      // Reviews of the name matches of ownership imports (`vigil ownership review`): each
+      // end's review ("" when not a name match, "to_review", "accepted", "rejected"; a
+      // rejected end keeps the match in its matched_* columns), who reviewed last, when and
+      // why, and an index for the queue of edges to review.
+      {6,
+       {
+           "ALTER TABLE ownership_edges ADD COLUMN owner_review TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE ownership_edges ADD COLUMN owned_review TEXT NOT NULL DEFAULT ''",
+           "UPDATE ownership_edges SET owner_review = 'to_review' WHERE owner_how = 'name_match'",
+           "UPDATE ownership_edges SET owned_review = 'to_review' WHERE owned_how = 'name_match'",
+           "ALTER TABLE ownership_edges ADD COLUMN reviewed_by TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE ownership_edges ADD COLUMN reviewed_at TEXT NOT NULL DEFAULT ''",
+           "ALTER TABLE ownership_edges ADD COLUMN review_note TEXT NOT NULL DEFAULT ''",
+           "CREATE INDEX ownership_edges_review ON ownership_edges (review, id)",
+       }},
   };
   return kMigrations;
 }

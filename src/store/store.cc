@@ -1855,11 +1855,18 @@ namespace {
 
 json EndDetail(const OwnershipEnd& e) {
   json j = {{"given", e.given}, {"node", e.node}, {"how", e.how}};
-  if (e.how == "name_match") {
+  if (!e.matched_id.empty()) {
     j["score"] = e.score;
     j["matched_id"] = e.matched_id;
   }
+  if (!e.review.empty()) j["review"] = e.review;
   return j;
+}
+
+// The review an end gets when stored: a name match is to review until someone does.
+std::string EndReview(const OwnershipEnd& e) {
+  if (!e.review.empty()) return e.review;
+  return e.how == "name_match" ? "to_review" : "";
 }
 
 void ReadEnd(const sql::Row& r, int first, OwnershipEnd* e) {
@@ -1869,6 +1876,53 @@ void ReadEnd(const sql::Row& r, int first, OwnershipEnd* e) {
   e->score = r.Double(first + 3);
   e->matched_id = r.Text(first + 4);
   e->matched_name = r.Text(first + 5);
+}
+
+constexpr const char* kEdgeColumns =
+    "id, owner_given, owner_node, owner_how, owner_score, owner_matched_id, "
+    "owner_matched_name, owned_given, owned_node, owned_how, owned_score, owned_matched_id, "
+    "owned_matched_name, percentage, low, high, kind, source, as_of, file, line, "
+    "imported_at, by_principal, review, owner_review, owned_review, reviewed_by, reviewed_at, "
+    "review_note";
+
+OwnershipEdgeRecord ReadEdge(const sql::Row& r) {
+  OwnershipEdgeRecord e;
+  e.id = r.Int(0);
+  ReadEnd(r, 1, &e.owner);
+  ReadEnd(r, 7, &e.owned);
+  e.percentage = r.Text(13);
+  e.low = r.Double(14);
+  e.high = r.Double(15);
+  e.kind = r.Text(16);
+  e.source = r.Text(17);
+  e.as_of = r.Text(18);
+  e.file = r.Text(19);
+  e.line = r.Int(20);
+  e.imported_at = r.Text(21);
+  e.by = r.Text(22);
+  e.review = r.Text(23);
+  e.owner.review = r.Text(24);
+  e.owned.review = r.Text(25);
+  e.reviewed_by = r.Text(26);
+  e.reviewed_at = r.Text(27);
+  e.review_note = r.Text(28);
+  return e;
+}
+
+json EdgeDetail(const OwnershipEdgeRecord& e) {
+  return {{"owner", EndDetail(e.owner)}, {"owned", EndDetail(e.owned)}, {"review", e.review}};
+}
+
+Status ReadEdgeById(sql::Connection& c, int64_t id, OwnershipEdgeRecord* out) {
+  sql::Rows rows;
+  Status s = c.Query(std::string("SELECT ") + kEdgeColumns + " FROM ownership_edges WHERE id = $1",
+                     {id}, &rows);
+  if (!s.ok()) return s;
+  if (rows.empty()) {
+    return Status::NotFound("no ownership edge with id " + std::to_string(id));
+  }
+  *out = ReadEdge(rows[0]);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -1903,9 +1957,9 @@ Status Store::PutOwnershipEdges(const std::vector<OwnershipEdgeRecord>& edges, c
           "INSERT INTO ownership_edges (owner_given, owner_node, owner_how, owner_score, "
           "owner_matched_id, owner_matched_name, owned_given, owned_node, owned_how, "
           "owned_score, owned_matched_id, owned_matched_name, percentage, low, high, kind, "
-          "source, as_of, file, line, imported_at, by_principal, review) VALUES ($1, $2, $3, "
-          "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
-          "$22, $23)",
+          "source, as_of, file, line, imported_at, by_principal, review, owner_review, "
+          "owned_review) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+          "$15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)",
           {e.owner.given,
            e.owner.node,
            e.owner.how,
@@ -1928,7 +1982,9 @@ Status Store::PutOwnershipEdges(const std::vector<OwnershipEdgeRecord>& edges, c
            e.line,
            now,
            by.principal,
-           e.review},
+           e.review,
+           EndReview(e.owner),
+           EndReview(e.owned)},
           nullptr);
       if (!st.ok()) return st;
     }
@@ -1959,37 +2015,130 @@ Status Store::PutOwnershipEdges(const std::vector<OwnershipEdgeRecord>& edges, c
   return Status::Ok();
 }
 
-Status Store::ListOwnershipEdges(std::vector<OwnershipEdgeRecord>* out) {
+Status Store::ListOwnershipEdges(std::vector<OwnershipEdgeRecord>* out, bool to_review_only) {
   return InRead(rep_.get(), [&](sql::Connection& c) -> Status {
     sql::Rows rows;
-    Status s = c.Query(
-        "SELECT id, owner_given, owner_node, owner_how, owner_score, owner_matched_id, "
-        "owner_matched_name, owned_given, owned_node, owned_how, owned_score, owned_matched_id, "
-        "owned_matched_name, percentage, low, high, kind, source, as_of, file, line, "
-        "imported_at, by_principal, review FROM ownership_edges ORDER BY id",
-        {}, &rows);
+    Status s = c.Query(std::string("SELECT ") + kEdgeColumns + " FROM ownership_edges" +
+                           (to_review_only ? " WHERE review = 'to_review'" : "") + " ORDER BY id",
+                       {}, &rows);
     if (!s.ok()) return s;
     out->clear();
-    for (const sql::Row& r : rows) {
-      OwnershipEdgeRecord e;
-      e.id = r.Int(0);
-      ReadEnd(r, 1, &e.owner);
-      ReadEnd(r, 7, &e.owned);
-      e.percentage = r.Text(13);
-      e.low = r.Double(14);
-      e.high = r.Double(15);
-      e.kind = r.Text(16);
-      e.source = r.Text(17);
-      e.as_of = r.Text(18);
-      e.file = r.Text(19);
-      e.line = r.Int(20);
-      e.imported_at = r.Text(21);
-      e.by = r.Text(22);
-      e.review = r.Text(23);
-      out->push_back(std::move(e));
-    }
+    for (const sql::Row& r : rows) out->push_back(ReadEdge(r));
     return Status::Ok();
   });
+}
+
+Status Store::GetOwnershipEdge(int64_t id, OwnershipEdgeRecord* out) {
+  return InRead(rep_.get(), [&](sql::Connection& c) { return ReadEdgeById(c, id, out); });
+}
+
+Status Store::ReviewOwnershipEdge(int64_t edge_id, const OwnershipReview& r, const Actor& by,
+                                  OwnershipEdgeRecord* updated) {
+  if (r.decision != "accept" && r.decision != "reject") {
+    return Status::InvalidArgument("review decision '" + r.decision + "' is not accept or reject");
+  }
+  if (!r.end.empty() && r.end != "owner" && r.end != "owned") {
+    return Status::InvalidArgument("review end '" + r.end + "' is not owner or owned");
+  }
+  if (r.decision == "accept" && !r.node.empty()) {
+    return Status::InvalidArgument(
+        "a node is given only with reject (it re-points the end to that node)");
+  }
+  const std::string now = rep_->Now();
+  OwnershipEdgeRecord after;
+  Status s = InWrite(rep_.get(), [&](sql::Connection& c) -> Status {
+    OwnershipEdgeRecord e;
+    Status st = ReadEdgeById(c, edge_id, &e);
+    if (!st.ok()) return st;
+    const std::string edge = "ownership edge " + std::to_string(edge_id);
+    if (e.review != "to_review") {
+      return Status::InvalidArgument(edge + " is not to review (review: " + e.review + ")");
+    }
+    std::vector<OwnershipEnd*> ends;
+    for (auto [name, end] : {std::pair<const char*, OwnershipEnd*>{"owner", &e.owner},
+                             std::pair<const char*, OwnershipEnd*>{"owned", &e.owned}}) {
+      if (!r.end.empty() && r.end != name) continue;
+      if (end->review != "to_review") {
+        if (!r.end.empty()) {
+          return Status::InvalidArgument(edge + ": its " + name + " is not a name match to review" +
+                                         (end->review.empty() ? "" : " (" + end->review + ")"));
+        }
+        continue;
+      }
+      ends.push_back(end);
+    }
+    if (ends.empty()) return Status::InvalidArgument(edge + " has no end to review");
+    if (!r.node.empty() && ends.size() > 1) {
+      return Status::InvalidArgument(edge + ": both ends are name matches; say which one --node " +
+                                     "re-points (end owner or owned)");
+    }
+    const OwnershipEdgeRecord before = e;
+    for (OwnershipEnd* end : ends) {
+      if (r.decision == "accept") {
+        end->review = "accepted";
+        continue;
+      }
+      end->review = "rejected";
+      if (r.node.empty() || r.node == "name:" + end->given) {
+        end->node = "name:" + end->given;
+        end->how = "rejected_match";
+      } else if (r.node.rfind("party:", 0) == 0) {
+        sql::Rows rows;
+        st = c.Query("SELECT id FROM parties WHERE id = $1", {r.node.substr(6)}, &rows);
+        if (!st.ok()) return st;
+        if (rows.empty()) {
+          return Status::InvalidArgument("node " + r.node + ": no such party in the store");
+        }
+        end->node = r.node;
+        end->how = "party";
+      } else if (r.node.rfind("name:", 0) == 0 || r.node.rfind("exposure:", 0) == 0 ||
+                 r.node.find(':') == std::string::npos) {
+        return Status::InvalidArgument(
+            "node '" + r.node +
+            "' is not a party (party:ID), a listed entity id (source:id) or empty (keep the "
+            "name as an outside node)");
+      } else {
+        if (r.node == end->matched_id) {
+          return Status::InvalidArgument("node " + r.node +
+                                         " is the match being rejected (accept it instead)");
+        }
+        end->node = r.node;
+        end->how = "entity";
+      }
+    }
+    if (e.owner.node == e.owned.node) {
+      return Status::InvalidArgument(edge + ": owner and owned would be the same node (" +
+                                     e.owner.node + ")");
+    }
+    e.review =
+        e.owner.review == "to_review" || e.owned.review == "to_review" ? "to_review" : "accepted";
+    e.reviewed_by = by.principal;
+    e.reviewed_at = now;
+    e.review_note = r.note;
+    st = c.Query(
+        "UPDATE ownership_edges SET owner_node = $1, owner_how = $2, owner_review = $3, "
+        "owned_node = $4, owned_how = $5, owned_review = $6, review = $7, reviewed_by = $8, "
+        "reviewed_at = $9, review_note = $10 WHERE id = $11",
+        {e.owner.node, e.owner.how, e.owner.review, e.owned.node, e.owned.how, e.owned.review,
+         e.review, e.reviewed_by, e.reviewed_at, e.review_note, edge_id},
+        nullptr);
+    if (!st.ok()) return st;
+    AuditHead head;
+    st = LoadAuditHead(c, &head);
+    if (!st.ok()) return st;
+    json detail = {{"edge", edge_id},       {"decision", r.decision},
+                   {"end", r.end},          {"node", r.node},
+                   {"note", r.note},        {"before", EdgeDetail(before)},
+                   {"after", EdgeDetail(e)}};
+    st = AppendAudit(c, &head, now, by.principal, "ownership.review",
+                     "ownership_edge:" + std::to_string(edge_id), detail);
+    if (!st.ok()) return st;
+    after = std::move(e);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (updated != nullptr) *updated = std::move(after);
+  return Status::Ok();
 }
 
 }  // namespace vigil::store

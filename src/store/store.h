@@ -262,6 +262,11 @@ struct OwnershipEnd {
   double score = 0;          // name_match: the screener's score
   std::string matched_id;    // name_match: the entity matched
   std::string matched_name;  // name_match: its primary name
+  // The analyst's review of a name match: "" (not a name match), "to_review", "accepted"
+  // (the match stands; how stays "name_match") or "rejected" (how is then "rejected_match"
+  // with node "name:<given>", or "party"/"entity" with the node the analyst gave;
+  // score, matched_id and matched_name keep the rejected match).
+  std::string review;
 };
 
 struct OwnershipEdgeRecord {
@@ -274,9 +279,22 @@ struct OwnershipEdgeRecord {
   std::string file;  // the import file's name
   int64_t line = 0;
   std::string imported_at, by;  // set by the store
-  // "accepted" when both ends resolved by id or stayed outside nodes; "to_review" when an
-  // end is a name match (the match is recorded and an analyst reviews it).
+  // "accepted" when both ends resolved by id or stayed outside nodes; "to_review" while an
+  // end is a name match nobody reviewed yet (the match is recorded and counts in the graph
+  // meanwhile; ReviewOwnershipEdge settles it).
   std::string review = "accepted";
+  // The latest review (ReviewOwnershipEdge); empty until then.
+  std::string reviewed_by, reviewed_at, review_note;
+};
+
+// An analyst's review of the name-matched end(s) of an edge (Store::ReviewOwnershipEdge).
+struct OwnershipReview {
+  std::string decision;  // "accept" | "reject"
+  std::string end;       // "owner" | "owned" | "" (every name-matched end still to review)
+  // reject: the node the end points to instead: a party "party:P", a listed entity id, or
+  // "" (keep the end as an outside node "name:<given>"). Must be empty for accept.
+  std::string node;
+  std::string note;
 };
 
 struct OwnershipImportSummary {
@@ -530,8 +548,20 @@ class Store {
   // InvalidArgument (naming file and line) for a row without owner or owned, or low > high.
   Status PutOwnershipEdges(const std::vector<OwnershipEdgeRecord>& edges, const Actor& by,
                            OwnershipImportSummary* summary);
-  // Every stored edge, in id (import) order.
-  Status ListOwnershipEdges(std::vector<OwnershipEdgeRecord>* out);
+  // Every stored edge, in id (import) order; to_review_only: only the edges with
+  // review "to_review".
+  Status ListOwnershipEdges(std::vector<OwnershipEdgeRecord>* out, bool to_review_only = false);
+  Status GetOwnershipEdge(int64_t id, OwnershipEdgeRecord* out);  // NotFound when unknown
+  // Records an analyst's review of the name match(es) of edge `edge_id`, in one transaction
+  // with one "ownership.review" audit record (object "ownership_edge:<id>", detail: the
+  // review and the edge "before"/"after"). accept: the end's review becomes "accepted".
+  // reject: the end points to r.node (see OwnershipReview) and keeps the rejected match.
+  // The edge's review becomes "accepted" when no end is left to review. The store checks
+  // that a "party:P" node names a stored party; the caller checks that an entity id is on
+  // the loaded lists. NotFound for an unknown edge; InvalidArgument (saying why) for a bad
+  // decision, end or node, or an end (edge) that is not to review. *updated may be null.
+  Status ReviewOwnershipEdge(int64_t edge_id, const OwnershipReview& r, const Actor& by,
+                             OwnershipEdgeRecord* updated = nullptr);
   // Opens or refreshes exposure alerts (one per input; entity_id kExposureEntityPrefix +
   // entity_id, list kExposureList), deduplicated as RecordRedFlagAlerts does, with
   // "alert.raise" / "alert.refresh" records and one "exposure.run" audit record whose

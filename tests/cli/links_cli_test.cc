@@ -127,9 +127,14 @@ TEST(LinksCli, ImportListAndExposure) {
   // Best: 30% owned by SILVER BAY (listed, one hop) = 0.3.
   EXPECT_EQ(x["paths"][0]["entity_id"], "us_ofac_sdn:502");
   EXPECT_NEAR(x["paths"][0]["score"].get<double>(), 0.3, 1e-9);
-  EXPECT_EQ(x["paths"][0]["explanation"],
-            "Acme Trading (party:P-1) is owned 30% by SILVER BAY TRADING LLC (us_ofac_sdn:502) "
-            "[ownership import owners.csv], listed on us_ofac_sdn (DPRK2)");
+  // The edge rests on a name match nobody reviewed yet: it counts, and the path says so.
+  const std::string why = x["paths"][0]["explanation"];
+  EXPECT_EQ(why.rfind("Acme Trading (party:P-1) is owned 30% by SILVER BAY TRADING LLC "
+                      "(us_ofac_sdn:502) [ownership import owners.csv] (name match ",
+                      0),
+            0u)
+      << why;
+  EXPECT_NE(why.find(", to review), listed on us_ofac_sdn (DPRK2)"), std::string::npos) << why;
   // Only 502 reaches 0.25: 500 and 503 through it score 0.3 * 0.9 * 0.8 = 0.216.
   EXPECT_EQ(x["alerts"]["new_alerts"], 1);
   r = Vigil({"alerts", "list", "--db", db, "--json"});
@@ -150,6 +155,83 @@ TEST(LinksCli, ImportListAndExposure) {
   EXPECT_NE(r.err.find("bad.csv:3: owned is empty"), std::string::npos) << r.err;
   r = Vigil({"ownership", "list", "--db", db, "--json"});
   EXPECT_EQ(json::parse(r.out)["edges"].size(), 3u);
+}
+
+// `vigil ownership list --to-review` and `vigil ownership review`: accept keeps the match,
+// reject re-points the end (kept as an outside node, or to the node given), each audited.
+TEST(LinksCli, ReviewNameMatches) {
+  const std::string db = MakeStore("links_cli_review");
+  std::filesystem::path dir = testing::ScratchDir("links_cli_review_files");
+  std::filesystem::path csv = dir / "owners.csv";
+  testing::WriteFile(csv,
+                     "owner,owned,percentage\n"
+                     "Silver Bay Trading LLC,P-1,60\n"
+                     "Harbour Line Shipping,P-2,60\n"
+                     "us_ofac_sdn:501,P-2,10\n");
+  ProgramResult r = Vigil({"--lists", FixtureLists(), "ownership", "import", csv.string(), "--db",
+                           db, "--by", "carol"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Vigil({"ownership", "list", "--db", db, "--to-review", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json edges = json::parse(r.out)["edges"];
+  ASSERT_EQ(edges.size(), 2u) << r.out;
+  const int64_t silver = edges[0]["id"], harbour = edges[1]["id"];
+  EXPECT_EQ(edges[0]["owner"]["review"], "to_review");
+  EXPECT_EQ(edges[1]["owner"]["matched_id"], "us_ofac_sdn:503");
+
+  // Accept.
+  // The import opened an exposure alert for each party: both are blocked through the match.
+  r = Vigil({"alerts", "list", "--db", db, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("exposure:us_ofac_sdn:503"), std::string::npos) << r.out;
+
+  r = Vigil({"--lists", FixtureLists(), "ownership", "review", std::to_string(silver), "--db", db,
+             "--accept", "--note", "same registry number", "--by", "dave"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("accepted"), std::string::npos) << r.out;
+  // Reject, kept as an outside node by its name.
+  r = Vigil({"--lists", FixtureLists(), "--json", "ownership", "review", std::to_string(harbour),
+             "--db", db, "--reject", "--end", "owner", "--by", "dave"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json out = json::parse(r.out);
+  // The review re-evaluated P-2: its exposure alert on 503 no longer holds and is closed.
+  EXPECT_EQ(out["exposure"]["trigger"], "ownership review " + std::to_string(harbour));
+  EXPECT_GE(out["exposure"]["parties_evaluated"].get<int>(), 1);
+  EXPECT_GE(out["exposure"]["closed"].get<int>(), 1) << out["exposure"].dump();
+  r = Vigil({"alerts", "list", "--db", db, "--json", "--party", "P-2"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("exposure:us_ofac_sdn:503"), std::string::npos) << r.out;  // closed
+  json after = out["edge"];
+  EXPECT_EQ(after["owner"]["node"], "name:Harbour Line Shipping");
+  EXPECT_EQ(after["owner"]["how"], "rejected_match");
+  EXPECT_EQ(after["owner"]["matched_id"], "us_ofac_sdn:503");
+  EXPECT_EQ(after["review"], "accepted");
+  r = Vigil({"ownership", "list", "--db", db, "--to-review"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("0 edges to review"), std::string::npos) << r.out;
+
+  // The graph follows: P-2 is no longer 40% owned by the listed 503.
+  r = Vigil({"--lists", FixtureLists(), "--json", "exposure", "P-2", "--db", db, "--no-alerts",
+             "--hops", "1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const json& p : json::parse(r.out)["paths"]) EXPECT_NE(p["entity_id"], "us_ofac_sdn:503");
+
+  // Refused: reviewed already, no such edge, both flags, a node not on the lists.
+  r = Vigil({"ownership", "review", std::to_string(silver), "--db", db, "--reject", "--no-alerts"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("not to review"), std::string::npos) << r.err;
+  r = Vigil({"ownership", "review", "999", "--db", db, "--accept", "--no-alerts"});
+  EXPECT_EQ(r.code, 1);
+  r = Vigil({"ownership", "review", std::to_string(silver), "--db", db, "--accept", "--reject"});
+  EXPECT_NE(r.code, 0);
+  r = Vigil({"--lists", FixtureLists(), "ownership", "review", std::to_string(silver), "--db", db,
+             "--reject", "--node", "us_ofac_sdn:424242"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("not a listed entity"), std::string::npos) << r.err;
+
+  r = Vigil({"audit", "export", "--db", db});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("ownership.review"), std::string::npos);
 }
 
 // `vigil ownership import` and `vigil rescreen` re-evaluate exposure (graph/exposure_alerts.h).

@@ -109,6 +109,51 @@ TEST_F(GraphTest, OwnershipEdgesJoinPartiesAndOutsideNodes) {
   EXPECT_EQ(g.node("party:P-1")->name, "Acme Trading");
 }
 
+// An edge resting on a name match nobody reviewed counts, and its paths say so; once the
+// match is accepted they no longer do; a rejected end is the node the review gave.
+TEST_F(GraphTest, NameMatchesToReviewCountAndSaySo) {
+  store::OwnershipEdgeRecord r = Own("us_ofac_sdn:502", "party:P-1", "60", 60, 60);
+  r.owner.how = "name_match";
+  r.owner.given = "Silver Bay Trading";
+  r.owner.score = 0.93;
+  r.owner.matched_id = "us_ofac_sdn:502";
+  r.owner.matched_name = "SILVER BAY TRADING LLC";
+  r.owner.review = "to_review";
+  r.review = "to_review";
+  auto explain = [&](const store::OwnershipEdgeRecord& edge, Exposure* x) {
+    Graph g;
+    g.AddLists(*lists_);
+    g.AddParty("P-1", "Acme Trading");
+    g.AddOwnership({edge});
+    ExposureOptions opt;
+    opt.max_hops = 1;
+    ASSERT_TRUE(ComputeExposure(g, "party:P-1", opt, x).ok());
+  };
+  Exposure x;
+  explain(r, &x);
+  EXPECT_EQ(x.status, "blocked");
+  ASSERT_FALSE(x.paths.empty());
+  EXPECT_EQ(x.paths[0].steps.at(0).edge.evidence["note"], "name match 0.93, to review");
+  EXPECT_NE(x.paths[0].explanation.find("[ownership import owners.csv] (name match 0.93, to "
+                                        "review), listed on"),
+            std::string::npos)
+      << x.paths[0].explanation;
+
+  r.owner.review = "accepted";
+  r.review = "accepted";
+  explain(r, &x);
+  EXPECT_EQ(x.status, "blocked");
+  ASSERT_FALSE(x.paths.empty());
+  EXPECT_EQ(x.paths[0].explanation.find("to review"), std::string::npos);
+
+  r.owner.review = "rejected";
+  r.owner.how = "rejected_match";
+  r.owner.node = "name:Silver Bay Trading";
+  explain(r, &x);
+  EXPECT_EQ(x.status, "not_blocked");
+  EXPECT_TRUE(x.paths.empty());
+}
+
 TEST_F(GraphTest, ExposurePathsAreRankedAndExplained) {
   Graph g;
   g.AddLists(*lists_);

@@ -8,9 +8,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -292,12 +294,125 @@ TEST(LinksRoutesTest, SharedAttributesLinkAPartyToAListedEntity) {
   EXPECT_TRUE(seen) << e["incoming"].dump();
 }
 
+// GET /v1/ownership?review=to_review and POST /v1/ownership/{id}/review: an analyst accepts
+// or rejects the name match of an imported edge; the graph follows a reject at once.
+TEST(LinksRoutesTest, OwnershipNameMatchesAreReviewed) {
+  ServerOptions o;
+  o.db = (testing::ScratchDir("links_routes_review") / "cases.db").string();
+  {
+    std::unique_ptr<store::Store> st;
+    ASSERT_TRUE(store::Store::Open(o.db, {}, &st).ok());
+    std::vector<model::Party> parties;
+    for (const auto& [id, name] :
+         {std::pair{"P-20", "Pyongyang Harbour Supply"}, std::pair{"P-21", "Sea Breeze Freight"}}) {
+      model::Party p;
+      std::vector<std::string> warnings;
+      ASSERT_TRUE(model::ParseParty(json{{"id", id}, {"kind", "organization"}, {"name", name}}, &p,
+                                    &warnings)
+                      .ok());
+      parties.push_back(std::move(p));
+    }
+    store::ImportSummary sum;
+    ASSERT_TRUE(st->PutParties(parties, {"alice"}, &sum).ok());
+    std::vector<store::OwnershipEdgeRecord> edges;
+    for (const char* owned : {"party:P-20", "party:P-21"}) {
+      store::OwnershipEdgeRecord e = Edge(kKomid, owned, "60", 60, 60);
+      e.owner.given = "Korea Mining Development";
+      e.owner.how = "name_match";
+      e.owner.score = 0.93;
+      e.owner.matched_id = kKomid;
+      e.owner.matched_name = "KOREA MINING DEVELOPMENT TRADING CORPORATION";
+      e.review = "to_review";
+      edges.push_back(e);
+    }
+    edges.push_back(Edge("party:P-20", "party:P-21", "10", 10, 10));
+    store::OwnershipImportSummary os;
+    ASSERT_TRUE(st->PutOwnershipEdges(edges, {"alice"}, &os).ok());
+  }
+  RunningServer s(o);
+  int status = 0;
+  json list = GetJson(s, "/v1/ownership?review=to_review", &status);
+  ASSERT_EQ(status, 200) << list.dump();
+  ASSERT_EQ(list["edges"].size(), 2u) << list.dump();
+  EXPECT_EQ(list["edges"][0]["owner"]["given"], "Korea Mining Development");
+  EXPECT_EQ(list["edges"][0]["owner"]["matched_id"], kKomid);
+  EXPECT_DOUBLE_EQ(list["edges"][0]["owner"]["score"].get<double>(), 0.93);
+  const int64_t first = list["edges"][0]["id"], second = list["edges"][1]["id"];
+  EXPECT_EQ(GetJson(s, "/v1/ownership", &status)["edges"].size(), 3u);
+  GetJson(s, "/v1/ownership?review=maybe", &status);
+  EXPECT_EQ(status, 400);
+
+  // Meanwhile the edge counts, and the path says it rests on a name match to review.
+  json x = GetJson(s, "/v1/parties/P-20/exposure", &status);
+  ASSERT_EQ(status, 200) << x.dump();
+  EXPECT_EQ(x["status"], "blocked");
+  ASSERT_FALSE(x["paths"].empty());
+  EXPECT_NE(x["paths"][0]["explanation"].get<std::string>().find("(name match 0.93, to review)"),
+            std::string::npos)
+      << x["paths"][0].dump();
+
+  auto post = [&](int64_t id, const json& body, int* code) {
+    auto r = s.client().Post(("/v1/ownership/" + std::to_string(id) + "/review").c_str(),
+                             body.dump(), "application/json");
+    *code = r ? r->status : 0;
+    return r ? json::parse(r->body, nullptr, false) : json();
+  };
+  json a = post(first, {{"decision", "accept"}, {"note", "registry number matches"}}, &status);
+  ASSERT_EQ(status, 200) << a.dump();
+  EXPECT_EQ(a["edge"]["review"], "accepted");
+  EXPECT_EQ(a["edge"]["owner"]["review"], "accepted");
+  EXPECT_EQ(a["edge"]["review_note"], "registry number matches");
+  // The exposure of the parties near the edge is re-evaluated on the background worker:
+  // P-20, blocked through the accepted match, gets its exposure alert.
+  EXPECT_EQ(a["exposure"], "queued");
+  bool alerted = false;
+  for (int i = 0; i < 200 && !alerted; ++i) {  // waits for the worker, at most ~20 s
+    json alerts = GetJson(s, "/v1/alerts?party=P-20&list=links&status=all", &status);
+    for (const json& al : alerts.value("alerts", json::array())) {
+      alerted |= al["entity_id"] == std::string("exposure:") + kKomid;
+    }
+    if (!alerted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(alerted);
+  // Reject P-21's owner, keeping the name as an outside node.
+  json r = post(second, {{"decision", "reject"}, {"end", "owner"}}, &status);
+  ASSERT_EQ(status, 200) << r.dump();
+  EXPECT_EQ(r["edge"]["owner"]["node"], "name:Korea Mining Development");
+  EXPECT_EQ(r["edge"]["owner"]["matched_id"], kKomid);
+  EXPECT_TRUE(GetJson(s, "/v1/ownership?review=to_review", &status)["edges"].empty());
+  // The graph follows: P-21 is now only 10% owned by P-20 (blocked): not blocked.
+  json y = GetJson(s, "/v1/parties/P-21/exposure", &status);
+  ASSERT_EQ(status, 200) << y.dump();
+  EXPECT_EQ(y["status"], "not_blocked") << y.dump();
+  x = GetJson(s, "/v1/parties/P-20/exposure", &status);
+  EXPECT_EQ(x["paths"][0]["explanation"].get<std::string>().find("to review"), std::string::npos);
+
+  // Refused: reviewed already (400), unknown edge (404), bad fields (400), a node not on the
+  // loaded lists (400).
+  post(first, {{"decision", "reject"}}, &status);
+  EXPECT_EQ(status, 400);
+  post(4242, {{"decision", "accept"}}, &status);
+  EXPECT_EQ(status, 404);
+  post(first, {{"decision", "accept"}, {"why", "x"}}, &status);
+  EXPECT_EQ(status, 400);
+  post(first, {{"decision", 3}}, &status);
+  EXPECT_EQ(status, 400);
+  post(second, {{"decision", "reject"}, {"node", "us_ofac_sdn:999999999"}}, &status);
+  EXPECT_EQ(status, 400);
+  auto bad = s.client().Post("/v1/ownership/x/review", "{}", "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 404);
+}
+
 TEST(LinksRoutesTest, RoutesAreCountedApart) {
   EXPECT_EQ(ClassifyRoute("/v1/entities/us_ofac_sdn:9345/links", "GET"), Route::kEntityLinks);
   EXPECT_EQ(ClassifyRoute("/v1/entities/us_ofac_sdn:9345", "GET"), Route::kEntity);
   EXPECT_EQ(ClassifyRoute("/v1/parties/P-1/exposure", "GET"), Route::kPartyExposure);
   EXPECT_EQ(ClassifyRoute("/v1/parties/P-1/red-flags", "GET"), Route::kPartyRedFlags);
   EXPECT_EQ(ClassifyRoute("/v1/parties/P-1/x/exposure", "GET"), Route::kOther);
+  EXPECT_EQ(ClassifyRoute("/v1/ownership", "GET"), Route::kOwnership);
+  EXPECT_EQ(ClassifyRoute("/v1/ownership/7/review", "POST"), Route::kOwnershipReview);
+  EXPECT_EQ(ClassifyRoute("/v1/ownership/7/x/review", "POST"), Route::kOther);
 }
 
 }  // namespace

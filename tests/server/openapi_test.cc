@@ -148,6 +148,24 @@ void Seed(RunningServer& s, const std::string& db, const httplib::Headers& heade
           .ok());
   ASSERT_TRUE(st->FinishRescreenRun(run, true, json{{"new_alerts", 0}}, "", {"system"}).ok());
   ASSERT_GE(run, 1);  // run 1 exists (the example), whoever recorded it
+  // Ownership edge 1, owned by a name match to review (the review route's example).
+  store::OwnershipEdgeRecord e;
+  e.owner = {"Korea Daesong",
+             "us_ofac_sdn:9340",
+             "name_match",
+             0.92,
+             "us_ofac_sdn:9340",
+             "KOREA DAESONG BANK",
+             ""};
+  e.owned = {"P-000123", "party:P-000123", "party", 0, "", "", ""};
+  e.percentage = "60";
+  e.low = e.high = 60;
+  e.kind = "ownership";
+  e.file = "owners.csv";
+  e.line = 2;
+  e.review = "to_review";
+  store::OwnershipImportSummary os;
+  ASSERT_TRUE(st->PutOwnershipEdges({e}, {"system"}, &os).ok());
 }
 
 bool Success(int status) { return status == 200 || status == 201; }

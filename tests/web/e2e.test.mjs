@@ -1062,6 +1062,7 @@ describe('links and exposure of parties', () => {
     writeFileSync(parties, [
       {id: 'P-10', kind: 'organization', name: 'Sinuiju Harbour Trading Ltd', country: 'CN'},
       {id: 'P-11', kind: 'organization', name: 'Dandong Riverside Logistics Co', country: 'CN'},
+      {id: 'P-12', kind: 'organization', name: 'Yalu Bridge Commerce', country: 'CN'},
     ].map((p) => JSON.stringify(p)).join('\n') + '\n');
     vigil(['parties', 'import', parties, '--db', db, '--by', 'alice', '--no-screen']);
     const csv = path.join(dir, 'ownership.csv');
@@ -1069,7 +1070,10 @@ describe('links and exposure of parties', () => {
       'us_ofac_sdn:9345,P-10,40,ownership,registry extract,2024-01-31\n' +
       'us_ofac_sdn:20157,P-10,20,ownership,registry extract,2024-01-31\n' +
       'P-10,P-11,30,ownership,annual report,2023-12-31\n' +
-      'us_ofac_sdn:9345,P-11,,ownership,press report,2024-03-01\n');
+      'us_ofac_sdn:9345,P-11,,ownership,press report,2024-03-01\n' +
+      // Two owners given by name: matched by the screener, to review (the review panel).
+      'Korea Mining Development Trading,P-12,55,ownership,registry extract,2024-01-31\n' +
+      'Korea Daesong Bank,P-12,10,ownership,press report,2024-03-01\n');
     vigil(['ownership', 'import', csv, '--db', db, '--by', 'alice', '--lists', sampleDir]);
     ls = await startServer(['--db', db, '--lists', sampleDir]);
     await waitReady(ls.url);
@@ -1123,6 +1127,48 @@ describe('links and exposure of parties', () => {
     assert.ok(drawn.nodes.find((n) => n.id === 'party:P-11').classes.includes('possibly_blocked'));
     // P-10, blocked by the rule, is marked so on the way.
     assert.ok(drawn.nodes.find((n) => n.id === 'party:P-10').classes.includes('blocked'), JSON.stringify(drawn.nodes));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('the ownership panel lists the name matches to review; Accept and Reject record the review', async () => {
+    const before = await call(ls.url, '/v1/ownership?review=to_review');
+    assert.equal(before.status, 200);
+    assert.equal(before.body.edges.length, 2, JSON.stringify(before.body));
+    const [first, second] = before.body.edges;
+    const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+    const errors = watch(page);
+    await page.goto(ls.url + '/ownership');
+    await page.waitForSelector('#ownership-edges');
+    const rows = page.locator('#ownership-edges tbody tr');
+    assert.equal(await rows.count(), 2);
+    const row1 = page.locator(`tr[data-edge="${first.id}"]`);
+    const text = await row1.textContent();
+    assert.match(text, /Korea Mining Development Trading/);
+    assert.match(text, /KOREA MINING DEVELOPMENT TRADING CORPORATION/);
+    assert.match(text, new RegExp(first.owner.score.toFixed(2)));
+    assert.match(text, /to review/);
+    await page.screenshot({path: path.join(shots, 'ownership-review.png'), fullPage: true});
+
+    await row1.locator('input.note').fill('same registry number');
+    await row1.locator('button.accept').click();
+    await page.waitForFunction((id) => !document.querySelector(`tr[data-edge="${id}"]`), first.id);
+    assert.match(await page.textContent('#ownership-status'), new RegExp(`Edge ${first.id} accepted`));
+    const row2 = page.locator(`tr[data-edge="${second.id}"]`);
+    await row2.locator('button.reject').click();
+    await page.waitForSelector('#no-ownership-review');
+
+    const all = (await call(ls.url, '/v1/ownership')).body.edges;
+    const a = all.find((e) => e.id === first.id);
+    const r = all.find((e) => e.id === second.id);
+    assert.equal(a.review, 'accepted');
+    assert.equal(a.owner.review, 'accepted');
+    assert.equal(a.review_note, 'same registry number');
+    assert.equal(r.owner.how, 'rejected_match');
+    assert.equal(r.owner.node, 'name:Korea Daesong Bank');
+    assert.equal(r.owner.matched_id, second.owner.matched_id);
+    // The nav links to the panel from the other case pages.
+    assert.equal(await page.getAttribute('#nav-ownership', 'href'), '/ownership');
     assert.deepEqual(errors, []);
     await page.close();
   });
