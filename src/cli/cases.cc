@@ -207,6 +207,8 @@ int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
     total.unchanged += sum.unchanged;
     total.changed_screened.insert(total.changed_screened.end(), sum.changed_screened.begin(),
                                   sum.changed_screened.end());
+    total.changed_ids.insert(total.changed_ids.end(), sum.changed_ids.begin(),
+                             sum.changed_ids.end());
     return Status::Ok();
   };
   for (model::PartyLine& l : lines) {
@@ -265,9 +267,36 @@ int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
     }
     did_screen = true;
   }
+  // New or changed parties (any field: an address, a phone or a website changes their links)
+  // have their exposure evaluated at once (graph/exposure_alerts.h), as a list update or an
+  // ownership import would, unless there are no lists to evaluate against.
+  graph::ExposureRunSummary ex;
+  const bool do_exposure = !a.no_exposure && !a.no_screen && !total.changed_ids.empty() &&
+                           ctx.lists_available && ctx.lists_available();
+  if (do_exposure) {
+    std::unique_ptr<Screener> screener;
+    Status s = ctx.make_screener(&screener);
+    if (s.ok()) {
+      graph::ExposureAlertOptions eo;
+      eo.alert_level = a.exposure_level;
+      eo.threads = a.threads;
+      std::vector<std::string> nodes;
+      nodes.reserve(total.changed_ids.size());
+      for (const std::string& id : total.changed_ids) nodes.push_back(graph::PartyNodeId(id));
+      s = graph::ReevaluateExposure(*db, screener->lists(), nodes, false, eo, by,
+                                    "party import " + a.file, &ex);
+    }
+    if (!s.ok()) {
+      Fail(s);
+      fmt::print(stderr, "vigil: {} imported and screened; the exposure evaluation failed\n",
+                 a.file);
+      return 1;
+    }
+  }
   if (ctx.json) {
     json j{{"added", total.added}, {"changed", total.changed}, {"unchanged", total.unchanged},
            {"bad_lines", bad},     {"warnings", warnings},     {"to_screen", to_screen}};
+    if (do_exposure) j["exposure"] = ex.ToJson();
     if (did_screen) {
       j["screened"] = store::ToJson(screened);
     } else {
@@ -296,6 +325,14 @@ int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
           "update, screens {})\n",
           not_screened, Thousands(static_cast<int64_t>(to_screen)),
           to_screen == 1 ? "party" : "parties", to_screen == 1 ? "it" : "them");
+    }
+    if (do_exposure) {
+      fmt::print(
+          "exposure: {} parties evaluated ({}): {} alerts at or above {:.2f}, {} new ({} "
+          "re-alerts), {} already open, {} suppressed, {} closed as no longer holding\n",
+          Thousands(ex.parties_evaluated), ex.path, Thousands(ex.alerts), a.exposure_level,
+          Thousands(ex.new_alerts), Thousands(ex.re_alerts), Thousands(ex.existing),
+          Thousands(ex.suppressed), Thousands(ex.closed));
     }
   }
   return 0;
@@ -837,8 +874,9 @@ std::shared_ptr<CaseArgs> AddCaseCommands(CLI::App* app) {
   p->import->add_option("FILE", p->file, "the parties (.jsonl, or .csv with a header row)")
       ->required();
   p->import->add_flag("--no-screen", p->no_screen,
-                      "do not screen the new and changed parties now (by default they are, "
-                      "when --lists, a config file or the data folder names lists)");
+                      "do not screen the new and changed parties now, nor evaluate their "
+                      "exposure (by default both are done, when --lists, a config file or the "
+                      "data folder names lists)");
   p->import->add_option("--threads", p->threads, "screening threads (default: all cores)")
       ->check(CLI::Range(0, 1024));
   AddDb(p->import, p);
@@ -869,13 +907,14 @@ std::shared_ptr<CaseArgs> AddCaseCommands(CLI::App* app) {
   p->rescreen->add_option("--batch", p->batch, "parties per transaction")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
-  p->rescreen
-      ->add_option("--exposure-level", p->exposure_level,
-                   "re-evaluate the exposure of the parties near what changed and open an "
-                   "alert at or above this level (0..1)")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
-  p->rescreen->add_flag("--no-exposure", p->no_exposure, "do not re-evaluate exposure");
+  for (CLI::App* sub : {p->rescreen, p->import}) {
+    sub->add_option("--exposure-level", p->exposure_level,
+                    "re-evaluate the exposure of the parties near what changed and open an "
+                    "alert at or above this level (0..1)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.0));
+    sub->add_flag("--no-exposure", p->no_exposure, "do not re-evaluate exposure");
+  }
 
   auto* alerts = app->add_subcommand("alerts", "the alert queue and analysts' decisions");
   alerts->require_subcommand(1);

@@ -78,6 +78,14 @@ graph::EndResolver MakeResolver(store::Store* db, const Screener* screener) {
   };
 }
 
+// The line an import or a review prints for the exposure re-evaluation it ran.
+void PrintExposureRun(const graph::ExposureRunSummary& ex) {
+  fmt::print(
+      "exposure: {} parties re-evaluated: {} new alerts ({} re-alerts), {} already open, "
+      "{} suppressed, {} closed as no longer holding\n",
+      ex.parties_evaluated, ex.new_alerts, ex.re_alerts, ex.existing, ex.suppressed, ex.closed);
+}
+
 int RunImport(const LinksArgs& a, const LinksContext& ctx) {
   std::unique_ptr<store::Store> db;
   if (Status s = store::Store::Open(a.db, {}, &db); !s.ok()) return Fail(s);
@@ -129,12 +137,7 @@ int RunImport(const LinksArgs& a, const LinksContext& ctx) {
         }
       }
     }
-    if (!a.no_alerts) {
-      fmt::print(
-          "exposure: {} parties re-evaluated: {} new alerts ({} re-alerts), {} already open, "
-          "{} suppressed, {} closed as no longer holding\n",
-          ex.parties_evaluated, ex.new_alerts, ex.re_alerts, ex.existing, ex.suppressed, ex.closed);
-    }
+    if (!a.no_alerts) PrintExposureRun(ex);
   }
   return 0;
 }
@@ -226,12 +229,7 @@ int RunReview(const LinksArgs& a, const LinksContext& ctx) {
              a.accept ? "accepted" : "rejected", EndText(after.owner), after.kind,
              after.percentage.empty() ? "?" : after.percentage + "%", EndText(after.owned),
              after.review);
-  if (!a.no_alerts) {
-    fmt::print(
-        "exposure: {} parties re-evaluated: {} new alerts ({} re-alerts), {} already open, "
-        "{} suppressed, {} closed as no longer holding\n",
-        ex.parties_evaluated, ex.new_alerts, ex.re_alerts, ex.existing, ex.suppressed, ex.closed);
-  }
+  if (!a.no_alerts) PrintExposureRun(ex);
   return 0;
 }
 

@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "graph/graph.h"
 #include "model/json.h"
 #include "model/party.h"
 #include "server/service.h"
@@ -142,6 +143,17 @@ json ScreenChanged(Service& svc, store::Store& db, const store::ImportSummary& i
   return store::ToJson(sum);
 }
 
+// New or changed parties (any field: an address or a website changes their links) have
+// their exposure re-evaluated on the background worker (graph/exposure_alerts.h), so the
+// request is not held up: "queued", or "not_evaluated" when the service runs no worker.
+json QueueExposureOf(Service& svc, const store::ImportSummary& imported, std::string trigger) {
+  if (imported.changed_ids.empty()) return nullptr;
+  std::vector<std::string> nodes;
+  nodes.reserve(imported.changed_ids.size());
+  for (const std::string& id : imported.changed_ids) nodes.push_back(graph::PartyNodeId(id));
+  return svc.QueueExposure(std::move(nodes), std::move(trigger)) ? "queued" : "not_evaluated";
+}
+
 // ---- parties ----
 
 // POST /v1/parties and PUT /v1/parties/{id}: one party record.
@@ -181,6 +193,7 @@ void PutParty(Service& svc, const http::Request& req, http::Response& res, bool 
     return SendStoreError(res, s);
   }
   json screened = ScreenChanged(svc, *db, summary, ActorOf(who));
+  json exposure = QueueExposureOf(svc, summary, "party update " + party.id);
   store::PartyVersion latest;
   if (Status s = db->GetParty(party.id, &latest); !s.ok()) return SendStoreError(res, s);
   bool created = summary.added > 0;
@@ -190,6 +203,7 @@ void PutParty(Service& svc, const http::Request& req, http::Response& res, bool 
                 {"created", created},
                 {"changed", summary.added + summary.changed > 0},
                 {"screened", std::move(screened)},
+                {"exposure", std::move(exposure)},
                 {"warnings", warnings}});
 }
 
@@ -297,11 +311,13 @@ void ImportParties(Service& svc, const http::Request& req, http::Response& res) 
     }
   }
   json screened = ScreenChanged(svc, *db, summary, ActorOf(who));
+  json exposure = QueueExposureOf(svc, summary, "party import");
   SendJson(res, 200,
            json{{"added", summary.added},
                 {"changed", summary.changed},
                 {"unchanged", summary.unchanged},
                 {"screened", std::move(screened)},
+                {"exposure", std::move(exposure)},
                 {"errors", std::move(errors)}});
 }
 

@@ -520,6 +520,7 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
         if (!st.ok()) return st;
         ++local.added;
         local.changed_screened.push_back(p.id);
+        local.changed_ids.push_back(p.id);
       } else {
         if (rows[0].Text(1) == text) {
           ++local.unchanged;
@@ -554,6 +555,7 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
         if (!st.ok()) return st;
         ++local.changed;
         if (old_hash != screened_hash) local.changed_screened.push_back(p.id);
+        local.changed_ids.push_back(p.id);
       }
       st = c.Query(
           "INSERT INTO party_versions (party_id, version, recorded_at, recorded_by, record, "
@@ -586,6 +588,8 @@ Status Store::PutParties(const std::vector<model::Party>& parties, const Actor& 
     summary->unchanged += local.unchanged;
     summary->changed_screened.insert(summary->changed_screened.end(),
                                      local.changed_screened.begin(), local.changed_screened.end());
+    summary->changed_ids.insert(summary->changed_ids.end(), local.changed_ids.begin(),
+                                local.changed_ids.end());
   }
   return Status::Ok();
 }

@@ -76,6 +76,9 @@ struct ImportSummary {
   int64_t unchanged = 0;  // same record as the latest version: nothing written
   // Ids to screen: new parties and parties whose screened fields changed.
   std::vector<std::string> changed_screened;
+  // Every new or changed party (any field: an address or a website changes its links,
+  // graph/exposure_alerts.h, even when its screening does not change).
+  std::vector<std::string> changed_ids;
 };
 
 // ---- Lists, screenings, alerts ----

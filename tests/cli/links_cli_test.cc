@@ -268,6 +268,56 @@ TEST(LinksCli, ImportAndRescreenReevaluateExposure) {
   EXPECT_FALSE(json::parse(r.out).contains("exposure")) << r.out;
 }
 
+// `vigil parties import` evaluates the exposure of the parties it adds or changes (any
+// field: an address links a party as a website does): a party with a listed entity's
+// website gets an exposure alert at once; a re-import that replaces the website closes it.
+TEST(LinksCli, PartyImportEvaluatesExposure) {
+  std::filesystem::path dir = testing::ScratchDir("links_cli_party_import");
+  std::string db = (dir / "vigil.db").string();
+  std::filesystem::path parties = dir / "parties.jsonl";
+  auto write = [&](const std::string& website) {
+    testing::WriteFile(parties,
+                       "{\"id\": \"P-8\", \"kind\": \"organization\", \"name\": \"Quiet "
+                       "Exports\", \"identifiers\": [{\"type\": \"website\", \"value\": \"" +
+                           website +
+                           "\"}]}\n"
+                           "{\"id\": \"P-9\", \"kind\": \"organization\", \"name\": \"Corner "
+                           "Bakery\"}\n");
+  };
+  write("https://www.Northern-Star-Mining.test/contact");
+  ProgramResult r = Vigil(
+      {"--lists", FixtureLists(), "--json", "parties", "import", parties.string(), "--db", db});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["exposure"]["parties_evaluated"], 2) << r.out;
+  // One alert per listed entity reached at 0.5 or more: the website's owner (0.8) and the two
+  // entries "Linked To:" it (0.8 x 0.9 x 0.8 for the second hop = 0.58).
+  EXPECT_EQ(j["exposure"]["new_alerts"], 3) << r.out;
+  EXPECT_EQ(j["exposure"]["trigger"], "party import " + parties.string());
+  r = Vigil({"--json", "alerts", "list", "--db", db});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("exposure:us_ofac_sdn:500"), std::string::npos) << r.out;
+
+  // Unchanged: nothing evaluated. The website replaced: the alert no longer holds.
+  r = Vigil(
+      {"--lists", FixtureLists(), "--json", "parties", "import", parties.string(), "--db", db});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(json::parse(r.out).contains("exposure")) << r.out;
+  write("https://quiet-exports.test");
+  r = Vigil(
+      {"--lists", FixtureLists(), "--json", "parties", "import", parties.string(), "--db", db});
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = json::parse(r.out);
+  EXPECT_EQ(j["exposure"]["parties_evaluated"], 1) << r.out;
+  EXPECT_EQ(j["exposure"]["closed"], 3) << r.out;
+  // --no-screen: neither screened nor evaluated.
+  write("https://www.northern-star-mining.test");
+  r = Vigil({"--lists", FixtureLists(), "--json", "parties", "import", parties.string(), "--db", db,
+             "--no-screen"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(json::parse(r.out).contains("exposure")) << r.out;
+}
+
 // A party whose email equals a listed entity's is exposed to it through that shared value.
 TEST(LinksCli, ExposureThroughASharedEmail) {
   std::filesystem::path dir = testing::ScratchDir("links_cli_shared");

@@ -294,6 +294,37 @@ TEST(LinksRoutesTest, SharedAttributesLinkAPartyToAListedEntity) {
   EXPECT_TRUE(seen) << e["incoming"].dump();
 }
 
+// PUT /v1/parties/{id}: a party written with a listed entity's email has its exposure
+// evaluated on the background worker ("exposure": "queued"), and gets its exposure alert
+// without anything else being run.
+TEST(LinksRoutesTest, APartyWrittenThroughTheApiHasItsExposureEvaluated) {
+  ServerOptions o;
+  o.db = (testing::ScratchDir("links_routes_party_put") / "cases.db").string();
+  RunningServer s(o);
+  json party = {{"kind", "person"},
+                {"name", "Wang Lei"},
+                {"identifiers", {{{"type", "email"}, {"value", "417136259@qq.com"}}}}};
+  auto r = s.client().Put("/v1/parties/P-40", party.dump(), "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(json::parse(r->body)["exposure"], "queued") << r->body;
+  int status = 0;
+  bool alerted = false;
+  for (int i = 0; i < 200 && !alerted; ++i) {  // waits for the worker, at most ~20 s
+    json alerts = GetJson(s, "/v1/alerts?party=P-40&list=links&status=all", &status);
+    for (const json& al : alerts.value("alerts", json::array())) {
+      alerted |= al["entity_id"] == "exposure:us_ofac_sdn:28263";
+    }
+    if (!alerted) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(alerted);
+  // The same record again: nothing changed, nothing queued.
+  r = s.client().Put("/v1/parties/P-40", party.dump(), "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_TRUE(json::parse(r->body)["exposure"].is_null()) << r->body;
+}
+
 // GET /v1/ownership?review=to_review and POST /v1/ownership/{id}/review: an analyst accepts
 // or rejects the name match of an imported edge; the graph follows a reject at once.
 TEST(LinksRoutesTest, OwnershipNameMatchesAreReviewed) {
