@@ -158,8 +158,10 @@ std::string StatedRelation(std::string_view text, size_t begin, size_t end) {
   size_t best_end = 0;
   for (const Phrase& p : Phrases()) {
     if (p.after) {
-      bool at_word_end = behind.size() == p.text.size() || !IsWordChar(behind[p.text.size()]);
-      if (behind.compare(0, p.text.size(), p.text) == 0 && at_word_end) return p.relation;
+      if (behind.size() < p.text.size() || behind.compare(0, p.text.size(), p.text) != 0) {
+        continue;
+      }
+      if (behind.size() == p.text.size() || !IsWordChar(behind[p.text.size()])) return p.relation;
       continue;
     }
     for (size_t at = before.rfind(p.text); at != std::string::npos;

@@ -214,7 +214,8 @@ TEST(LinksCli, ReviewNameMatches) {
   r = Vigil({"--lists", FixtureLists(), "--json", "exposure", "P-2", "--db", db, "--no-alerts",
              "--hops", "1"});
   ASSERT_EQ(r.code, 0) << r.err;
-  for (const json& p : json::parse(r.out)["paths"]) EXPECT_NE(p["entity_id"], "us_ofac_sdn:503");
+  const json x = json::parse(r.out);
+  for (const json& p : x["paths"]) EXPECT_NE(p["entity_id"], "us_ofac_sdn:503");
 
   // Refused: reviewed already, no such edge, both flags, a node not on the lists.
   r = Vigil({"ownership", "review", std::to_string(silver), "--db", db, "--reject", "--no-alerts"});
