@@ -60,6 +60,11 @@ struct CaseArgs {
   std::string head;  // audit verify --head SEQ:SHA256
 };
 
+int Fail(const Status& s) {
+  std::cerr << "vigil: " << s.ToString() << "\n";
+  return 1;
+}
+
 std::string LoginName() {
   if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') return u;
   if (const passwd* pw = getpwuid(getuid()); pw != nullptr && pw->pw_name != nullptr) {
@@ -71,11 +76,6 @@ std::string LoginName() {
 namespace {
 
 using nlohmann::json;
-
-int Fail(const Status& s) {
-  std::cerr << "vigil: " << s.ToString() << "\n";
-  return 1;
-}
 
 store::Actor By(const CaseArgs& a) { return store::Actor{a.by.empty() ? LoginName() : a.by}; }
 
@@ -236,6 +236,7 @@ int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
   std::string not_screened;  // why they were not, when they were not
   store::ScreenRunSummary screened;
   bool did_screen = false;
+  std::unique_ptr<Screener> screener;  // loaded once, for the screening and the exposure
   if (to_screen == 0) {
     not_screened = "no party is new or changed in its screened fields";
   } else if (a.no_screen) {
@@ -245,7 +246,6 @@ int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
         "no lists: give --lists, or run vigil fetch (the bundled sample is not used for the case "
         "store)";
   } else {
-    std::unique_ptr<Screener> screener;
     Status s = ctx.make_screener(&screener);
     if (s.ok()) {
       store::ScreenRunOptions o;
@@ -274,8 +274,7 @@ int CmdImport(const CaseArgs& a, const CaseContext& ctx) {
   const bool do_exposure = !a.no_exposure && !a.no_screen && !total.changed_ids.empty() &&
                            ctx.lists_available && ctx.lists_available();
   if (do_exposure) {
-    std::unique_ptr<Screener> screener;
-    Status s = ctx.make_screener(&screener);
+    Status s = screener != nullptr ? Status::Ok() : ctx.make_screener(&screener);
     if (s.ok()) {
       graph::ExposureAlertOptions eo;
       eo.alert_level = a.exposure_level;

@@ -58,6 +58,10 @@ bool RunCaseCommand(const CaseArgs& args, const CaseContext& ctx, int* rc);
 // password entry's name, else "uid-N".
 std::string LoginName();
 
+// Prints "vigil: <status>" to standard error and returns exit code 1: how every command
+// reports a failure.
+int Fail(const Status& s);
+
 // Reads a party file (CSV when its name ends in .csv, else JSONL) into *lines, one per
 // record. A party id given twice is a bad line (the later one: which is meant?). Every
 // warning and every bad line is written to standard error as FILE:LINE: message; *bad and

@@ -20,11 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-int Fail(const Status& s) {
-  std::cerr << "vigil: " << s.ToString() << "\n";
-  return 1;
-}
-
 std::string EndText(const store::OwnershipEnd& e) {
   if (e.how == "name_match") {
     return fmt::format("{} -> {} [{}] (name match {:.2f}, {})", e.given, e.matched_name,

@@ -60,10 +60,7 @@ std::string SampleDir() {
   return VIGIL_SAMPLE_DIR;
 }
 
-int Fail(const Status& s) {
-  std::cerr << "vigil: " << s.ToString() << "\n";
-  return 1;
-}
+using vigil::cli::Fail;
 
 // The lists to use when neither --lists nor a config file names any: the data folder's
 // (vigil fetch), else the bundled sample. A data folder that holds lists never falls back

@@ -21,11 +21,6 @@
 namespace vigil::cli {
 namespace {
 
-int Fail(const Status& s) {
-  std::cerr << "vigil: " << s.ToString() << "\n";
-  return 1;
-}
-
 // Reads the party file: every bad line reported as FILE:LINE; refused when there is one
 // unless `skip_bad` (then the bad lines are left out). A party id given twice is a bad line.
 Status ReadParties(const std::string& file, bool skip_bad, std::vector<model::Party>* out) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cli/cases.h"
 #include "graph/exposure_alerts.h"
 #include "model/list_status.h"
 #include "sources/fetch.h"
@@ -23,11 +24,6 @@ namespace vigil::cli {
 namespace {
 
 using nlohmann::json;
-
-int Fail(const Status& s) {
-  std::cerr << "vigil: " << s.ToString() << "\n";
-  return 1;
-}
 
 // The lists on disk and their age, as the audit trail records it.
 json DataJson(const std::vector<LoadedList>& lists) {
