@@ -43,6 +43,43 @@ std::vector<std::string> ChangedFields(const Entity& a, const Entity& b) {
   return out;
 }
 
+namespace {
+
+// The set-like fields of ScreenedEntityFields, each sorted.
+struct ScreenedSets {
+  std::vector<std::string> dates, countries, ids, props;
+};
+
+ScreenedSets SetsOf(const Entity& e) {
+  ScreenedSets s;
+  for (const BirthDate& b : e.birth_dates) {
+    s.dates.push_back(b.from.ToString() + "/" + b.to.ToString() + (b.circa ? "/circa" : ""));
+  }
+  for (const CountryLink& c : e.countries) {
+    s.countries.push_back(c.code + "/" + std::string(ToString(c.role)));
+  }
+  for (const Address& a : e.addresses) s.countries.push_back(a.country + "/address");
+  for (const Identifier& id : e.identifiers) {
+    s.ids.push_back(std::string(ToString(id.kind)) + "/" + id.value);
+  }
+  for (const Property& p : e.properties) {
+    if (p.key.starts_with("csl_")) s.props.push_back(p.key + "=" + p.value);
+  }
+  for (auto* v : {&s.dates, &s.countries, &s.ids, &s.props}) std::sort(v->begin(), v->end());
+  return s;
+}
+
+void AppendStrings(const std::vector<std::string>& v, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    AppendJsonString(v[i], out);
+  }
+  out->push_back(']');
+}
+
+}  // namespace
+
 nlohmann::json ScreenedEntityFields(const Entity& e) {
   using nlohmann::json;
   // Everything below is read by screening: the name table (names, kind, the Korean view of
@@ -51,7 +88,7 @@ nlohmann::json ScreenedEntityFields(const Entity& e) {
   // listing dates, CSL sub-lists, IMO and passport numbers, primary names with dates of
   // birth) and Screener::Find (CSL former ids). Lists keep their order where screening
   // depends on it (names: the first is primary and ties go to the first listed); the rest
-  // is compared as a set.
+  // is compared as a set. (AppendScreenedEntityFields writes the same without a document.)
   json j = json::object();
   j["id"] = e.id;
   j["source"] = e.source;
@@ -62,34 +99,53 @@ nlohmann::json ScreenedEntityFields(const Entity& e) {
     names.push_back({n.full, n.family, n.given, std::string(ToString(n.kind))});
   }
   j["names"] = std::move(names);
-  auto sorted = [](std::vector<std::string> v) {
-    std::sort(v.begin(), v.end());
-    return json(v);
-  };
-  std::vector<std::string> dates;
-  for (const BirthDate& b : e.birth_dates) {
-    dates.push_back(b.from.ToString() + "/" + b.to.ToString() + (b.circa ? "/circa" : ""));
-  }
-  j["birth_dates"] = sorted(std::move(dates));
-  std::vector<std::string> countries;
-  for (const CountryLink& c : e.countries) {
-    countries.push_back(c.code + "/" + std::string(ToString(c.role)));
-  }
-  for (const Address& a : e.addresses) countries.push_back(a.country + "/address");
-  j["countries"] = sorted(std::move(countries));
-  std::vector<std::string> ids;
-  for (const Identifier& id : e.identifiers) {
-    ids.push_back(std::string(ToString(id.kind)) + "/" + id.value);
-  }
-  j["identifiers"] = sorted(std::move(ids));
+  ScreenedSets s = SetsOf(e);
+  j["birth_dates"] = s.dates;
+  j["countries"] = s.countries;
+  j["identifiers"] = s.ids;
   j["korea_linked"] = index::IsKoreaLinked(e);
   j["listed_on"] = e.listed_on;
-  std::vector<std::string> props;
-  for (const Property& p : e.properties) {
-    if (p.key.starts_with("csl_")) props.push_back(p.key + "=" + p.value);
-  }
-  j["properties"] = sorted(std::move(props));
+  j["properties"] = s.props;
   return j;
+}
+
+void AppendScreenedEntityFields(const Entity& e, std::string* out) {
+  // The keys in nlohmann::json's (bytewise) order.
+  const ScreenedSets s = SetsOf(e);
+  out->append("{\"birth_dates\":");
+  AppendStrings(s.dates, out);
+  out->append(",\"countries\":");
+  AppendStrings(s.countries, out);
+  out->append(",\"id\":");
+  AppendJsonString(e.id, out);
+  out->append(",\"identifiers\":");
+  AppendStrings(s.ids, out);
+  out->append(",\"kind\":");
+  AppendJsonString(ToString(e.kind), out);
+  out->append(",\"korea_linked\":");
+  out->append(index::IsKoreaLinked(e) ? "true" : "false");
+  out->append(",\"listed_on\":");
+  AppendJsonString(e.listed_on, out);
+  out->append(",\"names\":[");
+  for (size_t i = 0; i < e.names.size(); ++i) {
+    const Name& n = e.names[i];
+    out->append(i > 0 ? ",[" : "[");
+    AppendJsonString(n.full, out);
+    out->push_back(',');
+    AppendJsonString(n.family, out);
+    out->push_back(',');
+    AppendJsonString(n.given, out);
+    out->push_back(',');
+    AppendJsonString(ToString(n.kind), out);
+    out->push_back(']');
+  }
+  out->append("],\"properties\":");
+  AppendStrings(s.props, out);
+  out->append(",\"source\":");
+  AppendJsonString(e.source, out);
+  out->append(",\"source_id\":");
+  AppendJsonString(e.source_id, out);
+  out->push_back('}');
 }
 
 ListDiff Diff(const LoadedList& old_list, const LoadedList& new_list) {

@@ -39,6 +39,9 @@ std::vector<std::string> ChangedFields(const Entity& a, const Entity& b);
 // ScreenedEntityFields score the same against any party. Its model::JsonHash is
 // store::EntityDigest::screened_hash.
 nlohmann::json ScreenedEntityFields(const Entity& e);
+// Appends ScreenedEntityFields(e) as nlohmann::json dumps it (model::JsonHash's form), byte
+// for byte, without building a document (the digests of every list version hash it).
+void AppendScreenedEntityFields(const Entity& e, std::string* out);
 
 ListDiff Diff(const LoadedList& old_list, const LoadedList& new_list);
 

@@ -107,6 +107,195 @@ json ToJson(const Entity& e) {
   return j;
 }
 
+namespace {
+
+// A tiny writer of the compact form nlohmann::json dumps: the caller gives the keys of each
+// object in nlohmann's (std::map, bytewise) order.
+class CompactWriter {
+ public:
+  explicit CompactWriter(std::string* out) : out_(out) {}
+  void Open(char c) {
+    Separate();
+    out_->push_back(c);
+    first_ = true;
+  }
+  void Close(char c) {
+    out_->push_back(c);
+    first_ = false;
+  }
+  void Key(std::string_view k) {
+    Separate();
+    AppendJsonString(k, out_);
+    out_->push_back(':');
+    first_ = true;  // the value follows without a comma
+  }
+  void String(std::string_view v) {
+    Separate();
+    AppendJsonString(v, out_);
+  }
+  void Bool(bool b) {
+    Separate();
+    out_->append(b ? "true" : "false");
+  }
+  // "key":"value" when value is not empty (Put above).
+  void Put(std::string_view k, std::string_view v) {
+    if (v.empty()) return;
+    Key(k);
+    String(v);
+  }
+  void Strings(std::string_view k, const std::vector<std::string>& v) {
+    Key(k);
+    Open('[');
+    for (const std::string& x : v) String(x);
+    Close(']');
+  }
+
+ private:
+  void Separate() {
+    if (!first_) out_->push_back(',');
+    first_ = false;
+  }
+  std::string* out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+void AppendJson(const Entity& e, std::string* out) {
+  CompactWriter w(out);
+  w.Open('{');
+  if (!e.addresses.empty()) {
+    w.Key("addresses");
+    w.Open('[');
+    for (const Address& x : e.addresses) {
+      w.Open('{');
+      w.Put("city", x.city);
+      w.Put("country", x.country);
+      w.Put("country_name", x.country_name);
+      w.Put("note", x.note);
+      w.Put("postal_code", x.postal_code);
+      w.Put("region", x.region);
+      w.Put("street", x.street);
+      w.Close('}');
+    }
+    w.Close(']');
+  }
+  if (!e.birth_dates.empty()) {
+    w.Key("birth_dates");
+    w.Open('[');
+    for (const BirthDate& b : e.birth_dates) {
+      w.Open('{');
+      if (b.circa) {
+        w.Key("circa");
+        w.Bool(true);
+      }
+      w.Key("date");
+      w.String(b.from.ToString());
+      w.Key("text");
+      w.String(b.text);
+      if (!b.to.empty()) {
+        w.Key("to");
+        w.String(b.to.ToString());
+      }
+      w.Close('}');
+    }
+    w.Close(']');
+  }
+  if (!e.birth_places.empty()) w.Strings("birth_places", e.birth_places);
+  if (!e.countries.empty()) {
+    w.Key("countries");
+    w.Open('[');
+    for (const CountryLink& c : e.countries) {
+      w.Open('{');
+      w.Put("code", c.code);
+      w.Key("name");
+      w.String(c.name);
+      w.Key("role");
+      w.String(ToString(c.role));
+      w.Close('}');
+    }
+    w.Close(']');
+  }
+  w.Put("gender", e.gender);
+  w.Key("id");
+  w.String(e.id);
+  if (!e.identifiers.empty()) {
+    w.Key("identifiers");
+    w.Open('[');
+    for (const Identifier& i : e.identifiers) {
+      w.Open('{');
+      w.Put("country", i.country);
+      w.Put("currency", i.currency);
+      w.Key("kind");
+      w.String(ToString(i.kind));
+      w.Put("note", i.note);
+      w.Key("type");
+      w.String(i.type);
+      w.Key("value");
+      w.String(i.value);
+      w.Close('}');
+    }
+    w.Close(']');
+  }
+  w.Key("kind");
+  w.String(ToString(e.kind));
+  w.Put("listed_on", e.listed_on);
+  w.Key("name");
+  w.String(e.primary_name());
+  w.Key("names");
+  w.Open('[');
+  for (const Name& n : e.names) {
+    w.Open('{');
+    w.Put("family", n.family);
+    w.Put("given", n.given);
+    w.Key("kind");
+    w.String(ToString(n.kind));
+    w.Key("name");
+    w.String(n.full);
+    w.Close('}');
+  }
+  w.Close(']');
+  if (!e.programs.empty()) w.Strings("programs", e.programs);
+  if (!e.properties.empty()) {
+    w.Key("properties");
+    w.Open('[');
+    for (const Property& p : e.properties) {
+      w.Open('{');
+      w.Key("key");
+      w.String(p.key);
+      w.Key("value");
+      w.String(p.value);
+      w.Close('}');
+    }
+    w.Close(']');
+  }
+  if (!e.relationships.empty()) {
+    w.Key("relationships");
+    w.Open('[');
+    for (const Relationship& r : e.relationships) {
+      w.Open('{');
+      w.Put("field", r.field);
+      w.Put("id", r.target_id);
+      w.Key("name");
+      w.String(r.target_name);
+      w.Key("relation");
+      w.String(r.relation);
+      w.Put("text", r.text);
+      w.Close('}');
+    }
+    w.Close(']');
+  }
+  w.Put("remarks", e.remarks);
+  w.Key("source");
+  w.String(e.source);
+  w.Key("source_id");
+  w.String(e.source_id);
+  if (!e.titles.empty()) w.Strings("titles", e.titles);
+  if (!e.unparsed_remarks.empty()) w.Strings("unparsed_remarks", e.unparsed_remarks);
+  w.Put("updated_on", e.updated_on);
+  w.Close('}');
+}
+
 json ToJson(const ListInfo& info) {
   json j{{"source", info.source},
          {"title", info.title},

@@ -17,6 +17,9 @@
 namespace vigil::model {
 
 nlohmann::json ToJson(const Entity& e);
+// Appends ToJson(e).dump(-1, ' ', false, error_handler_t::replace), byte for byte, without
+// building a document: the entity digests of every list version (store/rescreen.h) hash it.
+void AppendJson(const Entity& e, std::string* out);
 nlohmann::json ToJson(const ListInfo& info);
 // A match as the batch output and the API show it: id, name, score, decision, matched name
 // and kind, list (and list_name), the party's other records (also_on: id, list, list_name,

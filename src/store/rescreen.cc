@@ -189,8 +189,12 @@ std::vector<EntityDigest> Digests(const LoadedList& list, int threads) {
     const Entity& e = list.entities[i];
     EntityDigest& d = out[i];
     d.id = e.id;
-    d.record_hash = model::JsonHash(model::ToJson(e));
-    d.screened_hash = model::JsonHash(model::ScreenedEntityFields(e));
+    std::string record;
+    model::AppendJson(e, &record);
+    d.record_hash = util::Sha256Hex(record);  // = model::JsonHash(model::ToJson(e))
+    record.clear();
+    model::AppendScreenedEntityFields(e, &record);
+    d.screened_hash = util::Sha256Hex(record);  // = JsonHash(ScreenedEntityFields(e))
     d.names.reserve(e.names.size());
     for (const Name& n : e.names) d.names.push_back(n.full);
   });
@@ -351,9 +355,12 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
     };
     if (Status s = store.PartiesToRescreen(&some); !s.ok()) return fail(s);
     if (o.index != nullptr) {
-      if (Status s = store.PartiesChangedSince(o.index->watermark(), &some); !s.ok()) {
+      // (The store's readers replace the vector they are given.)
+      std::vector<std::string> late;
+      if (Status s = store.PartiesChangedSince(o.index->watermark(), &late); !s.ok()) {
         return fail(s);
       }
+      some.insert(some.end(), late.begin(), late.end());
     }
     take(&sum.parties_changed);
 

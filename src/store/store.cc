@@ -1659,7 +1659,11 @@ Status Store::PartyChangeSeq(int64_t* seq) {
 
 Status Store::PartiesChangedSince(int64_t seq, std::vector<std::string>* ids) {
   return InRead(rep_.get(), [&](sql::Connection& c) {
-    return ReadIds(c, "SELECT id FROM parties WHERE change_seq > $1 ORDER BY id", {seq}, ids);
+    // Sorted here: with ORDER BY id, SQLite walks the whole table in id order instead of
+    // the few rows of the change_seq index.
+    Status s = ReadIds(c, "SELECT id FROM parties WHERE change_seq > $1", {seq}, ids);
+    std::sort(ids->begin(), ids->end());
+    return s;
   });
 }
 

@@ -531,6 +531,7 @@ class Store {
   // Only a change a screening can see moves it: a new party, or one whose screened fields
   // changed (a new version that only changes tags or notes does not).
   Status PartyChangeSeq(int64_t* seq);
+  // *ids = the ids of the parties changed after `seq`, sorted.
   Status PartiesChangedSince(int64_t seq, std::vector<std::string>* ids);
   // The latest versions of the given parties (stored_version set), in id order, each once;
   // unknown ids are skipped.

@@ -5,6 +5,8 @@
 
 #include <random>
 
+#include "model/diff.h"
+#include "test_util.h"
 #include "vigil/list.h"
 #include "vigil/screen.h"
 
@@ -90,6 +92,97 @@ TEST(JsonWriterTest, MatchesAsToJsonDumpsThem) {
   }
   EXPECT_GT(matches, 20u);
   EXPECT_GT(with_evidence, 0u);
+}
+
+// AppendJson(entity) writes what ToJson(entity).dump() writes, and
+// AppendScreenedEntityFields what ScreenedEntityFields(entity).dump() writes: every field set,
+// empty objects, invalid UTF-8 and control characters; then every entity of the bundled sample and
+// of the real list snapshots (when ../shared/lists is present).
+TEST(JsonWriterTest, EntitiesAsToJsonDumpsThem) {
+  auto check = [](const Entity& e) {
+    std::string out;
+    AppendJson(e, &out);
+    EXPECT_EQ(out, Dump(ToJson(e))) << e.id;
+    out.clear();
+    AppendScreenedEntityFields(e, &out);
+    EXPECT_EQ(out, Dump(ScreenedEntityFields(e))) << e.id;
+  };
+  Entity e;
+  e.id = "t:1";
+  e.source = "t";
+  e.source_id = "1";
+  e.kind = EntityKind::kPerson;
+  e.names = {Name{"KIM, Jong \"Un\"", "KIM", "Jong Un", NameKind::kPrimary},
+             Name{"bad \xff byte\t", "", "", NameKind::kWeakAlias}};
+  e.programs = {"DPRK3", "CYBER2"};
+  e.addresses = {Address{}, Address{}};
+  e.addresses[1].street = "Street 1";
+  e.addresses[1].city = "Pyongyang";
+  e.addresses[1].region = "R";
+  e.addresses[1].postal_code = "000";
+  e.addresses[1].country = "KP";
+  e.addresses[1].country_name = "North Korea";
+  e.addresses[1].note = "n";
+  CountryLink c;
+  c.role = CountryRole::kNationality;
+  c.name = "Korea, North";
+  c.code = "KP";
+  e.countries = {c, CountryLink{}};
+  BirthDate b;
+  b.from.year = 1984;
+  b.to.year = 1986;
+  b.text = "1984 to 1986";
+  b.circa = true;
+  e.birth_dates = {b, BirthDate{}};
+  e.birth_places = {"Pyongyang", ""};
+  e.gender = "Male";
+  e.titles = {"General"};
+  Identifier id;
+  id.type = "Passport";
+  id.value = "P-1";
+  id.country = "KP";
+  id.currency = "XBT";
+  id.note = "expired";
+  e.identifiers = {id, Identifier{}};
+  Relationship r;
+  r.relation = "linked_to";
+  r.target_name = "KOMID";
+  r.target_id = "t:2";
+  r.field = "remarks";
+  r.text = "Linked To: KOMID.";
+  e.relationships = {r, Relationship{}};
+  e.listed_on = "2020-01-01";
+  e.updated_on = "2021-01-01";
+  e.remarks = "DOB 1984; \x01 control";
+  e.unparsed_remarks = {"x"};
+  e.properties = {Property{"csl_source", "SDN"}};
+  check(e);
+  check(Entity{});
+
+  size_t entities = 0;
+  std::vector<std::string> dirs = {VIGIL_SAMPLE_DIR};
+  for (const char* rel : {"us_ofac_sdn/2021-07", "us_ofac_sdn/2024-05", "un_sc/2026-02",
+                          "us_csl/2023-11", "us_bis_dpl/2022-09"}) {
+    std::filesystem::path p = testing::SharedList(rel);
+    if (!p.empty()) dirs.push_back(p.string());
+  }
+  for (const std::string& dir : dirs) {
+    LoadOptions opt;
+    opt.accept_truncated = true;  // the 2023-11 CSL snapshot ends inside a record
+    std::vector<LoadedList> lists;
+    ASSERT_TRUE(LoadLists({dir}, opt, &lists).ok()) << dir;
+    for (const Entity& x : lists.at(0).entities) {
+      std::string out;
+      AppendJson(x, &out);
+      ASSERT_EQ(out, Dump(ToJson(x))) << x.id;
+      out.clear();
+      AppendScreenedEntityFields(x, &out);
+      ASSERT_EQ(out, Dump(ScreenedEntityFields(x))) << x.id;
+      ++entities;
+    }
+  }
+  EXPECT_GT(entities, 10u);
+  if (dirs.size() == 1) std::cout << "../shared/lists absent: checked the bundled sample only\n";
 }
 
 }  // namespace

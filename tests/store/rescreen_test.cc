@@ -303,6 +303,33 @@ TEST_P(RescreenTest, APartyChangedSinceItsScreeningIsScreenedByTheNextRun) {
   EXPECT_EQ(FindAlert(*store_, "P-6", "us_ofac_sdn:1004").state, AlertState::kOpen);
 }
 
+// The service's case: the reverse index is kept warm, built after a party changed (so the
+// change is in it) but before any run screened that party. The party still waits to be
+// screened (Store::PartiesToRescreen), and the next run screens it.
+TEST_P(RescreenTest, APartyChangedBeforeTheWarmIndexWasBuiltIsScreenedByTheNextRun) {
+  ImportParties();
+  Run(*screener1_, true);
+  ImportSummary is;
+  ASSERT_TRUE(store_
+                  ->PutParties({MakeParty("P-6", "person", "Andrei Viktorovich Sokolovsky")},
+                               {"alice"}, &is)
+                  .ok());
+  std::unique_ptr<screen::PartyIndex> index;
+  ASSERT_TRUE(BuildPartyIndex(*store_, &index).ok());
+  RescreenOptions o;
+  o.threads = 2;
+  o.screen.min_score = kReviewThreshold;
+  o.index = index.get();
+  RescreenSummary sum;
+  Status s = Rescreen(*store_, *screener1_, o, {"system"}, &sum);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(sum.kind, "delta");
+  EXPECT_EQ(sum.parties_changed, 1);
+  EXPECT_EQ(sum.screened.parties, 1);
+  EXPECT_EQ(sum.screened.new_alerts, 1);
+  EXPECT_EQ(FindAlert(*store_, "P-6", "us_ofac_sdn:1004").state, AlertState::kOpen);
+}
+
 INSTANTIATE_TEST_SUITE_P(Rescreen, RescreenTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
