@@ -65,6 +65,11 @@ struct ScreenOptions {
   // Fill Match::tokens (how the query lined up with the matched name). Costs one more
   // comparison per match; batch screening without --explain turns it off.
   bool explain = true;
+  // Also compare the query's Korean syllable reading with the Korea-linked entries (the
+  // default). The reverse search of the stored parties (screen/party_index.h), where every
+  // party is such an entry, turns it off for a listed entity that is not Korea-linked: a
+  // forward screening never compares that entity through the Korean reading.
+  bool korean_view = true;
 };
 
 // A word (or words) of the query and the words of the list name they were aligned with,

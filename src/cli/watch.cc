@@ -39,10 +39,15 @@ json DataJson(const std::vector<LoadedList>& lists) {
               {"lists", std::move(out)}};
 }
 
-// One round. Not OK when a fetch, the load or the re-screen failed.
+// More parties changed than this since the kept reverse index was built: it is built again
+// (as the service does; every run screens the parties changed since anyway).
+constexpr size_t kIndexRebuildAfter = 2000;
+
+// One round. Not OK when a fetch, the load or the re-screen failed. *index: the reverse
+// index of the parties kept from round to round (built by the first delta run).
 Status Round(const WatchArgs& a, const std::vector<std::string>& given, bool first, bool json_out,
              bool accept_truncated, double max_entity_drop, const notify::WebhookOptions& webhook,
-             store::Store& db) {
+             store::Store& db, std::unique_ptr<screen::PartyIndex>* index) {
   const store::Actor by{a.by.empty() ? "system" : a.by};
   std::vector<std::string> paths = given;
   if (paths.empty()) {
@@ -93,6 +98,15 @@ Status Round(const WatchArgs& a, const std::vector<std::string>& given, bool fir
     if (outcome.ok()) {
       store::RescreenOptions o;
       o.screen.min_score = o.screen.review_threshold;
+      if (*index != nullptr) {
+        std::vector<std::string> since;
+        if (!db.PartiesChangedSince((*index)->watermark(), &since).ok() ||
+            since.size() > kIndexRebuildAfter) {
+          index->reset();
+        }
+      }
+      o.index = index->get();
+      o.built_index = index;
       outcome = store::Rescreen(db, *screener, o, by, &summary);
       rescreened = outcome.ok();
       run = summary.ToJson();
@@ -236,6 +250,9 @@ CLI::App* AddWatchCommand(CLI::App* app, WatchArgs* a) {
   w->add_option("--every", a->every, "time between rounds: 90s, 30m, 6h, 1d")
       ->capture_default_str();
   w->add_flag("--once", a->once, "one round, then exit (1 when it failed)");
+  w->add_option("--rounds", a->rounds, "this many rounds, then exit (1 when the last failed)")
+      ->check(CLI::PositiveNumber)
+      ->excludes("--once");
   w->add_option("--fetch-base-url", a->fetch_base_url,
                 "fetch list L from URL/L/ instead of the official address (a mirror)");
   w->add_option("--by", a->by, "the principal of the audit records (default: system)");
@@ -260,13 +277,13 @@ int RunWatch(const WatchArgs& a, const std::vector<std::string>& lists, bool jso
   if (Status s = MakeWebhook(a.webhook, &webhook); !s.ok()) return Fail(s);
   std::unique_ptr<store::Store> db;
   if (Status s = store::Store::Open(a.db, {}, &db); !s.ok()) return Fail(s);
-  for (bool first = true;; first = false) {
-    Status s = Round(a, lists, first, json_out, accept_truncated, max_entity_drop, webhook, *db);
-    if (!s.ok()) {
-      std::cerr << "vigil: watch: " << s.ToString() << "\n";
-      if (a.once) return 1;
-    }
-    if (a.once) return 0;
+  std::unique_ptr<screen::PartyIndex> index;  // kept warm between rounds
+  const int rounds = a.once ? 1 : a.rounds;   // 0: until killed
+  for (int round = 1;; ++round) {
+    Status s = Round(a, lists, round == 1, json_out, accept_truncated, max_entity_drop, webhook,
+                     *db, &index);
+    if (!s.ok()) std::cerr << "vigil: watch: " << s.ToString() << "\n";
+    if (rounds > 0 && round >= rounds) return s.ok() ? 0 : 1;
     std::this_thread::sleep_for(every);
   }
 }

@@ -2,7 +2,8 @@
 //
 // Ongoing screening for batch users without a service or cron:
 //
-//   vigil watch --db DB [--lists FOLDER...] [--every 6h] [--once] [--fetch-base-url URL]
+//   vigil watch --db DB [--lists FOLDER...] [--every 6h] [--once | --rounds N]
+//               [--fetch-base-url URL]
 //               [--webhook URL --webhook-secret-file FILE] [--json]
 //
 // Each round fetches the official files of every list (sources/fetch.h: into the folder it
@@ -10,7 +11,10 @@
 // the first round) brings the stored parties up to date with a delta re-screen
 // (store/rescreen.h), sending the new alerts to the webhook. A failed download keeps the
 // list as it was, re-screens nothing against it, and is audited ("lists.refresh" with the
-// error and the age of the data in use). --once: one round, exit 1 when it failed.
+// error and the age of the data in use). --once: one round, exit 1 when it failed;
+// --rounds N: N rounds, exit 1 when the last failed. The reverse index of the parties that
+// a delta run builds is kept from round to round (rebuilt once many parties changed), so
+// later rounds cost what the list change touches, not what indexing every party costs.
 //
 // Also here: the webhook options `vigil serve` shares, and ParseDuration.
 
@@ -48,6 +52,7 @@ struct WatchArgs {
   std::string db;
   std::string every = "6h";
   bool once = false;
+  int rounds = 0;  // 0: until killed
   std::string fetch_base_url;
   std::string by;  // the audit trail's principal (default: "system")
   // After each re-screen: exposure re-evaluated around what changed (graph/exposure_alerts.h).

@@ -166,6 +166,9 @@ void PartyIndex::Candidates(const Entity& entity, const std::vector<std::string>
   o.top = kAllParties;
   o.min_score = floors[rep_->all_attrs & possible];
   o.explain = false;
+  // A forward screening compares a party with an entity through the Korean reading only
+  // when the entity is Korea-linked (the parties are all indexed as such).
+  o.korean_view = index::IsKoreaLinked(entity);
   Query q;
   q.kind = entity.kind;
   auto wanted = [&](const Name& n) {

@@ -191,7 +191,7 @@ std::vector<Match> Screener::ScreenImpl(const Query& query, const ScreenOptions&
                                         const std::vector<uint32_t>* only) const {
   const index::NameTable& table = rep_->names;
   match::PreparedName q = table.Prepare(query.name, query.kind);
-  match::PreparedName qk = table.PrepareKorean(q);
+  match::PreparedName qk = options.korean_view ? table.PrepareKorean(q) : match::PreparedName();
   match::PreparedName qc = table.PrepareCompounds(q);
   const match::QueryAttributes attrs = match::ParseQueryAttributes(query);
   const bool has_attrs = !attrs.dob.empty() || !attrs.country.empty();

@@ -249,6 +249,7 @@ nlohmann::json RescreenSummary::ToJson() const {
           {"confirmed", screened.confirmed},
           {"delisted_annotated", delisted_annotated},
           {"delisted_closed", delisted_closed},
+          {"party_index", party_index},
           {"seconds", seconds}};
 }
 
@@ -340,6 +341,8 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
   so.rescreen_run = sum.run_id;
   so.progress = [&](int64_t done, int64_t total) { progress("screen", done, total); };
 
+  std::unique_ptr<screen::PartyIndex> built;  // when the run builds its own
+
   // 3. The parties to screen, 4. screened.
   if (full) {
     if (Status s = ScreenAllParties(store, screener, so, by, &sum.screened); !s.ok()) {
@@ -383,11 +386,12 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
       if (Status s = store.PairsAbove(near_floor, &near_pairs); !s.ok()) return fail(s);
       progress("pairs", 1, 1);
 
-      std::unique_ptr<screen::PartyIndex> built;
       const screen::PartyIndex* index = o.index;
+      if (index != nullptr) sum.party_index = "warm";
       if (index == nullptr) {
         if (Status s = BuildPartyIndex(store, &built); !s.ok()) return fail(s);
         index = built.get();
+        sum.party_index = "built";
         // Parties changed while the index was read are screened anyway.
         if (Status s = store.PartiesChangedSince(index->watermark(), &some); !s.ok()) {
           return fail(s);
@@ -509,7 +513,11 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
     }
   }
   sum.seconds = std::chrono::duration<double>(SteadyClock::now() - start).count();
-  return store.FinishRescreenRun(sum.run_id, true, sum.ToJson(), "", by);
+  Status finished = store.FinishRescreenRun(sum.run_id, true, sum.ToJson(), "", by);
+  if (finished.ok() && built != nullptr && o.built_index != nullptr) {
+    *o.built_index = std::move(built);
+  }
+  return finished;
 }
 
 }  // namespace vigil::store

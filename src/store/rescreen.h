@@ -41,6 +41,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -81,6 +82,10 @@ struct RescreenOptions {
   // A reverse index of the stored parties kept warm by the caller (the service); null: the
   // run builds one when it needs it (BuildPartyIndex).
   const screen::PartyIndex* index = nullptr;
+  // When not null and the run builds a PartyIndex (index is null), the index is handed over
+  // here at the end of a successful run, so that a long-running caller (`vigil watch`) keeps
+  // it warm for its next run.
+  std::unique_ptr<screen::PartyIndex>* built_index = nullptr;
   // Called between stages and as parties are screened: ("digests" | "diff" | "pairs" |
   // "near" | "reverse" | "candidates" | "screen" |
   // "delisted", done, total).
@@ -116,13 +121,17 @@ struct RescreenSummary {
   int64_t delisted_annotated = 0;  // alerts marked delisted
   int64_t delisted_closed = 0;     // of those, open ones closed
   double seconds = 0;
+  // The reverse index of the parties the run used: "warm" (RescreenOptions::index), "built"
+  // (by this run), "none" (a full run, or nothing changed).
+  std::string party_index = "none";
   // The ids of the entities the diff found added, changed or removed (delta runs; a full
   // run without a baseline leaves it empty: everything is new). Not in ToJson(): the
   // exposure re-evaluation (src/graph/exposure_alerts.h) starts from them.
   std::vector<std::string> changed_entity_ids;
   // {"run_id", "kind", "from_lists_version", "to_lists_version", "sources": [...],
   //  "parties_total", ..., "parties_screened", "new_alerts", "re_alerts", "existing",
-  //  "suppressed", "confirmed", "delisted_annotated", "delisted_closed", "seconds"}
+  //  "suppressed", "confirmed", "delisted_annotated", "delisted_closed", "party_index",
+  //  "seconds"}
   nlohmann::json ToJson() const;
 };
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -141,6 +142,84 @@ TEST(WatchCli, OnceFetchesReScreensAndReportsAFailedDownload) {
   EXPECT_EQ(Vigil({"audit", "verify", "--db", db}).code, 0);
 }
 
+// Several rounds in one process (--rounds): the first delta run that needs the reverse
+// index of the parties builds it, and the next round uses it warm ("party_index" of the
+// run), raising the alert the later version brings.
+TEST(WatchCli, RoundsKeepTheReverseIndexOfThePartiesWarm) {
+  fs::path dir = ScratchDir("watch_rounds");
+  fs::path lists = dir / "us_ofac_sdn";
+  fs::create_directories(lists);
+  for (const char* f : {"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"}) {
+    fs::copy_file(testing::Fixture("ofac") / f, lists / f);
+  }
+  // Each round fetches sdn.csv once: the fixture, then one new person, then a second one.
+  const std::string v2 = SdnWithTestPerson();
+  std::string v3 = v2.substr(0, v2.size() - 1) +
+                   "999998,\"TESTWOMAN, Philippa Quintessa\",\"individual\",\"DPRK4\",-0- ,-0- ,"
+                   "-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB 02 Feb 1972.\"\r\n\x1a";
+  std::atomic<int> sdn_requests{0};
+  TestServer mirror;
+  mirror.server().Get("/m/us_ofac_sdn/(.*)",
+                      [&](const httplib::Request& req, httplib::Response& res) {
+                        std::string name = req.matches[1];
+                        if (name != "sdn.csv") {
+                          res.set_content(ReadAll(testing::Fixture("ofac") / name), "text/csv");
+                          return;
+                        }
+                        const int n = ++sdn_requests;
+                        res.set_content(n == 1   ? ReadAll(testing::Fixture("ofac") / name)
+                                        : n == 2 ? v2
+                                                 : v3,
+                                        "text/csv");
+                      });
+  ASSERT_NO_FATAL_FAILURE(mirror.Start());
+
+  std::string db = (dir / "cases.db").string();
+  WriteFile(dir / "parties.jsonl",
+            R"({"id":"P-ZQ","kind":"person","name":"Zebulon Quixotic Testperson"})"
+            "\n"
+            R"({"id":"P-PQ","kind":"person","name":"Philippa Quintessa Testwoman"})"
+            "\n"
+            R"({"id":"P-N","kind":"person","name":"Nobody Inparticular"})"
+            "\n");
+  ProgramResult r = Vigil({"parties", "import", (dir / "parties.jsonl").string(), "--db", db});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Vigil({"--json", "--lists", lists.string(), "watch", "--rounds", "3", "--every", "200ms",
+             "--db", db, "--fetch-base-url", mirror.Url("/m")});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  std::vector<json> rounds;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    json j = json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("rescreen")) rounds.push_back(j);
+  }
+  ASSERT_EQ(rounds.size(), 3u) << r.out;
+  EXPECT_EQ(sdn_requests.load(), 3);
+  // 1: the first run of the store screens every party: no index needed.
+  EXPECT_EQ(rounds[0]["rescreen"]["kind"], "full") << rounds[0];
+  EXPECT_EQ(rounds[0]["rescreen"]["party_index"], "none") << rounds[0];
+  // 2: TESTPERSON added: the run builds the index and keeps it.
+  EXPECT_TRUE(rounds[1]["reloaded"].get<bool>()) << rounds[1];
+  EXPECT_EQ(rounds[1]["rescreen"]["party_index"], "built") << rounds[1];
+  EXPECT_EQ(rounds[1]["rescreen"]["new_alerts"], 1) << rounds[1];
+  // 3: TESTWOMAN added: the kept index, warm.
+  EXPECT_TRUE(rounds[2]["reloaded"].get<bool>()) << rounds[2];
+  EXPECT_EQ(rounds[2]["rescreen"]["party_index"], "warm") << rounds[2];
+  EXPECT_EQ(rounds[2]["rescreen"]["new_alerts"], 1) << rounds[2];
+
+  r = Vigil({"alerts", "list", "--db", db, "--status", "all", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  json page = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(page.is_object()) << r.out;
+  std::set<std::pair<std::string, std::string>> alerts;
+  for (const json& a : page["alerts"]) {
+    alerts.emplace(a["party_id"].get<std::string>(), a["entity_id"].get<std::string>());
+  }
+  EXPECT_EQ(alerts, (std::set<std::pair<std::string, std::string>>{{"P-ZQ", "us_ofac_sdn:999999"},
+                                                                   {"P-PQ", "us_ofac_sdn:999998"}}))
+      << r.out;
+}
+
 TEST(WatchCli, BadOptionsAreRefusedClearly) {
   fs::path dir = ScratchDir("watch_bad");
   std::string db = (dir / "cases.db").string();
@@ -153,6 +232,12 @@ TEST(WatchCli, BadOptionsAreRefusedClearly) {
   r = Vigil({"watch", "--once"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("--db"), std::string::npos) << r.err;
+  r = Vigil({"watch", "--once", "--rounds", "2", "--db", db});
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("--rounds"), std::string::npos) << r.err;
+  r = Vigil({"watch", "--rounds", "0", "--db", db});
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("--rounds"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -7,11 +7,13 @@
 #include <random>
 #include <set>
 
+#include "index/name_table.h"
 #include "model/party.h"
 #include "screen/party.h"
 #include "store/screen_parties.h"
 #include "test_util.h"
 #include "text/normalize.h"
+#include "util/strings.h"
 #include "vigil/screen.h"
 
 namespace vigil::screen {
@@ -109,14 +111,27 @@ TEST_F(PartyIndexTest, RefusesADuplicateParty) {
 
 // The property the re-screen rests on: every party whose forward screening reaches the
 // near-miss floor against a listed entity is among that entity's reverse candidates. The
-// parties are respellings of the sample's names (tokens dropped, reordered, misspelled,
-// with dates of birth and countries that lift the forward score) and unrelated names.
-TEST_F(PartyIndexTest, EveryForwardNearMissIsACandidate) {
+// parties are respellings of the list's names (tokens dropped, reordered, misspelled,
+// romanized otherwise: Park for PAK, Lee for RI, Jeong for JONG; with dates of birth and
+// countries that lift the forward score) and unrelated names. Checked on the sample (every
+// entry Korea-linked, compared through the Korean reading too) and on the same entries made
+// not Korea-linked (compared without it: the reverse search leaves it out for them).
+void CheckEveryForwardNearMissIsACandidate(const Screener& screener) {
+  const std::vector<Entity>& entities = screener.lists()[0].entities;
   std::mt19937 rng(7);
   std::vector<model::Party> parties;
   auto quote = [](const std::string& s) { return nlohmann::json(s).dump(); };
+  auto party = [](const std::string& json) {
+    model::Party p;
+    std::vector<std::string> warnings;
+    Status s = model::ParsePartyLine(json, &p, &warnings);
+    EXPECT_TRUE(s.ok()) << s.ToString() << ": " << json;
+    return p;
+  };
+  const std::map<std::string, std::string> respelled = {
+      {"PAK", "Park"}, {"RI", "Lee"}, {"JONG", "Jeong"}, {"CHOL", "Cheol"}, {"KIM", "Gim"}};
   int n = 0;
-  for (const Entity& e : Entities()) {
+  for (const Entity& e : entities) {
     for (const Name& name : e.names) {
       std::vector<std::string> words;
       for (const auto& span : text::Words(name.full)) {
@@ -124,9 +139,16 @@ TEST_F(PartyIndexTest, EveryForwardNearMissIsACandidate) {
       }
       if (words.empty()) continue;
       std::vector<std::string> variants;
-      std::string all;
-      for (const std::string& w : words) all += (all.empty() ? "" : " ") + w;
+      std::string all, romanized;
+      bool any_respelled = false;
+      for (const std::string& w : words) {
+        all += (all.empty() ? "" : " ") + w;
+        auto it = respelled.find(util::AsciiUpper(w));
+        any_respelled |= it != respelled.end();
+        romanized += (romanized.empty() ? "" : " ") + (it == respelled.end() ? w : it->second);
+      }
       variants.push_back(all);
+      if (any_respelled) variants.push_back(romanized);
       if (words.size() > 1) {
         std::string dropped;
         for (size_t i = 1; i < words.size(); ++i)
@@ -146,14 +168,14 @@ TEST_F(PartyIndexTest, EveryForwardNearMissIsACandidate) {
         std::string extra;
         if (rng() % 3 == 0) extra += R"(,"dob":"1961-03-04")";
         if (rng() % 2 == 0) extra += R"(,"country":"KP")";
-        parties.push_back(Party("{\"id\":\"V-" + std::to_string(++n) + "\",\"kind\":\"" + kind +
+        parties.push_back(party("{\"id\":\"V-" + std::to_string(++n) + "\",\"kind\":\"" + kind +
                                 "\",\"name\":" + quote(v) + extra + "}"));
       }
     }
   }
   for (const char* filler : {"Johanna Lindqvist", "Maria Svensson", "Acme Trading Ltd",
                              "Pyongyang Fisheries", "Korea Shipping", "Ri Chol", "Kim"}) {
-    parties.push_back(Party("{\"id\":\"F-" + std::to_string(++n) +
+    parties.push_back(party("{\"id\":\"F-" + std::to_string(++n) +
                             "\",\"kind\":\"person\",\"name\":" + quote(filler) + "}"));
   }
   std::unique_ptr<PartyIndex> index;
@@ -163,9 +185,13 @@ TEST_F(PartyIndexTest, EveryForwardNearMissIsACandidate) {
   forward.min_score = kReviewThreshold - store::kNearMissMargin;
   size_t pairs = 0;
   std::map<std::string, std::set<std::string>> candidates;  // entity -> parties
-  for (const Entity& e : Entities()) candidates[e.id] = Candidates(*index, e);
+  for (const Entity& e : entities) {
+    std::vector<std::string> ids;
+    index->Candidates(e, {}, kReverseFloor, &ids);
+    candidates[e.id] = {ids.begin(), ids.end()};
+  }
   for (const model::Party& p : parties) {
-    for (const PartyHit& h : ScreenParty(*screener_, p, forward)) {
+    for (const PartyHit& h : ScreenParty(screener, p, forward)) {
       ++pairs;
       EXPECT_EQ(candidates[h.entity->id].count(p.id), 1u)
           << p.name << " (" << p.id << ") scores " << h.score << " against " << h.entity->id << " "
@@ -173,6 +199,26 @@ TEST_F(PartyIndexTest, EveryForwardNearMissIsACandidate) {
     }
   }
   EXPECT_GT(pairs, parties.size() / 2);  // the test tests something
+}
+
+TEST_F(PartyIndexTest, EveryForwardNearMissIsACandidate) {
+  CheckEveryForwardNearMissIsACandidate(*screener_);
+}
+
+TEST_F(PartyIndexTest, EveryForwardNearMissOfEntriesNotKoreaLinkedIsACandidate) {
+  LoadedList l;
+  ASSERT_TRUE(LoadList(VIGIL_SAMPLE_DIR, &l).ok());
+  for (Entity& e : l.entities) {
+    e.programs = {"SDGT"};
+    e.countries.clear();
+    e.addresses.clear();
+    ASSERT_FALSE(index::IsKoreaLinked(e)) << e.id;
+  }
+  std::vector<LoadedList> lists;
+  lists.push_back(std::move(l));
+  std::unique_ptr<Screener> plain;
+  ASSERT_TRUE(Screener::Create(std::move(lists), &plain).ok());
+  CheckEveryForwardNearMissIsACandidate(*plain);
 }
 
 }  // namespace

@@ -330,6 +330,41 @@ TEST_P(RescreenTest, APartyChangedBeforeTheWarmIndexWasBuiltIsScreenedByTheNextR
   EXPECT_EQ(FindAlert(*store_, "P-6", "us_ofac_sdn:1004").state, AlertState::kOpen);
 }
 
+// `vigil watch`'s case: the first delta run builds the reverse index and hands it over
+// (RescreenOptions::built_index); the next run uses it warm, and still screens a party
+// changed after it was built.
+TEST_P(RescreenTest, AnIndexBuiltByARunServesTheNextRunWarm) {
+  ImportParties();
+  Run(*screener1_, true);
+  std::unique_ptr<screen::PartyIndex> kept;
+  RescreenOptions o;
+  o.threads = 2;
+  o.screen.min_score = kReviewThreshold;
+  o.built_index = &kept;
+  RescreenSummary first;
+  ASSERT_TRUE(Rescreen(*store_, *screener2_, o, {"system"}, &first).ok());
+  EXPECT_EQ(first.kind, "delta");
+  EXPECT_EQ(first.party_index, "built");
+  EXPECT_EQ(first.ToJson()["party_index"], "built");
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->size(), 6u);
+
+  ImportSummary is;
+  ASSERT_TRUE(store_
+                  ->PutParties({MakeParty("P-6", "person", "Andrei Viktorovich Sokolovsky")},
+                               {"alice"}, &is)
+                  .ok());
+  o.index = kept.get();
+  RescreenSummary second;
+  ASSERT_TRUE(Rescreen(*store_, *screener1_, o, {"system"}, &second).ok());  // back to v1
+  EXPECT_EQ(second.kind, "delta");
+  EXPECT_EQ(second.party_index, "warm");
+  EXPECT_EQ(second.parties_changed, 1);
+  EXPECT_EQ(FindAlert(*store_, "P-6", "us_ofac_sdn:1004").state, AlertState::kOpen);
+  // Re-listed in v1: P-3 is alerted again on us_ofac_sdn:1003.
+  EXPECT_EQ(FindAlert(*store_, "P-3", "us_ofac_sdn:1003").state, AlertState::kOpen);
+}
+
 INSTANTIATE_TEST_SUITE_P(Rescreen, RescreenTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
