@@ -43,6 +43,23 @@ std::string SdnWithTestPerson() {
          "-0- ,-0- ,-0- ,\"DOB 01 Jan 1970.\"\r\n\x1a";
 }
 
+// dir/us_ofac_sdn: a copy of the OFAC fixture (the list a watch loads and refreshes).
+fs::path CopyOfacFixture(const fs::path& dir) {
+  fs::path lists = dir / "us_ofac_sdn";
+  fs::create_directories(lists);
+  for (const char* f : {"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"}) {
+    fs::copy_file(testing::Fixture("ofac") / f, lists / f);
+  }
+  return lists;
+}
+
+// Imports the parties of `jsonl` into the store `db` (dir/parties.jsonl).
+void ImportParties(const fs::path& dir, const std::string& db, const std::string& jsonl) {
+  WriteFile(dir / "parties.jsonl", jsonl);
+  ProgramResult r = Vigil({"parties", "import", (dir / "parties.jsonl").string(), "--db", db});
+  ASSERT_EQ(r.code, 0) << r.err;
+}
+
 // The JSON line `vigil watch --json` printed last.
 json LastLine(const std::string& out) {
   std::istringstream in(out);
@@ -55,11 +72,7 @@ json LastLine(const std::string& out) {
 
 TEST(WatchCli, OnceFetchesReScreensAndReportsAFailedDownload) {
   fs::path dir = ScratchDir("watch");
-  fs::path lists = dir / "us_ofac_sdn";
-  fs::create_directories(lists);
-  for (const char* f : {"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"}) {
-    fs::copy_file(testing::Fixture("ofac") / f, lists / f);
-  }
+  fs::path lists = CopyOfacFixture(dir);
   std::atomic<int> phase{0};  // 0: the fixture, 1: with the new person, 2: 404
   const std::string new_sdn = SdnWithTestPerson();
   TestServer mirror;
@@ -77,13 +90,13 @@ TEST(WatchCli, OnceFetchesReScreensAndReportsAFailedDownload) {
   ASSERT_NO_FATAL_FAILURE(mirror.Start());
 
   std::string db = (dir / "cases.db").string();
-  WriteFile(dir / "parties.jsonl",
-            R"({"id":"P-ZQ","kind":"person","name":"Zebulon Quixotic Testperson"})"
-            "\n"
-            R"({"id":"P-N","kind":"person","name":"Nobody Inparticular"})"
-            "\n");
-  ProgramResult r = Vigil({"parties", "import", (dir / "parties.jsonl").string(), "--db", db});
-  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_NO_FATAL_FAILURE(
+      ImportParties(dir, db,
+                    R"({"id":"P-ZQ","kind":"person","name":"Zebulon Quixotic Testperson"})"
+                    "\n"
+                    R"({"id":"P-N","kind":"person","name":"Nobody Inparticular"})"
+                    "\n"));
+  ProgramResult r;
   const std::vector<std::string> watch = {"--json", "--lists",          lists.string(),
                                           "watch",  "--once",           "--db",
                                           db,       "--fetch-base-url", mirror.Url("/m")};
@@ -147,11 +160,7 @@ TEST(WatchCli, OnceFetchesReScreensAndReportsAFailedDownload) {
 // run), raising the alert the later version brings.
 TEST(WatchCli, RoundsKeepTheReverseIndexOfThePartiesWarm) {
   fs::path dir = ScratchDir("watch_rounds");
-  fs::path lists = dir / "us_ofac_sdn";
-  fs::create_directories(lists);
-  for (const char* f : {"sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"}) {
-    fs::copy_file(testing::Fixture("ofac") / f, lists / f);
-  }
+  fs::path lists = CopyOfacFixture(dir);
   // Each round fetches sdn.csv once: the fixture, then one new person, then a second one.
   const std::string v2 = SdnWithTestPerson();
   std::string v3 = v2.substr(0, v2.size() - 1) +
@@ -175,17 +184,16 @@ TEST(WatchCli, RoundsKeepTheReverseIndexOfThePartiesWarm) {
   ASSERT_NO_FATAL_FAILURE(mirror.Start());
 
   std::string db = (dir / "cases.db").string();
-  WriteFile(dir / "parties.jsonl",
-            R"({"id":"P-ZQ","kind":"person","name":"Zebulon Quixotic Testperson"})"
-            "\n"
-            R"({"id":"P-PQ","kind":"person","name":"Philippa Quintessa Testwoman"})"
-            "\n"
-            R"({"id":"P-N","kind":"person","name":"Nobody Inparticular"})"
-            "\n");
-  ProgramResult r = Vigil({"parties", "import", (dir / "parties.jsonl").string(), "--db", db});
-  ASSERT_EQ(r.code, 0) << r.err;
-  r = Vigil({"--json", "--lists", lists.string(), "watch", "--rounds", "3", "--every", "200ms",
-             "--db", db, "--fetch-base-url", mirror.Url("/m")});
+  ASSERT_NO_FATAL_FAILURE(
+      ImportParties(dir, db,
+                    R"({"id":"P-ZQ","kind":"person","name":"Zebulon Quixotic Testperson"})"
+                    "\n"
+                    R"({"id":"P-PQ","kind":"person","name":"Philippa Quintessa Testwoman"})"
+                    "\n"
+                    R"({"id":"P-N","kind":"person","name":"Nobody Inparticular"})"
+                    "\n"));
+  ProgramResult r = Vigil({"--json", "--lists", lists.string(), "watch", "--rounds", "3", "--every",
+                           "200ms", "--db", db, "--fetch-base-url", mirror.Url("/m")});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   std::vector<json> rounds;
   std::istringstream in(r.out);

@@ -156,15 +156,29 @@ class RescreenTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(store_->PutParties(parties, {"alice"}, &sum).ok());
   }
 
-  RescreenSummary Run(const Screener& screener, bool full) {
+  // A run; `index`: a warm reverse index of the parties; `built`: where the run hands over
+  // the index it builds.
+  RescreenSummary Run(const Screener& screener, bool full,
+                      const screen::PartyIndex* index = nullptr,
+                      std::unique_ptr<screen::PartyIndex>* built = nullptr) {
     RescreenOptions o;
     o.full = full;
+    o.index = index;
+    o.built_index = built;
     o.threads = 2;
     o.screen.min_score = kReviewThreshold;
     RescreenSummary sum;
     Status s = Rescreen(*store_, screener, o, {"system"}, &sum);
     EXPECT_TRUE(s.ok()) << s.ToString();
     return sum;
+  }
+
+  // P-6 becomes a listed person's namesake (us_ofac_sdn:1004); nothing in the list changes.
+  void RenameP6() {
+    ImportSummary is;
+    Status s = store_->PutParties({MakeParty("P-6", "person", "Andrei Viktorovich Sokolovsky")},
+                                  {"alice"}, &is);
+    ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
   void Decide(const std::string& party, const std::string& entity, DecisionKind d) {
@@ -290,12 +304,7 @@ TEST_P(RescreenTest, ADeltaRunReAlertsClosesDelistedAndRaisesNewAlerts) {
 TEST_P(RescreenTest, APartyChangedSinceItsScreeningIsScreenedByTheNextRun) {
   ImportParties();
   Run(*screener1_, true);
-  // P-6 becomes a listed person's namesake; nothing in the list changes.
-  ImportSummary is;
-  ASSERT_TRUE(store_
-                  ->PutParties({MakeParty("P-6", "person", "Andrei Viktorovich Sokolovsky")},
-                               {"alice"}, &is)
-                  .ok());
+  ASSERT_NO_FATAL_FAILURE(RenameP6());
   RescreenSummary sum = Run(*screener1_, false);
   EXPECT_EQ(sum.parties_changed, 1);
   EXPECT_EQ(sum.screened.parties, 1);
@@ -309,20 +318,10 @@ TEST_P(RescreenTest, APartyChangedSinceItsScreeningIsScreenedByTheNextRun) {
 TEST_P(RescreenTest, APartyChangedBeforeTheWarmIndexWasBuiltIsScreenedByTheNextRun) {
   ImportParties();
   Run(*screener1_, true);
-  ImportSummary is;
-  ASSERT_TRUE(store_
-                  ->PutParties({MakeParty("P-6", "person", "Andrei Viktorovich Sokolovsky")},
-                               {"alice"}, &is)
-                  .ok());
+  ASSERT_NO_FATAL_FAILURE(RenameP6());
   std::unique_ptr<screen::PartyIndex> index;
   ASSERT_TRUE(BuildPartyIndex(*store_, &index).ok());
-  RescreenOptions o;
-  o.threads = 2;
-  o.screen.min_score = kReviewThreshold;
-  o.index = index.get();
-  RescreenSummary sum;
-  Status s = Rescreen(*store_, *screener1_, o, {"system"}, &sum);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  RescreenSummary sum = Run(*screener1_, false, index.get());
   EXPECT_EQ(sum.kind, "delta");
   EXPECT_EQ(sum.parties_changed, 1);
   EXPECT_EQ(sum.screened.parties, 1);
@@ -337,26 +336,15 @@ TEST_P(RescreenTest, AnIndexBuiltByARunServesTheNextRunWarm) {
   ImportParties();
   Run(*screener1_, true);
   std::unique_ptr<screen::PartyIndex> kept;
-  RescreenOptions o;
-  o.threads = 2;
-  o.screen.min_score = kReviewThreshold;
-  o.built_index = &kept;
-  RescreenSummary first;
-  ASSERT_TRUE(Rescreen(*store_, *screener2_, o, {"system"}, &first).ok());
+  RescreenSummary first = Run(*screener2_, false, nullptr, &kept);
   EXPECT_EQ(first.kind, "delta");
   EXPECT_EQ(first.party_index, "built");
   EXPECT_EQ(first.ToJson()["party_index"], "built");
   ASSERT_NE(kept, nullptr);
   EXPECT_EQ(kept->size(), 6u);
 
-  ImportSummary is;
-  ASSERT_TRUE(store_
-                  ->PutParties({MakeParty("P-6", "person", "Andrei Viktorovich Sokolovsky")},
-                               {"alice"}, &is)
-                  .ok());
-  o.index = kept.get();
-  RescreenSummary second;
-  ASSERT_TRUE(Rescreen(*store_, *screener1_, o, {"system"}, &second).ok());  // back to v1
+  ASSERT_NO_FATAL_FAILURE(RenameP6());
+  RescreenSummary second = Run(*screener1_, false, kept.get());  // back to v1
   EXPECT_EQ(second.kind, "delta");
   EXPECT_EQ(second.party_index, "warm");
   EXPECT_EQ(second.parties_changed, 1);
