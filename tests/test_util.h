@@ -68,6 +68,24 @@ inline void WriteFile(const std::filesystem::path& p, std::string_view bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+// One OFAC sdn.csv row: ent_num, name, type, programs, seven empty fields, remarks.
+inline std::string OfacRow(int id, const std::string& name, bool person,
+                           const std::string& programs, const std::string& remarks = "") {
+  return std::to_string(id) + ",\"" + name + "\"," + (person ? "individual" : "-0- ") + ",\"" +
+         programs + "\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ," +
+         (remarks.empty() ? "-0- " : "\"" + remarks + "\"") + "\r\n";
+}
+
+// `dir` holding one version of an OFAC list: sdn.csv (`rows` and OFAC's end-of-file byte)
+// and empty companion files.
+inline std::filesystem::path WriteOfacVersion(const std::filesystem::path& dir,
+                                              const std::string& rows) {
+  std::filesystem::create_directories(dir);
+  WriteFile(dir / "sdn.csv", rows + "\x1a");
+  for (const char* f : {"alt.csv", "add.csv", "sdn_comments.csv"}) WriteFile(dir / f, "\x1a");
+  return dir;
+}
+
 inline std::string ReadAll(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

@@ -29,7 +29,8 @@ function errorMessage(body, res) {
 }
 
 // Calls the API with the tab's key (X-API-Key). Resolves with {body, res}; rejects with an
-// ApiError for any answer but 2xx. 401 and 403 also raise the banner under the header.
+// ApiError for any answer but 2xx. 401 and 403 also raise the banner under the header
+// (unless the key has changed meanwhile).
 async function api(path, {method = 'GET', body, headers = {}} = {}) {
   const hdrs = {Accept: 'application/json', ...headers};
   const key = sessionStorage.getItem(KEY);
@@ -43,7 +44,11 @@ async function api(path, {method = 'GET', body, headers = {}} = {}) {
   }
   let data = null;
   try { data = await res.json(); } catch (e) { data = null; }
-  if (res.status === 401 || res.status === 403) showAuthProblem(res.status, errorMessage(data, res));
+  // A refusal of a key the user has since replaced (a request still under way when the key
+  // form was sent) says nothing about the new key: no banner for it.
+  if ((res.status === 401 || res.status === 403) && sessionStorage.getItem(KEY) === key) {
+    showAuthProblem(res.status, errorMessage(data, res));
+  }
   if (!res.ok) throw new ApiError(res.status, errorMessage(data, res), data);
   return {body: data, res};
 }

@@ -39,10 +39,6 @@ json DataJson(const std::vector<LoadedList>& lists) {
               {"lists", std::move(out)}};
 }
 
-// More parties changed than this since the kept reverse index was built: it is built again
-// (as the service does; every run screens the parties changed since anyway).
-constexpr size_t kIndexRebuildAfter = 2000;
-
 // One round. Not OK when a fetch, the load or the re-screen failed. *index: the reverse
 // index of the parties kept from round to round (built by the first delta run).
 Status Round(const WatchArgs& a, const std::vector<std::string>& given, bool first, bool json_out,
@@ -98,12 +94,9 @@ Status Round(const WatchArgs& a, const std::vector<std::string>& given, bool fir
     if (outcome.ok()) {
       store::RescreenOptions o;
       o.screen.min_score = o.screen.review_threshold;
-      if (*index != nullptr) {
-        std::vector<std::string> since;
-        if (!db.PartiesChangedSince((*index)->watermark(), &since).ok() ||
-            since.size() > kIndexRebuildAfter) {
-          index->reset();
-        }
+      if (*index != nullptr &&
+          store::PartyIndexStale(db, **index, store::kPartyIndexRebuildAfter)) {
+        index->reset();  // this run builds it again
       }
       o.index = index->get();
       o.built_index = index;

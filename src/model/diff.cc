@@ -69,15 +69,6 @@ ScreenedSets SetsOf(const Entity& e) {
   return s;
 }
 
-void AppendStrings(const std::vector<std::string>& v, std::string* out) {
-  out->push_back('[');
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i > 0) out->push_back(',');
-    AppendJsonString(v[i], out);
-  }
-  out->push_back(']');
-}
-
 }  // namespace
 
 nlohmann::json ScreenedEntityFields(const Entity& e) {
@@ -112,40 +103,36 @@ nlohmann::json ScreenedEntityFields(const Entity& e) {
 void AppendScreenedEntityFields(const Entity& e, std::string* out) {
   // The keys in nlohmann::json's (bytewise) order.
   const ScreenedSets s = SetsOf(e);
-  out->append("{\"birth_dates\":");
-  AppendStrings(s.dates, out);
-  out->append(",\"countries\":");
-  AppendStrings(s.countries, out);
-  out->append(",\"id\":");
-  AppendJsonString(e.id, out);
-  out->append(",\"identifiers\":");
-  AppendStrings(s.ids, out);
-  out->append(",\"kind\":");
-  AppendJsonString(ToString(e.kind), out);
-  out->append(",\"korea_linked\":");
-  out->append(index::IsKoreaLinked(e) ? "true" : "false");
-  out->append(",\"listed_on\":");
-  AppendJsonString(e.listed_on, out);
-  out->append(",\"names\":[");
-  for (size_t i = 0; i < e.names.size(); ++i) {
-    const Name& n = e.names[i];
-    out->append(i > 0 ? ",[" : "[");
-    AppendJsonString(n.full, out);
-    out->push_back(',');
-    AppendJsonString(n.family, out);
-    out->push_back(',');
-    AppendJsonString(n.given, out);
-    out->push_back(',');
-    AppendJsonString(ToString(n.kind), out);
-    out->push_back(']');
+  JsonWriter w(out);
+  w.Open('{');
+  w.Strings("birth_dates", s.dates);
+  w.Strings("countries", s.countries);
+  w.Key("id");
+  w.String(e.id);
+  w.Strings("identifiers", s.ids);
+  w.Key("kind");
+  w.String(ToString(e.kind));
+  w.Key("korea_linked");
+  w.Bool(index::IsKoreaLinked(e));
+  w.Key("listed_on");
+  w.String(e.listed_on);
+  w.Key("names");
+  w.Open('[');
+  for (const Name& n : e.names) {
+    w.Open('[');
+    for (std::string_view v : {std::string_view(n.full), std::string_view(n.family),
+                               std::string_view(n.given), ToString(n.kind)}) {
+      w.String(v);
+    }
+    w.Close(']');
   }
-  out->append("],\"properties\":");
-  AppendStrings(s.props, out);
-  out->append(",\"source\":");
-  AppendJsonString(e.source, out);
-  out->append(",\"source_id\":");
-  AppendJsonString(e.source_id, out);
-  out->push_back('}');
+  w.Close(']');
+  w.Strings("properties", s.props);
+  w.Key("source");
+  w.String(e.source);
+  w.Key("source_id");
+  w.String(e.source_id);
+  w.Close('}');
 }
 
 ListDiff Diff(const LoadedList& old_list, const LoadedList& new_list) {

@@ -107,62 +107,8 @@ json ToJson(const Entity& e) {
   return j;
 }
 
-namespace {
-
-// A tiny writer of the compact form nlohmann::json dumps: the caller gives the keys of each
-// object in nlohmann's (std::map, bytewise) order.
-class CompactWriter {
- public:
-  explicit CompactWriter(std::string* out) : out_(out) {}
-  void Open(char c) {
-    Separate();
-    out_->push_back(c);
-    first_ = true;
-  }
-  void Close(char c) {
-    out_->push_back(c);
-    first_ = false;
-  }
-  void Key(std::string_view k) {
-    Separate();
-    AppendJsonString(k, out_);
-    out_->push_back(':');
-    first_ = true;  // the value follows without a comma
-  }
-  void String(std::string_view v) {
-    Separate();
-    AppendJsonString(v, out_);
-  }
-  void Bool(bool b) {
-    Separate();
-    out_->append(b ? "true" : "false");
-  }
-  // "key":"value" when value is not empty (Put above).
-  void Put(std::string_view k, std::string_view v) {
-    if (v.empty()) return;
-    Key(k);
-    String(v);
-  }
-  void Strings(std::string_view k, const std::vector<std::string>& v) {
-    Key(k);
-    Open('[');
-    for (const std::string& x : v) String(x);
-    Close(']');
-  }
-
- private:
-  void Separate() {
-    if (!first_) out_->push_back(',');
-    first_ = false;
-  }
-  std::string* out_;
-  bool first_ = true;
-};
-
-}  // namespace
-
 void AppendJson(const Entity& e, std::string* out) {
-  CompactWriter w(out);
+  JsonWriter w(out);
   w.Open('{');
   if (!e.addresses.empty()) {
     w.Key("addresses");

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vigil/entity.h"
 #include "vigil/list.h"
@@ -41,6 +42,60 @@ bool ParseJsonStrict(std::string_view text, nlohmann::json* out, std::string* du
 
 // Appends `s` as a JSON string, as nlohmann::json dumps it (invalid UTF-8 replaced).
 void AppendJsonString(std::string_view s, std::string* out);
+// Writes the compact form nlohmann::json dumps, without building a document. The caller
+// gives the keys of each object in nlohmann's order (std::map: bytewise).
+//
+//   JsonWriter w(&out);
+//   w.Open('{'); w.Key("a"); w.String("x"); w.Put("b", maybe_empty); w.Close('}');
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string* out) : out_(out) {}
+  void Open(char c) {  // '{' or '['
+    Separate();
+    out_->push_back(c);
+    first_ = true;
+  }
+  void Close(char c) {  // '}' or ']'
+    out_->push_back(c);
+    first_ = false;
+  }
+  void Key(std::string_view k) {
+    Separate();
+    AppendJsonString(k, out_);
+    out_->push_back(':');
+    first_ = true;  // the value follows without a comma
+  }
+  void String(std::string_view v) {
+    Separate();
+    AppendJsonString(v, out_);
+  }
+  void Bool(bool b) {
+    Separate();
+    out_->append(b ? "true" : "false");
+  }
+  // "key":"value", left out when the value is empty.
+  void Put(std::string_view k, std::string_view v) {
+    if (v.empty()) return;
+    Key(k);
+    String(v);
+  }
+  // "key":["v", ...].
+  void Strings(std::string_view k, const std::vector<std::string>& v) {
+    Key(k);
+    Open('[');
+    for (const std::string& x : v) String(x);
+    Close(']');
+  }
+
+ private:
+  void Separate() {
+    if (!first_) out_->push_back(',');
+    first_ = false;
+  }
+  std::string* out_;
+  bool first_ = true;
+};
+
 // Appends `x` as nlohmann::json dumps a double (round-trip form, "1.0" not "1"; NaN and
 // infinities as null).
 void AppendJsonNumber(double x, std::string* out);

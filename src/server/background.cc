@@ -187,13 +187,8 @@ void Service::RescreenLoop() {
       RunRescreen();
       // Parties changed since the index was built are screened by every run anyway; once
       // there are many, the index is built again (between runs, off the request path).
-      if (b.index != nullptr) {
-        std::vector<std::string> changed;
-        if (store_->PartiesChangedSince(b.index->watermark(), &changed).ok() &&
-            static_cast<int64_t>(changed.size()) > options_.index_rebuild_after) {
-          build_index();
-        }
-      } else {
+      if (b.index == nullptr ||
+          store::PartyIndexStale(*store_, *b.index, options_.index_rebuild_after)) {
         build_index();
       }
     }

@@ -91,7 +91,7 @@ struct ServerOptions {
   // time, against a reverse index of the parties kept warm (rebuilt in the background once
   // more than `index_rebuild_after` parties changed since it was built).
   bool rescreen = true;
-  int64_t index_rebuild_after = 2000;
+  int64_t index_rebuild_after = 2000;  // store::kPartyIndexRebuildAfter
   // Threads of a re-screen (0: half the cores, leaving the rest to screening requests).
   int rescreen_threads = 0;
   // After each re-screen, on the same background thread: the exposure of the parties near

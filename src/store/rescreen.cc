@@ -214,6 +214,12 @@ Status BuildPartyIndex(Store& store, std::unique_ptr<screen::PartyIndex>* out) {
   return screen::PartyIndex::Build(std::move(parties), watermark, out);
 }
 
+bool PartyIndexStale(Store& store, const screen::PartyIndex& index, int64_t rebuild_after) {
+  std::vector<std::string> changed;
+  return !store.PartiesChangedSince(index.watermark(), &changed).ok() ||
+         static_cast<int64_t>(changed.size()) > rebuild_after;
+}
+
 nlohmann::json RescreenSummary::ToJson() const {
   nlohmann::json src = nlohmann::json::array();
   for (const SourceChange& c : sources) {
@@ -387,8 +393,9 @@ Status Rescreen(Store& store, const Screener& screener, const RescreenOptions& o
       progress("pairs", 1, 1);
 
       const screen::PartyIndex* index = o.index;
-      if (index != nullptr) sum.party_index = "warm";
-      if (index == nullptr) {
+      if (index != nullptr) {
+        sum.party_index = "warm";
+      } else {
         if (Status s = BuildPartyIndex(store, &built); !s.ok()) return fail(s);
         index = built.get();
         sum.party_index = "built";

@@ -74,6 +74,14 @@ Status RecordVersions(Store& store, const Screener& screener, const Actor& by, i
 // first).
 Status BuildPartyIndex(Store& store, std::unique_ptr<screen::PartyIndex>* out);
 
+// A reverse index kept warm (the service, `vigil watch`) is built again once more than this
+// many parties changed since it was built: until then every run screens them anyway.
+inline constexpr int64_t kPartyIndexRebuildAfter = 2000;
+
+// Whether a kept reverse index should be built again: more than `rebuild_after` parties
+// changed since it was built, or the store cannot tell.
+bool PartyIndexStale(Store& store, const screen::PartyIndex& index, int64_t rebuild_after);
+
 struct RescreenOptions {
   bool full = false;  // screen every party (the reference a delta run must equal)
   int threads = 0;    // 0: all cores

@@ -29,24 +29,12 @@ using nlohmann::json;
 
 constexpr char kMining[] = "us_ofac_sdn:2000";
 
-// One OFAC sdn.csv row: ent_num, name, type, programs, ..., remarks.
-std::string Row(int id, const std::string& name, bool person, const std::string& programs) {
-  return fmt::format("{},\"{}\",{},\"{}\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n", id, name,
-                     person ? "individual" : "-0- ", programs);
-}
+using testing::OfacRow;
+using testing::WriteOfacVersion;
 
-fs::path WriteVersion(const fs::path& dir, const std::string& rows) {
-  fs::create_directories(dir);
-  testing::WriteFile(dir / "sdn.csv", rows + "\x1a");
-  testing::WriteFile(dir / "alt.csv", "\x1a");
-  testing::WriteFile(dir / "add.csv", "\x1a");
-  testing::WriteFile(dir / "sdn_comments.csv", "\x1a");
-  return dir;
-}
-
-std::string Person() { return Row(1000, "PETROV, Ivan Sergeyevich", true, "SDGT"); }
+std::string Person() { return OfacRow(1000, "PETROV, Ivan Sergeyevich", true, "SDGT"); }
 std::string Mining(const std::string& programs = "DPRK") {
-  return Row(2000, "KOREA MINING DEVELOPMENT TRADING CORPORATION", false, programs);
+  return OfacRow(2000, "KOREA MINING DEVELOPMENT TRADING CORPORATION", false, programs);
 }
 
 model::Party MakeParty(const std::string& id, const std::string& name) {
@@ -104,7 +92,7 @@ class ExposureAlertsTest : public ::testing::Test {
   void Rescreen(const std::string& name, const std::string& rows, ExposureRunSummary* ex,
                 const ExposureAlertOptions& o = {}) {
     LoadedList l;
-    ASSERT_TRUE(LoadList(WriteVersion(dir_ / name, rows), &l).ok());
+    ASSERT_TRUE(LoadList(WriteOfacVersion(dir_ / name, rows), &l).ok());
     std::vector<LoadedList> lists;
     lists.push_back(std::move(l));
     ASSERT_TRUE(Screener::Create(std::move(lists), &screener_).ok());
@@ -189,7 +177,8 @@ TEST_F(ExposureAlertsTest, ImportOpensAndDelistingCloses) {
   EXPECT_EQ(Audit().back().detail.value("trigger", ""), "ownership import owners.csv");
 
   // A list update that changes nothing near any party: no party is even loaded.
-  Rescreen("v1b", Row(1000, "PETROV, Ivan Sergeyevich", true, "SDGT] [UKRAINE-EO13660") + Mining(),
+  Rescreen("v1b",
+           OfacRow(1000, "PETROV, Ivan Sergeyevich", true, "SDGT] [UKRAINE-EO13660") + Mining(),
            &ex);
   EXPECT_EQ(ex.path, "no party near the change");
   EXPECT_EQ(ex.parties_evaluated, 0);

@@ -46,6 +46,23 @@ std::set<std::string> EdgeEnds(const json& edges, const char* end) {
   return out;
 }
 
+// Stores organizations (id, name) as parties.
+void PutOrganizations(store::Store& st,
+                      const std::vector<std::pair<std::string, std::string>>& organizations) {
+  std::vector<model::Party> parties;
+  for (const auto& [id, name] : organizations) {
+    model::Party p;
+    std::vector<std::string> warnings;
+    Status s = model::ParseParty(json{{"id", id}, {"kind", "organization"}, {"name", name}}, &p,
+                                 &warnings);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    parties.push_back(std::move(p));
+  }
+  store::ImportSummary sum;
+  Status put = st.PutParties(parties, {"alice"}, &sum);
+  ASSERT_TRUE(put.ok()) << put.ToString();
+}
+
 TEST(LinksRoutesTest, EntityLinksGoBothWays) {
   RunningServer s;
   int status = 0;
@@ -157,20 +174,9 @@ TEST(LinksRoutesTest, PartyExposureUnderTheFiftyPercentRule) {
   {
     std::unique_ptr<store::Store> st;
     ASSERT_TRUE(store::Store::Open(o.db, {}, &st).ok());
-    std::vector<model::Party> parties;
-    for (const auto& [id, name] : {std::pair{"P-10", "Sinuiju Harbour Trading Ltd"},
-                                   std::pair{"P-11", "Dandong Riverside Logistics Co"},
-                                   std::pair{"P-12", "Unrelated Bakery"}}) {
-      model::Party p;
-      std::vector<std::string> warnings;
-      ASSERT_TRUE(model::ParseParty(json{{"id", id}, {"kind", "organization"}, {"name", name}}, &p,
-                                    &warnings)
-                      .ok());
-      parties.push_back(std::move(p));
-    }
-    store::ImportSummary sum;
-    Status put = st->PutParties(parties, {"alice"}, &sum);
-    ASSERT_TRUE(put.ok()) << put.ToString();
+    ASSERT_NO_FATAL_FAILURE(PutOrganizations(*st, {{"P-10", "Sinuiju Harbour Trading Ltd"},
+                                                   {"P-11", "Dandong Riverside Logistics Co"},
+                                                   {"P-12", "Unrelated Bakery"}}));
     store::OwnershipImportSummary os;
     ASSERT_TRUE(st->PutOwnershipEdges({Edge(kKomid, "party:P-10", "40", 40, 40),
                                        Edge("us_ofac_sdn:20157", "party:P-10", "20", 20, 20),
@@ -333,18 +339,8 @@ TEST(LinksRoutesTest, OwnershipNameMatchesAreReviewed) {
   {
     std::unique_ptr<store::Store> st;
     ASSERT_TRUE(store::Store::Open(o.db, {}, &st).ok());
-    std::vector<model::Party> parties;
-    for (const auto& [id, name] :
-         {std::pair{"P-20", "Pyongyang Harbour Supply"}, std::pair{"P-21", "Sea Breeze Freight"}}) {
-      model::Party p;
-      std::vector<std::string> warnings;
-      ASSERT_TRUE(model::ParseParty(json{{"id", id}, {"kind", "organization"}, {"name", name}}, &p,
-                                    &warnings)
-                      .ok());
-      parties.push_back(std::move(p));
-    }
-    store::ImportSummary sum;
-    ASSERT_TRUE(st->PutParties(parties, {"alice"}, &sum).ok());
+    ASSERT_NO_FATAL_FAILURE(PutOrganizations(
+        *st, {{"P-20", "Pyongyang Harbour Supply"}, {"P-21", "Sea Breeze Freight"}}));
     std::vector<store::OwnershipEdgeRecord> edges;
     for (const char* owned : {"party:P-20", "party:P-21"}) {
       store::OwnershipEdgeRecord e = Edge(kKomid, owned, "60", 60, 60);

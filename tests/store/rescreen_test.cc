@@ -32,41 +32,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// One OFAC sdn.csv row: ent_num, name, type, programs, ..., remarks.
-std::string Row(int id, const std::string& name, bool person, const std::string& programs,
-                const std::string& remarks = "") {
-  return fmt::format("{},\"{}\",{},\"{}\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,{}\r\n", id, name,
-                     person ? "individual" : "-0- ", programs,
-                     remarks.empty() ? "-0- " : "\"" + remarks + "\"");
-}
-
-// A folder holding one version of the list (sdn.csv with OFAC's end-of-file byte, and
-// empty companion files).
-fs::path WriteVersion(const fs::path& dir, const std::string& rows) {
-  fs::create_directories(dir);
-  testing::WriteFile(dir / "sdn.csv", rows + "\x1a");
-  testing::WriteFile(dir / "alt.csv", "\x1a");
-  testing::WriteFile(dir / "add.csv", "\x1a");
-  testing::WriteFile(dir / "sdn_comments.csv", "\x1a");
-  return dir;
-}
+using testing::OfacRow;
+using testing::WriteOfacVersion;
 
 // Version 1 and version 2 of a small list: 1000 and 1004 unchanged, 1001 changed outside
 // the screened fields (a program added), 1002 changed for screening (a date of birth),
 // 1003 removed, 1005 added.
 std::string Version1() {
-  return Row(1000, "PETROV, Ivan Sergeyevich", true, "SDGT") +
-         Row(1001, "VOLKOV, Dmitri Anatolyevich", true, "SDGT") +
-         Row(1002, "ORLOVSKY, Nikolai Pavlovich", true, "SDGT") +
-         Row(1003, "BLACKWOOD MARITIME SHIPPING LTD", false, "SDGT") +
-         Row(1004, "SOKOLOVSKY, Andrei Viktorovich", true, "SDGT");
+  return OfacRow(1000, "PETROV, Ivan Sergeyevich", true, "SDGT") +
+         OfacRow(1001, "VOLKOV, Dmitri Anatolyevich", true, "SDGT") +
+         OfacRow(1002, "ORLOVSKY, Nikolai Pavlovich", true, "SDGT") +
+         OfacRow(1003, "BLACKWOOD MARITIME SHIPPING LTD", false, "SDGT") +
+         OfacRow(1004, "SOKOLOVSKY, Andrei Viktorovich", true, "SDGT");
 }
 std::string Version2() {
-  return Row(1000, "PETROV, Ivan Sergeyevich", true, "SDGT") +
-         Row(1001, "VOLKOV, Dmitri Anatolyevich", true, "SDGT] [RUSSIA-EO14024") +
-         Row(1002, "ORLOVSKY, Nikolai Pavlovich", true, "SDGT", "DOB 04 Mar 1961.") +
-         Row(1004, "SOKOLOVSKY, Andrei Viktorovich", true, "SDGT") +
-         Row(1005, "GREYSTONE ARCTIC HOLDINGS LLC", false, "RUSSIA-EO14024");
+  return OfacRow(1000, "PETROV, Ivan Sergeyevich", true, "SDGT") +
+         OfacRow(1001, "VOLKOV, Dmitri Anatolyevich", true, "SDGT] [RUSSIA-EO14024") +
+         OfacRow(1002, "ORLOVSKY, Nikolai Pavlovich", true, "SDGT", "DOB 04 Mar 1961.") +
+         OfacRow(1004, "SOKOLOVSKY, Andrei Viktorovich", true, "SDGT") +
+         OfacRow(1005, "GREYSTONE ARCTIC HOLDINGS LLC", false, "RUSSIA-EO14024");
 }
 
 Status MakeScreener(const fs::path& dir, std::unique_ptr<Screener>* out) {
@@ -137,8 +121,8 @@ class RescreenTest : public ::testing::TestWithParam<std::string> {
     Status s = Store::Open(db_, {}, &store_);
     ASSERT_TRUE(s.ok()) << s.ToString();
     const fs::path lists = testing::ScratchDir("lists");
-    v1_ = WriteVersion(lists / "v1", Version1());
-    v2_ = WriteVersion(lists / "v2", Version2());
+    v1_ = WriteOfacVersion(lists / "v1", Version1());
+    v2_ = WriteOfacVersion(lists / "v2", Version2());
     ASSERT_TRUE(MakeScreener(v1_, &screener1_).ok());
     ASSERT_TRUE(MakeScreener(v2_, &screener2_).ok());
   }
@@ -353,14 +337,26 @@ TEST_P(RescreenTest, AnIndexBuiltByARunServesTheNextRunWarm) {
   EXPECT_EQ(FindAlert(*store_, "P-3", "us_ofac_sdn:1003").state, AlertState::kOpen);
 }
 
+// A kept index is stale once more parties changed since it was built than the caller
+// allows (the service and `vigil watch` then build it again).
+TEST_P(RescreenTest, AKeptIndexIsStaleOnceTooManyPartiesChanged) {
+  ImportParties();
+  std::unique_ptr<screen::PartyIndex> index;
+  ASSERT_TRUE(BuildPartyIndex(*store_, &index).ok());
+  EXPECT_FALSE(PartyIndexStale(*store_, *index, 0));
+  ASSERT_NO_FATAL_FAILURE(RenameP6());
+  EXPECT_FALSE(PartyIndexStale(*store_, *index, 1));
+  EXPECT_TRUE(PartyIndexStale(*store_, *index, 0));
+}
+
 INSTANTIATE_TEST_SUITE_P(Rescreen, RescreenTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
 // The alerts after a delta run equal those after a full run of the same store (a copy).
 TEST(RescreenEquivalenceTest, SmallListsDeltaEqualsFull) {
   const fs::path dir = testing::ScratchDir("eq");
-  const fs::path v1 = WriteVersion(dir / "v1", Version1());
-  const fs::path v2 = WriteVersion(dir / "v2", Version2());
+  const fs::path v1 = WriteOfacVersion(dir / "v1", Version1());
+  const fs::path v2 = WriteOfacVersion(dir / "v2", Version2());
   std::unique_ptr<Screener> s1, s2;
   ASSERT_TRUE(MakeScreener(v1, &s1).ok());
   ASSERT_TRUE(MakeScreener(v2, &s2).ok());
@@ -401,7 +397,7 @@ TEST(RescreenEquivalenceTest, SmallListsDeltaEqualsFull) {
 // the failure is in the audit trail.
 TEST(RescreenCliTest, AListThatFailsToLoadReScreensNothingAndIsAudited) {
   const fs::path dir = testing::ScratchDir("cli");
-  const fs::path v1 = WriteVersion(dir / "v1", Version1());
+  const fs::path v1 = WriteOfacVersion(dir / "v1", Version1());
   // Version 2 cut in the middle of a quoted field, without the end-of-file byte.
   const fs::path bad = dir / "bad";
   fs::create_directories(bad);
@@ -456,8 +452,8 @@ TEST(RescreenCliTest, AListThatFailsToLoadReScreensNothingAndIsAudited) {
 // delta that closes the alerts of removed entities, not a full run that knows nothing.
 TEST(RescreenCliTest, AfterAnImportScreeningTheFirstRescreenIsADeltaThatClosesDelistedAlerts) {
   const fs::path dir = testing::ScratchDir("cli-import");
-  const fs::path v1 = WriteVersion(dir / "v1", Version1());
-  const fs::path v2 = WriteVersion(dir / "v2", Version2());
+  const fs::path v1 = WriteOfacVersion(dir / "v1", Version1());
+  const fs::path v2 = WriteOfacVersion(dir / "v2", Version2());
   const std::string db = (dir / "v.db").string();
   testing::WriteFile(dir / "p.jsonl",
                      "{\"id\": \"P-3\", \"kind\": \"organization\", \"name\": \"Blackwood "
